@@ -1,0 +1,61 @@
+# Samen: run `make help` for the list of targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := webapp
+
+.DEFAULT_GOAL := help
+
+help: ## Show this list of targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-22s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+translations-compile: venv ## Compile .po catalogues to .mo
+	$(PY) -m babel.messages.frontend compile -d translations --statistics
+
+translations-extract: venv ## Extract translatable strings to translations/messages.pot
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project=Samen .
+
+translations-update: translations-extract ## Merge new strings into the .po catalogues
+	$(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+setup: venv translations-compile ## Migrate the SQLite database, load reference data and (if empty) demo data
+	mkdir -p instance
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask reference load
+	$(VENV)/bin/flask seed-demo --if-empty
+
+run: setup ## Set everything up and serve on http://127.0.0.1:$(PORT)
+	@echo ""
+	@echo "Samen runs on http://127.0.0.1:$(PORT)"
+	@echo "Demo accounts (password: demo-wachtwoord-2026):"
+	@echo "  resident   inwoner@demo.samen.nl"
+	@echo "  volunteer  vrijwilliger@demo.samen.nl"
+	@echo "  staff      consulent@demo.samen.nl"
+	@echo ""
+	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+
+test: venv translations-compile ## Run the whole test suite (on PostgreSQL when TEST_DATABASE_URL is set)
+	$(PY) -m pytest
+
+lint: venv ## Ruff
+	$(VENV)/bin/ruff check matching webapp tests
+
+typecheck: venv ## mypy (strict on matching/)
+	$(VENV)/bin/mypy matching webapp
+
+evaluate: venv ## Offline evaluation of the matching engine
+	$(PY) -m matching evaluate
+
+bench-matching: venv ## Speed and memory benchmark of the matching engine
+	$(PY) -m matching bench
+
+.PHONY: help venv translations-compile translations-extract translations-update setup run test lint typecheck evaluate bench-matching

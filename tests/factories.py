@@ -1,0 +1,110 @@
+"""Small factory functions for tests: people, requests, responses."""
+
+from __future__ import annotations
+
+from itertools import count
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import select
+
+from webapp.accounts import services as accounts
+from webapp.accounts.models import User
+from webapp.asks import services as asks
+from webapp.asks.models import HelpRequest
+from webapp.extensions import db
+from webapp.reference.models import Category, Wijk
+
+PASSWORD = "correct horse battery"
+_numbers = count(1)
+
+
+def wijk(code: str = "WK039218") -> Wijk:
+    return db.session.execute(select(Wijk).where(Wijk.code == code)).scalar_one()
+
+
+def category(key: str = "groceries") -> Category:
+    return db.session.execute(select(Category).where(Category.key == key)).scalar_one()
+
+
+def make_user(*roles: str, first_name: str | None = None, screened: bool = False, wijk_code: str = "WK039218",
+              phone: str | None = None, email: str | None = None, locale: str = "nl") -> User:
+    n = next(_numbers)
+    user = accounts.register_user(accounts.Registration(
+        email=email or f"person{n}@example.org",
+        password=PASSWORD,
+        first_name=first_name or f"Persoon{n}",
+        last_name=f"Achternaam{n}",
+        phone=phone or f"06-1234{n:04d}",
+        postcode="2034 AB",
+        wijk=wijk(wijk_code),
+        roles=tuple(roles) or ("resident",),
+        locale=locale,
+    ))
+    if "volunteer" in user.roles:
+        accounts.update_volunteer_profile(user, accounts.VolunteerProfileData(
+            skills=["boodschappen", "computer"], languages=["nl", "en"], postcode="2034 AB", wijk=wijk(wijk_code),
+            max_distance_km=5.0, availability=[], bio=""))
+        assert user.volunteer_profile is not None
+        user.volunteer_profile.is_screened = screened
+    for role in roles:
+        if role in ("staff", "admin"):
+            user.add_role(role)
+    db.session.commit()
+    return user
+
+
+def make_request(requester: User, **overrides: Any) -> HelpRequest:
+    data: dict[str, Any] = {
+        "title": "Hulp bij boodschappen",
+        "description": "Ik kan niet goed lopen en zoek iemand voor de boodschappen.",
+        "category": category(overrides.pop("category_key", "groceries")),
+        "wijk": requester.wijk,
+        "on_date": None,
+        "slots": ["wed-morning"],
+        "languages": ["nl"],
+        "is_recurring": False,
+        "needs_screening": False,
+    }
+    data.update(overrides)
+    help_request = asks.post_request(requester, asks.RequestData(**data))
+    db.session.commit()
+    return help_request
+
+
+def snapshot(row: Any, *names: str) -> Any:
+    """Plain copies of a row's attributes, safe to use after its app context is gone."""
+    return SimpleNamespace(**{name: getattr(row, name) for name in names})
+
+
+USER_FIELDS = ("id", "public_id", "email", "first_name", "last_name", "phone")
+REQUEST_FIELDS = ("id", "public_id", "title", "status")
+
+
+class Maker:
+    """Factories for client tests: each call runs in its own app context and returns plain snapshots,
+    so the test client's requests never share a session or `g` with the test."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def user(self, *roles: str, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return snapshot(make_user(*roles, **kwargs), *USER_FIELDS)
+
+    def request(self, requester: Any, **overrides: Any) -> Any:
+        with self.app.app_context():
+            owner = db.session.get(User, requester.id)
+            assert owner is not None
+            return snapshot(make_request(owner, **overrides), *REQUEST_FIELDS)
+
+    def response_ids(self, help_request: Any) -> list[str]:
+        with self.app.app_context():
+            row = db.session.get(HelpRequest, help_request.id)
+            assert row is not None
+            return [r.public_id for r in row.responses]
+
+    def run(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run any function inside a fresh app context (for reading the database in a client test)."""
+        with self.app.app_context():
+            return function(*args, **kwargs)

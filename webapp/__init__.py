@@ -1,0 +1,54 @@
+"""Samen: the web app. `create_app` wires extensions, blueprints, CLI and error handlers, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webapp import cli, config, database, errors, i18n, templating
+from webapp.accounts.services import find_by_login_id
+from webapp.accounts.views import bp as accounts_bp
+from webapp.asks.views import bp as asks_bp
+from webapp.extensions import babel, csrf, db, login_manager, migrate
+from webapp.notifications.views import bp as notifications_bp
+from webapp.offers.views import bp as offers_bp
+from webapp.pages.views import bp as pages_bp
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BLUEPRINTS = (pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp)
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(config.from_environment())
+    if overrides:
+        app.config.update(overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    cli.register(app)
+    templating.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    database.install_sqlite_pragmas()
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.user_loader(find_by_login_id)
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""People: registration, login, roles, and the volunteer profile."""

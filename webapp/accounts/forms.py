@@ -1,0 +1,132 @@
+"""Forms for registering, logging in and keeping a profile."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.accounts.services import is_valid_email, normalise_email
+from webapp.reference.forms import PostcodeWijkMixin
+from webapp.reference.labels import language_label, slot_label
+from webapp.reference.slots import ALL_SLOTS, LANGUAGES
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [
+        ("resident", str(_l("I would like help now and then"))),
+        ("volunteer", str(_l("I want to help others (volunteer)"))),
+        ("organiser", str(_l("I organise a resident initiative"))),
+    ]
+
+
+def _email_ok(form: FlaskForm, field: EmailField) -> None:
+    field.data = normalise_email(field.data or "")
+    if not is_valid_email(field.data):
+        raise ValidationError(_l("This is not an e-mail address. Check for example the @."))
+
+
+class RegistrationForm(PostcodeWijkMixin, FlaskForm):
+    first_name = StringField(
+        _l("First name"),
+        validators=[InputRequired(message=_l("Fill in your first name.")), Length(max=60)],
+        description=_l("Others see only your first name."),
+        render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(_l("Last name (optional)"), validators=[Optional(), Length(max=80)],
+                            render_kw={"autocomplete": "family-name"})
+    email = EmailField(_l("E-mail address"),
+                       validators=[InputRequired(message=_l("Fill in your e-mail address.")), _email_ok],
+                       render_kw={"autocomplete": "email"})
+    phone = StringField(
+        _l("Phone number (optional)"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("Only the person you are matched with sees it."),
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices, default=["resident"])
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(message=_l("Choose a password.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=_l("Use at least %(num)d characters. A short sentence works well.",
+                              num=MIN_PASSWORD_LENGTH)),
+        ],
+        description=_l("At least 12 characters. A short sentence is easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Password again"),
+        validators=[InputRequired(message=_l("Type your password again.")),
+                    EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(message=_l("Fill in your e-mail address."))],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Fill in your password."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class AccountForm(PostcodeWijkMixin, FlaskForm):
+    first_name = StringField(_l("First name"),
+                             validators=[InputRequired(message=_l("Fill in your first name.")), Length(max=60)])
+    last_name = StringField(_l("Last name (optional)"), validators=[Optional(), Length(max=80)])
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30)],
+                        description=_l("Only the person you are matched with sees it."))
+    roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, language_label(code)) for code in LANGUAGES]
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [(slot, slot_label(slot)) for slot in ALL_SLOTS]
+
+
+class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
+    skills = StringField(
+        _l("What are you good at?"),
+        validators=[InputRequired(message=_l("Name at least one thing you like to help with.")), Length(max=500)],
+        description=_l("Separate with commas, for example: groceries, computer help, gardening."),
+    )
+    languages = MultiCheckboxField(
+        _l("Languages you speak"),
+        choices=language_choices,
+        validators=[InputRequired(message=_l("Choose at least one language."))],
+    )
+    max_distance_km = DecimalField(
+        _l("How far will you go? (km)"),
+        places=1,
+        default=3,
+        validators=[InputRequired(message=_l("Fill in a distance in kilometres.")),
+                    NumberRange(min=0.5, max=50, message=_l("Choose a distance between 0.5 and 50 km."))],
+        render_kw={"inputmode": "decimal"},
+    )
+    availability = MultiCheckboxField(
+        _l("When can you help?"), choices=slot_choices,
+        description=_l("Choose nothing if your time is flexible."),
+    )
+    bio = TextAreaField(_l("A few words about yourself (optional)"), validators=[Optional(), Length(max=1000)])

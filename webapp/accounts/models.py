@@ -1,0 +1,105 @@
+"""Accounts and volunteer profiles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import Base
+from webapp.ids import new_public_id, utcnow
+from webapp.reference.models import Wijk
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    ORGANISER = "organiser"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_user_roles_user_id_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    # Changed at logout, so a session cookie issued before it stops working (server-side logout).
+    session_token: Mapped[str] = mapped_column(String(16), default=new_public_id)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    first_name: Mapped[str] = mapped_column(String(60))
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    postcode: Mapped[str] = mapped_column(String(7), default="")
+    wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    wijk: Mapped[Wijk | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+
+    def get_id(self) -> str:
+        return f"{self.public_id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses blocked people
+        return not self.is_blocked
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_screened(self) -> bool:
+        return bool(self.volunteer_profile and self.volunteer_profile.is_screened)
+
+    def add_role(self, role: str) -> None:
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+
+class VolunteerProfile(Base):
+    __tablename__ = "volunteer_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    postcode: Mapped[str] = mapped_column(String(7), default="")
+    wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"), index=True)
+    max_distance_km: Mapped[float] = mapped_column(Float, default=3.0)
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    is_screened: Mapped[bool] = mapped_column(Boolean, default=False)
+    screened_at: Mapped[datetime | None]
+    # What the matching engine computed from the profile text when it was saved.
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="volunteer_profile")
+    wijk: Mapped[Wijk | None] = relationship()

@@ -1,0 +1,164 @@
+"""Registering, authenticating and updating people. Plain arguments in, model rows out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from webapp.accounts.models import Role, User, VolunteerProfile
+from webapp.accounts.passwords import hash_password, verify_password
+from webapp.extensions import db
+from webapp.ids import new_public_id, utcnow
+from webapp.suggestions.encoding import encode_volunteer_profile
+from webapp.reference.models import Wijk
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SELF_SERVICE_ROLES = (Role.RESIDENT, Role.VOLUNTEER, Role.ORGANISER)
+
+
+class EmailTaken(ValueError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return bool(EMAIL_RE.match(email)) and len(email) <= 254
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def find_by_login_id(login_id: str) -> User | None:
+    """Load the user for a Flask-Login id of the form "<public_id>:<session_token>"."""
+    public_id, _, token = login_id.partition(":")
+    user = db.session.execute(select(User).where(User.public_id == public_id)).scalar_one_or_none()
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    phone: str
+    postcode: str
+    wijk: Wijk
+    roles: tuple[str, ...]
+    locale: str
+
+
+def register_user(data: Registration) -> User:
+    email = normalise_email(data.email)
+    if db.session.execute(select(func.count()).where(User.email == email)).scalar_one():
+        raise EmailTaken(email)
+    user = User(
+        email=email,
+        password_hash=hash_password(data.password),
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        phone=data.phone.strip(),
+        postcode=data.postcode.strip().upper(),
+        wijk=data.wijk,
+        locale=data.locale,
+    )
+    for role in data.roles or (Role.RESIDENT,):
+        if role in SELF_SERVICE_ROLES:
+            user.add_role(role)
+    if Role.VOLUNTEER in user.roles:
+        user.volunteer_profile = VolunteerProfile(
+            postcode=user.postcode, wijk=data.wijk, languages=[data.locale]
+        )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Takes the same time whether or not the address exists."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to this person (used at logout)."""
+    user.session_token = new_public_id()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def create_staff(email: str, password: str, first_name: str, *, admin: bool = False) -> User:
+    email = normalise_email(email)
+    user = find_by_email(email)
+    if user is None:
+        user = User(email=email, first_name=first_name, locale="nl")
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.add_role(Role.STAFF)
+    if admin:
+        user.add_role(Role.ADMIN)
+    db.session.flush()
+    return user
+
+
+def update_account(user: User, *, first_name: str, last_name: str, phone: str, postcode: str, wijk: Wijk,
+                   roles: Iterable[str]) -> None:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone.strip()
+    user.postcode = postcode.strip().upper()
+    user.wijk = wijk
+    wanted = {r for r in roles if r in SELF_SERVICE_ROLES} or {Role.RESIDENT.value}
+    for row in list(user.role_rows):
+        if row.role in SELF_SERVICE_ROLES and row.role not in wanted:
+            user.role_rows.remove(row)
+    for role in wanted:
+        user.add_role(role)
+    if Role.VOLUNTEER in user.roles and user.volunteer_profile is None:
+        user.volunteer_profile = VolunteerProfile(postcode=user.postcode, wijk=wijk, languages=[user.locale])
+
+
+@dataclass(frozen=True)
+class VolunteerProfileData:
+    skills: list[str]
+    languages: list[str]
+    postcode: str
+    wijk: Wijk
+    max_distance_km: float
+    availability: list[str]
+    bio: str
+
+
+def update_volunteer_profile(user: User, data: VolunteerProfileData) -> VolunteerProfile:
+    profile = user.volunteer_profile or VolunteerProfile()
+    user.volunteer_profile = profile
+    user.add_role(Role.VOLUNTEER)
+    profile.skills = data.skills
+    profile.languages = data.languages
+    profile.postcode = data.postcode.strip().upper()
+    profile.wijk = data.wijk
+    profile.max_distance_km = data.max_distance_km
+    profile.availability = data.availability
+    profile.bio = data.bio.strip()
+    profile.match_features = encode_volunteer_profile(profile)
+    db.session.flush()
+    return profile

@@ -1,0 +1,1 @@
+"""Help requests (vraag), responses (reactie) and matches: the heart of the marketplace."""

@@ -1,0 +1,81 @@
+"""Forms for posting a request, responding, and closing a match."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from webapp.accounts.forms import MultiCheckboxField, language_choices, slot_choices
+from webapp.extensions import db
+from webapp.reference.forms import PostcodeWijkMixin
+from webapp.reference.labels import localized_name
+from webapp.reference.services import all_categories
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.key, localized_name(c)) for c in all_categories(db.session)]
+
+
+def _not_in_past(form: FlaskForm, field: DateField) -> None:
+    if field.data is not None and field.data < date.today():
+        raise ValidationError(_l("This date has passed. Choose today or a later day."))
+
+
+class RequestForm(PostcodeWijkMixin, FlaskForm):
+    title = StringField(
+        _l("What do you need help with?"),
+        validators=[InputRequired(message=_l("Write in a few words what you need.")),
+                    Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))],
+        description=_l("For example: Help with groceries on Wednesday."),
+    )
+    description = TextAreaField(
+        _l("Tell a bit more"),
+        validators=[InputRequired(message=_l("Tell a bit more, so a neighbour knows what to expect.")),
+                    Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
+        description=_l("Do not write your name, address or phone number here. Everyone can read this text."),
+    )
+    category = SelectField(_l("Kind of help"), choices=category_choices,
+                           validators=[InputRequired(message=_l("Choose the kind of help."))])
+    on_date = DateField(_l("On which day? (optional)"), validators=[Optional(), _not_in_past],
+                        description=_l("Leave empty if the day does not matter."))
+    slots = MultiCheckboxField(_l("At what times is it possible?"), choices=slot_choices,
+                               description=_l("Choose nothing if any time is fine."))
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=language_choices,
+                                   validators=[InputRequired(message=_l("Choose at least one language."))])
+    frequency = RadioField(
+        _l("How often?"),
+        choices=[("once", _l("Once")), ("recurring", _l("Regularly"))],
+        default="once",
+        validators=[InputRequired(message=_l("Choose once or regularly."))],
+    )
+    needs_screening = BooleanField(
+        _l("Only a volunteer with a certificate of conduct (VOG) may help"),
+        description=_l("For help with money, papers or children this is always the case."),
+    )
+
+
+class ResponseForm(FlaskForm):
+    message = TextAreaField(
+        _l("Your message"),
+        validators=[InputRequired(message=_l("Write a short message.")),
+                    Length(min=2, max=1000, message=_l("Use between 2 and 1000 characters."))],
+        description=_l("For example when you can come. Do not share your phone number yet."),
+    )
+
+
+class ThanksForm(FlaskForm):
+    message = TextAreaField(_l("Say thanks (optional)"), validators=[Optional(), Length(max=1000)])
+    hours = DecimalField(
+        _l("Hours spent (optional)"),
+        places=1,
+        validators=[Optional(), NumberRange(min=0, max=200, message=_l("Fill in a number of hours from 0 to 200."))],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that carries only the CSRF token."""

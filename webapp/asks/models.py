@@ -1,0 +1,106 @@
+"""Help requests, the responses volunteers give, and the match that follows an acceptance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.accounts.models import User
+from webapp.extensions import Base
+from webapp.ids import new_public_id, utcnow
+from webapp.offers.models import Offer
+from webapp.reference.models import Category, Wijk
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    MATCHED = "matched"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class ResponseStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    NOT_CHOSEN = "not_chosen"
+    WITHDRAWN = "withdrawn"
+
+
+class HelpRequest(Base):
+    __tablename__ = "help_requests"
+    __table_args__ = (Index("ix_help_requests_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    category_key: Mapped[str] = mapped_column(ForeignKey("categories.key"), index=True)
+    wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"), index=True)
+    on_date: Mapped[date | None]
+    slots: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_screening: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when a resident asks a volunteer directly from an offer: not in the public listing.
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=RequestStatus.OPEN)
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    category: Mapped[Category] = relationship()
+    wijk: Mapped[Wijk] = relationship()
+    offer: Mapped[Offer | None] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="help_request", order_by="Response.created_at", cascade="all, delete-orphan"
+    )
+    match: Mapped[Match | None] = relationship(back_populates="help_request", uselist=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("request_id", "volunteer_id", name="uq_responses_request_id_volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=ResponseStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    help_request: Mapped[HelpRequest] = relationship(back_populates="responses")
+    volunteer: Mapped[User | None] = relationship()
+
+
+class Match(Base):
+    """An accepted response. Unique per request: the database refuses a second one."""
+
+    __tablename__ = "matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), unique=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    hours: Mapped[float | None] = mapped_column(Float)
+    requester_thanks: Mapped[str] = mapped_column(Text, default="")
+    volunteer_thanks: Mapped[str] = mapped_column(Text, default="")
+
+    help_request: Mapped[HelpRequest] = relationship(back_populates="match")
+    response: Mapped[Response] = relationship()
+    volunteer: Mapped[User | None] = relationship()

@@ -1,0 +1,341 @@
+"""Posting, answering and closing help requests.
+
+Every state change that two people could make at once is a conditional UPDATE checked by its row count,
+so two acceptances at the same moment produce exactly one match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from webapp.accounts.models import User
+from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.notifications.services import notify
+from webapp.offers.models import Offer
+from webapp.reference.models import Category, Wijk
+from webapp.reference.slots import clean_slots
+from webapp.suggestions.encoding import encode_help_request
+
+
+class NotAllowed(Exception):
+    """The person may not do this to this request."""
+
+
+class NoLongerOpen(Exception):
+    """The request was matched, cancelled or expired in the meantime."""
+
+
+class AlreadyResponded(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RequestData:
+    title: str
+    description: str
+    category: Category
+    wijk: Wijk
+    on_date: date | None
+    slots: list[str]
+    languages: list[str]
+    is_recurring: bool
+    needs_screening: bool
+
+
+def _apply(help_request: HelpRequest, data: RequestData) -> None:
+    help_request.title = data.title.strip()
+    help_request.description = data.description.strip()
+    help_request.category = data.category
+    help_request.category_key = data.category.key
+    help_request.wijk = data.wijk
+    help_request.on_date = data.on_date
+    help_request.slots = clean_slots(data.slots)
+    help_request.languages = sorted(set(data.languages))
+    help_request.is_recurring = data.is_recurring
+    # Sensitive categories always need a screened volunteer; the poster may ask for one in any category.
+    help_request.needs_screening = data.needs_screening or data.category.requires_screening
+    help_request.match_features = encode_help_request(help_request)
+
+
+def post_request(requester: User, data: RequestData, *, offer_id: int | None = None) -> HelpRequest:
+    help_request = HelpRequest(
+        requester=requester,
+        offer_id=offer_id,
+        expires_at=utcnow() + timedelta(days=current_app.config["REQUEST_EXPIRY_DAYS"]),
+    )
+    _apply(help_request, data)
+    db.session.add(help_request)
+    db.session.flush()
+    return help_request
+
+
+def edit_request(editor: User, help_request: HelpRequest, data: RequestData) -> None:
+    if help_request.requester_id != editor.id:
+        raise NotAllowed
+    if not help_request.is_open:
+        raise NoLongerOpen
+    _apply(help_request, data)
+
+
+def cancel_request(actor: User, help_request: HelpRequest) -> None:
+    if help_request.requester_id != actor.id:
+        raise NotAllowed
+    changed = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.CANCELLED, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise NoLongerOpen
+    db.session.refresh(help_request)
+    for response in help_request.responses:
+        if response.status == ResponseStatus.PENDING:
+            notify(response.volunteer_id, "request_cancelled", title=help_request.title,
+                   request=help_request.public_id)
+
+
+def can_see(viewer: User | None, help_request: HelpRequest) -> bool:
+    """Whether this person may open the request's page at all."""
+    if viewer is not None and viewer.is_authenticated:
+        if help_request.requester_id == viewer.id or viewer.is_staff:
+            return True
+        if any(r.volunteer_id == viewer.id for r in help_request.responses):
+            return True
+        if help_request.offer is not None and help_request.offer.volunteer_id == viewer.id:
+            return True
+    if not help_request.is_open or help_request.offer_id is not None or help_request.expires_at <= utcnow():
+        return False
+    if help_request.needs_screening:
+        return viewer is not None and viewer.is_authenticated and viewer.is_screened
+    return True
+
+
+def can_respond(viewer: User | None, help_request: HelpRequest) -> bool:
+    return (
+        viewer is not None
+        and viewer.is_authenticated
+        and viewer.has_role("volunteer")
+        and help_request.is_open
+        and help_request.requester_id != viewer.id
+        and (viewer.is_screened or not help_request.needs_screening)
+        and not any(r.volunteer_id == viewer.id for r in help_request.responses)
+    )
+
+
+def respond(volunteer: User, help_request: HelpRequest, message: str) -> Response:
+    if help_request.offer_id is not None or not can_see(volunteer, help_request):
+        raise NotAllowed
+    if any(r.volunteer_id == volunteer.id for r in help_request.responses):
+        raise AlreadyResponded
+    if not can_respond(volunteer, help_request):
+        raise NoLongerOpen if not help_request.is_open else NotAllowed
+    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
+    db.session.add(response)
+    db.session.flush()
+    notify(help_request.requester_id, "new_response", title=help_request.title, request=help_request.public_id)
+    return response
+
+
+def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
+    changed = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.MATCHED, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise NoLongerOpen
+    match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
+    db.session.add(match)
+    response.status = ResponseStatus.ACCEPTED
+    for other in help_request.responses:
+        if other.id != response.id and other.status == ResponseStatus.PENDING:
+            other.status = ResponseStatus.NOT_CHOSEN
+            notify(other.volunteer_id, "not_chosen", title=help_request.title, request=help_request.public_id)
+    db.session.flush()
+    db.session.refresh(help_request)
+    return match
+
+
+def accept_response(actor: User, help_request: HelpRequest, response_public_id: str) -> Match:
+    if help_request.requester_id != actor.id:
+        raise NotAllowed
+    response = next((r for r in help_request.responses if r.public_id == response_public_id), None)
+    if response is None or response.status != ResponseStatus.PENDING:
+        raise NotAllowed
+    match = _close_as_matched(help_request, response)
+    notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
+    return match
+
+
+def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") -> Match:
+    """A volunteer says yes to a resident who asked them directly from their offer."""
+    if help_request.offer is None or help_request.offer.volunteer_id != volunteer.id:
+        raise NotAllowed
+    if help_request.needs_screening and not volunteer.is_screened:
+        raise NotAllowed
+    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
+    db.session.add(response)
+    db.session.flush()
+    match = _close_as_matched(help_request, response)
+    notify(help_request.requester_id, "ask_agreed", title=help_request.title, request=help_request.public_id)
+    return match
+
+
+def is_party(user: User | None, help_request: HelpRequest) -> bool:
+    """Requester or matched volunteer: the two people who see each other's contact details."""
+    if user is None or not user.is_authenticated or help_request.match is None:
+        return False
+    return user.id in (help_request.requester_id, help_request.match.volunteer_id)
+
+
+def mark_done(actor: User, help_request: HelpRequest) -> None:
+    if not is_party(actor, help_request):
+        raise NotAllowed
+    changed = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.MATCHED)
+        .values(status=RequestStatus.DONE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise NoLongerOpen
+    assert help_request.match is not None
+    help_request.match.done_at = utcnow()
+    db.session.refresh(help_request)
+    other = help_request.match.volunteer_id if actor.id == help_request.requester_id else help_request.requester_id
+    notify(other, "done", title=help_request.title, request=help_request.public_id)
+
+
+def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: float | None) -> None:
+    if not is_party(actor, help_request) or help_request.status != RequestStatus.DONE:
+        raise NotAllowed
+    match = help_request.match
+    assert match is not None
+    if actor.id == help_request.requester_id:
+        match.requester_thanks = message.strip()
+        other = match.volunteer_id
+    else:
+        match.volunteer_thanks = message.strip()
+        other = help_request.requester_id
+    if hours is not None:
+        match.hours = hours
+    notify(other, "thanks", title=help_request.title, request=help_request.public_id)
+
+
+def expire_requests() -> int:
+    """Close open requests whose time has passed. Returns how many. Idempotent."""
+    now = utcnow()
+    return int(
+        db.session.execute(
+            update(HelpRequest)
+            .where(HelpRequest.status == RequestStatus.OPEN, HelpRequest.expires_at <= now)
+            .values(status=RequestStatus.EXPIRED, closed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
+def get_by_public_id(public_id: str) -> HelpRequest | None:
+    return db.session.execute(
+        select(HelpRequest)
+        .where(HelpRequest.public_id == public_id)
+        .options(selectinload(HelpRequest.responses).joinedload(Response.volunteer))
+    ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    category: str | None = None
+    stadsdeel_id: int | None = None
+    wijk_id: int | None = None
+    when: str | None = None  # "flexible", "this_week", or a weekday such as "tue"
+
+
+def _public_listing(viewer: User | None, filters: ListFilters) -> Select[tuple[HelpRequest]]:
+    now = utcnow()
+    query = select(HelpRequest).where(
+        HelpRequest.status == RequestStatus.OPEN,
+        HelpRequest.offer_id.is_(None),
+        HelpRequest.expires_at > now,
+    )
+    screened = viewer is not None and viewer.is_authenticated and (viewer.is_screened or viewer.is_staff)
+    if not screened:
+        query = query.where(HelpRequest.needs_screening.is_(False))
+    if filters.category:
+        query = query.where(HelpRequest.category_key == filters.category)
+    if filters.wijk_id:
+        query = query.where(HelpRequest.wijk_id == filters.wijk_id)
+    elif filters.stadsdeel_id:
+        query = query.where(HelpRequest.wijk.has(Wijk.stadsdeel_id == filters.stadsdeel_id))
+    if filters.when == "flexible":
+        query = query.where(HelpRequest.on_date.is_(None))
+    elif filters.when == "this_week":
+        today = now.date()
+        query = query.where(and_(HelpRequest.on_date >= today, HelpRequest.on_date <= today + timedelta(days=7)))
+    return query
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[HelpRequest]
+    page: int
+    pages: int
+    total: int
+
+
+def list_open_requests(viewer: User | None, filters: ListFilters, page: int, per_page: int) -> Page:
+    query = _public_listing(viewer, filters)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.execute(
+        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
+        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).scalars().all()
+    return Page(items=list(items), page=page, pages=pages, total=total)
+
+
+def requests_of(user: User) -> list[HelpRequest]:
+    return list(
+        db.session.execute(
+            select(HelpRequest)
+            .where(HelpRequest.requester_id == user.id)
+            .options(selectinload(HelpRequest.responses), joinedload(HelpRequest.wijk))
+            .order_by(HelpRequest.created_at.desc())
+        ).scalars()
+    )
+
+
+def responses_of(user: User) -> list[Response]:
+    return list(
+        db.session.execute(
+            select(Response)
+            .where(Response.volunteer_id == user.id)
+            .options(joinedload(Response.help_request).joinedload(HelpRequest.wijk))
+            .order_by(Response.created_at.desc())
+        ).scalars()
+    )
+
+
+def asks_for_volunteer(user: User) -> list[HelpRequest]:
+    """Open requests residents sent to this volunteer from one of their offers."""
+    return list(
+        db.session.execute(
+            select(HelpRequest)
+            .join(Offer, Offer.id == HelpRequest.offer_id)
+            .where(Offer.volunteer_id == user.id, or_(HelpRequest.status == RequestStatus.OPEN,
+                                                      HelpRequest.status == RequestStatus.MATCHED))
+            .order_by(HelpRequest.created_at.desc())
+        ).scalars()
+    )

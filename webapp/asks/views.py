@@ -1,0 +1,255 @@
+"""Pages for help requests: list, detail, post, edit, respond, accept, done and thanks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.asks import services
+from webapp.asks.forms import ActionForm, RequestForm, ResponseForm, ThanksForm
+from webapp.asks.models import HelpRequest
+from webapp.extensions import db
+from webapp.reference.labels import locale_code
+from webapp.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
+
+bp = Blueprint("asks", __name__, url_prefix="/vragen")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _filters() -> services.ListFilters:
+    wijk_code = request.args.get("wijk") or None
+    wijk_id = next((w.id for w in all_wijken(db.session) if w.code == wijk_code), None)
+    when = request.args.get("when")
+    return services.ListFilters(
+        category=request.args.get("category") or None,
+        stadsdeel_id=_int_arg("stadsdeel"),
+        wijk_id=wijk_id,
+        when=when if when in {"flexible", "this_week"} else None,
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    filters = _filters()
+    page = services.list_open_requests(
+        current_user, filters, page=_int_arg("page") or 1, per_page=current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "asks/index.html",
+        page=page,
+        filters=filters,
+        categories=all_categories(db.session),
+        stadsdelen=stadsdelen_with_wijken(db.session),
+        args=request.args,
+    )
+
+
+def _load_visible(public_id: str) -> HelpRequest:
+    help_request = services.get_by_public_id(public_id)
+    if help_request is None or not services.can_see(current_user, help_request):
+        abort(404)
+    return help_request
+
+
+@bp.get("/<public_id>")
+def show(public_id: str) -> tuple[str, int]:
+    return _render_show(_load_visible(public_id))
+
+
+def _render_show(
+    help_request: HelpRequest,
+    response_form: ResponseForm | None = None,
+    thanks_form: ThanksForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    is_owner = current_user.is_authenticated and help_request.requester_id == current_user.id
+    my_response = next(
+        (r for r in help_request.responses if current_user.is_authenticated and r.volunteer_id == current_user.id),
+        None,
+    )
+    page = render_template(
+        "asks/show.html",
+        help_request=help_request,
+        is_owner=is_owner,
+        is_party=services.is_party(current_user, help_request),
+        my_response=my_response,
+        can_respond=services.can_respond(current_user, help_request),
+        response_form=response_form or ResponseForm(formdata=None),
+        thanks_form=thanks_form or ThanksForm(formdata=None),
+        action_form=ActionForm(),
+    )
+    return page, status
+
+
+def _data(form: RequestForm) -> services.RequestData:
+    assert form.resolved_wijk is not None
+    category = next(c for c in all_categories(db.session) if c.key == form.category.data)
+    return services.RequestData(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        category=category,
+        wijk=form.resolved_wijk,
+        on_date=form.on_date.data,
+        slots=form.slots.data or [],
+        languages=form.languages.data or [],
+        is_recurring=form.frequency.data == "recurring",
+        needs_screening=bool(form.needs_screening.data),
+    )
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def new() -> str | WerkzeugResponse:
+    form = RequestForm()
+    if request.method == "GET":
+        form.languages.data = [locale_code()]
+        form.postcode.data = current_user.postcode
+        if current_user.wijk is not None:
+            form.preset_wijk(current_user.wijk)
+    if form.validate_on_submit():
+        help_request = services.post_request(current_user, _data(form))
+        db.session.commit()
+        flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
+        return redirect(url_for("asks.show", public_id=help_request.public_id))
+    return render_template("asks/form.html", form=form, help_request=None)
+
+
+@bp.route("/<public_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(public_id: str) -> str | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if help_request.requester_id != current_user.id:
+        abort(403)
+    if not help_request.is_open:
+        flash(_("This request is no longer open, so it cannot be changed."), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
+    form = RequestForm(obj=help_request)
+    if request.method == "GET":
+        form.category.data = help_request.category_key
+        form.frequency.data = "recurring" if help_request.is_recurring else "once"
+        form.postcode.data = current_user.postcode
+        form.preset_wijk(help_request.wijk)
+    if form.validate_on_submit():
+        services.edit_request(current_user, help_request, _data(form))
+        db.session.commit()
+        flash(_("Your request is saved."), "success")
+        return redirect(url_for("asks.show", public_id=public_id))
+    return render_template("asks/form.html", form=form, help_request=help_request)
+
+
+@bp.post("/<public_id>/annuleren")
+@login_required
+def cancel(public_id: str) -> WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_request(current_user, help_request)
+    except services.NotAllowed:
+        abort(403)
+    except services.NoLongerOpen:
+        flash(_("This request is no longer open."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Your request is cancelled."), "info")
+    return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/reageren")
+@login_required
+def respond(public_id: str) -> tuple[str, int] | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        return _render_show(help_request, response_form=form, status=400)
+    try:
+        services.respond(current_user, help_request, form.message.data or "")
+    except services.AlreadyResponded:
+        flash(_("You have already responded to this request."), "info")
+    except services.NoLongerOpen:
+        flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
+    except services.NotAllowed:
+        abort(403)
+    else:
+        db.session.commit()
+        flash(_("Your response is sent. You will hear when the neighbour chooses."), "success")
+    return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/kiezen/<response_id>")
+@login_required
+def accept(public_id: str, response_id: str) -> WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.accept_response(current_user, help_request, response_id)
+    except services.NotAllowed:
+        abort(403)
+    except services.NoLongerOpen:
+        db.session.rollback()
+        flash(_("This request already has a helper."), "warning")
+    else:
+        db.session.commit()
+        flash(_("You have chosen a helper. You can now see each other's contact details."), "success")
+    return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/ja")
+@login_required
+def agree(public_id: str) -> WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.agree_to_ask(current_user, help_request)
+    except services.NotAllowed:
+        abort(403)
+    except services.NoLongerOpen:
+        db.session.rollback()
+        flash(_("This request is no longer open."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Thank you! You can now see each other's contact details."), "success")
+    return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/klaar")
+@login_required
+def done(public_id: str) -> WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.mark_done(current_user, help_request)
+    except services.NotAllowed:
+        abort(403)
+    except services.NoLongerOpen:
+        flash(_("This help was already marked as done."), "info")
+    else:
+        db.session.commit()
+        flash(_("Marked as done. Would you like to say thanks?"), "success")
+    return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/bedanken")
+@login_required
+def thanks(public_id: str) -> tuple[str, int] | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    form = ThanksForm()
+    if not form.validate_on_submit():
+        return _render_show(help_request, thanks_form=form, status=400)
+    try:
+        services.say_thanks(current_user, help_request, form.message.data or "",
+                            float(form.hours.data) if form.hours.data is not None else None)
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("Thank you for letting us know!"), "success")
+    return redirect(url_for("asks.show", public_id=public_id))

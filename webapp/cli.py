@@ -1,0 +1,74 @@
+"""Command-line tasks: `flask --app webapp <group> <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from webapp.accounts import services as accounts
+from webapp.accounts.forms import MIN_PASSWORD_LENGTH
+from webapp.accounts.models import User
+from webapp.asks.services import expire_requests
+from webapp.demo.services import seed_demo
+from webapp.extensions import db
+from webapp.reference.services import load_reference_data
+
+users_cli = AppGroup("users", help="Manage accounts.")
+reference_cli = AppGroup("reference", help="Reference data (geography, categories, goals).")
+requests_cli = AppGroup("requests", help="Maintenance of help requests.")
+
+
+@users_cli.command("create-staff")
+@click.argument("email")
+@click.option("--first-name", default="Consulent", show_default=True)
+@click.option("--admin", is_flag=True, help="Also give the admin role.")
+@click.password_option(prompt="Password", confirmation_prompt=True)
+def create_staff(email: str, first_name: str, admin: bool, password: str) -> None:
+    """Create a staff member (or give an existing person the staff role)."""
+    if not accounts.is_valid_email(accounts.normalise_email(email)):
+        raise click.BadParameter("this is not an e-mail address", param_hint="EMAIL")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(f"use at least {MIN_PASSWORD_LENGTH} characters", param_hint="password")
+    user = accounts.create_staff(email, password, first_name, admin=admin)
+    db.session.commit()
+    click.echo(f"Staff account ready: {user.email} ({', '.join(sorted(user.roles))})")
+
+
+@reference_cli.command("load")
+def load_reference() -> None:
+    """Load or refresh reference data. Idempotent."""
+    load_reference_data(db.session)
+    db.session.commit()
+    click.echo("Reference data loaded.")
+
+
+@requests_cli.command("expire")
+def expire() -> None:
+    """Close open requests past their expiry date (for a daily scheduler)."""
+    count = expire_requests()
+    db.session.commit()
+    click.echo(f"Expired {count} request(s).")
+
+
+@click.command("seed-demo")
+@click.option("--scale", default=1, type=click.IntRange(1, 1000), show_default=True,
+              help="Multiply the amount of demo data (100 for benchmarks).")
+@click.option("--if-empty", is_flag=True, help="Only seed when there are no accounts yet.")
+def seed_demo_command(scale: int, if_empty: bool) -> None:
+    """Fill the database with deterministic, realistic demo data."""
+    if if_empty and db.session.execute(select(func.count()).select_from(User)).scalar_one():
+        click.echo("Database already has accounts; demo data not loaded.")
+        return
+    load_reference_data(db.session)
+    summary = seed_demo(db.session, scale=scale, progress=click.echo if scale > 1 else None)
+    db.session.commit()
+    click.echo(summary)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(reference_cli)
+    app.cli.add_command(requests_cli)
+    app.cli.add_command(seed_demo_command)

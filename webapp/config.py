@@ -1,0 +1,55 @@
+"""Configuration, read from the environment when the app is created (never at import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the configuration dictionary from environment variables.
+
+    Defaults are safe for development on one machine: an SQLite file in instance/.
+    """
+    env = os.environ if environ is None else environ
+    instance = Path(env.get("SAMEN_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+    is_production = env.get("SAMEN_ENV", "development") == "production"
+    config: dict[str, Any] = {
+        "ENV_NAME": "production" if is_production else "development",
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", f"sqlite:///{instance / 'samen.db'}"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": is_production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": is_production,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("nl", "en"),
+        "REQUEST_EXPIRY_DAYS": int(env.get("REQUEST_EXPIRY_DAYS", "60")),
+        "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
+        "MATCHING_MODEL_PATH": env.get("MATCHING_MODEL_PATH", str(instance / "matching-model.bin")),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "INSTANCE_PATH": str(instance),
+    }
+    if is_production and config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a long random value in production (SAMEN_ENV=production)."
+        )
+    return config

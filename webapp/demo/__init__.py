@@ -1,0 +1,1 @@
+"""Deterministic demo data for trying Samen out and for benchmarks."""

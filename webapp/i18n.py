@@ -1,0 +1,21 @@
+"""Choosing the language of a page: the switcher (session), the profile, then the browser."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import lazy_gettext
+from flask_login import current_user
+
+# Flask-Login's default message, marked for translation.
+LOGIN_MESSAGE = lazy_gettext("Please log in to see this page.")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return str(current_user.locale)
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""Offers (aanbod): a volunteer offers help; residents browse and ask."""

@@ -1,0 +1,39 @@
+"""A volunteer's standing offer of help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.accounts.models import User
+from webapp.extensions import Base
+from webapp.ids import new_public_id, utcnow
+from webapp.reference.models import Category, Wijk
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    category_key: Mapped[str] = mapped_column(ForeignKey("categories.key"), index=True)
+    wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"), index=True)
+    slots: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default=OfferStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    volunteer: Mapped[User | None] = relationship()
+    category: Mapped[Category] = relationship()
+    wijk: Mapped[Wijk] = relationship()

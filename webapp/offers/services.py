@@ -1,0 +1,102 @@
+"""Posting offers, listing them, and asking a volunteer for help from an offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from webapp.accounts.models import User
+from webapp.asks.models import HelpRequest
+from webapp.asks.services import RequestData, post_request
+from webapp.extensions import db
+from webapp.notifications.services import notify
+from webapp.offers.models import Offer, OfferStatus
+from webapp.reference.models import Category, Wijk
+from webapp.reference.slots import clean_slots
+
+
+class NotAllowed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class OfferData:
+    title: str
+    description: str
+    category: Category
+    wijk: Wijk
+    slots: list[str]
+    languages: list[str]
+
+
+def post_offer(volunteer: User, data: OfferData) -> Offer:
+    offer = Offer(
+        volunteer=volunteer,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        category_key=data.category.key,
+        wijk=data.wijk,
+        slots=clean_slots(data.slots),
+        languages=sorted(set(data.languages)),
+    )
+    volunteer.add_role("volunteer")
+    db.session.add(offer)
+    db.session.flush()
+    return offer
+
+
+def close_offer(actor: User, offer: Offer) -> None:
+    if offer.volunteer_id != actor.id:
+        raise NotAllowed
+    offer.status = OfferStatus.CLOSED
+
+
+def get_by_public_id(public_id: str) -> Offer | None:
+    return db.session.execute(select(Offer).where(Offer.public_id == public_id)).scalar_one_or_none()
+
+
+def list_open_offers(category: str | None, page: int, per_page: int) -> tuple[list[Offer], int, int]:
+    query = select(Offer).where(Offer.status == OfferStatus.OPEN)
+    if category:
+        query = query.where(Offer.category_key == category)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.execute(
+        query.options(joinedload(Offer.wijk), joinedload(Offer.category))
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).scalars().all()
+    return list(items), page, pages
+
+
+def offers_of(user: User) -> list[Offer]:
+    return list(db.session.execute(
+        select(Offer).where(Offer.volunteer_id == user.id).order_by(Offer.created_at.desc())
+    ).scalars())
+
+
+def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
+    """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to."""
+    if offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None:
+        raise NotAllowed
+    help_request = post_request(
+        resident,
+        RequestData(
+            title=offer.title,
+            description=message,
+            category=offer.category,
+            wijk=resident.wijk,
+            on_date=None,
+            slots=offer.slots,
+            languages=offer.languages,
+            is_recurring=False,
+            needs_screening=False,
+        ),
+        offer_id=offer.id,
+    )
+    notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)
+    return help_request

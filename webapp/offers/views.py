@@ -1,0 +1,102 @@
+"""Pages for offers: list, detail, post, close, and ask the volunteer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.asks.forms import ActionForm
+from webapp.extensions import db
+from webapp.offers import services
+from webapp.offers.forms import AskForm, OfferForm
+from webapp.offers.models import Offer
+from webapp.reference.labels import locale_code
+from webapp.reference.services import all_categories
+
+bp = Blueprint("offers", __name__, url_prefix="/aanbod")
+
+
+@bp.get("/")
+def index() -> str:
+    page_arg = request.args.get("page", "")
+    category = request.args.get("category") or None
+    items, page, pages = services.list_open_offers(
+        category, int(page_arg) if page_arg.isdigit() and len(page_arg) < 10 else 1,
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template("offers/index.html", offers=items, page=page, pages=pages, category=category,
+                           categories=all_categories(db.session))
+
+
+def _load(public_id: str) -> Offer:
+    offer = services.get_by_public_id(public_id)
+    if offer is None:
+        abort(404)
+    return offer
+
+
+@bp.get("/<public_id>")
+def show(public_id: str) -> str:
+    return render_template("offers/show.html", offer=_load(public_id), form=AskForm(), action_form=ActionForm())
+
+
+@bp.post("/<public_id>/vragen")
+@login_required
+def ask(public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    offer = _load(public_id)
+    form = AskForm()
+    if not form.validate_on_submit():
+        return render_template("offers/show.html", offer=offer, form=form, action_form=ActionForm()), 400
+    try:
+        help_request = services.ask_volunteer(current_user, offer, form.message.data or "")
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("Your question is sent. You will hear when the volunteer says yes."), "success")
+    return redirect(url_for("asks.show", public_id=help_request.public_id))
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def new() -> str | WerkzeugResponse:
+    form = OfferForm()
+    if request.method == "GET":
+        form.languages.data = [locale_code()]
+        form.postcode.data = current_user.postcode
+        if current_user.wijk is not None:
+            form.preset_wijk(current_user.wijk)
+    if form.validate_on_submit():
+        assert form.resolved_wijk is not None
+        category = next(c for c in all_categories(db.session) if c.key == form.category.data)
+        offer = services.post_offer(
+            current_user,
+            services.OfferData(
+                title=form.title.data or "",
+                description=form.description.data or "",
+                category=category,
+                wijk=form.resolved_wijk,
+                slots=form.slots.data or [],
+                languages=form.languages.data or [],
+            ),
+        )
+        db.session.commit()
+        flash(_("Your offer is online."), "success")
+        return redirect(url_for("offers.show", public_id=offer.public_id))
+    return render_template("offers/form.html", form=form)
+
+
+@bp.post("/<public_id>/sluiten")
+@login_required
+def close(public_id: str) -> WerkzeugResponse:
+    offer = _load(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.close_offer(current_user, offer)
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("Your offer is closed."), "info")
+    return redirect(url_for("accounts.dashboard"))

@@ -1,0 +1,61 @@
+"""The postcode → wijk pair of fields that every address-like form uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, SelectField, StringField
+from wtforms.validators import InputRequired, ValidationError
+
+from webapp.extensions import db
+from webapp.reference.models import Wijk
+from webapp.reference.services import PostcodeError, lookup_postcode
+
+
+class PostcodeWijkMixin:
+    """Adds `postcode` and `wijk`. After validation, `resolved_wijk` holds the wijk.
+
+    When the PC4 lies in one wijk, the wijk is taken from it. When it spans several, the form asks the person to
+    pick one, with the most likely preselected; a pick outside that PC4 is not accepted.
+    """
+
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[InputRequired(message=_l("Fill in your postcode, for example 2034 AB."))],
+        description=_l("For example 2034 AB. We only show your wijk, never your street."),
+        render_kw={"autocomplete": "postal-code", "inputmode": "text", "maxlength": 7},
+    )
+    wijk = SelectField(_l("Wijk"), choices=[], coerce=str, validate_choice=False)
+    resolved_wijk: Wijk | None = None
+
+    def validate_postcode(self, field: Field) -> None:
+        self.resolved_wijk = None
+        try:
+            found = lookup_postcode(db.session, field.data or "")
+        except PostcodeError as error:
+            if error.reason == "outside":
+                raise ValidationError(
+                    _l("This postcode is not in Haarlem. Samen is for people who live in Haarlem.")
+                ) from error
+            raise ValidationError(_l("This is not a Dutch postcode. Write four digits and two letters, "
+                                     "for example 2034 AB.")) from error
+        wijk_field: Any = self.wijk  # type: ignore[attr-defined]
+        if not found.is_ambiguous:
+            wijk_field.choices = []
+            self.resolved_wijk = found.wijken[0]
+            return
+        wijk_field.choices = [(w.public_key, w.name) for w in found.wijken]
+        chosen = next((w for w in found.wijken if w.public_key == wijk_field.data), None)
+        if chosen is None:
+            wijk_field.data = found.wijken[0].public_key
+            raise ValidationError(_l("Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.",
+                                     pc4=found.pc4))
+        self.resolved_wijk = chosen
+
+    def preset_wijk(self, wijk: Wijk | None, candidates: tuple[Wijk, ...] = ()) -> None:
+        wijk_field: Any = self.wijk  # type: ignore[attr-defined]
+        if len(candidates) > 1:
+            wijk_field.choices = [(w.public_key, w.name) for w in candidates]
+        if wijk is not None:
+            wijk_field.data = wijk.public_key

@@ -1,0 +1,37 @@
+"""Human names, in the current language, for slots, languages and reference rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+DAY_NAMES = {
+    "mon": ("maandag", "Monday"), "tue": ("dinsdag", "Tuesday"), "wed": ("woensdag", "Wednesday"),
+    "thu": ("donderdag", "Thursday"), "fri": ("vrijdag", "Friday"), "sat": ("zaterdag", "Saturday"),
+    "sun": ("zondag", "Sunday"),
+}
+
+
+def locale_code() -> str:
+    return str(get_locale() or "nl")
+
+
+def slot_label(slot: str) -> str:
+    day, _sep, part = slot.partition("-")
+    day_name = DAY_NAMES.get(day, (day, day))[1 if locale_code() == "en" else 0]
+    parts = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
+    return _("%(day)s %(part)s", day=day_name, part=parts.get(part, part))
+
+
+def language_label(code: str) -> str:
+    try:
+        return str(Locale.parse(code).get_display_name(locale_code()) or code)
+    except (ValueError, TypeError, LookupError):
+        return code
+
+
+def localized_name(item: Any) -> str:
+    return str(item.name(locale_code())) if item is not None else ""

@@ -1,0 +1,1 @@
+"""Suggestions from the matching engine: "Aanbevolen voor jou" and suggested volunteers."""
