@@ -60,6 +60,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         load_reference_data(db.session)
         db.session.commit()
     yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

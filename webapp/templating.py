@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from webapp.notifications.services import unread_count
@@ -24,7 +24,14 @@ def _format_datetime(value: datetime | None, style: str = "medium") -> str:
     return str(format_datetime(value, style))
 
 
+def _format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(format_decimal(round(value, 1)))
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.filters["number"] = _format_number
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["slot"] = slot_label

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Start or stop a throwaway PostgreSQL cluster on loopback, for tests and benchmarks.
+#   eval "$(scripts/pg-throwaway.sh start)"   # sets TEST_DATABASE_URL and SAMEN_PG_DIR
+#   scripts/pg-throwaway.sh stop "$SAMEN_PG_DIR"
+# Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
+set -euo pipefail
+
+pg_bin() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [[ -z "$bin" ]]; then
+    echo "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin). Run: apt-get install -y postgresql" >&2
+    exit 1
+  fi
+  echo "$bin"
+}
+
+as_owner() {
+  # initdb and postgres refuse to run as root; use the postgres system account then.
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+start() {
+  local bin dir port user db
+  bin=$(pg_bin)
+  dir=$(mktemp -d /tmp/samen-pg.XXXXXX)
+  port=${PGPORT_WANTED:-$(free_port)}
+  user=$([[ $(id -u) -eq 0 ]] && echo postgres || id -un)
+  db=samen_test
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+  as_owner "$bin/initdb" -D "$dir/data" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null
+  "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" "$db"
+  echo "export SAMEN_PG_DIR=$dir"
+  echo "export SAMEN_PG_PORT=$port"
+  echo "export TEST_DATABASE_URL=postgresql+psycopg://$user@127.0.0.1:$port/$db"
+}
+
+stop() {
+  local dir=${1:-${SAMEN_PG_DIR:-}}
+  [[ -n "$dir" && -d "$dir/data" ]] || { echo "no cluster to stop" >&2; return 0; }
+  as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast stop >/dev/null || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop "${2:-}" ;;
+  *) echo "usage: $0 start | stop [DIR]" >&2; exit 2 ;;
+esac
