@@ -16,9 +16,10 @@ from webapp.extensions import babel, csrf, db, login_manager, migrate
 from webapp.notifications.views import bp as notifications_bp
 from webapp.offers.views import bp as offers_bp
 from webapp.pages.views import bp as pages_bp
+from webapp.suggestions.views import bp as suggestions_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-BLUEPRINTS = (pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp)
+BLUEPRINTS = (pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp, suggestions_bp)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+import matching
 from webapp.accounts import services as accounts
 from webapp.accounts.forms import MIN_PASSWORD_LENGTH
 from webapp.accounts.models import User
@@ -14,10 +17,27 @@ from webapp.asks.services import expire_requests
 from webapp.demo.services import seed_demo
 from webapp.extensions import db
 from webapp.reference.services import load_reference_data
+from webapp.suggestions.services import forget_model, train_from_database
 
 users_cli = AppGroup("users", help="Manage accounts.")
 reference_cli = AppGroup("reference", help="Reference data (geography, categories, goals).")
 requests_cli = AppGroup("requests", help="Maintenance of help requests.")
+matching_cli = AppGroup("matching", help="The matching engine: training from the database.")
+
+
+@matching_cli.command("train")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: MATCHING_MODEL_PATH).")
+@click.option("--seed", default=0, show_default=True)
+def train(out: Path | None, seed: int) -> None:
+    """Train the suggestion model on what happened to suggestions, responses and matches."""
+    target = out or Path(current_app.config["MATCHING_MODEL_PATH"])
+    try:
+        model, count = train_from_database(target, seed=seed)
+    except matching.TrainingError as error:
+        raise click.ClickException(f"Not enough data to train: {error}") from error
+    forget_model()
+    click.echo(f"Trained a {model.kind} model on {count} interactions; written to {target}")
 
 
 @users_cli.command("create-staff")
@@ -71,4 +91,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(requests_cli)
+    app.cli.add_command(matching_cli)
     app.cli.add_command(seed_demo_command)

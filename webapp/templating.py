@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from webapp.notifications.services import unread_count
 from webapp.reference.labels import language_label, locale_code, localized_name, slot_label
+from webapp.suggestions.reasons import reason_text
+
 
 def _format_date(value: date | datetime | None, style: str = "medium") -> str:
     if value is None:
@@ -32,6 +34,8 @@ def _format_number(value: float | int | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.filters["reason_other"] = lambda reason: reason_text(reason, for_volunteer=False)
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["slot"] = slot_label

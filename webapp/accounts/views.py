@@ -157,7 +157,7 @@ def volunteer_profile() -> str | WerkzeugResponse:
         )
         db.session.commit()
         flash(_("Your volunteer profile is saved."), "success")
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("suggestions.for_me"))
     return render_template("accounts/volunteer_profile.html", form=form, profile=profile)
 
 

@@ -21,6 +21,7 @@ from webapp.notifications.services import notify
 from webapp.offers.models import Offer
 from webapp.reference.models import Category, Wijk
 from webapp.reference.slots import clean_slots
+from webapp.suggestions import events
 from webapp.suggestions.encoding import encode_help_request
 
 
@@ -140,6 +141,7 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
     db.session.add(response)
     db.session.flush()
+    events.record(volunteer.id, help_request.id, "responded")
     notify(help_request.requester_id, "new_response", title=help_request.title, request=help_request.public_id)
     return response
 
@@ -172,6 +174,7 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
     if response is None or response.status != ResponseStatus.PENDING:
         raise NotAllowed
     match = _close_as_matched(help_request, response)
+    events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
     return match
 
@@ -210,6 +213,7 @@ def mark_done(actor: User, help_request: HelpRequest) -> None:
         raise NoLongerOpen
     assert help_request.match is not None
     help_request.match.done_at = utcnow()
+    events.record(help_request.match.volunteer_id, help_request.id, "completed")
     db.session.refresh(help_request)
     other = help_request.match.volunteer_id if actor.id == help_request.requester_id else help_request.requester_id
     notify(other, "done", title=help_request.title, request=help_request.public_id)

@@ -13,6 +13,8 @@ from webapp.asks.models import HelpRequest
 from webapp.extensions import db
 from webapp.reference.labels import locale_code
 from webapp.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
+from webapp.suggestions.events import record as record_event
+from webapp.suggestions.services import suggest_volunteers
 
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
@@ -59,7 +61,11 @@ def _load_visible(public_id: str) -> HelpRequest:
 
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
-    return _render_show(_load_visible(public_id))
+    help_request = _load_visible(public_id)
+    if request.args.get("via") == "aanbevolen" and current_user.is_authenticated:
+        record_event(current_user.id, help_request.id, "opened")
+        db.session.commit()
+    return _render_show(help_request)
 
 
 def _render_show(
@@ -73,8 +79,10 @@ def _render_show(
         (r for r in help_request.responses if current_user.is_authenticated and r.volunteer_id == current_user.id),
         None,
     )
+    may_invite = help_request.is_open and current_user.is_authenticated and (is_owner or current_user.is_staff)
     page = render_template(
         "asks/show.html",
+        suggested=suggest_volunteers(help_request) if may_invite and help_request.offer_id is None else [],
         help_request=help_request,
         is_owner=is_owner,
         is_party=services.is_party(current_user, help_request),

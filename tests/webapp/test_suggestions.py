@@ -1,0 +1,175 @@
+"""Explained suggestions both ways, invitations, interaction logging, and the model's lazy loading."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from tests.conftest import page_text
+from webapp.accounts import services as accounts
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+from webapp.suggestions.models import Invitation, SuggestionEvent
+
+
+def _profile(make, user, skills, languages=("nl",), screened=False, km=5.0, wijk_code="WK039218"):
+    def update():
+        row = db.session.get(User, user.id)
+        from tests.factories import wijk
+
+        accounts.update_volunteer_profile(row, accounts.VolunteerProfileData(
+            skills=list(skills), languages=list(languages), postcode="2034 AB", wijk=wijk(wijk_code),
+            max_distance_km=km, availability=["wed-morning"], bio=""))
+        row.volunteer_profile.is_screened = screened
+        db.session.commit()
+    make.run(update)
+
+
+def _events(make, outcome):
+    return make.run(lambda: [(e.volunteer_id, e.request_id) for e in
+                             db.session.execute(select(SuggestionEvent).where(SuggestionEvent.outcome == outcome))
+                             .scalars()])
+
+
+def test_volunteer_sees_explained_suggestions_across_languages(make, login):
+    resident = make.user("resident")
+    volunteer = make.user("volunteer", locale="en")
+    _profile(make, volunteer, ["groceries", "shopping"])
+    groceries = make.request(resident, title="Boodschappen doen", description="Wie haalt mijn boodschapen?")
+    make.request(resident, title="Hulp met formulieren", category_key="paperwork",
+                 description="Ik begrijp de brief van de belasting niet.")
+
+    page = page_text(login(volunteer.email).get("/aanbevolen/"))
+    assert '<html lang="en">' in page
+    assert "Boodschappen doen" in page
+    assert "Matches your skill ‘groceries’" in page or "Matches your skill ‘shopping’" in page
+    assert "km from you" in page and "You can on Wednesday morning" in page
+    # A screening request never reaches an unscreened volunteer.
+    assert "Hulp met formulieren" not in page
+    assert (volunteer.id, groceries.id) in _events(make, "shown")
+
+
+def test_reasons_are_in_dutch_by_default(make, login):
+    resident = make.user("resident")
+    volunteer = make.user("volunteer")
+    _profile(make, volunteer, ["boodschappen"])
+    make.request(resident, title="Boodschappen doen")
+    page = page_text(login(volunteer.email).get("/aanbevolen/"))
+    assert '<html lang="nl">' in page
+    assert "woensdagochtend" in page  # the shared slot, as one Dutch word
+
+
+def test_hard_rules_hold_in_suggestions(make, login):
+    resident = make.user("resident")
+    far = make.user("volunteer", wijk_code="WK039217")  # Spaarndam, far from Europawijk
+    _profile(make, far, ["boodschappen"], km=1.0, wijk_code="WK039217")
+    turkish_only = make.user("volunteer")
+    _profile(make, turkish_only, ["boodschappen"], languages=("tr",))
+    make.request(resident, title="Boodschappen doen")
+    assert "Boodschappen doen" not in page_text(login(far.email).get("/aanbevolen/"))
+    assert "Boodschappen doen" not in page_text(login(turkish_only.email).get("/aanbevolen/"))
+
+
+def test_requester_sees_suggested_volunteers_and_invites_one(make, login):
+    resident = make.user("resident")
+    helper = make.user("volunteer", first_name="Fatima", phone="06-99990000")
+    _profile(make, helper, ["boodschappen"])
+    help_request = make.request(resident, title="Boodschappen doen")
+    client = login(resident.email)
+    page = page_text(client.get(f"/vragen/{help_request.public_id}"))
+    assert "Fatima" in page and "06-99990000" not in page and helper.email not in page
+    helper_public = make.run(lambda: db.session.get(User, helper.id).public_id)
+    response = client.post(f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}")
+    assert response.status_code == 302
+    assert make.run(lambda: db.session.execute(select(Invitation)).scalars().one().volunteer_id) == helper.id
+    kinds = make.run(lambda: [n.kind for n in db.session.execute(
+        select(Notification).where(Notification.user_id == helper.id)).scalars()])
+    assert "invited" in kinds
+
+
+def test_only_the_requester_or_staff_may_invite(make, login):
+    resident = make.user("resident")
+    other = make.user("resident")
+    helper = make.user("volunteer")
+    _profile(make, helper, ["boodschappen"])
+    help_request = make.request(resident)
+    helper_public = make.run(lambda: db.session.get(User, helper.id).public_id)
+    assert login(other.email).post(
+        f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}").status_code == 403
+    staff = make.user("staff")
+    assert login(staff.email).post(
+        f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}").status_code == 302
+
+
+def test_cannot_invite_a_volunteer_the_rules_exclude(make, login):
+    resident = make.user("resident")
+    unscreened = make.user("volunteer")
+    _profile(make, unscreened, ["administratie"])
+    help_request = make.request(resident, category_key="paperwork", title="Hulp bij formulieren")
+    public = make.run(lambda: db.session.get(User, unscreened.id).public_id)
+    assert login(resident.email).post(
+        f"/aanbevolen/{help_request.public_id}/uitnodigen/{public}").status_code == 403
+
+
+def test_open_respond_accept_and_done_are_logged(make, login):
+    resident = make.user("resident")
+    volunteer = make.user("volunteer")
+    _profile(make, volunteer, ["boodschappen"])
+    help_request = make.request(resident)
+    vclient = login(volunteer.email)
+    vclient.get(f"/vragen/{help_request.public_id}?via=aanbevolen")
+    vclient.post(f"/vragen/{help_request.public_id}/reageren", data={"message": "Ik help graag"})
+    (response_id,) = make.response_ids(help_request)
+    login(resident.email).post(f"/vragen/{help_request.public_id}/kiezen/{response_id}")
+    vclient.post(f"/vragen/{help_request.public_id}/klaar")
+    for outcome in ("opened", "responded", "accepted", "completed"):
+        assert (volunteer.id, help_request.id) in _events(make, outcome), outcome
+
+
+def test_a_broken_model_file_falls_back_to_cold_start_with_a_warning(app, make, login, tmp_path, caplog):
+    broken = tmp_path / "model.bin"
+    broken.write_bytes(b"not a model")
+    resident = make.user("resident")
+    volunteer = make.user("volunteer")
+    _profile(make, volunteer, ["boodschappen"])
+    make.request(resident, title="Boodschappen doen")
+    old = app.config["MATCHING_MODEL_PATH"]
+    app.config["MATCHING_MODEL_PATH"] = str(broken)
+    try:
+        with caplog.at_level(logging.WARNING):
+            page = login(volunteer.email).get("/aanbevolen/")
+    finally:
+        app.config["MATCHING_MODEL_PATH"] = old
+        app.extensions.pop("samen.matching_model", None)
+    assert page.status_code == 200 and "Boodschappen doen" in page_text(page)
+    assert any("cold-start" in record.getMessage() for record in caplog.records)
+
+
+def test_flask_matching_train_writes_a_model_the_app_then_uses(app, make, login, tmp_path):
+    resident = make.user("resident")
+    volunteers = [make.user("volunteer") for _ in range(6)]
+    for v in volunteers:
+        _profile(make, v, ["boodschappen", "computer"])
+    for n in range(12):
+        req = make.request(resident, title=f"Boodschappen {n}")
+        client = login(volunteers[n % 3].email)
+        client.post(f"/vragen/{req.public_id}/reageren", data={"message": "Ik help"})
+    out = tmp_path / "trained.bin"
+    result = app.test_cli_runner().invoke(args=["matching", "train", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "interactions" in result.output
+    old = app.config["MATCHING_MODEL_PATH"]
+    app.config["MATCHING_MODEL_PATH"] = str(out)
+    try:
+        make.request(resident, title="Boodschappen extra")
+        page = login(volunteers[4].email).get("/aanbevolen/")
+        assert page.status_code == 200 and "Boodschappen extra" in page_text(page)
+        with app.app_context():
+            from webapp.suggestions.services import current_model
+
+            assert current_model() is not None
+    finally:
+        app.config["MATCHING_MODEL_PATH"] = old
+        app.extensions.pop("samen.matching_model", None)

@@ -1,0 +1,342 @@
+"""Suggestions both ways: open requests for a volunteer, volunteers for a request; invitations; training.
+
+A page view reads the text features stored when profiles and requests were saved, narrows candidates by area
+(a bounding box around the wijk centroid) in SQL, and lets the engine score only those.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+import matching
+from webapp.accounts.models import User, VolunteerProfile
+from webapp.asks.models import HelpRequest, Match, RequestStatus, Response
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.notifications.services import notify
+from webapp.reference.models import Wijk
+from webapp.suggestions import events
+from webapp.suggestions.encoding import text_profile
+from webapp.suggestions.models import Invitation, SuggestionEvent
+from webapp.suggestions.records import request_record, volunteer_record
+
+log = logging.getLogger(__name__)
+MAX_CANDIDATES = 3000
+RECENT_DAYS = 14
+KM_PER_DEGREE_LAT = 111.2
+
+
+class NotAllowed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RequestSuggestion:
+    help_request: HelpRequest
+    suggestion: matching.Suggestion
+
+
+@dataclass(frozen=True)
+class VolunteerSuggestion:
+    volunteer: User
+    suggestion: matching.Suggestion
+    is_invited: bool
+
+
+# -- the model ------------------------------------------------------------------------------------------
+
+_MODEL_KEY = "samen.matching_model"
+
+
+def current_model() -> matching.TrainedModel | None:
+    """The trained model, loaded once per process; None (cold start) when missing or incompatible."""
+    cache = current_app.extensions.setdefault(_MODEL_KEY, {})
+    path = current_app.config["MATCHING_MODEL_PATH"]
+    if path not in cache:
+        try:
+            cache[path] = matching.load_model(path)
+        except matching.ModelIncompatible as error:
+            log.warning("Matching model not used, falling back to the cold-start ranker: %s", error)
+            cache[path] = None
+    model: matching.TrainedModel | None = cache[path]
+    return model
+
+
+def forget_model() -> None:
+    current_app.extensions.pop(_MODEL_KEY, None)
+
+
+# -- load and experience -------------------------------------------------------------------------------
+
+def _open_commitments(volunteer_ids: list[int]) -> dict[int, int]:
+    if not volunteer_ids:
+        return {}
+    rows = db.session.execute(
+        select(Match.volunteer_id, func.count())
+        .join(HelpRequest, HelpRequest.id == Match.request_id)
+        .where(Match.volunteer_id.in_(volunteer_ids), HelpRequest.status == RequestStatus.MATCHED)
+        .group_by(Match.volunteer_id)
+    ).all()
+    return {int(v): int(n) for v, n in rows}
+
+
+def _recent_shown(volunteer_ids: list[int]) -> dict[int, int]:
+    if not volunteer_ids:
+        return {}
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    rows = db.session.execute(
+        select(SuggestionEvent.volunteer_id, func.count())
+        .where(SuggestionEvent.volunteer_id.in_(volunteer_ids), SuggestionEvent.outcome == "shown",
+               SuggestionEvent.created_at >= since)
+        .group_by(SuggestionEvent.volunteer_id)
+    ).all()
+    return {int(v): int(n) for v, n in rows}
+
+
+def _experience(volunteer_ids: list[int]) -> dict[int, dict[str, int]]:
+    if not volunteer_ids:
+        return {}
+    rows = db.session.execute(
+        select(Match.volunteer_id, HelpRequest.category_key, func.count())
+        .join(HelpRequest, HelpRequest.id == Match.request_id)
+        .where(Match.volunteer_id.in_(volunteer_ids), HelpRequest.status == RequestStatus.DONE)
+        .group_by(Match.volunteer_id, HelpRequest.category_key)
+    ).all()
+    out: dict[int, dict[str, int]] = {}
+    for volunteer_id, category, count in rows:
+        out.setdefault(int(volunteer_id), {})[str(category)] = int(count)
+    return out
+
+
+def _volunteer_records(users: list[User]) -> tuple[list[matching.Volunteer], dict[str, matching.TextProfile]]:
+    ids = [u.id for u in users]
+    commitments, shown, experience = _open_commitments(ids), _recent_shown(ids), _experience(ids)
+    records, profiles = [], {}
+    for user in users:
+        record = volunteer_record(user, open_commitments=commitments.get(user.id, 0),
+                                  recent_suggestions=shown.get(user.id, 0), experience=experience.get(user.id))
+        if record is None:
+            continue
+        records.append(record)
+        stored = text_profile(user.volunteer_profile.match_features if user.volunteer_profile else None)
+        if stored is not None:
+            profiles[record.id] = stored
+    return records, profiles
+
+
+def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    dlat = km / KM_PER_DEGREE_LAT
+    dlon = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.1))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+# -- requests for a volunteer -------------------------------------------------------------------------
+
+def _open_requests_near(lat: float, lon: float, km: float) -> Select[tuple[HelpRequest]]:
+    south, north, west, east = _box(lat, lon, km)
+    return (
+        select(HelpRequest)
+        .join(Wijk, Wijk.id == HelpRequest.wijk_id)
+        .where(
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.offer_id.is_(None),
+            HelpRequest.expires_at > utcnow(),
+            Wijk.lat.between(south, north),
+            Wijk.lon.between(west, east),
+        )
+    )
+
+
+def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> list[RequestSuggestion]:
+    """"Aanbevolen voor jou": the best open requests for this volunteer, with reasons."""
+    records, profiles = _volunteer_records([user])
+    if not records:
+        return []
+    me = records[0]
+    answered = select(Response.request_id).where(Response.volunteer_id == user.id)
+    query = _open_requests_near(me.lat, me.lon, me.max_distance_km).where(
+        HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered)
+    )
+    if not me.screened:
+        query = query.where(HelpRequest.needs_screening.is_(False))
+    rows = db.session.execute(
+        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
+        .order_by(HelpRequest.created_at.desc())
+        .limit(MAX_CANDIDATES)
+    ).scalars().all()
+    if not rows:
+        return []
+    counts = _response_counts([r.id for r in rows])
+    now = utcnow()
+    by_public = {r.public_id: r for r in rows}
+    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now) for r in rows]
+    request_profiles = {r.public_id: p for r in rows if (p := text_profile(r.match_features)) is not None}
+    index = matching.MatchIndex([me], request_records, volunteer_profiles=profiles,
+                                request_profiles=request_profiles, model=current_model(), now=now)
+    ranked = index.rank_requests_for(me.id, k)
+    out = [RequestSuggestion(by_public[s.id], s) for s in ranked]
+    if record_shown:
+        events.record_shown(user.id, [item.help_request.id for item in out])
+    return out
+
+
+def _response_counts(request_ids: list[int]) -> dict[int, int]:
+    if not request_ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.request_id, func.count()).where(Response.request_id.in_(request_ids))
+        .group_by(Response.request_id)
+    ).all()
+    return {int(r): int(n) for r, n in rows}
+
+
+# -- volunteers for a request -------------------------------------------------------------------------
+
+MAX_REACH_KM = 25.0
+
+
+def _volunteers_near(help_request: HelpRequest) -> list[User]:
+    south, north, west, east = _box(help_request.wijk.lat, help_request.wijk.lon, MAX_REACH_KM)
+    responded = select(Response.volunteer_id).where(Response.request_id == help_request.id,
+                                                    Response.volunteer_id.is_not(None))
+    query = (
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
+        .where(
+            User.is_blocked.is_(False),
+            User.id != help_request.requester_id,
+            User.id.not_in(responded),
+            Wijk.lat.between(south, north),
+            Wijk.lon.between(west, east),
+        )
+        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
+        .limit(MAX_CANDIDATES)
+    )
+    if help_request.needs_screening:
+        query = query.where(VolunteerProfile.is_screened.is_(True))
+    return list(db.session.execute(query).scalars())
+
+
+def suggest_volunteers(help_request: HelpRequest, k: int = 5) -> list[VolunteerSuggestion]:
+    """The best volunteers for an open request, for its requester and staff."""
+    if not help_request.is_open:
+        return []
+    users = _volunteers_near(help_request)
+    records, profiles = _volunteer_records(users)
+    if not records:
+        return []
+    now = utcnow()
+    req = request_record(help_request, responses=len(help_request.responses), now=now)
+    stored = text_profile(help_request.match_features)
+    index = matching.MatchIndex(records, [req], volunteer_profiles=profiles,
+                                request_profiles={req.id: stored} if stored else None,
+                                model=current_model(), now=now)
+    by_public = {u.public_id: u for u in users}
+    invited = set(db.session.execute(
+        select(Invitation.volunteer_id).where(Invitation.request_id == help_request.id)
+    ).scalars())
+    return [
+        VolunteerSuggestion(by_public[s.id], s, by_public[s.id].id in invited)
+        for s in index.rank_volunteers_for(req.id, k)
+    ]
+
+
+def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> Invitation:
+    """Invite a suggested volunteer. Only the requester or staff; only volunteers the hard rules allow."""
+    if not (actor.id == help_request.requester_id or actor.is_staff) or not help_request.is_open:
+        raise NotAllowed
+    allowed = {s.volunteer.public_id: s.volunteer for s in suggest_volunteers(help_request, k=MAX_CANDIDATES)}
+    volunteer = allowed.get(volunteer_public_id)
+    if volunteer is None:
+        raise NotAllowed
+    existing = db.session.execute(
+        select(Invitation).where(Invitation.request_id == help_request.id, Invitation.volunteer_id == volunteer.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    invitation = Invitation(request_id=help_request.id, volunteer_id=volunteer.id, invited_by_id=actor.id)
+    db.session.add(invitation)
+    notify(volunteer.id, "invited", title=help_request.title, request=help_request.public_id)
+    return invitation
+
+
+def is_invited(user: User, help_request: HelpRequest) -> bool:
+    return db.session.execute(
+        select(func.count()).where(Invitation.request_id == help_request.id, Invitation.volunteer_id == user.id)
+    ).scalar_one() > 0
+
+
+def dismiss(user: User, help_request: HelpRequest) -> None:
+    """The volunteer says "not for me": a declined outcome for training."""
+    events.record(user.id, help_request.id, "declined")
+
+
+# -- training from the database -------------------------------------------------------------------------
+
+POSITIVE = {"responded", "accepted", "completed"}
+
+
+def training_interactions(seed: int = 0) -> tuple[list[matching.Volunteer], list[matching.HelpRequest],
+                                                  list[matching.Interaction]]:
+    users = list(db.session.execute(
+        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
+    ).scalars())
+    volunteers, _profiles = _volunteer_records(users)
+    known = {v.id for v in volunteers}
+    public = {u.id: u.public_id for u in users}
+    requests = list(db.session.execute(select(HelpRequest).options(joinedload(HelpRequest.wijk))).scalars())
+    request_public = {r.id: r.public_id for r in requests}
+    interactions: list[matching.Interaction] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(volunteer_id: int | None, request_id: int, outcome: str, at: datetime) -> None:
+        if volunteer_id is None or public.get(volunteer_id) not in known:
+            return
+        key = (public[volunteer_id], request_public[request_id], outcome)
+        if key in seen:
+            return
+        seen.add(key)
+        interactions.append(matching.Interaction(volunteer=key[0], request=key[1],
+                                                 outcome=cast(matching.Outcome, outcome), at=at))
+
+    for event in db.session.execute(select(SuggestionEvent).order_by(SuggestionEvent.created_at)).scalars():
+        add(event.volunteer_id, event.request_id, "shown" if event.outcome == "opened" else event.outcome,
+            event.created_at)
+    for response in db.session.execute(select(Response).options(joinedload(Response.help_request))).scalars():
+        add(response.volunteer_id, response.request_id, "responded", response.created_at)
+        if response.status == "accepted":
+            add(response.volunteer_id, response.request_id, "accepted", response.created_at)
+            if response.help_request.status == RequestStatus.DONE:
+                add(response.volunteer_id, response.request_id, "completed", response.created_at)
+    # Without logged impressions, volunteers who were near a request and did not respond count as shown.
+    shown = Counter(i.outcome for i in interactions)["shown"]
+    if shown < len(interactions) - shown:
+        rng = random.Random(seed)
+        volunteer_ids = [u.id for u in users if public[u.id] in known]
+        for r in requests:
+            for volunteer_id in rng.sample(volunteer_ids, min(3, len(volunteer_ids))):
+                add(volunteer_id, r.id, "shown", r.created_at)
+    interactions.sort(key=lambda i: i.at or utcnow())
+    request_records = [request_record(r) for r in requests]
+    return volunteers, request_records, interactions
+
+
+def train_from_database(out: Path, seed: int = 0) -> tuple[matching.TrainedModel, int]:
+    volunteers, requests, interactions = training_interactions(seed)
+    model = matching.train_model(volunteers, requests, interactions, seed=seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    matching.save_model(model, out)
+    return model, len(interactions)

@@ -1,0 +1,55 @@
+""""Aanbevolen voor jou" for volunteers; inviting a suggested volunteer; "not for me"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.asks.forms import ActionForm
+from webapp.asks.services import can_see, get_by_public_id
+from webapp.extensions import db
+from webapp.suggestions import services
+
+bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
+
+
+@bp.get("/")
+@login_required
+def for_me() -> str:
+    has_profile = current_user.volunteer_profile is not None and bool(current_user.volunteer_profile.skills)
+    items = services.suggest_requests(current_user, k=10) if has_profile else []
+    db.session.commit()  # the "shown" events
+    return render_template("suggestions/for_me.html", items=items, has_profile=has_profile,
+                           action_form=ActionForm())
+
+
+@bp.post("/<request_id>/uitnodigen/<volunteer_id>")
+@login_required
+def invite(request_id: str, volunteer_id: str) -> WerkzeugResponse:
+    help_request = get_by_public_id(request_id)
+    if help_request is None or not can_see(current_user, help_request):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.invite(current_user, help_request, volunteer_id)
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("The volunteer is invited and gets a message."), "success")
+    return redirect(url_for("asks.show", public_id=request_id))
+
+
+@bp.post("/<request_id>/niet-voor-mij")
+@login_required
+def dismiss(request_id: str) -> WerkzeugResponse:
+    help_request = get_by_public_id(request_id)
+    if help_request is None or not can_see(current_user, help_request):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.dismiss(current_user, help_request)
+        db.session.commit()
+        flash(_("Thanks, we will show you other requests."), "info")
+    return redirect(url_for("suggestions.for_me"))
