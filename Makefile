@@ -50,7 +50,8 @@ lint: venv ## Ruff
 	$(VENV)/bin/ruff check matching webapp tests
 
 typecheck: venv ## mypy (strict on matching/)
-	$(VENV)/bin/mypy matching webapp
+	$(VENV)/bin/mypy --strict matching
+	$(VENV)/bin/mypy webapp
 
 evaluate: venv ## Offline evaluation of the matching engine
 	$(PY) -m matching evaluate

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-DEV_SECRET_KEY = "dev-only-secret-change-me"
+DEV_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 (refused in production)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 

@@ -9,6 +9,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -29,11 +30,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     return [
-        ("resident", str(_l("I would like help now and then"))),
-        ("volunteer", str(_l("I want to help others (volunteer)"))),
-        ("organiser", str(_l("I organise a resident initiative"))),
+        SelectChoice("resident", str(_l("I would like help now and then"))),
+        SelectChoice("volunteer", str(_l("I want to help others (volunteer)"))),
+        SelectChoice("organiser", str(_l("I organise a resident initiative"))),
     ]
 
 
@@ -98,12 +99,12 @@ class AccountForm(PostcodeWijkMixin, FlaskForm):
     roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices)
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, language_label(code)) for code in LANGUAGES]
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, language_label(code)) for code in LANGUAGES]
 
 
-def slot_choices() -> list[tuple[str, str]]:
-    return [(slot, slot_label(slot)) for slot in ALL_SLOTS]
+def slot_choices() -> list[SelectChoice]:
+    return [SelectChoice(slot, slot_label(slot)) for slot in ALL_SLOTS]
 
 
 class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):

@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 # Verified against when an e-mail address is unknown, so a failed login takes as long either way.
-_DUMMY_PASSWORD = "not-a-real-password-1234"
+_DUMMY_PASSWORD = "not-a-real-password-1234"  # noqa: S105 (a decoy, never stored)
 
 
 def _hasher() -> PasswordHasher:

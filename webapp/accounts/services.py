@@ -12,8 +12,8 @@ from webapp.accounts.models import Role, User, VolunteerProfile
 from webapp.accounts.passwords import hash_password, verify_password
 from webapp.extensions import db
 from webapp.ids import new_public_id, utcnow
-from webapp.suggestions.encoding import encode_volunteer_profile
 from webapp.reference.models import Wijk
+from webapp.suggestions.encoding import encode_volunteer_profile
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_ROLES = (Role.RESIDENT, Role.VOLUNTEER, Role.ORGANISER)

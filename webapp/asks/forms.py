@@ -6,7 +6,16 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.accounts.forms import MultiCheckboxField, language_choices, slot_choices
@@ -16,8 +25,8 @@ from webapp.reference.labels import localized_name
 from webapp.reference.services import all_categories
 
 
-def category_choices() -> list[tuple[str, str]]:
-    return [(c.key, localized_name(c)) for c in all_categories(db.session)]
+def category_choices() -> list[SelectChoice]:
+    return [SelectChoice(c.key, localized_name(c)) for c in all_categories(db.session)]
 
 
 def _not_in_past(form: FlaskForm, field: DateField) -> None:
@@ -48,7 +57,7 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
                                    validators=[InputRequired(message=_l("Choose at least one language."))])
     frequency = RadioField(
         _l("How often?"),
-        choices=[("once", _l("Once")), ("recurring", _l("Regularly"))],
+        choices=[SelectChoice("once", _l("Once")), SelectChoice("recurring", _l("Regularly"))],
         default="once",
         validators=[InputRequired(message=_l("Choose once or regularly."))],
     )

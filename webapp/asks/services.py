@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, Update, and_, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
@@ -48,6 +49,12 @@ class RequestData:
     languages: list[str]
     is_recurring: bool
     needs_screening: bool
+
+
+def _rows_changed(statement: Update) -> int:
+    """Run a conditional UPDATE and return how many rows it changed."""
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return int(result.rowcount)
 
 
 def _apply(help_request: HelpRequest, data: RequestData) -> None:
@@ -88,12 +95,12 @@ def edit_request(editor: User, help_request: HelpRequest, data: RequestData) -> 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:
     if help_request.requester_id != actor.id:
         raise NotAllowed
-    changed = db.session.execute(
+    changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
         .values(status=RequestStatus.CANCELLED, closed_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         raise NoLongerOpen
     db.session.refresh(help_request)
@@ -147,12 +154,12 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
 
 
 def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
-    changed = db.session.execute(
+    changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
         .values(status=RequestStatus.MATCHED, closed_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         raise NoLongerOpen
     match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
@@ -203,12 +210,12 @@ def is_party(user: User | None, help_request: HelpRequest) -> bool:
 def mark_done(actor: User, help_request: HelpRequest) -> None:
     if not is_party(actor, help_request):
         raise NotAllowed
-    changed = db.session.execute(
+    changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.MATCHED)
         .values(status=RequestStatus.DONE)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         raise NoLongerOpen
     assert help_request.match is not None
@@ -238,13 +245,13 @@ def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: floa
 def expire_requests() -> int:
     """Close open requests whose time has passed. Returns how many. Idempotent."""
     now = utcnow()
-    return int(
-        db.session.execute(
+    return (
+        _rows_changed(
             update(HelpRequest)
             .where(HelpRequest.status == RequestStatus.OPEN, HelpRequest.expires_at <= now)
             .values(status=RequestStatus.EXPIRED, closed_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     )
 
 
@@ -264,7 +271,7 @@ class ListFilters:
     when: str | None = None  # "flexible", "this_week", or a weekday such as "tue"
 
 
-def _public_listing(viewer: User | None, filters: ListFilters) -> Select[tuple[HelpRequest]]:
+def _public_listing(viewer: User | None, filters: ListFilters) -> Select[HelpRequest]:
     now = utcnow()
     query = select(HelpRequest).where(
         HelpRequest.status == RequestStatus.OPEN,

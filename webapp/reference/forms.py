@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectField, StringField
+from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from webapp.extensions import db
@@ -45,7 +45,7 @@ class PostcodeWijkMixin:
             wijk_field.choices = []
             self.resolved_wijk = found.wijken[0]
             return
-        wijk_field.choices = [(w.public_key, w.name) for w in found.wijken]
+        wijk_field.choices = [SelectChoice(w.public_key, w.name) for w in found.wijken]
         chosen = next((w for w in found.wijken if w.public_key == wijk_field.data), None)
         if chosen is None:
             wijk_field.data = found.wijken[0].public_key
@@ -56,6 +56,6 @@ class PostcodeWijkMixin:
     def preset_wijk(self, wijk: Wijk | None, candidates: tuple[Wijk, ...] = ()) -> None:
         wijk_field: Any = self.wijk  # type: ignore[attr-defined]
         if len(candidates) > 1:
-            wijk_field.choices = [(w.public_key, w.name) for w in candidates]
+            wijk_field.choices = [SelectChoice(w.public_key, w.name) for w in candidates]
         if wijk is not None:
             wijk_field.data = wijk.public_key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
+from babel.core import UnknownLocaleError
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -26,11 +27,16 @@ def slot_label(slot: str) -> str:
     return _("%(day)s %(part)s", day=day_name, part=parts.get(part, part))
 
 
+# Languages in our forms that CLDR knows no locale for (Locale.parse raises UnknownLocaleError): (nl, en).
+OTHER_LANGUAGE_NAMES = {"ber": ("Berbers (Tamazight)", "Berber (Tamazight)")}
+
+
 def language_label(code: str) -> str:
     try:
         return str(Locale.parse(code).get_display_name(locale_code()) or code)
-    except (ValueError, TypeError, LookupError):
-        return code
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        names = OTHER_LANGUAGE_NAMES.get(code)
+        return names[1 if locale_code() == "en" else 0] if names else code
 
 
 def localized_name(item: Any) -> str:

@@ -6,15 +6,17 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from matching.taxonomy import load_taxonomy
 from webapp.reference.models import Buurt, Category, Goal, PostcodeArea, Stadsdeel, Wijk, category_goals
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Categories where the helper comes close to someone's money or children: a screened volunteer is required.
+DbSession = Session | scoped_session[Any]
 SCREENED_CATEGORIES = frozenset({"paperwork", "homework"})
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 
@@ -45,7 +47,7 @@ def normalise_pc4(text: str) -> str:
     return found.group(1)
 
 
-def lookup_postcode(session: Session, text: str) -> PostcodeMatch:
+def lookup_postcode(session: DbSession, text: str) -> PostcodeMatch:
     pc4 = normalise_pc4(text)
     rows = session.execute(
         select(Wijk)
@@ -72,14 +74,14 @@ def _postcode_weights(row: dict[str, str]) -> dict[str, float]:
     return weights
 
 
-def load_reference_data(session: Session) -> None:
+def load_reference_data(session: DbSession) -> None:
     """Insert or update every reference row. Idempotent; safe on a database in use."""
     _load_goals_and_categories(session)
     _load_geography(session)
     session.flush()
 
 
-def _load_goals_and_categories(session: Session) -> None:
+def _load_goals_and_categories(session: DbSession) -> None:
     taxonomy = load_taxonomy()
     for goal in taxonomy.goals:
         session.merge(Goal(id=goal.id, name_nl=goal.nl, name_en=goal.en))
@@ -101,7 +103,7 @@ def _load_goals_and_categories(session: Session) -> None:
             session.execute(category_goals.insert().values(category_key=cat.key, goal_id=goal_id))
 
 
-def _load_geography(session: Session) -> None:
+def _load_geography(session: DbSession) -> None:
     with open(DATA_DIR / "haarlem_wijken.csv", encoding="utf-8", newline="") as handle:
         wijk_rows = list(csv.DictReader(handle))
     with open(DATA_DIR / "haarlem_buurten.csv", encoding="utf-8", newline="") as handle:
@@ -140,13 +142,13 @@ def _load_geography(session: Session) -> None:
             session.add(PostcodeArea(pc4=pc4, wijk_id=wijk.id, weight=weight))
 
 
-def stadsdelen_with_wijken(session: Session) -> list[Stadsdeel]:
+def stadsdelen_with_wijken(session: DbSession) -> list[Stadsdeel]:
     return list(session.execute(select(Stadsdeel).order_by(Stadsdeel.name)).scalars())
 
 
-def all_categories(session: Session) -> list[Category]:
+def all_categories(session: DbSession) -> list[Category]:
     return list(session.execute(select(Category).order_by(Category.position)).scalars())
 
 
-def all_wijken(session: Session) -> list[Wijk]:
+def all_wijken(session: DbSession) -> list[Wijk]:
     return list(session.execute(select(Wijk).order_by(Wijk.name)).scalars())

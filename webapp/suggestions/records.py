@@ -38,7 +38,9 @@ def volunteer_record(
     )
 
 
-def request_record(help_request: HelpRequest, *, responses: int = 0, now: datetime | None = None) -> matching.HelpRequest:
+def request_record(
+    help_request: HelpRequest, *, responses: int = 0, now: datetime | None = None
+) -> matching.HelpRequest:
     waiting = None
     if now is not None and responses == 0:
         waiting = max(0.0, (now - help_request.created_at).total_seconds() / 86400)

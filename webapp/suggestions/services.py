@@ -88,7 +88,7 @@ def _open_commitments(volunteer_ids: list[int]) -> dict[int, int]:
         .where(Match.volunteer_id.in_(volunteer_ids), HelpRequest.status == RequestStatus.MATCHED)
         .group_by(Match.volunteer_id)
     ).all()
-    return {int(v): int(n) for v, n in rows}
+    return {int(v): int(n) for v, n in rows if v is not None}
 
 
 def _recent_shown(volunteer_ids: list[int]) -> dict[int, int]:
@@ -101,7 +101,7 @@ def _recent_shown(volunteer_ids: list[int]) -> dict[int, int]:
                SuggestionEvent.created_at >= since)
         .group_by(SuggestionEvent.volunteer_id)
     ).all()
-    return {int(v): int(n) for v, n in rows}
+    return {int(v): int(n) for v, n in rows if v is not None}
 
 
 def _experience(volunteer_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -115,6 +115,8 @@ def _experience(volunteer_ids: list[int]) -> dict[int, dict[str, int]]:
     ).all()
     out: dict[int, dict[str, int]] = {}
     for volunteer_id, category, count in rows:
+        if volunteer_id is None:
+            continue
         out.setdefault(int(volunteer_id), {})[str(category)] = int(count)
     return out
 
@@ -143,7 +145,7 @@ def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]
 
 # -- requests for a volunteer -------------------------------------------------------------------------
 
-def _open_requests_near(lat: float, lon: float, km: float) -> Select[tuple[HelpRequest]]:
+def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest]:
     south, north, west, east = _box(lat, lon, km)
     return (
         select(HelpRequest)
