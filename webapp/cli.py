@@ -76,8 +76,15 @@ def expire() -> None:
 @click.option("--scale", default=1, type=click.IntRange(1, 1000), show_default=True,
               help="Multiply the amount of demo data (100 for benchmarks).")
 @click.option("--if-empty", is_flag=True, help="Only seed when there are no accounts yet.")
-def seed_demo_command(scale: int, if_empty: bool) -> None:
+@click.option("--allow-production", is_flag=True,
+              help="Seed even with SAMEN_ENV=production (demo accounts have a published password).")
+def seed_demo_command(scale: int, if_empty: bool, allow_production: bool) -> None:
     """Fill the database with deterministic, realistic demo data."""
+    if current_app.config["ENV_NAME"] == "production" and not allow_production:
+        raise click.ClickException(
+            "Refusing to load demo data in production: its accounts have a published password. "
+            "Add --allow-production for a public demo server."
+        )
     if if_empty and db.session.execute(select(func.count()).select_from(User)).scalar_one():
         click.echo("Database already has accounts; demo data not loaded.")
         return
