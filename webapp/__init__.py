@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import cli, config, database, errors, i18n, templating
+from webapp import cli, config, database, errors, i18n, security, templating
 from webapp.accounts.services import find_by_login_id
 from webapp.accounts.views import bp as accounts_bp
 from webapp.asks.views import bp as asks_bp
@@ -30,6 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
+    security.register(app)
     cli.register(app)
     templating.register(app)
     return app
