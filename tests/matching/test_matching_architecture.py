@@ -47,6 +47,17 @@ def test_no_module_in_matching_imports_web_orm_or_i18n() -> None:
 
 
 def test_public_api_is_exported() -> None:
-    for name in ("encode_volunteer", "encode_request", "MatchIndex", "rank_requests", "rank_volunteers",
-                 "rank_initiatives", "train_model", "load_model", "save_model", "ModelIncompatible", "load_taxonomy"):
+    for name in (
+        "encode_volunteer",
+        "encode_request",
+        "MatchIndex",
+        "rank_requests",
+        "rank_volunteers",
+        "rank_initiatives",
+        "train_model",
+        "load_model",
+        "save_model",
+        "ModelIncompatible",
+        "load_taxonomy",
+    ):
         assert name in matching.__all__ and hasattr(matching, name)

@@ -7,37 +7,109 @@ import math
 from pathlib import Path
 
 import pytest
-
-from matching.geo import haversine_km
 from matching_helpers import run_cli, write_jsonl
 
+from matching.geo import haversine_km
+
 VOLUNTEERS: list[dict[str, object]] = [
-    {"id": "v1", "skills": ["boodschappen doen", "computer help"], "bio": "Gepensioneerd, fiets graag.",
-     "languages": ["nl", "en"], "lat": 52.381, "lon": 4.636, "max_distance_km": 3.0,
-     "availability": ["tue-afternoon", "sat-morning"], "screened": True},
-    {"id": "v2", "skills": ["tuinieren", "klussen"], "languages": ["NL", "Tr"], "lat": 52.372, "lon": 4.640,
-     "max_distance_km": 5.0},
-    {"id": "v3", "skills": ["boodschapen", "hond uitlaten"], "languages": ["nl"], "lat": 52.383, "lon": 4.637,
-     "max_distance_km": 2.0, "availability": ["wed-morning"]},
-    {"id": "v4", "skills": ["groceries", "shopping"], "languages": ["en", "ar"], "lat": 52.380, "lon": 4.634,
-     "max_distance_km": 4.0, "availability": []},
-    {"id": "v5", "skills": ["computer", "laptop"], "languages": ["pl", "uk"], "lat": 52.300, "lon": 4.700,
-     "max_distance_km": 1.0, "screened": True},
+    {
+        "id": "v1",
+        "skills": ["boodschappen doen", "computer help"],
+        "bio": "Gepensioneerd, fiets graag.",
+        "languages": ["nl", "en"],
+        "lat": 52.381,
+        "lon": 4.636,
+        "max_distance_km": 3.0,
+        "availability": ["tue-afternoon", "sat-morning"],
+        "screened": True,
+    },
+    {
+        "id": "v2",
+        "skills": ["tuinieren", "klussen"],
+        "languages": ["NL", "Tr"],
+        "lat": 52.372,
+        "lon": 4.640,
+        "max_distance_km": 5.0,
+    },
+    {
+        "id": "v3",
+        "skills": ["boodschapen", "hond uitlaten"],
+        "languages": ["nl"],
+        "lat": 52.383,
+        "lon": 4.637,
+        "max_distance_km": 2.0,
+        "availability": ["wed-morning"],
+    },
+    {
+        "id": "v4",
+        "skills": ["groceries", "shopping"],
+        "languages": ["en", "ar"],
+        "lat": 52.380,
+        "lon": 4.634,
+        "max_distance_km": 4.0,
+        "availability": [],
+    },
+    {
+        "id": "v5",
+        "skills": ["computer", "laptop"],
+        "languages": ["pl", "uk"],
+        "lat": 52.300,
+        "lon": 4.700,
+        "max_distance_km": 1.0,
+        "screened": True,
+    },
 ]
 REQUESTS: list[dict[str, object]] = [
-    {"id": "r1", "title": "Hulp bij boodschappen", "description": "Ik kan niet goed lopen.", "category": "groceries",
-     "languages": ["nl"], "lat": 52.382, "lon": 4.638, "when": ["wed-morning"], "needs_screening": False},
+    {
+        "id": "r1",
+        "title": "Hulp bij boodschappen",
+        "description": "Ik kan niet goed lopen.",
+        "category": "groceries",
+        "languages": ["nl"],
+        "lat": 52.382,
+        "lon": 4.638,
+        "when": ["wed-morning"],
+        "needs_screening": False,
+    },
     {"id": "r2", "title": "Tuin bijhouden", "category": "garden", "languages": ["tr"], "lat": 52.375, "lon": 4.645},
-    {"id": "r3", "title": "Shopping", "category": "groceries", "languages": ["AR"], "lat": 52.381, "lon": 4.636,
-     "needs_screening": True},
-    {"id": "r4", "title": "Laptop doet raar", "category": "digital", "languages": ["nl", "en"], "lat": 52.381,
-     "lon": 4.636, "when": ["tue-afternoon"]},
+    {
+        "id": "r3",
+        "title": "Shopping",
+        "category": "groceries",
+        "languages": ["AR"],
+        "lat": 52.381,
+        "lon": 4.636,
+        "needs_screening": True,
+    },
+    {
+        "id": "r4",
+        "title": "Laptop doet raar",
+        "category": "digital",
+        "languages": ["nl", "en"],
+        "lat": 52.381,
+        "lon": 4.636,
+        "when": ["tue-afternoon"],
+    },
 ]
 INITIATIVES: list[dict[str, object]] = [
-    {"id": "i1", "name": "Buurtmoestuin Meerwijk", "description": "Samen tuinieren", "goals": [1, 2, 5],
-     "needs": ["tuinieren", "timmeren"], "lat": 52.355, "lon": 4.662},
-    {"id": "i2", "name": "Repair cafe", "description": "Spullen repareren", "goals": [2],
-     "needs": ["klussen", "computerhulp"], "lat": 52.381, "lon": 4.637},
+    {
+        "id": "i1",
+        "name": "Buurtmoestuin Meerwijk",
+        "description": "Samen tuinieren",
+        "goals": [1, 2, 5],
+        "needs": ["tuinieren", "timmeren"],
+        "lat": 52.355,
+        "lon": 4.662,
+    },
+    {
+        "id": "i2",
+        "name": "Repair cafe",
+        "description": "Spullen repareren",
+        "goals": [2],
+        "needs": ["klussen", "computerhulp"],
+        "lat": 52.381,
+        "lon": 4.637,
+    },
     {"id": "i3", "name": "Ver weg", "goals": [1], "needs": ["tuinieren"], "lat": 52.20, "lon": 4.90},
 ]
 
@@ -66,8 +138,17 @@ def _check_list(suggestions: list[dict[str, object]], k: int) -> None:
         assert isinstance(reasons, list) and reasons
         for reason in reasons:
             assert set(reason) == {"code", "detail"}
-            assert reason["code"] in {"skill", "category", "distance", "availability", "language", "screening",
-                                      "experience", "need", "goal"}
+            assert reason["code"] in {
+                "skill",
+                "category",
+                "distance",
+                "availability",
+                "language",
+                "screening",
+                "experience",
+                "need",
+                "goal",
+            }
 
 
 def _by_id(rows: list[dict[str, object]]) -> dict[str, dict[str, object]]:
@@ -128,15 +209,44 @@ def test_reason_details_have_documented_formats(files: dict[str, Path]) -> None:
 
 def test_non_overlapping_slots_rank_below_overlapping_or_flexible(tmp_path: Path) -> None:
     vols = [
-        {"id": "good-skill-wrong-time", "skills": ["boodschappen"], "languages": ["nl"], "lat": 52.38, "lon": 4.636,
-         "max_distance_km": 5, "availability": ["mon-morning"]},
-        {"id": "weak-skill-right-time", "skills": ["schaken"], "languages": ["nl"], "lat": 52.39, "lon": 4.636,
-         "max_distance_km": 5, "availability": ["fri-evening"]},
-        {"id": "weak-skill-flexible", "skills": ["piano"], "languages": ["nl"], "lat": 52.39, "lon": 4.636,
-         "max_distance_km": 5},
+        {
+            "id": "good-skill-wrong-time",
+            "skills": ["boodschappen"],
+            "languages": ["nl"],
+            "lat": 52.38,
+            "lon": 4.636,
+            "max_distance_km": 5,
+            "availability": ["mon-morning"],
+        },
+        {
+            "id": "weak-skill-right-time",
+            "skills": ["schaken"],
+            "languages": ["nl"],
+            "lat": 52.39,
+            "lon": 4.636,
+            "max_distance_km": 5,
+            "availability": ["fri-evening"],
+        },
+        {
+            "id": "weak-skill-flexible",
+            "skills": ["piano"],
+            "languages": ["nl"],
+            "lat": 52.39,
+            "lon": 4.636,
+            "max_distance_km": 5,
+        },
     ]
-    reqs = [{"id": "r", "title": "boodschappen", "category": "groceries", "languages": ["nl"], "lat": 52.38,
-             "lon": 4.636, "when": ["fri-evening", "sat-morning"]}]
+    reqs = [
+        {
+            "id": "r",
+            "title": "boodschappen",
+            "category": "groceries",
+            "languages": ["nl"],
+            "lat": 52.38,
+            "lon": 4.636,
+            "when": ["fri-evening", "sat-morning"],
+        }
+    ]
     v, r = write_jsonl(tmp_path / "v.jsonl", vols), write_jsonl(tmp_path / "r.jsonl", reqs)
     rows = _lines(run_cli("rank-volunteers", "--volunteers", str(v), "--requests", str(r)).stdout)
     order = [s["id"] for s in rows[0]["suggestions"]]  # type: ignore[attr-defined]
@@ -179,17 +289,26 @@ subprocess_result = object
     [
         ('{"id": "r9", "title": "x", "category": "groceries", "languages": ["nl"], "lat": 52.3', "r", "JSON"),
         ('{"id": "r9", "title": "x", "category": "groceries", "languages": ["nl"], "lon": 4.6}', "r", "lat"),
-        ('{"id": "r9", "title": "x", "category": "sailing", "languages": ["nl"], "lat": 52.3, "lon": 4.6}', "r",
-         "sailing"),
+        (
+            '{"id": "r9", "title": "x", "category": "sailing", "languages": ["nl"], "lat": 52.3, "lon": 4.6}',
+            "r",
+            "sailing",
+        ),
         ('{"id": "r9", "title": "x", "category": "garden", "languages": ["nl"], "lat": 95.0, "lon": 4.6}', "r", "95"),
-        ('{"id": "r9", "title": "x", "category": "garden", "languages": ["nl"], "lat": 52.0, "lon": -181}', "r",
-         "181"),
+        ('{"id": "r9", "title": "x", "category": "garden", "languages": ["nl"], "lat": 52.0, "lon": -181}', "r", "181"),
         ('{"id": "v9", "skills": ["x"], "languages": ["nl"], "lat": 52.3, "lon": 4.6}', "v", "max_distance_km"),
-        ('{"id": "v9", "skills": ["x"], "languages": ["nl"], "lat": -90.5, "lon": 4.6, "max_distance_km": 2}', "v",
-         "90"),
-        ('{"id": "v9", "skills": ["x"], "languages": ["nl"], "lat": 52, "lon": 4.6, "max_distance_km": 2,'
-         ' "availability": ["someday"]}', "v", "someday"),
-        ('[1, 2]', "v", "object"),
+        (
+            '{"id": "v9", "skills": ["x"], "languages": ["nl"], "lat": -90.5, "lon": 4.6, "max_distance_km": 2}',
+            "v",
+            "90",
+        ),
+        (
+            '{"id": "v9", "skills": ["x"], "languages": ["nl"], "lat": 52, "lon": 4.6, "max_distance_km": 2,'
+            ' "availability": ["someday"]}',
+            "v",
+            "someday",
+        ),
+        ("[1, 2]", "v", "object"),
     ],
 )
 def test_bad_input_exit_2_names_file_and_line_prints_nothing(tmp_path: Path, line: str, kind: str, needle: str) -> None:
@@ -214,5 +333,7 @@ def test_missing_file_and_bad_model_exit_2(tmp_path: Path, files: dict[str, Path
     assert proc.returncode == 2 and proc.stdout == "" and "nope.jsonl" in proc.stderr
     junk = tmp_path / "model.bin"
     junk.write_bytes(b"not a model")
-    proc = run_cli("rank-volunteers", "--volunteers", str(files["v"]), "--requests", str(files["r"]), "--model", str(junk))
+    proc = run_cli(
+        "rank-volunteers", "--volunteers", str(files["v"]), "--requests", str(files["r"]), "--model", str(junk)
+    )
     assert proc.returncode == 2 and proc.stdout == "" and "model" in proc.stderr

@@ -1,0 +1,90 @@
+"""Samen matching engine: a pure, typed library (no Flask, SQLAlchemy or gettext).
+
+Frozen records in (:class:`Volunteer`, :class:`HelpRequest`, :class:`Initiative`,
+:class:`Interaction`), ranked :class:`Suggestion` s with :class:`Reason` codes out.
+See ``matching/README.md`` for the API the web app calls.
+"""
+
+from __future__ import annotations
+
+from matching.fairness import exposure_gini
+from matching.features import (
+    FEATURE_VERSION,
+    TextProfile,
+    encode_initiative,
+    encode_request,
+    encode_volunteer,
+)
+from matching.initiatives import InitiativeIndex, rank_initiatives
+from matching.model import (
+    ModelIncompatible,
+    TrainedModel,
+    TrainingError,
+    load_model,
+    save_model,
+    train_model,
+)
+from matching.ranker import MatchIndex, rank_requests, rank_volunteers
+from matching.records import (
+    OUTCOMES,
+    SLOTS,
+    HelpRequest,
+    Initiative,
+    Interaction,
+    Outcome,
+    Reason,
+    ReasonCode,
+    Suggestion,
+    Volunteer,
+)
+from matching.taxonomy import Category, Goal, Taxonomy, load_taxonomy
+from matching.validation import (
+    InputError,
+    initiative_from_dict,
+    interaction_from_dict,
+    normalise_languages,
+    normalise_slots,
+    request_from_dict,
+    volunteer_from_dict,
+)
+
+__all__ = [
+    "FEATURE_VERSION",
+    "OUTCOMES",
+    "SLOTS",
+    "Category",
+    "Goal",
+    "HelpRequest",
+    "Initiative",
+    "InitiativeIndex",
+    "InputError",
+    "Interaction",
+    "MatchIndex",
+    "ModelIncompatible",
+    "Outcome",
+    "Reason",
+    "ReasonCode",
+    "Suggestion",
+    "Taxonomy",
+    "TextProfile",
+    "TrainedModel",
+    "TrainingError",
+    "Volunteer",
+    "encode_initiative",
+    "encode_request",
+    "encode_volunteer",
+    "exposure_gini",
+    "initiative_from_dict",
+    "interaction_from_dict",
+    "load_model",
+    "load_taxonomy",
+    "normalise_languages",
+    "normalise_slots",
+    "rank_initiatives",
+    "rank_requests",
+    "rank_volunteers",
+    "request_from_dict",
+    "save_model",
+    "train_model",
+    "volunteer_from_dict",
+]
