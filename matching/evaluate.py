@@ -102,7 +102,7 @@ def _texts(vols: tuple[Volunteer, ...], reqs: tuple[HelpRequest, ...]) -> tuple[
 
 def _tfidf_ranker(vmat: object, rmat: object, noise: F64) -> Ranker:
     def rank(ri: int) -> list[int]:
-        sims = vmat @ rmat[ri].T  # type: ignore[operator,index]
+        sims = vmat @ rmat[ri].T  # type: ignore[index]
         return _top(np.asarray(sims.todense()).ravel() + noise)
 
     return rank

@@ -6,13 +6,15 @@ from itertools import count
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.asks.models import HelpRequest
 from webapp.extensions import db
+from webapp.offers import services as offers
+from webapp.offers.models import Offer
 from webapp.reference.models import Category, Wijk
 
 PASSWORD = "correct horse battery"
@@ -28,13 +30,14 @@ def category(key: str = "groceries") -> Category:
 
 
 def make_user(*roles: str, first_name: str | None = None, screened: bool = False, wijk_code: str = "WK039218",
-              phone: str | None = None, email: str | None = None, locale: str = "nl") -> User:
+              phone: str | None = None, email: str | None = None, locale: str = "nl",
+              last_name: str | None = None) -> User:
     n = next(_numbers)
     user = accounts.register_user(accounts.Registration(
         email=email or f"person{n}@example.org",
         password=PASSWORD,
         first_name=first_name or f"Persoon{n}",
-        last_name=f"Achternaam{n}",
+        last_name=last_name if last_name is not None else f"Achternaam{n}",
         phone=phone or f"06-1234{n:04d}",
         postcode="2034 AB",
         wijk=wijk(wijk_code),
@@ -78,6 +81,22 @@ def snapshot(row: Any, *names: str) -> Any:
 
 
 USER_FIELDS = ("id", "public_id", "email", "first_name", "last_name", "phone")
+OFFER_FIELDS = ("id", "public_id", "title", "status")
+
+
+def make_offer(volunteer: User, **overrides: Any) -> Offer:
+    data: dict[str, Any] = {
+        "title": "Hulp met de computer",
+        "description": "Ik help op zaterdag met de computer, de tablet en de telefoon.",
+        "category": category(overrides.pop("category_key", "groceries")),
+        "wijk": volunteer.wijk,
+        "slots": ["sat-morning"],
+        "languages": ["nl", "en"],
+    }
+    data.update(overrides)
+    offer = offers.post_offer(volunteer, offers.OfferData(**data))
+    db.session.commit()
+    return offer
 REQUEST_FIELDS = ("id", "public_id", "title", "status")
 
 
@@ -103,6 +122,54 @@ class Maker:
             row = db.session.get(HelpRequest, help_request.id)
             assert row is not None
             return [r.public_id for r in row.responses]
+
+    def offer(self, volunteer: Any, **overrides: Any) -> Any:
+        with self.app.app_context():
+            owner = db.session.get(User, volunteer.id)
+            assert owner is not None
+            return snapshot(make_offer(owner, **overrides), *OFFER_FIELDS)
+
+    def respond(self, help_request: Any, volunteer: Any, message: str = "Ik kan woensdag helpen.") -> str:
+        """The volunteer responds (through the service); returns the response's public id."""
+        with self.app.app_context():
+            row = db.session.get(HelpRequest, help_request.id)
+            person = db.session.get(User, volunteer.id)
+            assert row is not None and person is not None
+            response = asks.respond(person, row, message)
+            db.session.commit()
+            return response.public_id
+
+    def accept(self, help_request: Any, response_public_id: str) -> None:
+        with self.app.app_context():
+            row = asks.get_by_public_id(help_request.public_id)
+            assert row is not None and row.requester is not None
+            asks.accept_response(row.requester, row, response_public_id)
+            db.session.commit()
+
+    def matched(self, requester: Any, volunteer: Any, **overrides: Any) -> Any:
+        """A request of `requester` with `volunteer` chosen as helper."""
+        help_request = self.request(requester, **overrides)
+        self.accept(help_request, self.respond(help_request, volunteer))
+        return help_request
+
+    def set_request(self, help_request: Any, **values: Any) -> None:
+        """Change columns of a request directly (e.g. expires_at in the past)."""
+        with self.app.app_context():
+            row = db.session.get(HelpRequest, help_request.id)
+            assert row is not None
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.session.commit()
+
+    def fetch(self, model: Any, key: Any, *names: str) -> Any:
+        """A snapshot of one row (by primary key), or None."""
+        with self.app.app_context():
+            row = db.session.get(model, key)
+            return None if row is None else snapshot(row, *names)
+
+    def count(self, model: Any, *where: Any) -> int:
+        with self.app.app_context():
+            return int(db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
 
     def run(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         """Run any function inside a fresh app context (for reading the database in a client test)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +15,13 @@ PAGES = {400, 403, 404, 405, 429, 500, 503}
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes() -> None:
+        """Nobody types a NUL byte, and PostgreSQL cannot store or compare one: refuse it before any view."""
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                          for key, value in request.values.items(multi=True)):
+            abort(400)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/error.html", code=400, reason="csrf"), 400

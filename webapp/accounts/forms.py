@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.accounts.services import is_valid_email, normalise_email
@@ -47,7 +47,7 @@ def _email_ok(form: FlaskForm, field: EmailField) -> None:
 class RegistrationForm(PostcodeWijkMixin, FlaskForm):
     first_name = StringField(
         _l("First name"),
-        validators=[InputRequired(message=_l("Fill in your first name.")), Length(max=60)],
+        validators=[DataRequired(message=_l("Fill in your first name.")), Length(max=60)],
         description=_l("Others see only your first name."),
         render_kw={"autocomplete": "given-name"},
     )
@@ -92,7 +92,7 @@ class LoginForm(FlaskForm):
 
 class AccountForm(PostcodeWijkMixin, FlaskForm):
     first_name = StringField(_l("First name"),
-                             validators=[InputRequired(message=_l("Fill in your first name.")), Length(max=60)])
+                             validators=[DataRequired(message=_l("Fill in your first name.")), Length(max=60)])
     last_name = StringField(_l("Last name (optional)"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30)],
                         description=_l("Only the person you are matched with sees it."))
@@ -110,7 +110,7 @@ def slot_choices() -> list[SelectChoice]:
 class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
     skills = StringField(
         _l("What are you good at?"),
-        validators=[InputRequired(message=_l("Name at least one thing you like to help with.")), Length(max=500)],
+        validators=[DataRequired(message=_l("Name at least one thing you like to help with.")), Length(max=500)],
         description=_l("Separate with commas, for example: groceries, computer help, gardening."),
     )
     languages = MultiCheckboxField(

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.accounts.forms import MultiCheckboxField, language_choices, slot_choices
 from webapp.extensions import db
@@ -37,13 +37,13 @@ def _not_in_past(form: FlaskForm, field: DateField) -> None:
 class RequestForm(PostcodeWijkMixin, FlaskForm):
     title = StringField(
         _l("What do you need help with?"),
-        validators=[InputRequired(message=_l("Write in a few words what you need.")),
+        validators=[DataRequired(message=_l("Write in a few words what you need.")),
                     Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))],
         description=_l("For example: Help with groceries on Wednesday."),
     )
     description = TextAreaField(
         _l("Tell a bit more"),
-        validators=[InputRequired(message=_l("Tell a bit more, so a neighbour knows what to expect.")),
+        validators=[DataRequired(message=_l("Tell a bit more, so a neighbour knows what to expect.")),
                     Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
         description=_l("Do not write your name, address or phone number here. Everyone can read this text."),
     )
@@ -70,7 +70,7 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
 class ResponseForm(FlaskForm):
     message = TextAreaField(
         _l("Your message"),
-        validators=[InputRequired(message=_l("Write a short message.")),
+        validators=[DataRequired(message=_l("Write a short message.")),
                     Length(min=2, max=1000, message=_l("Use between 2 and 1000 characters."))],
         description=_l("For example when you can come. Do not share your phone number yet."),
     )

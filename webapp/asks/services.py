@@ -145,12 +145,29 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
         raise AlreadyResponded
     if not can_respond(volunteer, help_request):
         raise NoLongerOpen if not help_request.is_open else NotAllowed
+    _claim_open(help_request)
+    if db.session.execute(select(func.count()).where(
+            Response.request_id == help_request.id, Response.volunteer_id == volunteer.id)).scalar_one():
+        raise AlreadyResponded  # a second click that went through at the same moment
     response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
     db.session.add(response)
     db.session.flush()
     events.record(volunteer.id, help_request.id, "responded")
     notify(help_request.requester_id, "new_response", title=help_request.title, request=help_request.public_id)
     return response
+
+
+def _claim_open(help_request: HelpRequest) -> None:
+    """Lock the open request's row before adding a response to it, so two people acting on it at once go one
+    after the other and the second sees what the first did (instead of hitting a unique constraint)."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed != 1:
+        raise NoLongerOpen
 
 
 def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
@@ -162,6 +179,8 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     )
     if changed != 1:
         raise NoLongerOpen
+    # Responses that came in after the page was loaded are closed too, not left pending.
+    db.session.refresh(help_request, ["responses"])
     match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
     db.session.add(match)
     response.status = ResponseStatus.ACCEPTED
@@ -192,6 +211,7 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
         raise NotAllowed
     if help_request.needs_screening and not volunteer.is_screened:
         raise NotAllowed
+    _claim_open(help_request)
     response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
     db.session.add(response)
     db.session.flush()

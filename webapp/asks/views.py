@@ -21,7 +21,7 @@ bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 def _filters() -> services.ListFilters:

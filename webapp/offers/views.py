@@ -23,7 +23,7 @@ def index() -> str:
     page_arg = request.args.get("page", "")
     category = request.args.get("category") or None
     items, page, pages = services.list_open_offers(
-        category, int(page_arg) if page_arg.isdigit() and len(page_arg) < 10 else 1,
+        category, int(page_arg) if page_arg.isdecimal() and len(page_arg) < 10 else 1,
         current_app.config["PAGE_SIZE"],
     )
     return render_template("offers/index.html", offers=items, page=page, pages=pages, category=category,

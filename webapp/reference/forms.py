@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from webapp.extensions import db
 from webapp.reference.models import Wijk
-from webapp.reference.services import PostcodeError, lookup_postcode
+from webapp.reference.services import PostcodeError, lookup_postcode, normalise_postcode
 
 
 class PostcodeWijkMixin:
@@ -40,6 +40,7 @@ class PostcodeWijkMixin:
                 ) from error
             raise ValidationError(_l("This is not a Dutch postcode. Write four digits and two letters, "
                                      "for example 2034 AB.")) from error
+        field.data = normalise_postcode(field.data or "")  # "2034ab" or "2034   AB" is stored as "2034 AB"
         wijk_field: Any = self.wijk  # type: ignore[attr-defined]
         if not found.is_ambiguous:
             wijk_field.choices = []

@@ -47,6 +47,14 @@ def normalise_pc4(text: str) -> str:
     return found.group(1)
 
 
+def normalise_postcode(text: str) -> str:
+    """The usual spelling of a Dutch postcode: " 2034ab " → "2034 AB", "2034" → "2034". Raises PostcodeError."""
+    found = POSTCODE_RE.match(text or "")
+    if not found:
+        raise PostcodeError("malformed")
+    return f"{found.group(1)} {found.group(2).upper()}" if found.group(2) else found.group(1)
+
+
 def lookup_postcode(session: DbSession, text: str) -> PostcodeMatch:
     pc4 = normalise_pc4(text)
     rows = session.execute(
