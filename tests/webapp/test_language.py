@@ -1,0 +1,129 @@
+"""Dutch by default, English on request: the browser's Accept-Language, the switcher (/taal/<code>), the
+profile's language; the switcher never redirects to another site."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from babel.dates import format_date
+
+from tests.conftest import EVIL_TARGETS, html_lang, stays_on_site, visible
+from webapp.accounts.models import User
+
+LANGS = ["nl", "en"]
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "nl"), ("nl", "nl"), ("en", "en"), ("en-GB,en;q=0.9", "en"), ("de", "nl"),
+    ("fr-FR, en;q=0.5", "en"), ("nl-NL,nl;q=0.9,en-US;q=0.8,en;q=0.7", "nl"), ("*", "nl"), ("garbage;;q=x", "nl"),
+])
+def test_language_follows_the_browser_and_defaults_to_dutch(app, accept, expected):
+    client = app.test_client()
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.get("/", headers=headers)
+    assert response.status_code == 200
+    assert html_lang(response) == expected
+
+
+def test_switcher_sets_the_language_for_the_rest_of_the_visit(anon):
+    client = anon("nl")
+    page = client.get("/")
+    assert html_lang(page) == "nl"
+    assert 'href="/taal/en?next=/"' in page.get_data(as_text=True)
+
+    response = client.get("/taal/en?next=/vragen/")
+    assert response.status_code == 302 and response.headers["Location"] == "/vragen/"
+    page = client.get("/vragen/")
+    assert html_lang(page) == "en"
+    assert 'href="/taal/nl?next=/vragen/"' in page.get_data(as_text=True)
+
+    client.get("/taal/nl")
+    assert html_lang(client.get("/")) == "nl"
+
+
+def test_unknown_language_code_changes_nothing(anon):
+    client = anon("nl")
+    response = client.get("/taal/xx?next=/vragen/")
+    assert response.status_code == 302
+    assert html_lang(client.get("/")) == "nl"
+
+
+@pytest.mark.parametrize("target", EVIL_TARGETS)
+def test_switcher_never_redirects_to_another_site(anon, target):
+    response = anon("nl").get("/taal/en", query_string={"next": target})
+    assert response.status_code == 302
+    assert stays_on_site(response.headers["Location"]), response.headers["Location"]
+
+
+def test_switcher_with_an_absolute_url_goes_home(anon):
+    response = anon("nl").get("/taal/en?next=https://evil.example")
+    assert response.headers["Location"] == "/"
+
+
+def test_switcher_keeps_a_local_path_with_its_query(anon):
+    response = anon("nl").get("/taal/en", query_string={"next": "/vragen/?category=garden&page=2"})
+    assert response.headers["Location"] == "/vragen/?category=garden&page=2"
+
+
+def test_switching_language_is_remembered_on_the_account(app, make, login):
+    person = make.user("resident", locale="nl")
+    login(person.email, lang="en")
+    assert make.fetch(User, person.id, "locale").locale == "en"
+    fresh = app.test_client()  # another device, no Accept-Language
+    fresh.post("/inloggen", data={"email": person.email, "password": "correct horse battery"})
+    assert html_lang(fresh.get("/mijn")) == "en"
+
+
+def test_the_switch_beats_the_browser_and_the_profile(make, login):
+    person = make.user("resident", locale="en")
+    client = login(person.email)
+    assert html_lang(client.get("/mijn", headers={"Accept-Language": "en"})) == "en"
+    client.get("/taal/nl")
+    assert html_lang(client.get("/mijn", headers={"Accept-Language": "en"})) == "nl"
+
+
+ANONYMOUS_PAGES = ["/", "/vragen/", "/aanbod/", "/registreren", "/inloggen"]
+MEMBER_PAGES = ["/mijn", "/mijn/account", "/mijn/vrijwilligersprofiel", "/vragen/nieuw", "/aanbod/nieuw",
+                "/berichten/"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_renders_in_both_languages(make, login, anon, lang):
+    owner = make.user("resident", locale=lang)
+    volunteer = make.user("volunteer", locale=lang)
+    help_request = make.request(owner, on_date=date.today() + timedelta(days=2), slots=["wed-morning"])
+    make.respond(help_request, volunteer)
+    offer = make.offer(volunteer)
+    for url in (*ANONYMOUS_PAGES, f"/vragen/{help_request.public_id}", f"/aanbod/{offer.public_id}"):
+        response = anon(lang).get(url)
+        assert response.status_code == 200 and html_lang(response) == lang, url
+    for person in (owner, volunteer):
+        client = login(person.email)
+        urls = [*MEMBER_PAGES, f"/vragen/{help_request.public_id}"]
+        if person is owner:
+            urls.append(f"/vragen/{help_request.public_id}/bewerken")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200 and html_lang(response) == lang, url
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_categories_days_and_dates_are_shown_in_the_page_language(make, anon, lang):
+    on_date = date.today() + timedelta(days=2)
+    owner = make.user("resident")
+    help_request = make.request(owner, on_date=on_date, slots=["wed-morning"], category_key="garden")
+    page = visible(anon(lang).get(f"/vragen/{help_request.public_id}"))
+    category = {"nl": "Tuin", "en": "Garden"}[lang]
+    weekday = {"nl": "woensdag", "en": "Wednesday"}[lang]
+    assert category in page
+    assert weekday in page
+    assert format_date(on_date, "medium", locale=lang) in page
+    other = {"nl": "Wednesday", "en": "woensdag"}[lang]
+    assert other not in page
+
+
+def test_english_pages_use_the_english_source_strings(anon):
+    page = visible(anon("en").get("/"))
+    assert "Neighbours helping neighbours in Haarlem" in page
+    assert "Nederlands" in page  # the switcher offers the other language
