@@ -17,5 +17,8 @@ def select_locale() -> str:
         return str(chosen)
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
-    best = request.accept_languages.best_match(languages)
-    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    for tag, _quality in request.accept_languages:  # best first; "nl-BE" counts as Dutch
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])

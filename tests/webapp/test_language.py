@@ -127,3 +127,18 @@ def test_english_pages_use_the_english_source_strings(anon):
     page = visible(anon("en").get("/"))
     assert "Neighbours helping neighbours in Haarlem" in page
     assert "Nederlands" in page  # the switcher offers the other language
+
+
+def test_a_regional_dutch_browser_gets_dutch_before_english(client):
+    page = client.get("/", headers={"Accept-Language": "nl-BE, en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="nl">' in page
+
+
+def test_an_unsupported_browser_language_falls_back_to_dutch(client):
+    page = client.get("/", headers={"Accept-Language": "de-DE, fr;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="nl">' in page
+
+
+def test_english_variants_get_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
