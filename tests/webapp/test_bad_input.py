@@ -53,9 +53,9 @@ def registration(**overrides):
 
 
 REGISTER_CASES = {
-    "bad e-mail": ({"email": "fatima.example.org"}, "This is not an e-mail address. Check for example the @.", {}),
+    "bad e-mail": ({"email": "fatima.example.org"}, "This e-mail address is not complete. It looks like name@example.nl.", {}),
     "e-mail with a space": ({"email": "fatima @example.org"},
-                            "This is not an e-mail address. Check for example the @.", {}),
+                            "This e-mail address is not complete. It looks like name@example.nl.", {}),
     "short password": ({"password": "kort", "password_again": "kort"},
                        "Use at least %(num)d characters. A short sentence works well.", {"num": 12}),
     "passwords differ": ({"password_again": "een andere zin als wachtwoord"},
@@ -470,7 +470,7 @@ def test_wrong_method_shows_a_translated_page(anon, tr, lang):
     response = anon(lang).get("/uitloggen")
     assert response.status_code == 405
     assert html_lang(response) == lang
-    assert tr(lang, "This does not work this way") in visible(response)
+    assert tr(lang, "This page cannot be used like this") in visible(response)
 
 
 @pytest.mark.parametrize("query", [

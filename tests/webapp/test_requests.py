@@ -354,3 +354,20 @@ def test_response_rows_are_kept_when_the_request_is_matched(make):
     make.respond(help_request, b)
     make.accept(help_request, first)
     assert make.count(Response, Response.request_id == help_request.id) == 2
+
+
+def test_hours_with_a_decimal_comma_are_accepted(make, login):
+    from webapp.asks.models import Match
+    from webapp.extensions import db
+
+    resident = make.user("resident")
+    volunteer = make.user("volunteer")
+    help_request = make.request(resident)
+    rid = help_request.public_id
+    vclient = login(volunteer.email)
+    vclient.post(f"/vragen/{rid}/reageren", data={"message": "Ik help graag"})
+    (response_id,) = make.response_ids(help_request)
+    login(resident.email).post(f"/vragen/{rid}/kiezen/{response_id}")
+    vclient.post(f"/vragen/{rid}/klaar")
+    assert vclient.post(f"/vragen/{rid}/bedanken", data={"message": "", "hours": "1,5"}).status_code == 302
+    assert make.run(lambda: db.session.query(Match).one().hours) == 1.5

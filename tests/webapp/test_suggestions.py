@@ -45,7 +45,7 @@ def test_volunteer_sees_explained_suggestions_across_languages(make, login):
     assert '<html lang="en">' in page
     assert "Boodschappen doen" in page
     assert "Matches your skill ‘groceries’" in page or "Matches your skill ‘shopping’" in page
-    assert "km from you" in page and "You can on Wednesday morning" in page
+    assert "km from you" in page and "You can help on Wednesday morning" in page
     # A screening request never reaches an unscreened volunteer.
     assert "Hulp met formulieren" not in page
     assert (volunteer.id, groceries.id) in _events(make, "shown")

@@ -25,6 +25,15 @@ from webapp.reference.slots import ALL_SLOTS, LANGUAGES
 MIN_PASSWORD_LENGTH = 12
 
 
+class LocalDecimalField(DecimalField):
+    """A number field that accepts a decimal comma, as people in the Netherlands write it ("1,5")."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [value.strip().replace(",", ".") for value in valuelist]
+        super().process_formdata(valuelist)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -41,7 +50,7 @@ def role_choices() -> list[SelectChoice]:
 def _email_ok(form: FlaskForm, field: EmailField) -> None:
     field.data = normalise_email(field.data or "")
     if not is_valid_email(field.data):
-        raise ValidationError(_l("This is not an e-mail address. Check for example the @."))
+        raise ValidationError(_l("This e-mail address is not complete. It looks like name@example.nl."))
 
 
 class RegistrationForm(PostcodeWijkMixin, FlaskForm):
@@ -71,7 +80,7 @@ class RegistrationForm(PostcodeWijkMixin, FlaskForm):
                    message=_l("Use at least %(num)d characters. A short sentence works well.",
                               num=MIN_PASSWORD_LENGTH)),
         ],
-        description=_l("At least 12 characters. A short sentence is easy to remember."),
+        description=_l("At least %(num)d characters. A short sentence is easy to remember.", num=MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     password_again = PasswordField(
@@ -118,7 +127,7 @@ class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
         choices=language_choices,
         validators=[InputRequired(message=_l("Choose at least one language."))],
     )
-    max_distance_km = DecimalField(
+    max_distance_km = LocalDecimalField(
         _l("How far will you go? (km)"),
         places=1,
         default=3,

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.accounts.forms import MultiCheckboxField, language_choices, slot_choices
+from webapp.accounts.forms import LocalDecimalField, MultiCheckboxField, language_choices, slot_choices
 from webapp.extensions import db
 from webapp.reference.forms import PostcodeWijkMixin
 from webapp.reference.labels import localized_name
@@ -77,9 +76,9 @@ class ResponseForm(FlaskForm):
 
 
 class ThanksForm(FlaskForm):
-    message = TextAreaField(_l("Say thanks (optional)"), validators=[Optional(), Length(max=1000)])
-    hours = DecimalField(
-        _l("Hours spent (optional)"),
+    message = TextAreaField(_l("A thank-you message (optional)"), validators=[Optional(), Length(max=1000)])
+    hours = LocalDecimalField(
+        _l("How many hours did the help take? (optional)"),
         places=1,
         validators=[Optional(), NumberRange(min=0, max=200, message=_l("Fill in a number of hours from 0 to 200."))],
         render_kw={"inputmode": "decimal"},

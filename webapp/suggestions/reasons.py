@@ -42,8 +42,8 @@ def reason_text(reason: matching.Reason, *, for_volunteer: bool = True) -> str:
             km = detail
         return _("%(km)s km from you", km=km) if for_volunteer else _("%(km)s km away", km=km)
     if reason.code == "availability":
-        return _("You can on %(slot)s", slot=slot_label(detail)) if for_volunteer else \
-            _("Can on %(slot)s", slot=slot_label(detail))
+        return _("You can help on %(slot)s", slot=slot_label(detail)) if for_volunteer else \
+            _("Can help on %(slot)s", slot=slot_label(detail))
     if reason.code == "language":
         return _("You both speak %(language)s", language=language_label(detail))
     if reason.code == "screening":
