@@ -6,20 +6,27 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from webapp import cli, config, database, errors, i18n, security, templating
 from webapp.accounts.services import find_by_login_id
 from webapp.accounts.views import bp as accounts_bp
 from webapp.asks.views import bp as asks_bp
 from webapp.extensions import babel, csrf, db, login_manager, migrate
+from webapp.help_pages.views import bp as help_pages_bp
+from webapp.initiatives.views import bp as initiatives_bp
 from webapp.notifications.views import bp as notifications_bp
 from webapp.offers.views import bp as offers_bp
 from webapp.pages.views import bp as pages_bp
+from webapp.reports.views import bp as reports_bp
+from webapp.staff.views import bp as staff_bp
 from webapp.suggestions.views import bp as suggestions_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-BLUEPRINTS = (pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp, suggestions_bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp, suggestions_bp, help_pages_bp)
+BLUEPRINTS += (staff_bp, reports_bp)  # the staff workspace and the impact reports
+BLUEPRINTS += (initiatives_bp,)  # resident initiatives and organisations
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

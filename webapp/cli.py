@@ -15,8 +15,12 @@ from webapp.accounts.forms import MIN_PASSWORD_LENGTH
 from webapp.accounts.models import User
 from webapp.asks.services import expire_requests
 from webapp.demo.services import seed_demo
+from webapp.demo.staff_work import seed_staff_work
 from webapp.extensions import db
+from webapp.notifications.commands import notify_cli
 from webapp.reference.services import load_reference_data
+from webapp.reports.commands import report_command
+from webapp.staff.commands import staff_cli
 from webapp.suggestions.services import forget_model, train_from_database
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -90,6 +94,7 @@ def seed_demo_command(scale: int, if_empty: bool, allow_production: bool) -> Non
         return
     load_reference_data(db.session)
     summary = seed_demo(db.session, scale=scale, progress=click.echo if scale > 1 else None)
+    summary = f"{summary} {seed_staff_work(db.session)}".strip()  # the staff workspace's screenings, intakes, ...
     db.session.commit()
     click.echo(summary)
 
@@ -99,4 +104,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reference_cli)
     app.cli.add_command(requests_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(report_command)
+    app.cli.add_command(staff_cli)

@@ -42,12 +42,31 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "LANGUAGES": ("nl", "en"),
         "REQUEST_EXPIRY_DAYS": int(env.get("REQUEST_EXPIRY_DAYS", "60")),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
+        # Staff workspace and impact reports (webapp/staff, webapp/reports).
+        "MODERATION_REPORT_THRESHOLD": int(env.get("MODERATION_REPORT_THRESHOLD", "3")),
+        "RESCUE_AFTER_DAYS": int(env.get("RESCUE_AFTER_DAYS", "3")),
+        "SCREENING_VALID_YEARS": int(env.get("SCREENING_VALID_YEARS", "3")),
+        "REPORT_MIN_CELL": int(env.get("REPORT_MIN_CELL", "5")),
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
         "MATCHING_MODEL_PATH": env.get("MATCHING_MODEL_PATH", str(instance / "matching-model.bin")),
         "WTF_CSRF_TIME_LIMIT": None,
         "INSTANCE_PATH": str(instance),
+        # E-mail: SMTP when MAIL_SERVER is set; otherwise mails are written to MAIL_OUTBOX_DIR (default
+        # <instance>/outbox) and the log. MAIL_SITE_URL is where links in e-mails point to.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or "587"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=False),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Samen Haarlem <noreply@samen.local>"),
+        "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR", ""),
+        "MAIL_SITE_URL": env.get("MAIL_SITE_URL", "http://127.0.0.1:5000"),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or "10"),
+        "MAIL_UNSUBSCRIBE_MAX_AGE_DAYS": int(env.get("MAIL_UNSUBSCRIBE_MAX_AGE_DAYS") or "90"),
     }
+    if env.get("HANDOVER_PARTNERS"):  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services.DEFAULT_PARTNERS)
+        config["HANDOVER_PARTNERS"] = tuple(p.strip() for p in env["HANDOVER_PARTNERS"].split(";") if p.strip())
     if is_production and config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise RuntimeError(
             "SECRET_KEY must be set to a long random value in production (SAMEN_ENV=production)."

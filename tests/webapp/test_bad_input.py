@@ -52,10 +52,10 @@ def registration(**overrides):
     return data
 
 
+BAD_EMAIL = "This e-mail address is not complete. It looks like name@example.nl."
 REGISTER_CASES = {
-    "bad e-mail": ({"email": "fatima.example.org"}, "This e-mail address is not complete. It looks like name@example.nl.", {}),
-    "e-mail with a space": ({"email": "fatima @example.org"},
-                            "This e-mail address is not complete. It looks like name@example.nl.", {}),
+    "bad e-mail": ({"email": "fatima.example.org"}, BAD_EMAIL, {}),
+    "e-mail with a space": ({"email": "fatima @example.org"}, BAD_EMAIL, {}),
     "short password": ({"password": "kort", "password_again": "kort"},
                        "Use at least %(num)d characters. A short sentence works well.", {"num": 12}),
     "passwords differ": ({"password_again": "een andere zin als wachtwoord"},

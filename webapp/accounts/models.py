@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ColumnElement, Float, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Base
 from webapp.ids import new_public_id, utcnow
 from webapp.reference.models import Wijk
+from webapp.staff.text_checks import Moderation
 
 
 class Role(StrEnum):
@@ -95,11 +97,31 @@ class VolunteerProfile(Base):
     max_distance_km: Mapped[float] = mapped_column(Float, default=3.0)
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
-    is_screened: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The stored flag; `is_screened` also checks that the certificate of conduct has not lapsed.
+    screened_flag: Mapped[bool] = mapped_column("is_screened", Boolean, default=False)
     screened_at: Mapped[datetime | None]
+    screened_until: Mapped[date | None]  # None: no end date recorded
+    # Automatic text checks and staff decisions on the bio; a held profile is not suggested to anyone.
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
+    moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
     # What the matching engine computed from the profile text when it was saved.
     match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="volunteer_profile")
     wijk: Mapped[Wijk | None] = relationship()
+
+    @hybrid_property
+    def is_screened(self) -> bool:
+        """Checked (VOG) and not lapsed. Works in SQL too: `VolunteerProfile.is_screened.is_(True)`."""
+        return bool(self.screened_flag) and (self.screened_until is None or self.screened_until >= utcnow().date())
+
+    @is_screened.inplace.setter
+    def _is_screened_setter(self, value: bool) -> None:
+        self.screened_flag = value
+
+    @is_screened.inplace.expression
+    @classmethod
+    def _is_screened_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.screened_flag.is_(True),
+                    or_(cls.screened_until.is_(None), cls.screened_until >= utcnow().date()))

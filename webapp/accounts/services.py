@@ -13,6 +13,7 @@ from webapp.accounts.passwords import hash_password, verify_password
 from webapp.extensions import db
 from webapp.ids import new_public_id, utcnow
 from webapp.reference.models import Wijk
+from webapp.staff.text_checks import Moderation, recheck
 from webapp.suggestions.encoding import encode_volunteer_profile
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -159,6 +160,11 @@ def update_volunteer_profile(user: User, data: VolunteerProfileData) -> Voluntee
     profile.max_distance_km = data.max_distance_km
     profile.availability = data.availability
     profile.bio = data.bio.strip()
+    # The bio is checked like any public text; a held profile is not suggested until staff approve it.
+    profile.moderation, flags = recheck(" ".join([*profile.skills, profile.bio]), others=(),
+                                        current=profile.moderation or Moderation.OK,
+                                        previous_flags=profile.moderation_flags)
+    profile.moderation_flags = flags or None
     profile.match_features = encode_volunteer_profile(profile)
     db.session.flush()
     return profile

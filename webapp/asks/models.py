@@ -14,6 +14,7 @@ from webapp.extensions import Base
 from webapp.ids import new_public_id, utcnow
 from webapp.offers.models import Offer
 from webapp.reference.models import Category, Wijk
+from webapp.staff.text_checks import Moderation
 
 
 class RequestStatus(StrEnum):
@@ -22,6 +23,7 @@ class RequestStatus(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    HANDED_OVER = "handed_over"  # staff handed it over to a professional partner (warm hand-over)
 
 
 class ResponseStatus(StrEnum):
@@ -55,8 +57,14 @@ class HelpRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # Automatic text checks and staff decisions: only "ok" requests are public (see webapp.staff.text_checks).
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
+    moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
+    # Assisted intake: the staff member who posted for the resident and is the contact after a match.
+    contact_staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    contact_staff: Mapped[User | None] = relationship(foreign_keys=[contact_staff_id])
     category: Mapped[Category] = relationship()
     wijk: Mapped[Wijk] = relationship()
     offer: Mapped[Offer | None] = relationship()
@@ -68,6 +76,11 @@ class HelpRequest(Base):
     @property
     def is_open(self) -> bool:
         return self.status == RequestStatus.OPEN
+
+    @property
+    def is_public_ok(self) -> bool:
+        """Passed the automatic checks, or a staff member approved it."""
+        return self.moderation == Moderation.OK
 
 
 class Response(Base):

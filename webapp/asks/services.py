@@ -22,6 +22,7 @@ from webapp.notifications.services import notify
 from webapp.offers.models import Offer
 from webapp.reference.models import Category, Wijk
 from webapp.reference.slots import clean_slots
+from webapp.staff.text_checks import Moderation, recheck
 from webapp.suggestions import events
 from webapp.suggestions.encoding import encode_help_request
 
@@ -72,28 +73,69 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.match_features = encode_help_request(help_request)
 
 
-def post_request(requester: User, data: RequestData, *, offer_id: int | None = None) -> HelpRequest:
+def _check_text(help_request: HelpRequest, *, check_duplicates: bool) -> None:
+    """The automatic checks before a request goes public: personal data, links, abuse, spam and (for what people
+    type in a form) near-duplicates of the same person's open requests. A request with a flag is held for staff;
+    the poster sees what to remove."""
+    requester_id = help_request.requester.id if help_request.requester else help_request.requester_id
+    others = [] if requester_id is None or not check_duplicates else db.session.execute(
+        select(HelpRequest.title, HelpRequest.description).where(
+            HelpRequest.requester_id == requester_id,
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.id != (help_request.id or 0),
+        )
+    ).all()
+    help_request.moderation, flags = recheck(
+        f"{help_request.title}\n{help_request.description}",
+        others=[f"{title}\n{description}" for title, description in others],
+        current=help_request.moderation or Moderation.OK,
+        previous_flags=help_request.moderation_flags,
+    )
+    help_request.moderation_flags = flags or None
+
+
+def speaks_for(user: User | None, help_request: HelpRequest) -> bool:
+    """The requester, or the staff member who took the request in for them and acts as their contact."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.id == help_request.requester_id or (
+        help_request.contact_staff_id is not None and user.id == help_request.contact_staff_id)
+
+
+def _requester_side_id(help_request: HelpRequest) -> int | None:
+    """Who hears news for the requester: the staff contact of an assisted intake, else the requester."""
+    return help_request.contact_staff_id or help_request.requester_id
+
+
+def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
+                 contact_staff_id: int | None = None, check_duplicates: bool = False) -> HelpRequest:
+    """Post a request. `check_duplicates`: also hold it when it repeats an open request of the same person (the
+    web forms ask for this; imports and scripts that post a series on purpose do not)."""
     help_request = HelpRequest(
         requester=requester,
         offer_id=offer_id,
         expires_at=utcnow() + timedelta(days=current_app.config["REQUEST_EXPIRY_DAYS"]),
+        contact_staff_id=contact_staff_id,
     )
     _apply(help_request, data)
+    _check_text(help_request, check_duplicates=check_duplicates)
     db.session.add(help_request)
     db.session.flush()
     return help_request
 
 
-def edit_request(editor: User, help_request: HelpRequest, data: RequestData) -> None:
-    if help_request.requester_id != editor.id:
+def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
+                 check_duplicates: bool = False) -> None:
+    if not speaks_for(editor, help_request):
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
     _apply(help_request, data)
+    _check_text(help_request, check_duplicates=check_duplicates)
 
 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:
-    if help_request.requester_id != actor.id:
+    if not speaks_for(actor, help_request):
         raise NotAllowed
     changed = _rows_changed(
         update(HelpRequest)
@@ -112,9 +154,11 @@ def cancel_request(actor: User, help_request: HelpRequest) -> None:
 
 def can_see(viewer: User | None, help_request: HelpRequest) -> bool:
     """Whether this person may open the request's page at all."""
+    if viewer is not None and viewer.is_authenticated and (help_request.requester_id == viewer.id or viewer.is_staff):
+        return True
+    if help_request.moderation != Moderation.OK or (help_request.requester and help_request.requester.is_blocked):
+        return False  # held, rejected, or posted by someone who is blocked: only the poster and staff see it
     if viewer is not None and viewer.is_authenticated:
-        if help_request.requester_id == viewer.id or viewer.is_staff:
-            return True
         if any(r.volunteer_id == viewer.id for r in help_request.responses):
             return True
         if help_request.offer is not None and help_request.offer.volunteer_id == viewer.id:
@@ -153,7 +197,8 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     db.session.add(response)
     db.session.flush()
     events.record(volunteer.id, help_request.id, "responded")
-    notify(help_request.requester_id, "new_response", title=help_request.title, request=help_request.public_id)
+    notify(_requester_side_id(help_request), "new_response", title=help_request.title,
+           request=help_request.public_id)
     return response
 
 
@@ -194,7 +239,7 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
 
 
 def accept_response(actor: User, help_request: HelpRequest, response_public_id: str) -> Match:
-    if help_request.requester_id != actor.id:
+    if not speaks_for(actor, help_request):
         raise NotAllowed
     response = next((r for r in help_request.responses if r.public_id == response_public_id), None)
     if response is None or response.status != ResponseStatus.PENDING:
@@ -216,15 +261,16 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
     db.session.add(response)
     db.session.flush()
     match = _close_as_matched(help_request, response)
-    notify(help_request.requester_id, "ask_agreed", title=help_request.title, request=help_request.public_id)
+    notify(_requester_side_id(help_request), "ask_agreed", title=help_request.title,
+           request=help_request.public_id)
     return match
 
 
 def is_party(user: User | None, help_request: HelpRequest) -> bool:
-    """Requester or matched volunteer: the two people who see each other's contact details."""
+    """Requester (or their staff contact) or matched volunteer: the people who see each other's contact details."""
     if user is None or not user.is_authenticated or help_request.match is None:
         return False
-    return user.id in (help_request.requester_id, help_request.match.volunteer_id)
+    return speaks_for(user, help_request) or user.id == help_request.match.volunteer_id
 
 
 def mark_done(actor: User, help_request: HelpRequest) -> None:
@@ -242,7 +288,7 @@ def mark_done(actor: User, help_request: HelpRequest) -> None:
     help_request.match.done_at = utcnow()
     events.record(help_request.match.volunteer_id, help_request.id, "completed")
     db.session.refresh(help_request)
-    other = help_request.match.volunteer_id if actor.id == help_request.requester_id else help_request.requester_id
+    other = help_request.match.volunteer_id if speaks_for(actor, help_request) else _requester_side_id(help_request)
     notify(other, "done", title=help_request.title, request=help_request.public_id)
 
 
@@ -251,12 +297,12 @@ def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: floa
         raise NotAllowed
     match = help_request.match
     assert match is not None
-    if actor.id == help_request.requester_id:
+    if speaks_for(actor, help_request):
         match.requester_thanks = message.strip()
         other = match.volunteer_id
     else:
         match.volunteer_thanks = message.strip()
-        other = help_request.requester_id
+        other = _requester_side_id(help_request)
     if hours is not None:
         match.hours = hours
     notify(other, "thanks", title=help_request.title, request=help_request.public_id)
@@ -273,6 +319,26 @@ def expire_requests() -> int:
             .execution_options(synchronize_session=False)
         )
     )
+
+
+def close_for_handover(help_request: HelpRequest) -> None:
+    """Staff hand the request over to a professional partner: it leaves the listing; waiting responders hear it
+    is closed. Open or matched requests only."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id,
+               HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
+        .values(status=RequestStatus.HANDED_OVER, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed != 1:
+        raise NoLongerOpen
+    db.session.refresh(help_request)
+    for response in help_request.responses:
+        if response.status == ResponseStatus.PENDING:
+            response.status = ResponseStatus.NOT_CHOSEN
+            notify(response.volunteer_id, "request_closed", title=help_request.title,
+                   request=help_request.public_id)
 
 
 def get_by_public_id(public_id: str) -> HelpRequest | None:
@@ -297,6 +363,9 @@ def _public_listing(viewer: User | None, filters: ListFilters) -> Select[HelpReq
         HelpRequest.status == RequestStatus.OPEN,
         HelpRequest.offer_id.is_(None),
         HelpRequest.expires_at > now,
+        HelpRequest.moderation == Moderation.OK,
+        or_(HelpRequest.requester_id.is_(None),
+            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
     )
     screened = viewer is not None and viewer.is_authenticated and (viewer.is_screened or viewer.is_staff)
     if not screened:

@@ -13,6 +13,8 @@ from webapp.asks.models import HelpRequest
 from webapp.extensions import db
 from webapp.reference.labels import locale_code
 from webapp.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
+from webapp.staff.audit import log_sensitive_view
+from webapp.staff.services import staff_panel
 from webapp.suggestions.events import record as record_event
 from webapp.suggestions.services import suggest_volunteers
 
@@ -65,6 +67,8 @@ def show(public_id: str) -> tuple[str, int]:
     if request.args.get("via") == "aanbevolen" and current_user.is_authenticated:
         record_event(current_user.id, help_request.id, "opened")
         db.session.commit()
+    if log_sensitive_view(current_user, help_request):
+        db.session.commit()
     return _render_show(help_request)
 
 
@@ -74,7 +78,7 @@ def _render_show(
     thanks_form: ThanksForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    is_owner = current_user.is_authenticated and help_request.requester_id == current_user.id
+    is_owner = services.speaks_for(current_user, help_request)
     my_response = next(
         (r for r in help_request.responses if current_user.is_authenticated and r.volunteer_id == current_user.id),
         None,
@@ -91,11 +95,13 @@ def _render_show(
         response_form=response_form or ResponseForm(formdata=None),
         thanks_form=thanks_form or ThanksForm(formdata=None),
         action_form=ActionForm(),
+        staff_panel=staff_panel(help_request) if current_user.is_authenticated and current_user.is_staff else None,
     )
     return page, status
 
 
-def _data(form: RequestForm) -> services.RequestData:
+def request_data(form: RequestForm) -> services.RequestData:
+    """The request as the form describes it (also used by the staff intake form)."""
     assert form.resolved_wijk is not None
     category = next(c for c in all_categories(db.session) if c.key == form.category.data)
     return services.RequestData(
@@ -121,9 +127,12 @@ def new() -> str | WerkzeugResponse:
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
     if form.validate_on_submit():
-        help_request = services.post_request(current_user, _data(form))
+        help_request = services.post_request(current_user, request_data(form), check_duplicates=True)
         db.session.commit()
-        flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
+        if help_request.moderation != "ok":
+            flash(_("Your request is not online yet. Please read below what to change."), "warning")
+        else:
+            flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
         return redirect(url_for("asks.show", public_id=help_request.public_id))
     return render_template("asks/form.html", form=form, help_request=None)
 
@@ -132,7 +141,7 @@ def new() -> str | WerkzeugResponse:
 @login_required
 def edit(public_id: str) -> str | WerkzeugResponse:
     help_request = _load_visible(public_id)
-    if help_request.requester_id != current_user.id:
+    if not services.speaks_for(current_user, help_request):
         abort(403)
     if not help_request.is_open:
         flash(_("This request is no longer open, so it cannot be changed."), "warning")
@@ -141,12 +150,16 @@ def edit(public_id: str) -> str | WerkzeugResponse:
     if request.method == "GET":
         form.category.data = help_request.category_key
         form.frequency.data = "recurring" if help_request.is_recurring else "once"
-        form.postcode.data = current_user.postcode
+        form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
-        services.edit_request(current_user, help_request, _data(form))
+        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
         db.session.commit()
-        flash(_("Your request is saved."), "success")
+        if help_request.moderation != "ok":
+            flash(_("Your request is saved, but it is not online yet. Please read below what to change."),
+                  "warning")
+        else:
+            flash(_("Your request is saved."), "success")
         return redirect(url_for("asks.show", public_id=public_id))
     return render_template("asks/form.html", form=form, help_request=help_request)
 

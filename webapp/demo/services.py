@@ -36,6 +36,7 @@ from webapp.demo.generator import (
     fixed_now,
     generate,
 )
+from webapp.demo.initiatives import generate_initiatives, insert_initiatives
 from webapp.ids import utcnow
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer
@@ -95,7 +96,9 @@ def seed_demo(session: AnySession, scale: int = 1, progress: Progress | None = N
     data = generate(reference, scale, seed=seed, now=now, expiry_days=expiry_days, progress=progress)
     insert_demo_data(session, data, hash_password(DEMO_PASSWORD), progress=progress,
                      with_match_features=with_match_features)
-    return summarise(data, scale, seed)
+    extra = generate_initiatives(data, reference, scale, seed=seed, now=now)
+    insert_initiatives(session, data, extra, progress=progress)
+    return summarise(data, scale, seed) + " " + extra.summary()
 
 
 def _insert(session: AnySession, model: Any, records: Sequence[T], to_row: Callable[[T], dict[str, Any]], label: str,

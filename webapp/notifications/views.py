@@ -1,29 +1,88 @@
-"""The in-app notification list."""
+"""The in-app notification list, e-mail settings, and unsubscribing from a link in an e-mail (no log-in)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.asks.forms import ActionForm
-from webapp.extensions import db
-from webapp.notifications import services
+from webapp.extensions import csrf, db
+from webapp.notifications import delivery, kinds, services
+from webapp.notifications.emails import BadToken, read_unsubscribe_token
+from webapp.notifications.forms import preferences_form
 
-bp = Blueprint("notifications", __name__, url_prefix="/berichten")
+bp = Blueprint("notifications", __name__)
+bp.record_once(lambda _state: delivery.install_hooks())
 
 
-@bp.get("/")
+@bp.get("/berichten/")
 @login_required
 def index() -> str:
     return render_template("notifications/index.html", items=services.recent_for(current_user.id),
                            action_form=ActionForm())
 
 
-@bp.post("/gelezen")
+@bp.post("/berichten/gelezen")
 @login_required
 def mark_read() -> WerkzeugResponse:
     if ActionForm().validate_on_submit():
         services.mark_all_read(current_user.id)
         db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/mijn/e-mail", methods=["GET", "POST"])
+@login_required
+def preferences() -> str | WerkzeugResponse:
+    form = preferences_form(services.preferences_of(current_user))
+    if form.validate_on_submit():
+        services.set_preferences(current_user, form.choices())
+        db.session.commit()
+        flash(_("Your e-mail settings are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template("notifications/preferences.html", form=form, names=list(kinds.PREFERENCES))
+
+
+def _bad_link(error: BadToken) -> tuple[str, int]:
+    return render_template("notifications/unsubscribe.html", error="expired" if error.expired else "invalid"), 400
+
+
+@bp.route("/berichten/afmelden/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail programs POST here without a form (RFC 8058)
+def unsubscribe(token: str) -> str | tuple[str, int]:
+    try:
+        user_public_id, preference = read_unsubscribe_token(token)
+    except BadToken as error:
+        return _bad_link(error)
+    before = None
+    person = services.find_person(user_public_id)
+    if person is not None and preference != kinds.ALL:
+        before = services.preferences_of(person)[preference]
+    if services.unsubscribe(user_public_id, preference) is None:
+        abort(404)
+    db.session.commit()
+    return render_template("notifications/unsubscribe.html", error=None, token=token,
+                           preference=kinds.preference_label(preference), before=before,
+                           action_form=ActionForm())
+
+
+@bp.post("/berichten/afmelden/<token>/terug")
+def resubscribe(token: str) -> str | tuple[str, int] | WerkzeugResponse:
+    """Undo, from the page the link opened: e-mail about this kind again, as it was before."""
+    try:
+        user_public_id, preference = read_unsubscribe_token(token)
+    except BadToken as error:
+        return _bad_link(error)
+    channel = request.form.get("channel", "")
+    person = services.find_person(user_public_id)
+    if person is None:
+        abort(404)
+    if preference == kinds.ALL or channel not in kinds.channels_for(preference) or channel == kinds.OFF or \
+            not ActionForm().validate_on_submit():
+        abort(400)
+    services.set_channel(person, preference, channel)
+    db.session.commit()
+    return render_template("notifications/unsubscribe.html", error=None, token=None,
+                           preference=kinds.preference_label(preference), resubscribed=True)

@@ -12,6 +12,7 @@ from webapp.accounts.models import User
 from webapp.extensions import Base
 from webapp.ids import new_public_id, utcnow
 from webapp.reference.models import Category, Wijk
+from webapp.staff.text_checks import Moderation
 
 
 class OfferStatus(StrEnum):
@@ -33,6 +34,9 @@ class Offer(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(12), default=OfferStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Automatic text checks and staff decisions: only "ok" offers are public (see webapp.staff.text_checks).
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
+    moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
 
     volunteer: Mapped[User | None] = relationship()
     category: Mapped[Category] = relationship()

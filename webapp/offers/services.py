@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
@@ -15,6 +15,7 @@ from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
 from webapp.reference.models import Category, Wijk
 from webapp.reference.slots import clean_slots
+from webapp.staff.text_checks import Moderation, recheck
 
 
 class NotAllowed(Exception):
@@ -31,7 +32,8 @@ class OfferData:
     languages: list[str]
 
 
-def post_offer(volunteer: User, data: OfferData) -> Offer:
+def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = False) -> Offer:
+    """Post an offer; it is checked like any public text (`check_duplicates`: as for requests, from forms)."""
     offer = Offer(
         volunteer=volunteer,
         title=data.title.strip(),
@@ -42,9 +44,24 @@ def post_offer(volunteer: User, data: OfferData) -> Offer:
         languages=sorted(set(data.languages)),
     )
     volunteer.add_role("volunteer")
+    others = db.session.execute(
+        select(Offer.title, Offer.description).where(Offer.volunteer_id == volunteer.id,
+                                                     Offer.status == OfferStatus.OPEN)
+    ).all() if volunteer.id is not None and check_duplicates else []
+    offer.moderation, flags = recheck(f"{offer.title}\n{offer.description}",
+                                      others=[f"{t}\n{d}" for t, d in others], current=Moderation.OK,
+                                      previous_flags=None)
+    offer.moderation_flags = flags or None
     db.session.add(offer)
     db.session.flush()
     return offer
+
+
+def can_see(viewer: User | None, offer: Offer) -> bool:
+    """Held or rejected offers, and offers of blocked people, are seen only by their volunteer and staff."""
+    if viewer is not None and viewer.is_authenticated and (viewer.id == offer.volunteer_id or viewer.is_staff):
+        return True
+    return offer.moderation == Moderation.OK and not (offer.volunteer and offer.volunteer.is_blocked)
 
 
 def close_offer(actor: User, offer: Offer) -> None:
@@ -58,7 +75,11 @@ def get_by_public_id(public_id: str) -> Offer | None:
 
 
 def list_open_offers(category: str | None, page: int, per_page: int) -> tuple[list[Offer], int, int]:
-    query = select(Offer).where(Offer.status == OfferStatus.OPEN)
+    query = select(Offer).where(
+        Offer.status == OfferStatus.OPEN, Offer.moderation == Moderation.OK,
+        or_(Offer.volunteer_id.is_(None),
+            Offer.volunteer_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
+    )
     if category:
         query = query.where(Offer.category_key == category)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -81,7 +102,8 @@ def offers_of(user: User) -> list[Offer]:
 
 def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
     """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to."""
-    if offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None:
+    if (offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None
+            or not can_see(resident, offer)):
         raise NotAllowed
     help_request = post_request(
         resident,
@@ -98,5 +120,6 @@ def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
         ),
         offer_id=offer.id,
     )
-    notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)
+    if help_request.moderation == Moderation.OK:  # a held question reaches the volunteer once staff approve it
+        notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)
     return help_request

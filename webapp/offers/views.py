@@ -32,7 +32,7 @@ def index() -> str:
 
 def _load(public_id: str) -> Offer:
     offer = services.get_by_public_id(public_id)
-    if offer is None:
+    if offer is None or not services.can_see(current_user, offer):
         abort(404)
     return offer
 
@@ -80,9 +80,14 @@ def new() -> str | WerkzeugResponse:
                 slots=form.slots.data or [],
                 languages=form.languages.data or [],
             ),
+            check_duplicates=True,
         )
         db.session.commit()
-        flash(_("Your offer is online."), "success")
+        if offer.moderation != "ok":
+            flash(_("Your offer is not online yet. A staff member of the volunteer centre will look at it first."),
+                  "warning")
+        else:
+            flash(_("Your offer is online."), "success")
         return redirect(url_for("offers.show", public_id=offer.public_id))
     return render_template("offers/form.html", form=form)
 

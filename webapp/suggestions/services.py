@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 import matching
@@ -26,6 +26,7 @@ from webapp.extensions import db
 from webapp.ids import utcnow
 from webapp.notifications.services import notify
 from webapp.reference.models import Wijk
+from webapp.staff.text_checks import Moderation
 from webapp.suggestions import events
 from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.models import Invitation, SuggestionEvent
@@ -154,6 +155,9 @@ def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest
             HelpRequest.status == RequestStatus.OPEN,
             HelpRequest.offer_id.is_(None),
             HelpRequest.expires_at > utcnow(),
+            HelpRequest.moderation == Moderation.OK,
+            or_(HelpRequest.requester_id.is_(None),
+                HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
             Wijk.lat.between(south, north),
             Wijk.lon.between(west, east),
         )
@@ -218,6 +222,7 @@ def _volunteers_near(help_request: HelpRequest) -> list[User]:
         .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
         .where(
             User.is_blocked.is_(False),
+            VolunteerProfile.moderation == Moderation.OK,
             User.id != help_request.requester_id,
             User.id.not_in(responded),
             Wijk.lat.between(south, north),
@@ -233,7 +238,7 @@ def _volunteers_near(help_request: HelpRequest) -> list[User]:
 
 def suggest_volunteers(help_request: HelpRequest, k: int = 5) -> list[VolunteerSuggestion]:
     """The best volunteers for an open request, for its requester and staff."""
-    if not help_request.is_open:
+    if not help_request.is_open or help_request.moderation != Moderation.OK:
         return []
     users = _volunteers_near(help_request)
     records, profiles = _volunteer_records(users)

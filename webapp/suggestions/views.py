@@ -11,6 +11,7 @@ from webapp.asks.forms import ActionForm
 from webapp.asks.services import can_see, get_by_public_id
 from webapp.extensions import db
 from webapp.suggestions import services
+from webapp.suggestions.initiatives import suggest_initiatives
 
 bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
 
@@ -21,8 +22,9 @@ def for_me() -> str:
     has_profile = current_user.volunteer_profile is not None and bool(current_user.volunteer_profile.skills)
     items = services.suggest_requests(current_user, k=10) if has_profile else []
     db.session.commit()  # the "shown" events
+    initiatives = suggest_initiatives(current_user, k=5) if has_profile else []
     return render_template("suggestions/for_me.html", items=items, has_profile=has_profile,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), initiatives=initiatives)
 
 
 @bp.post("/<request_id>/uitnodigen/<volunteer_id>")

@@ -1,0 +1,77 @@
+"""Factories for initiative tests: each runs in its own app context and returns plain snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.factories import snapshot
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives import activities, needs, services
+from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
+from webapp.reference.models import Goal, Wijk
+
+INITIATIVE_FIELDS = ("id", "public_id", "name")
+NEED_FIELDS = ("id", "public_id", "title", "status")
+ACTIVITY_FIELDS = ("id", "public_id", "title")
+
+
+def _user(person: Any) -> User:
+    user = db.session.get(User, person.id)
+    assert user is not None
+    return user
+
+
+def _wijken(*codes: str) -> list[Wijk]:
+    return list(db.session.execute(select(Wijk).where(Wijk.code.in_(codes))).scalars())
+
+
+def initiative(make: Any, organiser: Any, *, name: str = "Moestuin Schalkwijk", is_organisation: bool = False,
+               wijken: tuple[str, ...] = ("WK039218",), goals: tuple[int, ...] = (1, 5), status: str = "active",
+               co: tuple[str, ...] = (), description: str = "Samen groente kweken in de buurt, voor iedereen.") -> Any:
+    def build() -> Any:
+        data = services.InitiativeData(
+            name=name, description=description, is_organisation=is_organisation, status=status,
+            wijken=_wijken(*wijken), goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goals))).scalars()),
+            co_organiser_emails=list(co))
+        row = services.register_initiative(_user(organiser), data)
+        db.session.commit()
+        return snapshot(row, *INITIATIVE_FIELDS)
+    return make.run(build)
+
+
+def need(make: Any, organiser: Any, ini: Any, **overrides: Any) -> Any:
+    def build() -> Any:
+        row = db.session.get(Initiative, ini.id)
+        data = needs.NeedData(**{"kind": "volunteers", "title": "Tuinieren op zaterdag", "skills": "tuinieren",
+                                 "how_many": 2, **overrides})
+        created = needs.add_need(_user(organiser), row, data)
+        db.session.commit()
+        return snapshot(created, *NEED_FIELDS)
+    return make.run(build)
+
+
+def activity(make: Any, organiser: Any, ini: Any, *, capacity: int | None = 2, title: str = "Zaaidag, met koffie",
+             starts_at: datetime | None = None, place: str = "Buurthuis De Ring; zaal 2") -> Any:
+    def build() -> Any:
+        row = db.session.get(Initiative, ini.id)
+        start = starts_at or (utcnow() + timedelta(days=5)).replace(microsecond=0)
+        data = activities.ActivityData(title=title, description="Neem handschoenen mee,\nen zin.",
+                                       wijk=_wijken("WK039218")[0], place=place, starts_at=start,
+                                       ends_at=start + timedelta(hours=2), capacity=capacity)
+        created = activities.add_activity(_user(organiser), row, data)
+        db.session.commit()
+        return snapshot(created, *ACTIVITY_FIELDS)
+    return make.run(build)
+
+
+def need_status(make: Any, need_snapshot: Any) -> str:
+    return make.run(lambda: db.session.get(InitiativeNeed, need_snapshot.id).status)
+
+
+def participants(make: Any, activity_snapshot: Any) -> dict[int, str]:
+    return make.run(lambda: {p.user_id: p.status for p in db.session.get(Activity, activity_snapshot.id).participants})

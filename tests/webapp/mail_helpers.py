@@ -1,0 +1,66 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and helpers to read the mails."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type, attr-defined]
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m, rcpt in zip(self.messages, self.recipients, strict=True) if address in rcpt]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+    """Point the app at a real SMTP server on 127.0.0.1 for this test."""
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_SITE_URL", "https://samen.example")
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    """(plain text, HTML) of a multipart/alternative mail."""
+    plain = message.get_body(preferencelist=("plain",))
+    rich = message.get_body(preferencelist=("html",))
+    assert plain is not None and rich is not None, "the mail needs a plain-text and an HTML part"
+    return plain.get_content(), rich.get_content()
+
+
+def unsubscribe_path(message: EmailMessage) -> str:
+    found = re.fullmatch(r"<([^>]+)>", str(message["List-Unsubscribe"]))
+    assert found, message["List-Unsubscribe"]
+    return urlsplit(found.group(1)).path

@@ -1,0 +1,172 @@
+"""The impact dashboard, its map and charts, and the CSV/XLSX exports (also from the command line): the same
+suppressed figures everywhere and never a name, e-mail address or phone number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import page_text, visible
+from webapp.staff.models import AuditEntry
+
+SECRET_NAMES = ("Geheimvoornaam", "Verborgenachternaam")
+SECRET_PHONE = "06-11223344"
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# wijk code → requests posted in February 2026
+PLAN = {"WK039218": 8, "WK039219": 6, "WK039220": 2, "WK039202": 7, "WK039201": 6}
+
+
+@pytest.fixture
+def history(make):
+    """29 requests in February 2026 in five wijken, two of them in Molenwijk; some matched."""
+    volunteer = make.user("volunteer", first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1], phone=SECRET_PHONE)
+    n = 0
+    for code, count in PLAN.items():
+        resident = make.user("resident", wijk_code=code, first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1],
+                             phone=SECRET_PHONE)
+        for i in range(count):
+            n += 1
+            item = make.request(resident, title=f"Verzoek {n} van {SECRET_NAMES[0]}",
+                                category_key="groceries" if i % 2 else "digital")
+            make.set_request(item, created_at=datetime(2026, 2, 3 + i, 10))
+            if code == "WK039218" and i < 6:
+                response_id = make.respond(item, volunteer)
+                make.accept(item, response_id)
+    return volunteer
+
+
+def rows_of_csv(content: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+
+
+def test_staff_see_the_dashboard_with_map_chart_and_tables(make, login, history, tr):
+    client = login(make.user("staff", locale="en").email, lang="en")
+    response = client.get("/rapportage/?period=2026-Q1&by=wijk&measure=posted")
+    assert response.status_code == 200
+    page = page_text(response)
+    assert page.count("data-wijk=") == 21  # every wijk of Haarlem on the map
+    assert 'role="img"' in page and "<title" in page
+    assert "Europawijk" in page and "Molenwijk" in page
+    assert "&lt;5" in page  # Molenwijk: 2 requests
+    assert tr("en", "Not yet available") in visible(response)
+    assert "style=" not in page.split("<svg", 1)[1]  # SVG colours are attributes: the CSP forbids inline styles
+    for dimension in ("stadsdeel", "category", "goal"):
+        assert client.get(f"/rapportage/?period=2026-02&by={dimension}").status_code == 200
+    assert client.get("/rapportage/?period=2026&baseline=2025").status_code == 200
+
+
+def test_a_bad_period_is_explained(make, login, tr):
+    client = login(make.user("staff", locale="en").email, lang="en")
+    response = client.get("/rapportage/?period=2026-Q9&baseline=vorig-jaar")
+    assert response.status_code == 200
+    page = visible(response)
+    assert tr("en", "“%(value)s” is not a period. Use for example 2026-03, 2026-Q1 or 2026.", value="2026-Q9") in page
+    assert client.get("/rapportage/export.csv?period=2026-Q9").status_code == 400
+    assert client.get("/rapportage/export.pdf").status_code == 404
+
+
+def test_no_personal_data_in_the_dashboard_or_the_exports(make, login, history):
+    client = login(make.user("staff").email)
+    for url in ("/rapportage/?period=2026-Q1&by=wijk", "/rapportage/?period=2026-02&by=category",
+                "/rapportage/export.csv?period=2026-Q1&by=wijk", "/rapportage/export.csv?period=2026-02&by=goal"):
+        text = page_text(client.get(url))
+        for secret in (*SECRET_NAMES, SECRET_PHONE, "Verzoek 1 van"):
+            assert secret not in text, (url, secret)
+        body = text.split("<main", 1)[-1]
+        assert not EMAIL_RE.search(body), url
+
+
+def test_the_csv_export_has_the_dashboards_figures(make, login, history, tr):
+    client = login(make.user("staff").email)
+    response = client.get("/rapportage/export.csv?period=2026-Q1&by=wijk")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = rows_of_csv(response.get_data(as_text=True))
+    posted = rows[0].index(tr("nl", "Requests posted"))
+    by_name = {row[0]: row for row in rows[1:] if row}
+    assert by_name["Europawijk"][posted] == "8" and by_name["Oude Stad"][posted] == "6"
+    assert by_name["Molenwijk"][posted] == "<5"
+    assert by_name["Boerhaavewijk"][posted] == "x"  # else Schalkwijk minus the others gives Molenwijk away
+    assert by_name[tr("nl", "Haarlem (total)")][posted] == "29"
+    # What the dashboard shows for the same cells.
+    page = visible(client.get("/rapportage/?period=2026-Q1&by=wijk&measure=posted"))
+    assert "Europawijk" in page and "<5" in page
+    assert make.count(AuditEntry, AuditEntry.action == "export", AuditEntry.target_ref == "2026-Q1") == 1
+
+
+def test_the_xlsx_export_opens_in_a_spreadsheet(make, login, history):
+    client = login(make.user("staff").email)
+    response = client.get("/rapportage/export.xlsx?period=2026-Q1&by=stadsdeel")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    by_name = {row[0]: row for row in values[1:] if row and row[0]}
+    assert by_name["Schalkwijk"][1] == 16 and by_name["Centrum"][1] == 6
+
+
+# -- the command line -----------------------------------------------------------------------------------------------
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(args=["report", *args])
+
+
+def test_the_report_command_writes_csv_and_xlsx(app, make, history, tmp_path):
+    out = tmp_path / "rapport.csv"
+    result = invoke(app, "--from", "2026-02-01", "--to", "2026-02-28", "--by", "wijk", "--format", "csv",
+                    "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = rows_of_csv(out.read_text(encoding="utf-8"))
+    assert rows[0][0] == "Wijk" and rows[0][1] == "Requests posted"
+    by_name = {row[0]: row for row in rows[1:] if row}
+    assert by_name["Europawijk"][1] == "8" and by_name["Molenwijk"][1] == "<5"
+    text = out.read_text(encoding="utf-8")
+    assert SECRET_PHONE not in text and SECRET_NAMES[0] not in text
+
+    xlsx = tmp_path / "rapport.xlsx"
+    result = invoke(app, "--from", "2026-01-01", "--to", "2026-03-31", "--by", "goal", "--format", "xlsx",
+                    "--out", str(xlsx))
+    assert result.exit_code == 0, result.output
+    assert load_workbook(xlsx).active.max_row > 7
+    assert make.count(AuditEntry, AuditEntry.action == "export", AuditEntry.actor_id.is_(None)) == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "2026-13-01", "--to", "2026-03-31"], "--from"),
+    (["--from", "1 januari", "--to", "2026-03-31"], "--from"),
+    (["--from", "2026-03-01", "--to", "2026-02-01"], "the last day is before the first day"),
+    (["--from", "2026-01-01", "--to", "2026-03-31", "--by", "straat"], "--by"),
+    (["--from", "2026-01-01", "--to", "2026-03-31", "--format", "pdf"], "--format"),
+    (["--from", "2026-01-01", "--to", "2026-03-31", "--out", "/geen/map/rapport.csv"], "does not exist"),
+    (["--to", "2026-03-31"], "--from"),
+])
+def test_the_report_command_refuses_bad_input_with_exit_code_2(app, tmp_path, args, message):
+    if "--out" not in args:
+        args = [*args, "--out", str(tmp_path / "r.csv")]
+    result = invoke(app, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_threshold_for_small_numbers_is_configurable(app, make, login, history, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_MIN_CELL", 10)
+    client = login(make.user("staff").email)
+    rows = rows_of_csv(client.get("/rapportage/export.csv?period=2026-Q1&by=wijk").get_data(as_text=True))
+    by_name = {row[0]: row for row in rows[1:] if row}
+    assert by_name["Europawijk"][1] == "<10"
+
+
+def test_the_settings_come_from_the_environment():
+    from webapp.config import from_environment
+
+    config = from_environment({"REPORT_MIN_CELL": "10", "RESCUE_AFTER_DAYS": "5",
+                               "HANDOVER_PARTNERS": "Sociaal Wijkteam; CJG ;;Huisarts"})
+    assert config["REPORT_MIN_CELL"] == 10 and config["RESCUE_AFTER_DAYS"] == 5
+    assert config["MODERATION_REPORT_THRESHOLD"] == 3
+    assert config["HANDOVER_PARTNERS"] == ("Sociaal Wijkteam", "CJG", "Huisarts")

@@ -1,0 +1,142 @@
+"""The report's figures from plain rows, and report periods. Pure functions, no database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from webapp.reports import figures
+from webapp.reports.periods import (
+    PeriodError,
+    custom,
+    months_up_to,
+    parse,
+    period_of,
+    previous,
+    same_period_a_year_earlier,
+)
+
+REFERENCE = figures.Reference(
+    wijken=(figures.WijkInfo("W1", "Een", "Noord", 2000), figures.WijkInfo("W2", "Twee", "Noord", 3000),
+            figures.WijkInfo("W3", "Drie", "Zuid", 5000)),
+    categories=(("groceries", "Boodschappen"), ("digital", "Digitaal")),
+    goals=((1, "Meedoen"), (2, "Zelfredzaam")),
+    category_goals={"groceries": (1, 2), "digital": (2,)},
+)
+
+
+def at(day: int, hour: int = 10, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour)
+
+
+def request(day, wijk="W1", category="groceries", *, status="open", response=None, match=None, done=None,
+            hours=None):
+    return figures.RequestFact(at(day), wijk, category, status, response, match, done, hours)
+
+
+FACTS = figures.Facts(
+    requests=(
+        request(1, response=at(2), match=at(3), done=at(5), status="done", hours=2.0),
+        request(2, response=at(2, 16), match=at(4), status="matched"),
+        request(3, "W2", "digital", response=at(6)),
+        request(4, "W3", "digital"),
+        request(5, "W3"),
+        request(6, "W3", "digital", status="handed_over"),
+        figures.RequestFact(datetime(2026, 4, 1), "W1", "groceries", "open"),  # the next month: not counted
+    ),
+    handovers=(figures.HandoverFact(date(2026, 3, 7), "W3", "digital"),),
+    activity=(figures.ActivityFact(1, at(2), "W1", "groceries"), figures.ActivityFact(1, at(3), "W1", "digital"),
+              figures.ActivityFact(2, at(6), "W2", "digital"), figures.ActivityFact(3, at(6), None, "digital")),
+    volunteers=(figures.VolunteerFact(2, at(10), "W2"), figures.VolunteerFact(4, datetime(2025, 1, 1), "W1")),
+)
+
+
+@pytest.fixture
+def report():
+    return figures.compute(FACTS, REFERENCE, parse("2026-03"), min_cell=1)
+
+
+def cells(report, dimension, key):
+    table = report.tables[dimension]
+    return next(row for row in table.rows if row.key == (dimension, key)).cells
+
+
+def test_requests_posted_matched_done_and_unanswered(report):
+    total = report.total.cells
+    assert total["posted"].value == 6
+    assert total["matched"].value == 2 and total["done"].value == 1
+    assert total["match_rate"].value == pytest.approx(33.3)
+    assert total["unanswered"].value == 2  # open and nobody responded; the handed-over one is not open
+    assert total["hours"].value == 2.0
+    assert total["handovers"].value == 1
+
+
+def test_medians_in_days(report):
+    total = report.total.cells
+    assert total["days_to_response"].value == pytest.approx(1.0)  # 1, 0.25, 3 → 1
+    assert total["days_to_match"].value == pytest.approx(2.0)  # 2 and 2
+
+
+def test_per_district_wijk_category_and_goal(report):
+    assert cells(report, "stadsdeel", "Noord")["posted"].value == 3
+    assert cells(report, "stadsdeel", "Zuid")["posted"].value == 3
+    assert cells(report, "wijk", "W3")["handovers"].value == 1
+    assert cells(report, "category", "digital")["posted"].value == 3
+    # A groceries request serves goals 1 and 2; digital only goal 2: goals do not add up to the total.
+    assert cells(report, "goal", 1)["posted"].value == 3
+    assert cells(report, "goal", 2)["posted"].value == 6
+
+
+def test_volunteers_active_and_new(report):
+    assert report.total.cells["volunteers_active"].value == 2  # volunteer 3 has no wijk and is left out
+    assert cells(report, "wijk", "W1")["volunteers_active"].value == 1
+    assert cells(report, "category", "digital")["volunteers_active"].value == 2
+    assert report.total.cells["volunteers_new"].value == 1
+    assert cells(report, "category", "digital")["volunteers_new"].state == figures.State.NOT_APPLICABLE
+
+
+def test_per_1000_inhabitants(report):
+    assert cells(report, "wijk", "W3")["posted_per_1000"].value == pytest.approx(0.6)
+    assert report.total.cells["posted_per_1000"].value == pytest.approx(0.6)
+    assert cells(report, "category", "digital")["posted_per_1000"].state == figures.State.NOT_APPLICABLE
+
+
+def test_the_trend_counts_each_month():
+    months = months_up_to(parse("2026-Q2"), 4)
+    report = figures.compute(FACTS, REFERENCE, parse("2026-Q2"), min_cell=1, trend_months=months)
+    assert [p.month.code for p in report.trend] == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    assert [p.cells["posted"].value for p in report.trend] == [6, 1, 0, 0]
+
+
+def test_changes_in_percent():
+    assert figures.change(figures.Cell(12), figures.Cell(10)) == 20.0
+    assert figures.change(figures.Cell(12), figures.Cell(None, figures.State.SMALL)) is None
+    assert figures.change(figures.Cell(12), figures.Cell(0)) is None
+
+
+# -- periods --------------------------------------------------------------------------------------------------------
+
+def test_periods_by_code():
+    assert (parse("2026-03").start, parse("2026-03").end) == (date(2026, 3, 1), date(2026, 4, 1))
+    assert (parse("2026-Q4").start, parse("2026-Q4").end) == (date(2026, 10, 1), date(2027, 1, 1))
+    assert (parse("2026q2").start, parse("2026").end) == (date(2026, 4, 1), date(2027, 1, 1))
+    assert parse("2026-Q1").code == "2026-Q1" and parse("2026").code == "2026"
+
+
+@pytest.mark.parametrize("code", ["", "2026-13", "2026-Q5", "26-03", "maart", "2026-00", "2026-03-01"])
+def test_bad_period_codes_are_refused(code):
+    with pytest.raises(PeriodError):
+        parse(code)
+
+
+def test_previous_and_baseline_periods():
+    assert previous(parse("2026-01")).code == "2025-12"
+    assert previous(parse("2026-Q1")).code == "2025-Q4"
+    assert previous(parse("2026")).code == "2025"
+    assert same_period_a_year_earlier(parse("2026-Q3")).code == "2025-Q3"
+    span = custom(date(2026, 1, 10), date(2026, 1, 19))
+    assert previous(span) == custom(date(2025, 12, 31), date(2026, 1, 9))
+    assert period_of("quarter", date(2026, 5, 17)).code == "2026-Q2"
+    with pytest.raises(PeriodError):
+        custom(date(2026, 2, 1), date(2026, 1, 1))

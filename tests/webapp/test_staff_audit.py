@@ -1,0 +1,112 @@
+"""The audit log is append-only: every staff action is written with who, when and what; admins read it; nothing
+can change or remove an entry (no route, no code path, and the ORM refuses)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from tests.conftest import visible
+from webapp.extensions import db
+from webapp.staff.audit import Action, log_action
+from webapp.staff.models import AuditEntry, AuditImmutable
+
+WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
+
+
+def write_entry():
+    entry = log_action(None, Action.EXPORT, "report", "2026-Q1", by="wijk")
+    db.session.commit()
+    return entry.id
+
+
+def test_the_orm_refuses_to_change_an_entry(make):
+    entry_id = make.run(write_entry)
+
+    def change():
+        db.session.get(AuditEntry, entry_id).action = "approve"
+        db.session.commit()
+
+    with pytest.raises(AuditImmutable):
+        make.run(change)
+    assert make.fetch(AuditEntry, entry_id, "action").action == "export"
+
+
+def test_the_orm_refuses_to_delete_an_entry(make):
+    entry_id = make.run(write_entry)
+
+    def remove():
+        db.session.delete(db.session.get(AuditEntry, entry_id))
+        db.session.commit()
+
+    with pytest.raises(AuditImmutable):
+        make.run(remove)
+    assert make.count(AuditEntry) == 1
+
+
+@pytest.mark.parametrize("statement", [
+    update(AuditEntry).values(action="approve"),
+    delete(AuditEntry),
+])
+def test_bulk_updates_and_deletes_are_refused(make, statement):
+    make.run(write_entry)
+
+    def run():
+        try:
+            db.session.execute(statement)
+        finally:
+            db.session.rollback()
+
+    with pytest.raises(AuditImmutable):
+        make.run(run)
+    assert make.count(AuditEntry) == 1
+
+
+def test_no_route_changes_the_log(app, make, login):
+    rules = [rule for rule in app.url_map.iter_rules() if "logboek" in rule.rule or "audit" in rule.endpoint]
+    assert rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in rules)
+    make.run(write_entry)
+    admin = login(make.user("staff", "admin").email)
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(admin, method)("/werkruimte/logboek").status_code == 405
+    assert make.count(AuditEntry) == 1
+
+
+def test_no_code_path_updates_or_deletes_entries():
+    pattern = re.compile(r"(update|delete)\(\s*AuditEntry|AuditEntry\.__table__\.(update|delete)")
+    offenders = [str(path) for path in WEBAPP.rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_admins_read_who_did_what_and_when(make, login):
+    staff = make.user("staff", first_name="Sanne", last_name="de Wit")
+    person = make.user("resident")
+    login(staff.email).post(f"/werkruimte/personen/{person.public_id}/blokkeren", data={"reason": "Oplichting"})
+    admin = login(make.user("staff", "admin").email)
+    page = visible(admin.get("/werkruimte/logboek"))
+    assert "Sanne de Wit" in page and "block" in page and person.public_id in page
+    assert person.public_id in visible(admin.get("/werkruimte/logboek?action=block"))
+    assert person.public_id not in visible(admin.get("/werkruimte/logboek?action=unblock"))
+
+    def entry():
+        row = db.session.execute(select(AuditEntry)).scalar_one()
+        return row.actor_id, row.action, row.target_kind, row.created_at is not None, row.details
+
+    assert make.run(entry) == (staff.id, "block", "person", True, {"reason": "Oplichting"})
+
+
+def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
+    sensitive = make.request(make.user("resident"), category_key="paperwork")
+    ordinary = make.request(make.user("resident"))
+    staff = make.user("staff")
+    client = login(staff.email)
+    client.get(f"/vragen/{sensitive.public_id}")
+    client.get(f"/vragen/{sensitive.public_id}")
+    client.get(f"/vragen/{ordinary.public_id}")
+    login(make.user("volunteer", screened=True).email).get(f"/vragen/{sensitive.public_id}")
+    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive") == 2
+    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive", AuditEntry.actor_id == staff.id,
+                      AuditEntry.target_ref == sensitive.public_id) == 2

@@ -1,0 +1,110 @@
+"""Warm hand-over: staff hand a request to a professional partner; it leaves the listing, the requester reads a
+kind message, waiting volunteers hear it is closed, and the staff note stays with staff."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import page_text, visible
+from webapp.asks.models import HelpRequest, Response
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+from webapp.staff.models import AuditEntry, Handover
+
+NOTE = "Schulden bij drie partijen, deurwaarder geweest."
+
+
+def handover_form(**overrides):
+    data = {"partner": "Schuldhulpverlening", "handed_over_on": date.today().isoformat(), "outcome": "pending",
+            "staff_note": NOTE}
+    data.update(overrides)
+    return data
+
+
+def test_a_handover_closes_the_request_and_keeps_the_note_with_staff(make, login, anon, tr):
+    owner = make.user("resident", locale="en")
+    help_request = make.request(owner, title="Hulp met brieven van de bank")
+    volunteer = make.user("volunteer")
+    make.respond(help_request, volunteer)
+    staff = login(make.user("staff").email)
+
+    form = staff.get(f"/werkruimte/vragen/{help_request.public_id}/overdracht")
+    assert form.status_code == 200 and "Sociaal Wijkteam" in visible(form)
+    response = staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
+    assert response.status_code == 302
+
+    assert make.fetch(HelpRequest, help_request.id, "status").status == "handed_over"
+    assert make.count(Handover) == 1
+    assert "Hulp met brieven van de bank" not in visible(anon("nl").get("/vragen/"))
+    assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 404
+
+    owner_page = visible(login(owner.email, lang="en").get(f"/vragen/{help_request.public_id}"))
+    assert tr("en", "A professional will help you further") in owner_page
+    assert NOTE not in owner_page and "deurwaarder" not in owner_page
+    assert make.count(Notification, Notification.user_id == owner.id, Notification.kind == "handed_over") == 1
+
+    # The volunteer who responded hears the request is closed and does not see the note.
+    assert make.count(Notification, Notification.user_id == volunteer.id, Notification.kind == "request_closed") == 1
+    volunteer_page = page_text(login(volunteer.email).get(f"/vragen/{help_request.public_id}"))
+    assert NOTE not in volunteer_page and "Schuldhulpverlening" not in volunteer_page
+
+    def response_status():
+        return db.session.execute(select(Response.status)).scalar_one()
+
+    assert make.run(response_status) == "not_chosen"
+
+    # Staff see the note on the request page and the list.
+    assert NOTE in visible(staff.get(f"/vragen/{help_request.public_id}"))
+    assert "Schuldhulpverlening" in visible(staff.get("/werkruimte/overdrachten"))
+    assert make.count(AuditEntry, AuditEntry.action == "handover") == 1
+
+
+def test_the_outcome_can_be_recorded_later(make, login):
+    help_request = make.request(make.user("resident"))
+    staff = login(make.user("staff").email)
+    staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
+    handover_id = make.run(lambda: db.session.execute(select(Handover.id)).scalar_one())
+    response = staff.post(f"/werkruimte/overdrachten/{handover_id}",
+                          data={f"h{handover_id}-outcome": "accepted", f"h{handover_id}-staff_note": "Intake gedaan"})
+    assert response.status_code == 302
+    assert make.fetch(Handover, handover_id, "outcome", "staff_note").outcome == "accepted"
+    assert make.count(AuditEntry, AuditEntry.action == "handover_outcome") == 1
+
+
+def test_partners_come_from_the_configuration(app, make, login, monkeypatch):
+    monkeypatch.setitem(app.config, "HANDOVER_PARTNERS", ("Buurtteam Oost", "Wijkverpleging"))
+    help_request = make.request(make.user("resident"))
+    staff = login(make.user("staff").email)
+    assert "Buurtteam Oost" in visible(staff.get(f"/werkruimte/vragen/{help_request.public_id}/overdracht"))
+    response = staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht",
+                          data=handover_form(partner="Schuldhulpverlening"))
+    assert response.status_code == 400  # not a configured partner
+    assert make.count(Handover) == 0
+
+
+def test_bad_input_and_closed_requests(make, login, tr):
+    owner = make.user("resident")
+    help_request = make.request(owner)
+    staff = login(make.user("staff", locale="en").email, lang="en")
+    future = (date.today() + timedelta(days=3)).isoformat()
+    response = staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht",
+                          data=handover_form(handed_over_on=future))
+    assert response.status_code == 400
+    assert tr("en", "This date is in the future. Choose today or an earlier day.") in visible(response)
+    assert NOTE in visible(response)
+
+    login(owner.email).post(f"/vragen/{help_request.public_id}/annuleren")
+    response = staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
+    assert response.status_code == 302 and make.count(Handover) == 0
+
+
+def test_a_handed_over_request_counts_as_sensitive_for_staff_views(make, login):
+    help_request = make.request(make.user("resident"))
+    first = login(make.user("staff").email)
+    first.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
+    second = login(make.user("staff").email)
+    second.get(f"/vragen/{help_request.public_id}")
+    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive",
+                      AuditEntry.target_ref == help_request.public_id) == 1

@@ -1,0 +1,1 @@
+"""Pages about the site itself: the accessibility statement, the offline page and its service worker."""

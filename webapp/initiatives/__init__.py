@@ -1,0 +1,1 @@
+"""Resident initiatives and volunteering organisations: needs, sign-ups, backing, activities and staff support."""

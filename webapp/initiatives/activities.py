@@ -1,0 +1,183 @@
+"""Dated activities of an initiative: sign-up with a capacity, a waiting list that moves up automatically when
+someone cancels, changes and cancellations announced to everyone signed up, and hours logged per activity.
+
+Every sign-up and cancellation first claims the activity's row (a conditional UPDATE), so two people taking the
+last place at the same moment go one after the other: one gets the place, the other the waiting list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives.models import Activity, ActivityParticipant, ActivityStatus, Initiative, ParticipantStatus
+from webapp.initiatives.services import NotAllowed, can_edit
+from webapp.notifications.services import notify
+from webapp.reference.models import Wijk
+
+
+class NoLongerOpen(Exception):
+    """The activity was cancelled or has already started."""
+
+
+class AlreadyJoined(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    title: str
+    description: str
+    wijk: Wijk
+    place: str
+    starts_at: datetime  # UTC
+    ends_at: datetime    # UTC
+    capacity: int | None
+
+
+def _apply(activity: Activity, data: ActivityData) -> None:
+    if data.ends_at <= data.starts_at:
+        raise ValueError("an activity ends after it starts")
+    activity.title = data.title.strip()
+    activity.description = data.description.strip()
+    activity.wijk = data.wijk
+    activity.wijk_id = data.wijk.id
+    activity.place = data.place.strip()
+    activity.starts_at = data.starts_at
+    activity.ends_at = data.ends_at
+    activity.capacity = data.capacity if data.capacity and data.capacity > 0 else None
+
+
+def add_activity(actor: User, initiative: Initiative, data: ActivityData) -> Activity:
+    if not can_edit(actor, initiative):
+        raise NotAllowed
+    activity = Activity(initiative=initiative, status=ActivityStatus.PLANNED, sequence=0)
+    _apply(activity, data)
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def _announce(activity: Activity, kind: str) -> None:
+    for person in activity.participants:
+        if person.status in (ParticipantStatus.GOING, ParticipantStatus.WAITING):
+            notify(person.user_id, kind, title=activity.title, name=activity.initiative.name,
+                   initiative=activity.initiative.public_id)
+
+
+def edit_activity(actor: User, activity: Activity, data: ActivityData) -> None:
+    if not can_edit(actor, activity.initiative):
+        raise NotAllowed
+    if activity.status == ActivityStatus.CANCELLED:
+        raise NoLongerOpen
+    before = (activity.title, activity.wijk_id, activity.place, activity.starts_at, activity.ends_at)
+    _apply(activity, data)
+    after = (activity.title, activity.wijk_id, activity.place, activity.starts_at, activity.ends_at)
+    activity.sequence += 1
+    db.session.flush()
+    if before != after:
+        _announce(activity, "activity_changed")
+    _promote(activity)
+
+
+def cancel_activity(actor: User, activity: Activity) -> None:
+    if not can_edit(actor, activity.initiative):
+        raise NotAllowed
+    if not _claim(activity, ActivityStatus.CANCELLED):
+        raise NoLongerOpen
+    activity.sequence += 1
+    _announce(activity, "activity_cancelled")
+
+
+def _claim(activity: Activity, status: str = ActivityStatus.PLANNED) -> bool:
+    """Lock the planned activity's row (and optionally change its status); False when it is no longer planned."""
+    changed = int(cast(CursorResult[Any], db.session.execute(
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.status == ActivityStatus.PLANNED)
+        .values(status=status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )).rowcount)
+    db.session.refresh(activity)
+    return changed == 1
+
+
+def _going(activity: Activity) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(ActivityParticipant)
+        .where(ActivityParticipant.activity_id == activity.id, ActivityParticipant.status == ParticipantStatus.GOING)
+    ).scalar_one()
+
+
+def participant_of(user: User | None, activity: Activity) -> ActivityParticipant | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return next((p for p in activity.participants if p.user_id == user.id), None)
+
+
+def join(user: User, activity: Activity, now: datetime | None = None) -> ActivityParticipant:
+    """Take a place, or a place on the waiting list when the activity is full."""
+    if activity.starts_at <= (now or utcnow()) or not _claim(activity):
+        raise NoLongerOpen
+    existing = participant_of(user, activity)
+    if existing is not None and existing.status != ParticipantStatus.CANCELLED:
+        raise AlreadyJoined
+    full = activity.capacity is not None and _going(activity) >= activity.capacity
+    status = ParticipantStatus.WAITING if full else ParticipantStatus.GOING
+    if existing is not None:  # back after cancelling: at the end of the waiting list
+        existing.status, existing.created_at = status, utcnow()
+        participant = existing
+    else:
+        participant = ActivityParticipant(activity=activity, user_id=user.id, status=status)
+        db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def leave(user: User, activity: Activity) -> None:
+    """Cancel one's place; the first person on the waiting list moves up and is told."""
+    participant = participant_of(user, activity)
+    if participant is None or participant.status == ParticipantStatus.CANCELLED:
+        return
+    _claim(activity, activity.status)
+    participant.status = ParticipantStatus.CANCELLED
+    db.session.flush()
+    _promote(activity)
+
+
+def _promote(activity: Activity) -> None:
+    if activity.status != ActivityStatus.PLANNED:
+        return
+    free = None if activity.capacity is None else activity.capacity - _going(activity)
+    waiting = db.session.execute(
+        select(ActivityParticipant)
+        .where(ActivityParticipant.activity_id == activity.id, ActivityParticipant.status == ParticipantStatus.WAITING)
+        .order_by(ActivityParticipant.created_at, ActivityParticipant.id)
+    ).scalars().all()
+    for participant in waiting[:free] if free is not None else waiting:
+        participant.status = ParticipantStatus.GOING
+        notify(participant.user_id, "waitlist_promoted", title=activity.title, name=activity.initiative.name,
+               initiative=activity.initiative.public_id)
+    db.session.flush()
+
+
+def log_hours(user: User, activity: Activity, hours: float, now: datetime | None = None) -> None:
+    """Someone who took part records how many hours they gave (after the activity has started)."""
+    participant = participant_of(user, activity)
+    if participant is None or participant.status != ParticipantStatus.GOING or \
+            activity.status != ActivityStatus.PLANNED or activity.starts_at > (now or utcnow()):
+        raise NotAllowed
+    participant.hours = hours
+
+
+def get_activity(initiative: Initiative, activity_public_id: str) -> Activity | None:
+    return next((a for a in initiative.activities if a.public_id == activity_public_id), None)
+
+
+def hours_logged(activity: Activity) -> float:
+    return float(sum(p.hours or 0 for p in activity.participants if p.status == ParticipantStatus.GOING))

@@ -1,0 +1,189 @@
+"""Forms for initiatives, needs, sign-ups, activities, hours and staff support."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from webapp.accounts.forms import LocalDecimalField, MultiCheckboxField, slot_choices
+from webapp.accounts.services import is_valid_email, normalise_email
+from webapp.extensions import db
+from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
+from webapp.reference.labels import localized_name
+from webapp.reference.models import Goal
+from webapp.reference.services import all_wijken
+
+
+def wijk_choices() -> list[SelectChoice]:
+    return [SelectChoice(w.code, w.name) for w in all_wijken(db.session)]
+
+
+def goal_choices() -> list[SelectChoice]:
+    goals = db.session.execute(select(Goal).order_by(Goal.id)).scalars()
+    return [SelectChoice(str(g.id), localized_name(g)) for g in goals]
+
+
+def _emails_ok(form: FlaskForm, field: TextAreaField) -> None:
+    bad = [e for e in split_emails(field.data or "") if not is_valid_email(e)]
+    if bad:
+        raise ValidationError(_l("This is not an e-mail address: %(email)s", email=bad[0]))
+
+
+def split_emails(text: str) -> list[str]:
+    return [normalise_email(part) for part in text.replace(",", "\n").replace(";", "\n").split() if part.strip()]
+
+
+class InitiativeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[
+        DataRequired(message=_l("Fill in a name.")),
+        Length(min=3, max=120, message=_l("Use between 3 and 120 characters."))])
+    description = TextAreaField(
+        _l("What do you do, and for whom?"),
+        validators=[DataRequired(message=_l("Tell in a few sentences what the initiative does.")),
+                    Length(min=20, max=4000, message=_l("Use between 20 and 4000 characters."))],
+        description=_l("Everyone can read this. Do not write a home address or phone number here."))
+    is_organisation = BooleanField(
+        _l("We are a volunteering organisation (not a group of residents)"),
+        description=_l("Volunteer needs of organisations are shown as vacancies."))
+    status = RadioField(_l("Status"), choices=[SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()],
+                        default="idea", validators=[InputRequired(message=_l("Choose a status."))])
+    wijken = MultiCheckboxField(_l("In which wijken?"), choices=wijk_choices,
+                                validators=[InputRequired(message=_l("Choose at least one wijk."))])
+    goals = MultiCheckboxField(
+        _l("Which societal goals does it serve?"), choices=goal_choices,
+        validators=[InputRequired(message=_l("Choose at least one goal."))],
+        description=_l("The city's seven goals for the sociale basis. Staff may correct your choice."))
+    co_organisers = TextAreaField(
+        _l("Co-organisers (optional)"), validators=[Optional(), Length(max=2000), _emails_ok],
+        description=_l("E-mail addresses of people with a Samen account, one per line. They can edit too."))
+
+
+class GoalsForm(FlaskForm):
+    goals = MultiCheckboxField(_l("Societal goals"), choices=goal_choices,
+                               validators=[InputRequired(message=_l("Choose at least one goal."))])
+
+
+class NeedForm(FlaskForm):
+    kind = RadioField(_l("What do you need?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_KIND_LABELS.items()],
+                      default="volunteers", validators=[InputRequired(message=_l("Choose what you need."))])
+    title = StringField(_l("In a few words"), validators=[
+        DataRequired(message=_l("Write in a few words what you need.")),
+        Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))],
+        description=_l("For example: Two people to cook on Friday, or Help with a subsidy application."))
+    description = TextAreaField(_l("Tell a bit more (optional)"), validators=[Optional(), Length(max=2000)])
+    skills = StringField(_l("Which skills or knowledge? (volunteers and expertise)"),
+                         validators=[Optional(), Length(max=300)],
+                         description=_l("For example: cooking, carrying, Dutch, permits."))
+    how_many = IntegerField(_l("How many people? (volunteers)"), default=1,
+                            validators=[Optional(), NumberRange(min=1, max=500,
+                                                                message=_l("Choose a number from 1 to 500."))])
+    frequency = RadioField(_l("How often? (volunteers)"),
+                           choices=[SelectChoice("once", _l("Once")), SelectChoice("recurring", _l("Regularly"))],
+                           default="once", validators=[Optional()])
+    on_date = DateField(_l("On which day? (once)"), validators=[Optional()])
+    slots = MultiCheckboxField(_l("At what times? (regularly)"), choices=slot_choices)
+    amount = IntegerField(_l("How many euros? (money)"), validators=[
+        Optional(), NumberRange(min=1, max=100000, message=_l("Choose an amount from 1 to 100000 euros."))])
+    purpose = StringField(_l("What is the money for? (money)"), validators=[Optional(), Length(max=300)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == "money" and not self.amount.data and not self.amount.errors:
+            self.amount.errors = [*self.amount.errors, _l("Fill in how many euros you need.")]
+            valid = False
+        return valid
+
+    def validate_on_date(self, field: DateField) -> None:
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(_l("This date has passed. Choose today or a later day."))
+
+
+class ProgressForm(FlaskForm):
+    status = SelectField(_l("How far is it?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_STATUS_LABELS.items()],
+                         validators=[Optional()])
+    amount_received = IntegerField(_l("Euros received so far"), validators=[
+        Optional(), NumberRange(min=0, max=100000, message=_l("Choose an amount from 0 to 100000 euros."))])
+
+
+class SignupForm(FlaskForm):
+    message = TextAreaField(
+        _l("A short message (optional)"), validators=[Optional(), Length(max=1000)],
+        description=_l("For example when you can help. Do not share your phone number yet."))
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Name of the activity"), validators=[
+        DataRequired(message=_l("Fill in a name.")),
+        Length(min=3, max=120, message=_l("Use between 3 and 120 characters."))])
+    description = TextAreaField(_l("What will happen? (optional)"), validators=[Optional(), Length(max=2000)])
+    wijk = SelectField(_l("Wijk"), choices=wijk_choices, validators=[InputRequired(message=_l("Choose a wijk."))])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
+                        description=_l("A public place, for example a community centre. Never a home address."))
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Choose a day."))])
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Fill in a start time, like 19:30."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Fill in an end time, like 21:00."))])
+    capacity = IntegerField(_l("How many people can join? (optional)"), validators=[
+        Optional(), NumberRange(min=1, max=10000, message=_l("Choose a number from 1 to 10000."))],
+        description=_l("Leave empty when there is no limit. When it is full, people go on a waiting list."))
+
+    def validate_day(self, field: DateField) -> None:
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(_l("This date has passed. Choose today or a later day."))
+
+    def validate_end(self, field: TimeField) -> None:
+        if field.data is not None and self.start.data is not None and field.data <= self.start.data:
+            raise ValidationError(_l("The end time must be after the start time."))
+
+    def local_times(self) -> tuple[datetime, datetime]:
+        day: date = self.day.data  # type: ignore[assignment]
+        start: time = self.start.data  # type: ignore[assignment]
+        end: time = self.end.data  # type: ignore[assignment]
+        return datetime.combine(day, start), datetime.combine(day, end)
+
+
+class HoursForm(FlaskForm):
+    hours = LocalDecimalField(_l("How many hours did you help?"), places=1, validators=[
+        InputRequired(message=_l("Fill in a number of hours.")),
+        NumberRange(min=0.5, max=24, message=_l("Fill in a number of hours from 0.5 to 24."))],
+        render_kw={"inputmode": "decimal"})
+
+
+class SupportForm(FlaskForm):
+    kind = RadioField(_l("Kind of support"), choices=[SelectChoice(k, str(v)) for k, v in SUPPORT_KIND_LABELS.items()],
+                      validators=[InputRequired(message=_l("Choose the kind of support."))])
+    given_on = DateField(_l("Date"), default=date.today,
+                         validators=[InputRequired(message=_l("Choose a date."))])
+    hours = LocalDecimalField(_l("Hours of advice"), places=1, validators=[
+        Optional(), NumberRange(min=0.25, max=500, message=_l("Fill in a number of hours from 0.25 to 500."))],
+        render_kw={"inputmode": "decimal"})
+    amount = IntegerField(_l("Amount of the grant in euros"), validators=[
+        Optional(), NumberRange(min=1, max=100000, message=_l("Choose an amount from 1 to 100000 euros."))])
+    description = StringField(_l("What was it? (optional)"), validators=[Optional(), Length(max=300)],
+                              description=_l("For example: subsidy application, or the room at the community centre."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Hours are needed for advice and an amount for a grant (Optional() would skip a field validator)."""
+        valid = super().validate(extra_validators)
+        if self.kind.data == "advice" and not self.hours.data and not self.hours.errors:
+            self.hours.errors = [_l("Fill in how many hours of advice.")]
+            valid = False
+        if self.kind.data == "grant" and not self.amount.data and not self.amount.errors:
+            self.amount.errors = [_l("Fill in the amount of the grant.")]
+            valid = False
+        return valid

@@ -1,0 +1,290 @@
+"""Needs of an initiative, and people who sign up to fill them. Progress: confirmed people against how many are
+needed (volunteers), euros received against the amount (money), or the organisers' own word (other kinds).
+
+Confirming is a conditional UPDATE checked by its row count, so two organisers clicking at once confirm once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.ids import new_public_id, utcnow
+from webapp.initiatives.models import (
+    Initiative,
+    InitiativeNeed,
+    NeedInvitation,
+    NeedKind,
+    NeedSignup,
+    NeedStatus,
+    SignupStatus,
+)
+from webapp.initiatives.services import SEEKING, NotAllowed, can_edit, insert_ignoring_duplicates
+from webapp.notifications.services import notify
+from webapp.reference.slots import clean_slots
+
+
+class NoLongerOpen(Exception):
+    """The need was filled, or the initiative stopped looking, in the meantime."""
+
+
+class AlreadySignedUp(Exception):
+    pass
+
+
+class NeedFull(Exception):
+    """Enough people are confirmed already."""
+
+
+@dataclass(frozen=True)
+class NeedData:
+    kind: str
+    title: str
+    description: str = ""
+    skills: str = ""
+    how_many: int = 1
+    on_date: date | None = None
+    slots: list[str] | None = None
+    is_recurring: bool = False
+    amount: int | None = None
+    purpose: str = ""
+
+
+def _apply(need: InitiativeNeed, data: NeedData) -> None:
+    if data.kind not in set(NeedKind):
+        raise ValueError(data.kind)
+    need.kind = data.kind
+    need.title = data.title.strip()
+    need.description = data.description.strip()
+    need.skills = data.skills.strip() if data.kind in (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE) else ""
+    is_volunteers = data.kind == NeedKind.VOLUNTEERS
+    need.how_many = max(1, data.how_many) if is_volunteers else 1
+    need.is_recurring = data.is_recurring if is_volunteers else False
+    need.on_date = data.on_date if is_volunteers and not data.is_recurring else None
+    need.slots = clean_slots(data.slots or []) if is_volunteers else []
+    need.amount = data.amount if data.kind == NeedKind.MONEY else None
+    need.purpose = data.purpose.strip() if data.kind == NeedKind.MONEY else ""
+
+
+def add_need(actor: User, initiative: Initiative, data: NeedData) -> InitiativeNeed:
+    if not can_edit(actor, initiative):
+        raise NotAllowed
+    need = InitiativeNeed(initiative=initiative, status=NeedStatus.OPEN)
+    _apply(need, data)
+    db.session.add(need)
+    db.session.flush()
+    _refresh(need, notify_filled=False)
+    return need
+
+
+def edit_need(actor: User, need: InitiativeNeed, data: NeedData) -> None:
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _apply(need, data)
+    db.session.flush()
+    _refresh(need)
+
+
+def set_progress(actor: User, need: InitiativeNeed, status: str, amount_received: int | None = None) -> None:
+    """Organisers say how far a space, materials, expertise or money need is filled (volunteers count themselves)."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    if need.kind == NeedKind.MONEY and amount_received is not None:
+        need.amount_received = max(0, amount_received)
+    elif need.kind != NeedKind.VOLUNTEERS and status in set(NeedStatus):
+        _set_status(need, status)
+        return
+    _refresh(need)
+
+
+def _set_status(need: InitiativeNeed, status: str, *, notify_filled: bool = True) -> None:
+    if status == need.status:
+        return
+    need.status = status
+    need.filled_at = utcnow() if status == NeedStatus.FILLED else None
+    if status == NeedStatus.FILLED and notify_filled:
+        for organiser in need.initiative.organisers:
+            notify(organiser.user_id, "need_filled", title=need.title, name=need.initiative.name,
+                   initiative=need.initiative.public_id)
+
+
+def _refresh(need: InitiativeNeed, *, notify_filled: bool = True) -> None:
+    """Derive the status from counted progress (volunteers, money)."""
+    if need.kind == NeedKind.VOLUNTEERS:
+        confirmed = db.session.execute(
+            select(func.count()).select_from(NeedSignup)
+            .where(NeedSignup.need_id == need.id, NeedSignup.status == SignupStatus.CONFIRMED)
+        ).scalar_one()
+        status = NeedStatus.FILLED if confirmed >= need.how_many else \
+            NeedStatus.PARTLY_FILLED if confirmed else NeedStatus.OPEN
+    elif need.kind == NeedKind.MONEY and need.amount:
+        status = NeedStatus.FILLED if need.amount_received >= need.amount else \
+            NeedStatus.PARTLY_FILLED if need.amount_received else NeedStatus.OPEN
+    else:
+        return
+    _set_status(need, status, notify_filled=notify_filled)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    percent: int
+
+
+def progress(need: InitiativeNeed) -> Progress | None:
+    """Counted progress for the page (a bar), or None when the organisers just say open/partly/filled."""
+    if need.kind == NeedKind.VOLUNTEERS:
+        done, total = need.confirmed_count, need.how_many
+    elif need.kind == NeedKind.MONEY and need.amount:
+        done, total = need.amount_received, need.amount
+    else:
+        return None
+    return Progress(done, total, min(100, round(100 * done / total)) if total else 0)
+
+
+def get_need(initiative: Initiative, need_public_id: str) -> InitiativeNeed | None:
+    return next((n for n in initiative.needs if n.public_id == need_public_id), None)
+
+
+# -- signing up -------------------------------------------------------------------------------------------------------
+
+def can_sign_up(user: User | None, need: InitiativeNeed) -> bool:
+    return bool(user is not None and user.is_authenticated and need.is_open
+                and need.initiative.status in SEEKING and not need.initiative.is_organiser(user))
+
+
+def signup_of(user: User | None, need: InitiativeNeed) -> NeedSignup | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return next((s for s in need.signups if s.volunteer_id == user.id), None)
+
+
+def sign_up(user: User, need: InitiativeNeed, message: str) -> NeedSignup:
+    if need.initiative.is_organiser(user):
+        raise NotAllowed
+    if not need.is_open or need.initiative.status not in SEEKING:
+        raise NoLongerOpen
+    existing = signup_of(user, need)
+    if existing is not None and existing.status != SignupStatus.WITHDRAWN:
+        raise AlreadySignedUp
+    if existing is not None:
+        existing.status, existing.message, existing.decided_at = SignupStatus.PENDING, message.strip(), None
+        signup = existing
+    else:
+        if not insert_ignoring_duplicates(NeedSignup, {
+                "need_id": need.id, "volunteer_id": user.id, "message": message.strip(),
+                "status": SignupStatus.PENDING, "public_id": new_public_id(), "created_at": utcnow()},
+                ["need_id", "volunteer_id"]):
+            raise AlreadySignedUp  # a second click that went through at the same moment
+        db.session.refresh(need, ["signups"])
+        found = signup_of(user, need)
+        assert found is not None
+        signup = found
+    for organiser in need.initiative.organisers:
+        notify(organiser.user_id, "need_signup", title=need.title, name=need.initiative.name,
+               initiative=need.initiative.public_id)
+    return signup
+
+
+def withdraw(user: User, need: InitiativeNeed) -> None:
+    signup = signup_of(user, need)
+    if signup is None or signup.status == SignupStatus.WITHDRAWN:
+        return
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status = SignupStatus.WITHDRAWN
+    signup.decided_at = utcnow()
+    db.session.flush()
+    if was_confirmed:
+        _refresh(need)
+
+
+def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: str, allowed_from: tuple[str, ...]
+            ) -> NeedSignup:
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    signup = next((s for s in need.signups if s.public_id == signup_public_id), None)
+    if signup is None:
+        raise NotAllowed
+    changed = int(cast(CursorResult[Any], db.session.execute(
+        update(NeedSignup)
+        .where(NeedSignup.id == signup.id, NeedSignup.status.in_(allowed_from))
+        .values(status=status, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )).rowcount)
+    if changed != 1:
+        raise NoLongerOpen
+    db.session.refresh(signup)
+    return signup
+
+
+def confirm(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
+    """An organiser says yes. Then both sides see each other's contact details."""
+    if need.kind == NeedKind.VOLUNTEERS and need.confirmed_count >= need.how_many:
+        raise NeedFull
+    signup = _decide(actor, need, signup_public_id, SignupStatus.CONFIRMED,
+                     (SignupStatus.PENDING, SignupStatus.DECLINED))
+    notify(signup.volunteer_id, "signup_confirmed", title=need.title, name=need.initiative.name,
+           initiative=need.initiative.public_id)
+    db.session.refresh(need, ["signups"])
+    _refresh(need)
+    return signup
+
+
+def decline(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
+    signup = _decide(actor, need, signup_public_id, SignupStatus.DECLINED,
+                     (SignupStatus.PENDING, SignupStatus.CONFIRMED))
+    notify(signup.volunteer_id, "signup_declined", title=need.title, name=need.initiative.name,
+           initiative=need.initiative.public_id)
+    db.session.refresh(need, ["signups"])
+    _refresh(need)
+    return signup
+
+
+def can_see_contacts(user: User | None, initiative: Initiative) -> bool:
+    """Organisers, and people confirmed for one of its needs: like a match, contact comes after a yes."""
+    if user is None or not user.is_authenticated:
+        return False
+    if initiative.is_organiser(user):
+        return True
+    return db.session.execute(
+        select(func.count()).select_from(NeedSignup).join(InitiativeNeed, InitiativeNeed.id == NeedSignup.need_id)
+        .where(InitiativeNeed.initiative_id == initiative.id, NeedSignup.volunteer_id == user.id,
+               NeedSignup.status == SignupStatus.CONFIRMED)
+    ).scalar_one() > 0
+
+
+def confirmed_volunteers(initiative: Initiative) -> list[NeedSignup]:
+    return [s for n in initiative.needs for s in n.signups if s.status == SignupStatus.CONFIRMED]
+
+
+def commitments_of(user: User) -> list[NeedSignup]:
+    return list(db.session.execute(
+        select(NeedSignup).where(NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)
+        .order_by(NeedSignup.created_at.desc())
+    ).scalars())
+
+
+# -- inviting suggested volunteers ------------------------------------------------------------------------------------
+
+def invited_ids(need: InitiativeNeed) -> set[int]:
+    return set(db.session.execute(
+        select(NeedInvitation.volunteer_id).where(NeedInvitation.need_id == need.id)).scalars())
+
+
+def invite(actor: User, need: InitiativeNeed, volunteer: User) -> bool:
+    """Invite a suggested volunteer (the caller checks that the engine suggested them). True if new."""
+    if not can_edit(actor, need.initiative) or not need.is_open:
+        raise NotAllowed
+    added = insert_ignoring_duplicates(NeedInvitation, {
+        "need_id": need.id, "volunteer_id": volunteer.id, "invited_by_id": actor.id, "created_at": utcnow()},
+        ["need_id", "volunteer_id"])
+    if added:
+        notify(volunteer.id, "need_invited", title=need.title, name=need.initiative.name,
+               initiative=need.initiative.public_id)
+    return added

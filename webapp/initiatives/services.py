@@ -1,0 +1,356 @@
+"""Registering and finding initiatives, organisers, backing, and the support staff give. Plain arguments in.
+
+Needs and sign-ups are in `needs.py`, activities in `activities.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+import matching
+from webapp.accounts.models import Role, User
+from webapp.accounts.services import find_by_email, normalise_email
+from webapp.extensions import db
+from webapp.ids import new_public_id
+from webapp.initiatives.models import (
+    Backing,
+    Initiative,
+    InitiativeNeed,
+    InitiativeOrganiser,
+    InitiativeStatus,
+    InitiativeSupport,
+    NeedKind,
+    NeedStatus,
+    SupportKind,
+    initiative_goals,
+    initiative_wijken,
+)
+from webapp.notifications.services import notify
+from webapp.reference.models import Goal, Stadsdeel, Wijk
+
+# Initiatives that still look for people and things; ended and paused ones do not.
+SEEKING = (InitiativeStatus.IDEA, InitiativeStatus.ACTIVE)
+MAX_CO_ORGANISERS = 10
+
+
+class NotAllowed(Exception):
+    """This person may not do this to this initiative."""
+
+
+class UnknownPeople(ValueError):
+    """Co-organisers must already have an account; these addresses have none."""
+
+    def __init__(self, emails: Sequence[str]) -> None:
+        super().__init__(", ".join(emails))
+        self.emails = list(emails)
+
+
+@dataclass(frozen=True)
+class InitiativeData:
+    name: str
+    description: str
+    is_organisation: bool
+    status: str
+    wijken: list[Wijk]
+    goals: list[Goal]
+    co_organiser_emails: list[str]
+
+
+def insert_ignoring_duplicates(model: Any, values: dict[str, Any], keys: list[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL). True when a row was added."""
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    table = model.__table__
+    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+                 .returning(*table.primary_key.columns))
+    return db.session.execute(statement).first() is not None
+
+
+def can_edit(user: User | None, initiative: Initiative) -> bool:
+    return initiative.is_organiser(user)
+
+
+def initiative_record(initiative: Initiative, needs: Sequence[InitiativeNeed] | None = None) -> matching.Initiative:
+    """The engine's view: the centre of its wijken, its goals, and the text of its open needs."""
+    wijken = initiative.wijken
+    lat = sum(w.lat for w in wijken) / len(wijken) if wijken else 52.381
+    lon = sum(w.lon for w in wijken) / len(wijken) if wijken else 4.637
+    chosen = initiative.needs if needs is None else needs
+    return matching.Initiative(
+        id=initiative.public_id, name=initiative.name, lat=lat, lon=lon, description=initiative.description,
+        goals=tuple(g.id for g in initiative.goals), needs=tuple(need_text(n) for n in chosen if n.is_open),
+    )
+
+
+def need_text(need: InitiativeNeed) -> str:
+    return " ".join(part for part in (need.title, need.skills) if part).strip()
+
+
+def _encode(initiative: Initiative) -> None:
+    initiative.match_features = matching.encode_initiative(initiative_record(initiative)).to_dict()
+
+
+def register_initiative(organiser: User, data: InitiativeData) -> Initiative:
+    if not organiser.has_role(Role.ORGANISER):
+        raise NotAllowed
+    initiative = Initiative(public_id=new_public_id(), created_by_id=organiser.id)  # the id goes into messages
+    initiative.organisers.append(InitiativeOrganiser(user_id=organiser.id, is_owner=True))
+    _apply(organiser, initiative, data)
+    db.session.add(initiative)
+    db.session.flush()
+    return initiative
+
+
+def edit_initiative(editor: User, initiative: Initiative, data: InitiativeData) -> None:
+    if not can_edit(editor, initiative):
+        raise NotAllowed
+    _apply(editor, initiative, data)
+    db.session.flush()
+
+
+def _apply(actor: User, initiative: Initiative, data: InitiativeData) -> None:
+    people = _co_organisers(actor, data.co_organiser_emails)
+    initiative.name = data.name.strip()
+    initiative.description = data.description.strip()
+    initiative.is_organisation = data.is_organisation
+    initiative.status = data.status if data.status in set(InitiativeStatus) else InitiativeStatus.IDEA
+    initiative.wijken = list(data.wijken)
+    initiative.goals = sorted(data.goals, key=lambda g: g.id)
+    wanted = {p.id for p in people}
+    for row in list(initiative.organisers):
+        if not row.is_owner and row.user_id not in wanted and row.user_id != actor.id:
+            initiative.organisers.remove(row)
+    present = {row.user_id for row in initiative.organisers}
+    for person in people:
+        if person.id not in present:
+            initiative.organisers.append(InitiativeOrganiser(user_id=person.id))
+            notify(person.id, "co_organiser_added", name=initiative.name, initiative=initiative.public_id)
+    _encode(initiative)
+
+
+def _co_organisers(actor: User, emails: Sequence[str]) -> list[User]:
+    found: list[User] = []
+    unknown: list[str] = []
+    for email in dict.fromkeys(normalise_email(e) for e in emails if e.strip()):
+        person = find_by_email(email)
+        if person is None or person.is_blocked:
+            unknown.append(email)
+        elif person.id != actor.id:
+            found.append(person)
+    if unknown:
+        raise UnknownPeople(unknown)
+    return found[:MAX_CO_ORGANISERS]
+
+
+def correct_goals(staff: User, initiative: Initiative, goals: Sequence[Goal]) -> None:
+    """Staff correct the societal goals an initiative serves (what funding is judged on)."""
+    if not staff.is_staff:
+        raise NotAllowed
+    initiative.goals = sorted(goals, key=lambda g: g.id)
+    _encode(initiative)
+    db.session.flush()
+
+
+def get_initiative(public_id: str) -> Initiative | None:
+    return db.session.execute(
+        select(Initiative).where(Initiative.public_id == public_id).options(
+            selectinload(Initiative.wijken), selectinload(Initiative.goals),
+            selectinload(Initiative.organisers).joinedload(InitiativeOrganiser.user),
+            selectinload(Initiative.needs).selectinload(InitiativeNeed.signups),
+        )
+    ).scalar_one_or_none()
+
+
+def initiatives_of(user: User) -> list[Initiative]:
+    return list(db.session.execute(
+        select(Initiative).join(InitiativeOrganiser, InitiativeOrganiser.initiative_id == Initiative.id)
+        .where(InitiativeOrganiser.user_id == user.id).order_by(Initiative.name)
+    ).scalars())
+
+
+# -- finding initiatives and needs ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    wijk_id: int | None = None
+    goal_id: int | None = None
+    kind: str | None = None              # needs only
+    organisations_only: bool = False
+    include_ended: bool = False          # initiatives only
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    page: int
+    pages: int
+    total: int
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _initiative_filters(query: Select[Any], filters: Filters) -> Select[Any]:
+    if filters.wijk_id:
+        query = query.where(Initiative.id.in_(
+            select(initiative_wijken.c.initiative_id).where(initiative_wijken.c.wijk_id == filters.wijk_id)))
+    if filters.goal_id:
+        query = query.where(Initiative.id.in_(
+            select(initiative_goals.c.initiative_id).where(initiative_goals.c.goal_id == filters.goal_id)))
+    if filters.organisations_only:
+        query = query.where(Initiative.is_organisation.is_(True))
+    return query
+
+
+def _paged(query: Select[Any], page: int, per_page: int, *order: Any) -> Page:
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.execute(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).scalars().all()
+    return Page(items=list(items), page=page, pages=pages, total=total)
+
+
+def search_initiatives(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
+    query = select(Initiative)
+    if not filters.include_ended:
+        query = query.where(Initiative.status != InitiativeStatus.ENDED)
+    if filters.text:
+        pattern = _like(filters.text)
+        query = query.where(or_(func.lower(Initiative.name).like(pattern, escape="\\"),
+                                func.lower(Initiative.description).like(pattern, escape="\\")))
+    query = _initiative_filters(query, filters).options(selectinload(Initiative.wijken), selectinload(Initiative.needs))
+    return _paged(query, page, per_page, Initiative.name, Initiative.id)
+
+
+def search_needs(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
+    """Open needs of initiatives that are looking ("Hulp gezocht"); with organisations_only and kind volunteers,
+    these are the city's volunteer vacancies."""
+    query = (select(InitiativeNeed).join(Initiative, Initiative.id == InitiativeNeed.initiative_id)
+             .where(InitiativeNeed.status != NeedStatus.FILLED, Initiative.status.in_(SEEKING)))
+    if filters.kind in set(NeedKind):
+        query = query.where(InitiativeNeed.kind == filters.kind)
+    if filters.text:
+        pattern = _like(filters.text)
+        query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
+            InitiativeNeed.title, InitiativeNeed.description, InitiativeNeed.skills, Initiative.name))))
+    query = _initiative_filters(query, filters).options(
+        selectinload(InitiativeNeed.initiative).selectinload(Initiative.wijken),
+        selectinload(InitiativeNeed.signups))
+    return _paged(query, page, per_page, InitiativeNeed.created_at.desc(), InitiativeNeed.id.desc())
+
+
+# -- backing ----------------------------------------------------------------------------------------------------------
+
+def back(user: User, initiative: Initiative) -> bool:
+    """Back an initiative. Once per person: a second click (or two at once) adds nothing. True if new."""
+    return insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
+                                      ["initiative_id", "user_id"])
+
+
+def backing_count(initiative: Initiative) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(Backing).where(Backing.initiative_id == initiative.id)
+    ).scalar_one()
+
+
+def has_backed(user: User | None, initiative: Initiative) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.execute(
+        select(func.count()).select_from(Backing).where(Backing.initiative_id == initiative.id,
+                                                        Backing.user_id == user.id)
+    ).scalar_one() > 0
+
+
+@dataclass(frozen=True)
+class BackingRow:
+    name: str
+    initiatives: int       # initiatives active in this area
+    backings: int          # backings of those initiatives
+    backers_living_here: int
+
+
+@dataclass(frozen=True)
+class BackingArea:
+    stadsdeel: BackingRow
+    wijken: list[BackingRow]
+
+
+def backing_overview() -> list[BackingArea]:
+    """For staff: per stadsdeel and wijk, how many initiatives, how much backing, and backers who live there."""
+    places = db.session.execute(
+        select(initiative_wijken.c.initiative_id, Wijk.id, Wijk.stadsdeel_id)
+        .join(Wijk, Wijk.id == initiative_wijken.c.wijk_id)
+    ).all()
+    backings: dict[int, int] = {int(i): int(n) for i, n in db.session.execute(
+        select(Backing.initiative_id, func.count()).group_by(Backing.initiative_id)).all()}
+    living = db.session.execute(
+        select(User.wijk_id, Wijk.stadsdeel_id, func.count(func.distinct(Backing.user_id)))
+        .join(User, User.id == Backing.user_id).join(Wijk, Wijk.id == User.wijk_id)
+        .group_by(User.wijk_id, Wijk.stadsdeel_id)
+    ).all()
+    per_wijk: dict[int, set[int]] = {}
+    per_stadsdeel: dict[int, set[int]] = {}
+    for initiative_id, wijk_id, stadsdeel_id in places:
+        per_wijk.setdefault(wijk_id, set()).add(initiative_id)
+        per_stadsdeel.setdefault(stadsdeel_id, set()).add(initiative_id)
+    living_wijk = {wijk_id: n for wijk_id, _s, n in living}
+    living_stadsdeel: dict[int, int] = {}
+    for _w, stadsdeel_id, n in living:
+        living_stadsdeel[stadsdeel_id] = living_stadsdeel.get(stadsdeel_id, 0) + n
+
+    def row(name: str, ids: set[int], backers: int) -> BackingRow:
+        return BackingRow(name, len(ids), sum(backings.get(i, 0) for i in ids), backers)
+
+    areas = []
+    for stadsdeel in db.session.execute(
+            select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars():
+        areas.append(BackingArea(
+            stadsdeel=row(stadsdeel.name, per_stadsdeel.get(stadsdeel.id, set()),
+                          living_stadsdeel.get(stadsdeel.id, 0)),
+            wijken=[row(w.name, per_wijk.get(w.id, set()), living_wijk.get(w.id, 0)) for w in stadsdeel.wijken],
+        ))
+    return areas
+
+
+# -- support by staff -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SupportData:
+    kind: str
+    hours: float | None
+    amount: int | None
+    description: str
+    given_on: date
+
+
+def record_support(staff: User, initiative: Initiative, data: SupportData) -> InitiativeSupport:
+    if not staff.is_staff:
+        raise NotAllowed
+    if data.kind not in set(SupportKind):
+        raise ValueError(data.kind)
+    support = InitiativeSupport(
+        initiative_id=initiative.id, staff_id=staff.id, kind=data.kind,
+        hours=data.hours if data.kind == SupportKind.ADVICE else None,
+        amount=data.amount if data.kind == SupportKind.GRANT else None,
+        description=data.description.strip(), given_on=data.given_on,
+    )
+    db.session.add(support)
+    db.session.flush()
+    return support
+
+
+def support_of(initiative: Initiative) -> list[InitiativeSupport]:
+    return list(db.session.execute(
+        select(InitiativeSupport).where(InitiativeSupport.initiative_id == initiative.id)
+        .order_by(InitiativeSupport.given_on.desc(), InitiativeSupport.id.desc())
+    ).scalars())

@@ -1,0 +1,109 @@
+"""Kinds of news, how they are grouped for e-mail preferences, and each message as one translated sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+INSTANT, DAILY, WEEKLY, OFF = "instant", "daily", "weekly", "off"
+CHANNELS = (INSTANT, DAILY, WEEKLY, OFF)
+DIGEST_CHANNELS = (DAILY, WEEKLY)
+
+# What a person chooses on: each preference covers one or more notification kinds.
+PREFERENCES: dict[str, tuple[str, ...]] = {
+    "response": ("new_response",),
+    "accepted": ("accepted", "ask_agreed", "signup_confirmed"),
+    "done": ("done", "thanks"),
+    "asked": ("asked", "invited", "need_invited"),
+    "suggestions": (),  # computed when a digest is made
+    "need_signup": ("need_signup",),
+    "need_filled": ("need_filled",),
+    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
+    "other": ("not_chosen", "request_cancelled", "signup_declined", "co_organiser_added"),
+}
+DEFAULTS = {
+    "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
+    "need_signup": INSTANT, "need_filled": DAILY, "activity": INSTANT, "other": DAILY,
+}
+# Suggestions are worked out when a digest is made, so they cannot come straight away.
+DIGEST_ONLY = frozenset({"suggestions"})
+ALL = "all"  # an unsubscribe link for every kind at once (the List-Unsubscribe header of a digest)
+_BY_KIND = {kind: preference for preference, kinds in PREFERENCES.items() for kind in kinds}
+
+PREFERENCE_LABELS: dict[str, LazyString] = {
+    "response": _l("Someone responds to my request"),
+    "accepted": _l("I am chosen to help, or a helper says yes"),
+    "done": _l("Help is marked as done, and thank-you messages"),
+    "asked": _l("Someone asks or invites me to help"),
+    "suggestions": _l("New suggestions for me: requests and initiatives"),
+    "need_signup": _l("Someone signs up for a need of my initiative"),
+    "need_filled": _l("A need of my initiative is filled"),
+    "activity": _l("An activity I joined changes or is cancelled"),
+    "other": _l("Other news about my requests and initiatives"),
+}
+CHANNEL_LABELS: dict[str, LazyString] = {
+    INSTANT: _l("Straight away"),
+    DAILY: _l("Once a day, in one e-mail"),
+    WEEKLY: _l("Once a week, in one e-mail"),
+    OFF: _l("No e-mail"),
+}
+
+
+def is_mailed(kind: str) -> bool:
+    """Only kinds listed in PREFERENCES (each with a sentence below) are e-mailed; others stay in the app."""
+    return kind in _BY_KIND
+
+
+def preference_for(kind: str) -> str:
+    """The preference that decides how a notification kind is e-mailed."""
+    return _BY_KIND.get(kind, "other")
+
+
+def channels_for(preference: str) -> tuple[str, ...]:
+    return tuple(c for c in CHANNELS if c != INSTANT) if preference in DIGEST_ONLY else CHANNELS
+
+
+def preference_label(preference: str) -> str:
+    if preference == ALL:
+        return _("All e-mail from Samen")
+    return str(PREFERENCE_LABELS.get(preference, preference))
+
+
+def sentence(kind: str, params: Mapping[str, Any]) -> str:
+    """The message in the current language. Only a title and a name: never contact details."""
+    title = str(params.get("title", ""))
+    name = str(params.get("name", ""))
+    texts = {
+        "new_response": lambda: _("A neighbour responded to your request “%(title)s”.", title=title),
+        "accepted": lambda: _("You were chosen to help with “%(title)s”. You can now see the contact details.",
+                              title=title),
+        "not_chosen": lambda: _("For “%(title)s” another helper was chosen. Thank you for offering your help!",
+                                title=title),
+        "done": lambda: _("“%(title)s” was marked as done.", title=title),
+        "thanks": lambda: _("You received thanks for “%(title)s”.", title=title),
+        "request_cancelled": lambda: _("The request “%(title)s” was cancelled.", title=title),
+        "asked": lambda: _("A neighbour asks you for help with “%(title)s”.", title=title),
+        "ask_agreed": lambda: _("The volunteer said yes to “%(title)s”. You can now see the contact details.",
+                                title=title),
+        "invited": lambda: _("You are invited to look at the request “%(title)s”.", title=title),
+        "need_signup": lambda: _("Someone signed up for “%(title)s” of %(name)s.", title=title, name=name),
+        "need_filled": lambda: _("“%(title)s” of %(name)s is filled. Thank you all!", title=title, name=name),
+        "signup_confirmed": lambda: _("You are welcome to help with “%(title)s” of %(name)s. You can now see "
+                                      "the organisers' contact details.", title=title, name=name),
+        "signup_declined": lambda: _("%(name)s does not need your help with “%(title)s” this time. Thank you "
+                                     "for offering!", title=title, name=name),
+        "need_invited": lambda: _("%(name)s invites you to help with “%(title)s”.", title=title, name=name),
+        "activity_changed": lambda: _("The activity “%(title)s” of %(name)s has changed. Check the day and "
+                                      "the place.", title=title, name=name),
+        "activity_cancelled": lambda: _("The activity “%(title)s” of %(name)s is cancelled.", title=title,
+                                        name=name),
+        "waitlist_promoted": lambda: _("A place became free: you can now join “%(title)s” of %(name)s.",
+                                       title=title, name=name),
+        "co_organiser_added": lambda: _("You can now edit the initiative %(name)s as an organiser.", name=name),
+    }
+    text = texts.get(kind)
+    return text() if text else title

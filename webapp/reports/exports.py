@@ -1,0 +1,76 @@
+"""The report's figures as CSV and XLSX: the same suppressed cells as the dashboard, never personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from webapp.reports.figures import GEO, MEASURE_KIND, MEASURES, Report, State
+
+Value = str | int | float
+
+
+def table(report: Report, dimension: str, measure_labels: Mapping[str, str], dimension_label: str,
+          total_label: str) -> list[list[Value]]:
+    """Header and rows: one row per group and a total row. Hidden cells are text ("<5", "x")."""
+    measures = [key for key, _kind in MEASURES
+                if dimension in GEO or key not in ("posted_per_1000", "volunteers_per_1000", "volunteers_new")]
+    header: list[Value] = [dimension_label, *(measure_labels.get(m, m) for m in measures)]
+    rows: list[list[Value]] = [header]
+    data = report.tables[dimension]
+    for row, label in [*((r, r.label) for r in data.rows), (data.total, total_label)]:
+        line: list[Value] = [label]
+        for measure in measures:
+            cell = row.cells[measure]
+            if cell.state == State.SHOWN and cell.value is not None:
+                kind = MEASURE_KIND[measure]
+                line.append(int(cell.value) if kind == "count" else float(cell.value))
+            else:
+                line.append(cell.text(MEASURE_KIND[measure], report.min_cell))
+        rows.append(line)
+    return rows
+
+
+def _safe(value: Value) -> Value:
+    """No cell may start a formula in a spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and value not in ("-",):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Sequence[Sequence[Value]], notes: Sequence[str] = ()) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    if notes:
+        writer.writerow([])
+        for note in notes:
+            writer.writerow([_safe(note)])
+    return buffer.getvalue()
+
+
+def to_xlsx(rows: Sequence[Sequence[Value]], sheet_title: str, notes: Sequence[str] = ()) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_title[:31] or "Samen"
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    last = sheet.max_row
+    for cell in sheet[last]:
+        cell.font = Font(bold=True)
+    if notes:
+        sheet.append([])
+        for note in notes:
+            sheet.append([_safe(note)])
+    sheet.column_dimensions["A"].width = 32
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,400 @@
+"""The impact report's figures, computed from plain rows: per district (stadsdeel), wijk, category and societal
+goal, for one period. Pure functions: no Flask, no database, no gettext, so every rule is unit-tested.
+
+Definitions (also printed under the report):
+- requests posted: requests placed in the period (rejected spam not counted); matched, done and still
+  unanswered: what has happened to those requests since, up to the moment the report is made;
+- median days to the first response and to the match, over the requests of the period that got one;
+- active volunteers: volunteers who responded to a request in the period; new volunteers: volunteer accounts made
+  in the period (volunteers without a wijk are left out, so the wijken add up to the city);
+- hours given: hours the two people logged for the period's requests; hand-overs: warm hand-overs recorded in the
+  period;
+- per 1,000 inhabitants: by the CBS number of inhabitants of the wijk or district.
+A request belongs to one category and to every goal its category serves, so goals do not add up to the total.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from statistics import median
+from typing import Any
+
+from webapp.reports.periods import Period
+from webapp.reports.suppression import DEFAULT_MIN_CELL, Constraint, Hidden, suppress
+
+CellKey = tuple[Any, ...]
+TOTAL: CellKey = ("total",)
+DIMENSIONS = ("stadsdeel", "wijk", "category", "goal")
+GEO = ("stadsdeel", "wijk")
+
+# key, kind. Kinds: count (people or requests), sum (hours), median (days), rate (%), per_1000.
+MEASURES: tuple[tuple[str, str], ...] = (
+    ("posted", "count"),
+    ("matched", "count"),
+    ("done", "count"),
+    ("match_rate", "rate"),
+    ("days_to_response", "median"),
+    ("days_to_match", "median"),
+    ("unanswered", "count"),
+    ("volunteers_active", "count"),
+    ("volunteers_new", "count"),
+    ("hours", "sum"),
+    ("handovers", "count"),
+    ("posted_per_1000", "per_1000"),
+    ("volunteers_per_1000", "per_1000"),
+)
+MEASURE_KIND = dict(MEASURES)
+REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "handovers", "hours")
+VOLUNTEER_MEASURES = ("volunteers_active", "volunteers_new")
+TREND_MEASURES = ("posted", "matched")
+# Measures that do not exist for a dimension (a new volunteer has no category).
+NOT_APPLICABLE = {("volunteers_new", "category"), ("volunteers_new", "goal"), ("posted_per_1000", "category"),
+                  ("posted_per_1000", "goal"), ("volunteers_per_1000", "category"),
+                  ("volunteers_per_1000", "goal")}
+
+
+class State:
+    SHOWN = "shown"
+    SMALL = "small"  # 1 to min_cell - 1: "<5"
+    HIDDEN = "hidden"  # hidden so that no small number can be worked out, or made from hidden numbers
+    EMPTY = "empty"  # nothing to compute (a median of no values)
+    NOT_APPLICABLE = "na"
+
+
+# -- input rows -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WijkInfo:
+    code: str
+    name: str
+    stadsdeel: str
+    inhabitants: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    wijken: tuple[WijkInfo, ...]
+    categories: tuple[tuple[str, str], ...]  # (key, name), in display order
+    goals: tuple[tuple[int, str], ...]  # (id, name)
+    category_goals: Mapping[str, tuple[int, ...]]
+
+    @property
+    def stadsdelen(self) -> list[str]:
+        return sorted({w.stadsdeel for w in self.wijken})
+
+
+@dataclass(frozen=True)
+class RequestFact:
+    created_at: datetime
+    wijk: str
+    category: str
+    status: str
+    first_response_at: datetime | None = None
+    matched_at: datetime | None = None
+    done_at: datetime | None = None
+    hours: float | None = None
+
+
+@dataclass(frozen=True)
+class HandoverFact:
+    on: date
+    wijk: str
+    category: str
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    """A volunteer responded to a request."""
+
+    volunteer: int
+    at: datetime
+    wijk: str | None  # the volunteer's wijk
+    category: str  # the request's category
+
+
+@dataclass(frozen=True)
+class VolunteerFact:
+    volunteer: int
+    joined_at: datetime
+    wijk: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    requests: tuple[RequestFact, ...] = ()
+    handovers: tuple[HandoverFact, ...] = ()
+    activity: tuple[ActivityFact, ...] = ()
+    volunteers: tuple[VolunteerFact, ...] = ()
+
+
+# -- output -----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | None
+    state: str = State.SHOWN
+
+    @property
+    def shown(self) -> bool:
+        return self.state == State.SHOWN
+
+    def text(self, kind: str = "count", min_cell: int = DEFAULT_MIN_CELL) -> str:
+        """Plain text for exports: numbers with a decimal point, "<5" for small numbers, "x" for hidden ones."""
+        if self.state == State.SMALL:
+            return f"<{min_cell}"
+        if self.state == State.HIDDEN:
+            return "x"
+        if self.state in (State.EMPTY, State.NOT_APPLICABLE) or self.value is None:
+            return ""
+        if kind == "count":
+            return str(int(self.value))
+        return f"{self.value:.1f}"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: CellKey
+    label: str
+    inhabitants: int | None
+    cells: Mapping[str, Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    dimension: str
+    rows: tuple[Row, ...]
+    total: Row
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: Period
+    cells: Mapping[str, Cell]
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    min_cell: int
+    tables: Mapping[str, Table]
+    total: Row
+    trend: tuple[TrendPoint, ...] = field(default=())
+
+
+# -- computing --------------------------------------------------------------------------------------------------------
+
+class _Geo:
+    def __init__(self, reference: Reference) -> None:
+        self.stadsdeel = {w.code: w.stadsdeel for w in reference.wijken}
+        self.goals = reference.category_goals
+
+    def place(self, wijk: str | None) -> list[CellKey]:
+        if wijk is None or wijk not in self.stadsdeel:
+            return []
+        return [("stadsdeel", self.stadsdeel[wijk]), ("wijk", wijk)]
+
+    def topic(self, category: str) -> list[CellKey]:
+        return [("category", category), *(("goal", g) for g in self.goals.get(category, ()))]
+
+    def keys(self, wijk: str | None, category: str) -> list[CellKey]:
+        return [TOTAL, *self.place(wijk), *self.topic(category)]
+
+
+def all_keys(reference: Reference) -> dict[str, list[CellKey]]:
+    return {
+        "stadsdeel": [("stadsdeel", name) for name in reference.stadsdelen],
+        "wijk": [("wijk", w.code) for w in sorted(reference.wijken, key=lambda w: (w.stadsdeel, w.name))],
+        "category": [("category", key) for key, _name in reference.categories],
+        "goal": [("goal", goal_id) for goal_id, _name in reference.goals],
+    }
+
+
+def constraints(reference: Reference, measure: str, months_in_period: Sequence[CellKey] = ()) -> list[Constraint]:
+    """The sums that tie published figures together, for one measure."""
+    keys = all_keys(reference)
+    out: list[Constraint] = []
+    geo_additive = measure in REQUEST_MEASURES or measure in VOLUNTEER_MEASURES
+    if geo_additive:
+        out.append(Constraint(TOTAL, tuple(keys["stadsdeel"])))
+        out.append(Constraint(TOTAL, tuple(keys["wijk"])))
+        for name in reference.stadsdelen:
+            out.append(Constraint(("stadsdeel", name),
+                                  tuple(("wijk", w.code) for w in reference.wijken if w.stadsdeel == name)))
+    if measure in REQUEST_MEASURES:
+        out.append(Constraint(TOTAL, tuple(keys["category"])))
+        for goal_id, _name in reference.goals:
+            parts = tuple(("category", c) for c, _n in reference.categories
+                          if goal_id in reference.category_goals.get(c, ()))
+            if parts:
+                out.append(Constraint(("goal", goal_id), parts))
+    if measure in TREND_MEASURES and months_in_period:
+        out.append(Constraint(TOTAL, tuple(months_in_period)))
+    return out
+
+
+def _days(later: datetime, earlier: datetime) -> float:
+    return max(0.0, (later - earlier).total_seconds() / 86400)
+
+
+def _in(period: Period, moment: datetime | date) -> bool:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return period.contains(day)
+
+
+def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
+        dict[str, dict[CellKey, float]], dict[str, dict[CellKey, float]], dict[str, dict[CellKey, list[float]]]]:
+    """Raw sums per measure and cell, how many records make up each sum, and the values behind each median."""
+    geo = _Geo(reference)
+    values: dict[str, dict[CellKey, float]] = defaultdict(lambda: defaultdict(float))
+    contributors: dict[str, dict[CellKey, float]] = defaultdict(lambda: defaultdict(float))
+    lists: dict[str, dict[CellKey, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in facts.requests:
+        if not _in(period, r.created_at):
+            continue
+        keys = geo.keys(r.wijk, r.category)
+        for key in keys:
+            values["posted"][key] += 1
+            if r.matched_at is not None:
+                values["matched"][key] += 1
+                lists["days_to_match"][key].append(_days(r.matched_at, r.created_at))
+            if r.done_at is not None:
+                values["done"][key] += 1
+            if r.status == "open" and r.first_response_at is None:
+                values["unanswered"][key] += 1
+            if r.first_response_at is not None:
+                lists["days_to_response"][key].append(_days(r.first_response_at, r.created_at))
+            if r.hours is not None:
+                values["hours"][key] += r.hours
+                contributors["hours"][key] += 1
+    for h in facts.handovers:
+        if _in(period, h.on):
+            for key in geo.keys(h.wijk, h.category):
+                values["handovers"][key] += 1
+    active: dict[CellKey, set[int]] = defaultdict(set)
+    for a in facts.activity:
+        if a.wijk is None or not _in(period, a.at):
+            continue
+        for key in geo.keys(a.wijk, a.category):
+            active[key].add(a.volunteer)
+    for key, people in active.items():
+        values["volunteers_active"][key] = len(people)
+    for v in facts.volunteers:
+        if v.wijk is not None and _in(period, v.joined_at):
+            for key in [TOTAL, *geo.place(v.wijk)]:
+                values["volunteers_new"][key] += 1
+    return values, contributors, lists
+
+
+def inhabitants(reference: Reference) -> dict[CellKey, int]:
+    out: dict[CellKey, int] = defaultdict(int)
+    for w in reference.wijken:
+        out[("wijk", w.code)] += w.inhabitants
+        out[("stadsdeel", w.stadsdeel)] += w.inhabitants
+        out[TOTAL] += w.inhabitants
+    return dict(out)
+
+
+def _dimension_of(key: CellKey) -> str:
+    return str(key[0])
+
+
+def compute(facts: Facts, reference: Reference, period: Period, *, min_cell: int = DEFAULT_MIN_CELL,
+            trend_months: Sequence[Period] = (), labels: Mapping[CellKey, str] | None = None) -> Report:
+    """Every figure of the report for one period, with small numbers suppressed across all four tables and the
+    monthly trend together (so no view of the same period lets a reader subtract their way to a hidden cell)."""
+    values, contributors, lists = aggregate(facts, reference, period)
+    keys = all_keys(reference)
+    every_key = [TOTAL, *(k for dim in DIMENSIONS for k in keys[dim])]
+    people = inhabitants(reference)
+
+    # Monthly trend: the months are cells too, tied to the period's total when they make it up exactly.
+    month_values: dict[str, dict[CellKey, float]] = {m: {} for m in TREND_MEASURES}
+    for month in trend_months:
+        sub, _c, _l = aggregate(Facts(requests=facts.requests), reference, month)
+        for measure in TREND_MEASURES:
+            month_values[measure][("month", month.code)] = sub[measure].get(TOTAL, 0.0)
+    inside = [m for m in trend_months if period.start <= m.start and m.end <= period.end]
+    exact = bool(inside) and inside[0].start == period.start and inside[-1].end == period.end
+    months_in_period = [("month", m.code) for m in inside] if exact else []
+
+    cells: dict[str, dict[CellKey, Cell]] = {}
+    for measure, kind in MEASURES:
+        if kind not in ("count", "sum"):
+            continue
+        grid = {key: float(values[measure].get(key, 0.0)) for key in every_key
+                if (measure, _dimension_of(key)) not in NOT_APPLICABLE}
+        if measure in TREND_MEASURES:
+            grid.update(month_values[measure])
+        counted = {key: float(contributors[measure].get(key, 0.0)) for key in grid} if kind == "sum" else grid
+        hidden = suppress(grid, counted, constraints(reference, measure, months_in_period), min_cell,
+                          counts=kind == "count")
+        cells[measure] = {
+            # Hours over a few matches can be any number: hidden as "x", never as "<5".
+            key: Cell(None, State.SMALL if hidden[key] == Hidden.SMALL and kind == "count" else State.HIDDEN)
+            if key in hidden
+            else Cell(round(value, 1) if kind == "sum" else value)
+            for key, value in grid.items()
+        }
+    for measure in ("days_to_response", "days_to_match"):
+        cells[measure] = {}
+        for key in every_key:
+            found = lists[measure].get(key, [])
+            if not found:
+                cells[measure][key] = Cell(None, State.EMPTY)
+            elif len(found) < min_cell:  # a median of a few people: hidden ("x"), not "<5" (it is no count)
+                cells[measure][key] = Cell(None, State.HIDDEN)
+            else:
+                cells[measure][key] = Cell(round(median(found), 1))
+    cells["match_rate"] = {}
+    for key in every_key:
+        posted, matched = cells["posted"][key], cells["matched"][key]
+        if posted.shown and matched.shown and posted.value:
+            cells["match_rate"][key] = Cell(round(100 * (matched.value or 0) / posted.value, 1))
+        elif posted.shown and not posted.value:
+            cells["match_rate"][key] = Cell(None, State.EMPTY)
+        else:
+            cells["match_rate"][key] = Cell(None, State.HIDDEN)
+    for measure, base in (("posted_per_1000", "posted"), ("volunteers_per_1000", "volunteers_active")):
+        cells[measure] = {}
+        for key in every_key:
+            if (measure, _dimension_of(key)) in NOT_APPLICABLE:
+                cells[measure][key] = Cell(None, State.NOT_APPLICABLE)
+                continue
+            count, population = cells[base][key], people.get(key, 0)
+            if count.shown and population:
+                cells[measure][key] = Cell(round(1000 * (count.value or 0) / population, 2))
+            else:
+                cells[measure][key] = Cell(None, State.HIDDEN if not count.shown else State.EMPTY)
+    for measure, _kind in MEASURES:  # not applicable cells for the counts
+        for key in every_key:
+            cells[measure].setdefault(key, Cell(None, State.NOT_APPLICABLE))
+
+    names = dict(labels or {})
+
+    def row(key: CellKey) -> Row:
+        return Row(key, names.get(key, str(key[-1])), people.get(key),
+                   {measure: cells[measure][key] for measure, _kind in MEASURES})
+
+    tables = {dim: Table(dim, tuple(row(k) for k in keys[dim]), row(TOTAL)) for dim in DIMENSIONS}
+    trend = tuple(
+        TrendPoint(m, {measure: cells[measure][("month", m.code)] for measure in TREND_MEASURES})
+        for m in trend_months
+    )
+    return Report(period, min_cell, tables, row(TOTAL), trend)
+
+
+def change(current: Cell, earlier: Cell) -> float | None:
+    """The change in percent, or None when either figure is hidden or the earlier one is zero."""
+    if not (current.shown and earlier.shown) or not earlier.value or current.value is None:
+        return None
+    return round(100 * (current.value - earlier.value) / earlier.value, 1)
+
+
+def rows_for_export(report: Report, dimension: str) -> Iterable[tuple[str, Row]]:
+    table = report.tables[dimension]
+    for item in table.rows:
+        yield item.label, item
+    yield "total", table.total

@@ -1,0 +1,136 @@
+"""Reading the database into the plain rows the figures are computed from, and putting a report together.
+
+Only aggregates leave this module: no name, address, e-mail or phone is ever read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from webapp.accounts.models import User, VolunteerProfile
+from webapp.asks.models import HelpRequest, Match, Response
+from webapp.extensions import db
+from webapp.reference.models import Category, Goal, Stadsdeel, Wijk, category_goals
+from webapp.reports import figures
+from webapp.reports.periods import Period, months_up_to, previous, same_period_a_year_earlier
+from webapp.reports.suppression import DEFAULT_MIN_CELL
+from webapp.staff.models import Handover
+from webapp.staff.text_checks import Moderation
+
+TREND_MONTHS = 12
+
+
+def _start(moment: date) -> datetime:
+    return datetime(moment.year, moment.month, moment.day)
+
+
+def load_reference(locale: str = "nl") -> figures.Reference:
+    wijken = db.session.execute(
+        select(Wijk.code, Wijk.name, Stadsdeel.name, Wijk.inhabitants)
+        .join(Stadsdeel, Stadsdeel.id == Wijk.stadsdeel_id).order_by(Wijk.code)
+    ).all()
+    categories = db.session.execute(select(Category).order_by(Category.position)).scalars().all()
+    goals = db.session.execute(select(Goal).order_by(Goal.id)).scalars().all()
+    links: dict[str, list[int]] = {}
+    for key, goal_id in db.session.execute(select(category_goals.c.category_key, category_goals.c.goal_id)):
+        links.setdefault(key, []).append(goal_id)
+    return figures.Reference(
+        wijken=tuple(figures.WijkInfo(code, name, stadsdeel, int(people or 0))
+                     for code, name, stadsdeel, people in wijken),
+        categories=tuple((c.key, c.name(locale)) for c in categories),
+        goals=tuple((g.id, g.name(locale)) for g in goals),
+        category_goals={key: tuple(sorted(ids)) for key, ids in links.items()},
+    )
+
+
+def labels(reference: figures.Reference) -> dict[figures.CellKey, str]:
+    out: dict[figures.CellKey, str] = {("wijk", w.code): w.name for w in reference.wijken}
+    out.update({("stadsdeel", name): name for name in reference.stadsdelen})
+    out.update({("category", key): name for key, name in reference.categories})
+    out.update({("goal", goal_id): name for goal_id, name in reference.goals})
+    return out
+
+
+def load_facts(start: date, end: date) -> figures.Facts:
+    """Everything the figures need for periods between `start` and `end` (exclusive): ids, dates, places."""
+    since, until = _start(start), _start(end)
+    first_response = (
+        select(Response.request_id, func.min(Response.created_at).label("first_at"))
+        .group_by(Response.request_id).subquery()
+    )
+    request_rows = db.session.execute(
+        select(HelpRequest.created_at, Wijk.code, HelpRequest.category_key, HelpRequest.status,
+               first_response.c.first_at, Match.created_at, Match.done_at, Match.hours)
+        .join(Wijk, Wijk.id == HelpRequest.wijk_id)
+        .outerjoin(first_response, first_response.c.request_id == HelpRequest.id)
+        .outerjoin(Match, Match.request_id == HelpRequest.id)
+        .where(HelpRequest.created_at >= since, HelpRequest.created_at < until,
+               HelpRequest.moderation != Moderation.REJECTED)
+    ).all()
+    handover_rows = db.session.execute(
+        select(Handover.handed_over_on, Wijk.code, HelpRequest.category_key)
+        .join(HelpRequest, HelpRequest.id == Handover.request_id).join(Wijk, Wijk.id == HelpRequest.wijk_id)
+        .where(Handover.handed_over_on >= start, Handover.handed_over_on < end)
+    ).all()
+    volunteer_wijk = select(VolunteerProfile.user_id, Wijk.code.label("code")).join(
+        Wijk, Wijk.id == VolunteerProfile.wijk_id).subquery()
+    activity_rows = db.session.execute(
+        select(Response.volunteer_id, Response.created_at, volunteer_wijk.c.code, HelpRequest.category_key)
+        .join(HelpRequest, HelpRequest.id == Response.request_id)
+        .outerjoin(volunteer_wijk, volunteer_wijk.c.user_id == Response.volunteer_id)
+        .where(Response.created_at >= since, Response.created_at < until, Response.volunteer_id.is_not(None))
+    ).all()
+    volunteer_rows = db.session.execute(
+        select(User.id, User.created_at, Wijk.code)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .outerjoin(Wijk, Wijk.id == VolunteerProfile.wijk_id)
+        .where(User.created_at >= since, User.created_at < until)
+    ).all()
+    return figures.Facts(
+        requests=tuple(figures.RequestFact(created, wijk, category, status, first_at, matched_at, done_at,
+                                           float(hours) if hours is not None else None)
+                       for created, wijk, category, status, first_at, matched_at, done_at, hours in request_rows),
+        handovers=tuple(figures.HandoverFact(on, wijk, category) for on, wijk, category in handover_rows),
+        activity=tuple(figures.ActivityFact(int(volunteer), at, wijk, category)
+                       for volunteer, at, wijk, category in activity_rows),
+        volunteers=tuple(figures.VolunteerFact(int(user_id), joined, wijk) for user_id, joined, wijk in volunteer_rows),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    current: figures.Report
+    previous: figures.Report
+    baseline: figures.Report
+    reference: figures.Reference
+
+
+def build_report(period: Period, *, min_cell: int = DEFAULT_MIN_CELL, locale: str = "nl",
+                 with_trend: bool = True) -> figures.Report:
+    reference = load_reference(locale)
+    months = months_up_to(period, TREND_MONTHS) if with_trend else []
+    start = min([period.start, *(m.start for m in months)])
+    end = max([period.end, *(m.end for m in months)])
+    return figures.compute(load_facts(start, end), reference, period, min_cell=min_cell, trend_months=months,
+                           labels=labels(reference))
+
+
+def build_dashboard(period: Period, baseline: Period | None = None, *, min_cell: int = DEFAULT_MIN_CELL,
+                    locale: str = "nl") -> Dashboard:
+    """The chosen period, the one before it, and a baseline (default: the same period a year earlier). Each is
+    computed (and suppressed) on its own, exactly as it would be when chosen as the current period."""
+    reference = load_reference(locale)
+    names = labels(reference)
+    before = previous(period)
+    base = baseline or same_period_a_year_earlier(period)
+    trends = {p: months_up_to(p, TREND_MONTHS) for p in (period, before, base)}
+    periods = [period, before, base, *(m for months in trends.values() for m in months)]
+    facts = load_facts(min(p.start for p in periods), max(p.end for p in periods))
+
+    def one(p: Period) -> figures.Report:
+        return figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p], labels=names)
+
+    return Dashboard(one(period), one(before), one(base), reference)

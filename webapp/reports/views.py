@@ -1,0 +1,184 @@
+"""The impact dashboard (/rapportage) and its exports, for staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from webapp.extensions import db
+from webapp.reference.labels import locale_code
+from webapp.reports import charts, exports, figures, services, svgmap
+from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
+from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
+from webapp.reports.suppression import DEFAULT_MIN_CELL
+from webapp.staff.access import staff_required
+from webapp.staff.audit import Action, log_action
+
+bp = Blueprint("reports", __name__, url_prefix="/rapportage")
+
+
+def min_cell() -> int:
+    return int(current_app.config.get("REPORT_MIN_CELL", DEFAULT_MIN_CELL))
+
+
+def cell_text(cell: figures.Cell, measure: str) -> str:
+    """A figure as the dashboard prints it, in the reader's language."""
+    if cell.state == figures.State.SMALL:
+        return f"<{min_cell()}"
+    if cell.state == figures.State.HIDDEN:
+        return "x"
+    if cell.value is None:
+        return "—"
+    kind = figures.MEASURE_KIND[measure]
+    if kind == "count":
+        return str(format_decimal(int(cell.value)))
+    if kind == "per_1000":
+        return str(format_decimal(cell.value, format="#,##0.00"))
+    return str(format_decimal(cell.value, format="#,##0.0"))
+
+
+@bp.app_template_filter("report_cell")
+def _report_cell(cell: figures.Cell, measure: str) -> str:
+    return cell_text(cell, measure)
+
+
+def _choices(today: date) -> dict[str, list[Period]]:
+    out: dict[str, list[Period]] = {}
+    for kind, count in (("month", 18), ("quarter", 8), ("year", 4)):
+        current = period_of(kind, today)
+        items = [current]
+        for _i in range(count - 1):
+            items.append(previous(items[-1]))
+        out[kind] = items
+    return out
+
+
+def _read(form: DashboardForm, today: date) -> tuple[Period, Period | None, list[str]]:
+    problems = []
+    kind = form.kind.data if form.kind.data in KINDS else "quarter"
+    period = period_of(kind, today)
+    if form.period.data:
+        try:
+            period = parse(form.period.data)
+        except PeriodError:
+            problems.append(_("“%(value)s” is not a period. Use for example 2026-03, 2026-Q1 or 2026.",
+                              value=form.period.data))
+    baseline = None
+    if form.baseline.data:
+        try:
+            baseline = parse(form.baseline.data)
+        except PeriodError:
+            problems.append(_("“%(value)s” is not a period. Use for example 2026-03, 2026-Q1 or 2026.",
+                              value=form.baseline.data))
+    return period, baseline, problems
+
+
+def period_label(period: Period) -> str:
+    if period.kind == "month":
+        return str(format_date(period.start, "MMMM y"))
+    if period.kind == "quarter":
+        return _("Quarter %(num)d of %(year)d", num=(period.start.month - 1) // 3 + 1, year=period.start.year)
+    if period.kind == "year":
+        return str(period.start.year)
+    return _("%(start)s to %(end)s", start=format_date(period.start), end=format_date(period.last_day))
+
+
+def _map(report: figures.Report, measure: str) -> tuple[Markup, list[tuple[Markup, str]]]:
+    values: dict[str, float | None] = {}
+    titles: dict[str, str] = {}
+    for row in report.tables["wijk"].rows:
+        code = str(row.key[1])
+        cell = row.cells[measure]
+        titles[code] = f"{row.label}: {cell_text(cell, measure)}"
+        if cell.state in (figures.State.SMALL, figures.State.HIDDEN):
+            values[code] = None
+        elif cell.value is not None:
+            values[code] = cell.value
+    label = str(MEASURE_LABELS[measure])
+    svg, scale = svgmap.draw(values, titles, title=_("Map of Haarlem: %(measure)s per wijk", measure=label),
+                             description=_("The table next to the map gives the same figures."))
+    legend = [(Markup(svgmap.swatch(b.colour)),  # noqa: S704 - built from numbers and fixed colours only
+               cell_text(figures.Cell(b.low), measure) + (
+                   "" if b.low == b.high else " – " + cell_text(figures.Cell(b.high), measure)))
+              for b in scale]
+    legend.append((Markup(svgmap.swatch(svgmap.HIDDEN_FILL)),  # noqa: S704
+                   _("Hidden: fewer than %(num)d", num=min_cell())))
+    return Markup(svg), legend  # noqa: S704 - names and numbers are escaped in svgmap.draw
+
+
+def _trend(report: figures.Report) -> Markup:
+    series = [str(MEASURE_LABELS["posted"]), str(MEASURE_LABELS["matched"])]
+    groups = [
+        charts.Group(str(format_date(point.month.start, "MMM yy")), tuple(
+            charts.Bar(point.cells[m].value if point.cells[m].shown else None, cell_text(point.cells[m], m))
+            for m in ("posted", "matched")))
+        for point in report.trend
+    ]
+    return Markup(charts.bars(  # noqa: S704 - labels and numbers are escaped in charts.bars
+        groups, title=_("Requests posted and matched per month"),
+        description=_("Twelve months up to the end of the chosen period. The table below gives the same figures."),
+        series=series))
+
+
+@bp.get("/")
+@staff_required
+def dashboard() -> str:
+    form = DashboardForm(formdata=request.args)
+    today = date.today()
+    period, baseline, problems = _read(form, today)
+    by = form.by.data if form.by.data in figures.DIMENSIONS else "stadsdeel"
+    measure = form.measure.data if form.measure.data in MAP_MEASURES else "posted_per_1000"
+    board = services.build_dashboard(period, baseline, min_cell=min_cell(), locale=locale_code())
+    map_svg, legend = _map(board.current, measure)
+    return render_template(
+        "reports/dashboard.html", form=form, board=board, by=by, map_measure=measure, map_svg=map_svg,
+        legend=legend, trend_svg=_trend(board.current), problems=problems, choices=_choices(today),
+        measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
+        dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
+        min_cell=min_cell(), geo=figures.GEO,
+    )
+
+
+def export_notes(period: Period) -> list[str]:
+    return [
+        _("Samen impact report, %(period)s.", period=period_label(period)),
+        _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
+          "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
+        _("A request serves every goal of its kind of help, so the goals do not add up to the total."),
+    ]
+
+
+def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
+    """(content, mimetype, file name) of an export. Also used by `flask report`."""
+    report = services.build_report(period, min_cell=min_cell(), locale=locale, with_trend=True)
+    rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
+                         _("Haarlem (total)"))
+    name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
+    if file_format == "xlsx":
+        return (exports.to_xlsx(rows, period.code, export_notes(period)),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+    return exports.to_csv(rows, export_notes(period)).encode("utf-8-sig"), "text/csv; charset=utf-8", name
+
+
+@bp.get("/export.<file_format>")
+@staff_required
+def export(file_format: str) -> Response | tuple[str, int]:
+    if file_format not in ("csv", "xlsx"):
+        return render_template("errors/error.html", code=404, reason=None), 404
+    form = DashboardForm(formdata=request.args)
+    period, _baseline, problems = _read(form, date.today())
+    if problems:
+        return render_template("errors/error.html", code=400, reason=None), 400
+    by = form.by.data if form.by.data in figures.DIMENSIONS else "stadsdeel"
+    content, mimetype, name = export_file(period, by, file_format, locale=locale_code())
+    log_action(current_user, Action.EXPORT, "report", period.code, by=by, format=file_format)
+    db.session.commit()
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+

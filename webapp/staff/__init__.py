@@ -1,0 +1,1 @@
+"""The VWC staff workspace: screening, moderation, assisted intake, warm hand-over, rescue and the audit log."""

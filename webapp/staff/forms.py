@@ -1,0 +1,113 @@
+"""Forms of the staff workspace, and the report form every member can use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.asks.forms import RequestForm
+from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
+
+CONSENT_HOW_LABELS = {
+    "phone": _l("By phone"),
+    "in_person": _l("In person"),
+    "paper": _l("On a signed paper form"),
+}
+CONSENT_BY_LABELS = {
+    "resident": _l("The resident"),
+    "family": _l("A family member, with the resident's agreement"),
+    "carer": _l("A carer or mentor, with the resident's agreement"),
+    "other": _l("Someone else, see the note"),
+}
+HANDOVER_OUTCOME_LABELS = {
+    "pending": _l("Waiting for the partner"),
+    "accepted": _l("The partner has taken it on"),
+    "declined": _l("The partner cannot help"),
+    "no_contact": _l("No contact with the resident yet"),
+    "resident_declined": _l("The resident did not want it"),
+}
+
+
+def _not_in_future(form: FlaskForm, field: DateField) -> None:
+    if field.data is not None and field.data > date.today():
+        raise ValidationError(_l("This date is in the future. Choose today or an earlier day."))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(_l("What is wrong?"), choices=[SelectChoice(k, v) for k, v in REPORT_REASONS.items()],
+                        validators=[InputRequired(message=_l("Choose what is wrong."))])
+    details = TextAreaField(_l("Tell us more (optional)"), validators=[Optional(), Length(max=1000)],
+                            description=_l("Only staff of the volunteer centre read this."))
+
+
+class RejectForm(FlaskForm):
+    reason = SelectField(_l("Reason the poster will read"),
+                         choices=[SelectChoice(k, v) for k, v in REJECT_REASONS.items()],
+                         validators=[InputRequired(message=_l("Choose a reason."))])
+    note = TextAreaField(_l("A note in your own words (optional)"), validators=[Optional(), Length(max=1000)],
+                         description=_l("The poster reads this note. Do not repeat personal details."))
+
+
+class ScreeningForm(FlaskForm):
+    checked_on = DateField(_l("Date of the certificate of conduct (VOG)"),
+                           validators=[InputRequired(message=_l("Fill in the date of the certificate.")),
+                                       _not_in_future])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("Leave empty for three years after the date of the certificate."))
+
+    def validate_valid_until(self, field: DateField) -> None:
+        if field.data is not None and self.checked_on.data is not None and field.data < self.checked_on.data:
+            raise ValidationError(_l("This date is before the date of the certificate."))
+
+
+class BlockForm(FlaskForm):
+    reason = StringField(_l("Why? (only staff read this)"),
+                         validators=[DataRequired(message=_l("Write a short reason.")), Length(max=200)])
+
+
+class IntakeForm(RequestForm):
+    """A request posted by staff for a resident, with the resident's details and their consent."""
+
+    resident = SelectField(_l("For whom?"), choices=[], validate_choice=False, default="")
+    resident_first_name = StringField(_l("First name of the resident"), validators=[Length(max=60)])
+    resident_last_name = StringField(_l("Last name of the resident (optional)"),
+                                     validators=[Optional(), Length(max=80)])
+    resident_phone = StringField(_l("Phone number of the resident (optional)"),
+                                 validators=[Optional(), Length(max=30)],
+                                 description=_l("Only staff see this. Volunteers get your details, not these."))
+    consent_how = RadioField(_l("How did the resident agree?"),
+                             choices=[SelectChoice(k, v) for k, v in CONSENT_HOW_LABELS.items()],
+                             validators=[InputRequired(message=_l("Choose how the resident agreed."))])
+    consent_given_by = SelectField(_l("Who gave the agreement?"),
+                                   choices=[SelectChoice(k, v) for k, v in CONSENT_BY_LABELS.items()],
+                                   validators=[InputRequired(message=_l("Choose who gave the agreement."))])
+    consent_on = DateField(_l("Date of the agreement"),
+                           validators=[InputRequired(message=_l("Fill in the date of the agreement.")),
+                                       _not_in_future])
+    staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
+                               description=_l("Only staff of the volunteer centre read this."))
+
+    def validate_resident_first_name(self, field: StringField) -> None:
+        if not self.resident.data and not (field.data or "").strip():
+            raise ValidationError(_l("Fill in the first name of the resident."))
+
+
+class HandoverForm(FlaskForm):
+    partner = SelectField(_l("Professional partner"), choices=[], validate_choice=True,
+                          validators=[InputRequired(message=_l("Choose a partner."))])
+    handed_over_on = DateField(_l("Date of the hand-over"),
+                               validators=[InputRequired(message=_l("Fill in the date of the hand-over.")),
+                                           _not_in_future])
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k, v) for k, v in HANDOVER_OUTCOME_LABELS.items()],
+                          default="pending")
+    staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
+                               description=_l("Only staff read this. It never appears on the request page."))
+
+
+class HandoverOutcomeForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k, v) for k, v in HANDOVER_OUTCOME_LABELS.items()])
+    staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,138 @@
+"""What staff record: certificate-of-conduct checks, reports, assisted intakes, hand-overs and the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+
+from webapp.accounts.models import User
+from webapp.asks.models import HelpRequest
+from webapp.extensions import Base
+from webapp.ids import utcnow
+from webapp.offers.models import Offer
+
+
+class Screening(Base):
+    """A certificate of conduct (VOG) a staff member checked for a volunteer."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    checked_on: Mapped[date]
+    valid_until: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+class ReportTarget(StrEnum):
+    REQUEST = "request"
+    OFFER = "offer"
+    PERSON = "person"
+
+
+class Report(Base):
+    """Someone reported a request, an offer or a person. Open until a staff member decides."""
+
+    __tablename__ = "moderation_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    target_kind: Mapped[str] = mapped_column(String(10))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    details: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    help_request: Mapped[HelpRequest | None] = relationship()
+    offer: Mapped[Offer | None] = relationship()
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+
+
+class Intake(Base):
+    """A request a staff member posted for a resident who cannot or will not use the site, with their consent."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    consent_how: Mapped[str] = mapped_column(String(12))  # phone, in_person, paper
+    consent_given_by: Mapped[str] = mapped_column(String(12))  # resident, family, carer, other
+    consent_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")  # staff only
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    help_request: Mapped[HelpRequest] = relationship()
+    resident: Mapped[User | None] = relationship(foreign_keys=[resident_id])
+    staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+
+
+class Handover(Base):
+    """A warm hand-over of a request to a professional partner. The note is for staff only."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    partner: Mapped[str] = mapped_column(String(60))
+    handed_over_on: Mapped[date] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    staff_note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    help_request: Mapped[HelpRequest] = relationship()
+    staff: Mapped[User | None] = relationship()
+
+
+class AuditImmutable(RuntimeError):
+    """The audit log is append-only: nothing may change or remove an entry."""
+
+
+class AuditEntry(Base):
+    """One staff action: who, when, what. Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    target_kind: Mapped[str] = mapped_column(String(20), default="")
+    target_ref: Mapped[str] = mapped_column(String(40), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: AuditEntry) -> None:
+    raise AuditImmutable("audit log entries cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: AuditEntry) -> None:
+    raise AuditImmutable("audit log entries cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    """Bulk UPDATE and DELETE statements on the audit log through a session are refused as well."""
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEntry for m in state.all_mappers):
+        raise AuditImmutable("audit log entries cannot be changed or deleted")

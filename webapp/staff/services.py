@@ -1,0 +1,325 @@
+"""What staff do: screen volunteers, block people, post for residents, hand over to professionals, rescue
+unanswered requests. Plain arguments in, rows out; every action is written to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from webapp.accounts.models import Role, User, VolunteerProfile
+from webapp.asks import services as asks
+from webapp.asks.models import HelpRequest, RequestStatus, Response
+from webapp.extensions import db
+from webapp.ids import new_public_id, utcnow
+from webapp.notifications.services import notify
+from webapp.reference.models import Wijk
+from webapp.staff.audit import Action, log_action
+from webapp.staff.models import Handover, Intake, Screening
+from webapp.staff.text_checks import Moderation
+from webapp.suggestions import services as suggestions
+
+DEFAULT_RESCUE_AFTER_DAYS = 3
+DEFAULT_SCREENING_YEARS = 3
+DEFAULT_PARTNERS = ("Sociaal Wijkteam", "CJG (Centrum voor Jeugd en Gezin)", "Schuldhulpverlening", "Huisarts",
+                    "Praktijkondersteuner (POH-GGZ)", "Veilig Thuis", "Wijkverpleging", "Juridisch Loket")
+CONSENT_HOW = ("phone", "in_person", "paper")
+CONSENT_BY = ("resident", "family", "carer", "other")
+HANDOVER_OUTCOMES = ("pending", "accepted", "declined", "no_contact", "resident_declined")
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def find_person(public_id: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.public_id == public_id).options(selectinload(User.volunteer_profile))
+    ).scalar_one_or_none()
+
+
+# -- screening (VOG) --------------------------------------------------------------------------------------------------
+
+def default_valid_until(checked_on: date, years: int = DEFAULT_SCREENING_YEARS) -> date:
+    try:
+        return checked_on.replace(year=checked_on.year + years)
+    except ValueError:  # 29 February
+        return checked_on.replace(year=checked_on.year + years, day=28)
+
+
+def record_screening(actor: User, volunteer: User, checked_on: date, valid_until: date) -> Screening:
+    """A staff member saw a valid certificate of conduct. The volunteer counts as screened until `valid_until`."""
+    profile = volunteer.volunteer_profile
+    if profile is None or valid_until < checked_on:
+        raise NotAllowed
+    screening = Screening(volunteer_id=volunteer.id, checked_on=checked_on, valid_until=valid_until,
+                          recorded_by_id=actor.id)
+    db.session.add(screening)
+    profile.is_screened = True
+    profile.screened_at = datetime(checked_on.year, checked_on.month, checked_on.day)
+    profile.screened_until = valid_until
+    log_action(actor, Action.SCREEN, "person", volunteer.public_id, checked_on=checked_on.isoformat(),
+               valid_until=valid_until.isoformat())
+    return screening
+
+
+def refresh_screening(today: date | None = None) -> int:
+    """Clear the stored flag of screenings that lapsed (for a daily job). `is_screened` already checks the
+    date, so nothing depends on this running on time; it keeps the stored flag honest. Returns how many."""
+    today = today or utcnow().date()
+    result = db.session.execute(
+        update(VolunteerProfile)
+        .where(VolunteerProfile.screened_flag.is_(True), VolunteerProfile.screened_until < today)
+        .values(screened_flag=False)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def volunteers(query: str = "", limit: int = 50) -> list[User]:
+    """Volunteers by first name, last name or e-mail address; those not screened first."""
+    statement = (
+        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .options(selectinload(User.volunteer_profile))
+        .order_by(VolunteerProfile.is_screened, User.first_name, User.id)
+        .limit(limit)
+    )
+    text = query.strip().lower()
+    if text:
+        like = f"%{text}%"
+        statement = statement.where(or_(func.lower(User.first_name).like(like), func.lower(User.last_name).like(like),
+                                        func.lower(User.email).like(like)))
+    return list(db.session.execute(statement).scalars())
+
+
+def screenings_of(person: User) -> list[Screening]:
+    return list(db.session.execute(
+        select(Screening).where(Screening.volunteer_id == person.id)
+        .options(joinedload(Screening.recorded_by)).order_by(Screening.checked_on.desc(), Screening.id.desc())
+    ).scalars())
+
+
+def expiring_screenings(within_days: int = 60, today: date | None = None) -> list[VolunteerProfile]:
+    today = today or utcnow().date()
+    return list(db.session.execute(
+        select(VolunteerProfile)
+        .where(VolunteerProfile.screened_flag.is_(True), VolunteerProfile.screened_until.is_not(None),
+               VolunteerProfile.screened_until <= today + timedelta(days=within_days))
+        .options(joinedload(VolunteerProfile.user)).order_by(VolunteerProfile.screened_until)
+    ).scalars())
+
+
+# -- blocking ---------------------------------------------------------------------------------------------------------
+
+def block_person(actor: User, person: User, reason: str) -> None:
+    """A blocked person cannot log in; their sessions end now; their requests and offers leave the listings."""
+    if person.id == actor.id or (person.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN)):
+        raise NotAllowed
+    person.is_blocked = True
+    person.session_token = new_public_id()
+    log_action(actor, Action.BLOCK, "person", person.public_id, reason=reason.strip()[:200])
+
+
+def unblock_person(actor: User, person: User) -> None:
+    person.is_blocked = False
+    log_action(actor, Action.UNBLOCK, "person", person.public_id)
+
+
+# -- assisted intake --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResidentData:
+    first_name: str
+    last_name: str
+    phone: str
+    postcode: str
+    wijk: Wijk
+    locale: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    how: str  # phone, in_person, paper
+    given_by: str  # resident, family, carer, other
+    on: date
+    note: str = ""
+
+
+def take_in_request(actor: User, resident: User | ResidentData, consent: Consent,
+                    data: asks.RequestData) -> HelpRequest:
+    """Post a request for a resident without an account (or who cannot use the site), with their consent.
+
+    The resident gets an account without e-mail or password (they never log in). The staff member is the contact:
+    after a match the volunteer sees the staff member's details, never the resident's.
+    """
+    if consent.how not in CONSENT_HOW or consent.given_by not in CONSENT_BY:
+        raise ValueError("consent")
+    if isinstance(resident, ResidentData):
+        person = User(email=None, password_hash=None, first_name=resident.first_name.strip(),
+                      last_name=resident.last_name.strip(), phone=resident.phone.strip(),
+                      postcode=resident.postcode.strip().upper(), wijk=resident.wijk, locale=resident.locale)
+        person.add_role(Role.RESIDENT)
+        db.session.add(person)
+        db.session.flush()
+    else:
+        person = resident
+    help_request = asks.post_request(person, data, contact_staff_id=actor.id, check_duplicates=True)
+    intake = Intake(request_id=help_request.id, resident_id=person.id, staff_id=actor.id, consent_how=consent.how,
+                    consent_given_by=consent.given_by, consent_on=consent.on, note=consent.note.strip())
+    db.session.add(intake)
+    log_action(actor, Action.INTAKE, "request", help_request.public_id, consent_how=consent.how,
+               consent_given_by=consent.given_by)
+    return help_request
+
+
+def intakes_of(staff: User) -> list[Intake]:
+    """The requests this staff member holds for residents, newest first."""
+    return list(db.session.execute(
+        select(Intake).join(HelpRequest, HelpRequest.id == Intake.request_id)
+        .where(HelpRequest.contact_staff_id == staff.id)
+        .options(joinedload(Intake.help_request).selectinload(HelpRequest.responses),
+                 joinedload(Intake.help_request).joinedload(HelpRequest.wijk),
+                 joinedload(Intake.resident))
+        .order_by(Intake.created_at.desc())
+    ).unique().scalars())
+
+
+def intake_residents(limit: int = 200) -> list[User]:
+    """Residents without a log-in whom staff took in before (to post another request for them)."""
+    return list(db.session.execute(
+        select(User).join(Intake, Intake.resident_id == User.id).where(User.email.is_(None))
+        .distinct().order_by(User.first_name, User.id).limit(limit)
+    ).scalars())
+
+
+def intake_for(help_request: HelpRequest) -> Intake | None:
+    return db.session.execute(select(Intake).where(Intake.request_id == help_request.id)).scalar_one_or_none()
+
+
+# -- warm hand-over ---------------------------------------------------------------------------------------------------
+
+def hand_over(actor: User, help_request: HelpRequest, partner: str, on: date, outcome: str,
+              staff_note: str) -> Handover:
+    """Hand the request over to a professional partner. It leaves the listing; the requester (or their staff
+    contact) gets a kind message. The note is for staff only and is never shown to anyone else."""
+    if outcome not in HANDOVER_OUTCOMES:
+        raise ValueError(outcome)
+    asks.close_for_handover(help_request)
+    handover = Handover(request_id=help_request.id, partner=partner, handed_over_on=on, outcome=outcome,
+                        staff_note=staff_note.strip(), staff_id=actor.id)
+    db.session.add(handover)
+    recipient = help_request.contact_staff_id or help_request.requester_id
+    if recipient != actor.id:
+        notify(recipient, "handed_over", title=help_request.title, request=help_request.public_id)
+    log_action(actor, Action.HANDOVER, "request", help_request.public_id, partner=partner, outcome=outcome)
+    return handover
+
+
+def update_handover(actor: User, handover: Handover, outcome: str, staff_note: str) -> None:
+    if outcome not in HANDOVER_OUTCOMES:
+        raise ValueError(outcome)
+    handover.outcome = outcome
+    handover.staff_note = staff_note.strip()
+    log_action(actor, Action.HANDOVER_OUTCOME, "request", handover.help_request.public_id, outcome=outcome)
+
+
+def handovers(limit: int = 200) -> list[Handover]:
+    return list(db.session.execute(
+        select(Handover).options(joinedload(Handover.help_request).joinedload(HelpRequest.wijk),
+                                 joinedload(Handover.staff))
+        .order_by(Handover.handed_over_on.desc(), Handover.id.desc()).limit(limit)
+    ).scalars())
+
+
+def get_handover(handover_id: int) -> Handover | None:
+    return db.session.get(Handover, handover_id)
+
+
+def handovers_of(help_request: HelpRequest) -> list[Handover]:
+    return list(db.session.execute(
+        select(Handover).where(Handover.request_id == help_request.id).order_by(Handover.id)
+    ).scalars())
+
+
+# -- rescue of unanswered requests ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Waiting:
+    help_request: HelpRequest
+    waited_days: int
+    suggested: Sequence[suggestions.VolunteerSuggestion]
+
+
+def unanswered(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None = None) -> list[HelpRequest]:
+    """Public open requests nobody responded to for `after_days` days or more, longest waiting first."""
+    now = now or utcnow()
+    answered = select(Response.request_id)
+    return list(db.session.execute(
+        select(HelpRequest).where(
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.offer_id.is_(None),
+            HelpRequest.moderation == Moderation.OK,
+            HelpRequest.expires_at > now,
+            HelpRequest.created_at <= now - timedelta(days=after_days),
+            HelpRequest.id.not_in(answered),
+        ).options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category), selectinload(HelpRequest.responses))
+        .order_by(HelpRequest.created_at, HelpRequest.id)
+    ).scalars())
+
+
+def rescue_queue(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, limit: int = 10, offset: int = 0,
+                 per_request: int = 3) -> tuple[list[Waiting], int]:
+    """One page of the queue with the engine's best volunteers for each request; and the total waiting."""
+    now = utcnow()
+    waiting = unanswered(after_days, now)
+    page = [
+        Waiting(r, (now - r.created_at).days, suggestions.suggest_volunteers(r, k=per_request))
+        for r in waiting[offset:offset + limit]
+    ]
+    return page, len(waiting)
+
+
+def rescue_invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> None:
+    try:
+        suggestions.invite(actor, help_request, volunteer_public_id)
+    except suggestions.NotAllowed as error:
+        raise NotAllowed from error
+    log_action(actor, Action.INVITE, "request", help_request.public_id, volunteer=volunteer_public_id)
+
+
+# -- the overview -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overview:
+    held: int
+    reported_people: int
+    unanswered: int
+    my_intakes: int
+    handovers_pending: int
+    screenings_expiring: int
+
+
+def overview(staff: User, moderation_held: int, reported: int, after_days: int) -> Overview:
+    my_intakes = db.session.execute(
+        select(func.count()).where(HelpRequest.contact_staff_id == staff.id,
+                                   HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
+    ).scalar_one()
+    pending = db.session.execute(select(func.count()).where(Handover.outcome == "pending")).scalar_one()
+    return Overview(held=moderation_held, reported_people=reported, unanswered=len(unanswered(after_days)),
+                    my_intakes=my_intakes, handovers_pending=pending,
+                    screenings_expiring=len(expiring_screenings()))
+
+
+@dataclass(frozen=True)
+class StaffPanel:
+    """What staff see about a request on its page: the intake and the hand-overs (with their staff-only notes)."""
+
+    intake: Intake | None
+    handovers: list[Handover]
+
+
+def staff_panel(help_request: HelpRequest) -> StaffPanel:
+    return StaffPanel(intake_for(help_request), handovers_of(help_request))

@@ -1,0 +1,404 @@
+"""The staff workspace (/werkruimte) and the report form for every member (/melden)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from webapp.accounts.models import User
+from webapp.asks import services as asks
+from webapp.asks.forms import ActionForm
+from webapp.asks.models import HelpRequest
+from webapp.asks.views import request_data
+from webapp.extensions import db
+from webapp.offers import services as offers
+from webapp.offers.models import Offer
+from webapp.reference.labels import locale_code
+from webapp.staff import audit, moderation, services
+from webapp.staff.access import admin_required, staff_required
+from webapp.staff.forms import (
+    CONSENT_BY_LABELS,
+    CONSENT_HOW_LABELS,
+    HANDOVER_OUTCOME_LABELS,
+    BlockForm,
+    HandoverForm,
+    HandoverOutcomeForm,
+    IntakeForm,
+    RejectForm,
+    ReportForm,
+    ScreeningForm,
+)
+from webapp.staff.models import ReportTarget
+
+bp = Blueprint("staff", __name__)
+REPORT_KINDS = {"vraag": ReportTarget.REQUEST, "aanbod": ReportTarget.OFFER, "persoon": ReportTarget.PERSON}
+RESCUE_PAGE_SIZE = 10
+
+
+def _config(name: str, default: Any) -> Any:
+    return current_app.config.get(name, default)
+
+
+def _partners() -> tuple[str, ...]:
+    return tuple(_config("HANDOVER_PARTNERS", services.DEFAULT_PARTNERS))
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    """Label functions for the staff pages, the report form and the moderation messages in notifications."""
+    return {
+        "flag_hint": moderation.flag_hint,
+        "flag_label": moderation.flag_label,
+        "reject_reason_label": moderation.reject_reason_label,
+        "report_reason_label": moderation.report_reason_label,
+        "consent_how_label": lambda key: str(CONSENT_HOW_LABELS.get(key, key)),
+        "consent_by_label": lambda key: str(CONSENT_BY_LABELS.get(key, key)),
+        "handover_outcome_label": lambda key: str(HANDOVER_OUTCOME_LABELS.get(key, key)),
+    }
+
+
+def _page_arg() -> int:
+    value = request.args.get("page", "")
+    return int(value) if value.isdecimal() and len(value) < 6 else 1
+
+
+# -- overview ---------------------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/")
+@staff_required
+def index() -> str:
+    summary = services.overview(current_user, moderation.queue_size(), len(moderation.reported_people()),
+                                _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS))
+    return render_template("staff/index.html", summary=summary)
+
+
+# -- moderation -------------------------------------------------------------------------------------------------------
+
+def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("staff/moderation.html", items=moderation.moderation_queue(),
+                           people=moderation.reported_people(), action_form=ActionForm(),
+                           reject_form=RejectForm(formdata=None), failed=failed), status
+
+
+@bp.get("/werkruimte/moderatie")
+@staff_required
+def moderation_queue() -> tuple[str, int]:
+    return _render_queue()
+
+
+def _load_item(kind: str, public_id: str) -> moderation.Item:
+    try:
+        return moderation.load_item(kind, public_id)
+    except moderation.NotFound:
+        abort(404)
+
+
+@bp.post("/werkruimte/moderatie/<kind>/<public_id>/goedkeuren")
+@staff_required
+def approve(kind: str, public_id: str) -> WerkzeugResponse:
+    item = _load_item(kind, public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    moderation.approve(current_user, item)
+    db.session.commit()
+    flash(_("Approved. It is public again."), "success")
+    return redirect(url_for("staff.moderation_queue"))
+
+
+@bp.post("/werkruimte/moderatie/<kind>/<public_id>/afwijzen")
+@staff_required
+def reject(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    item = _load_item(kind, public_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _render_queue(failed=(public_id, form), status=400)
+    moderation.reject(current_user, item, form.reason.data or "other", form.note.data or "")
+    db.session.commit()
+    flash(_("Rejected. The poster gets a message with the reason."), "info")
+    return redirect(url_for("staff.moderation_queue"))
+
+
+# -- reports by members -----------------------------------------------------------------------------------------------
+
+def _report_target(kind: str, public_id: str) -> HelpRequest | Offer | User:
+    target_kind = REPORT_KINDS.get(kind)
+    target = moderation.find_target(target_kind, public_id) if target_kind else None
+    if target is None:
+        abort(404)
+    if isinstance(target, HelpRequest) and not asks.can_see(current_user, target):
+        abort(404)
+    if isinstance(target, Offer) and not offers.can_see(current_user, target):
+        abort(404)
+    if isinstance(target, User) and target.id == current_user.id:
+        abort(404)
+    return target
+
+
+@bp.route("/melden/<kind>/<public_id>", methods=["GET", "POST"])
+@login_required
+def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
+    target = _report_target(kind, public_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
+                          form.details.data or "",
+                          threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
+        db.session.commit()
+        flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
+        if isinstance(target, HelpRequest) and asks.can_see(current_user, target):
+            return redirect(url_for("asks.show", public_id=target.public_id))
+        if isinstance(target, Offer) and offers.can_see(current_user, target):
+            return redirect(url_for("offers.show", public_id=target.public_id))
+        return redirect(url_for("accounts.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/report.html", form=form, kind=kind, target=target), status
+
+
+# -- people: screening, blocking --------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/vog")
+@staff_required
+def screening() -> str:
+    query = request.args.get("q", "")[:100]
+    return render_template("staff/screening.html", people=services.volunteers(query), query=query,
+                           expiring=services.expiring_screenings())
+
+
+def _load_person(public_id: str) -> User:
+    person = services.find_person(public_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _render_person(person: User, screening_form: ScreeningForm | None = None, block_form: BlockForm | None = None,
+                   status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "staff/person.html", person=person, screenings=services.screenings_of(person),
+        reports=moderation.reports_about(person), screening_form=screening_form or ScreeningForm(formdata=None),
+        block_form=block_form or BlockForm(formdata=None), action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/werkruimte/personen/<public_id>")
+@staff_required
+def person(public_id: str) -> tuple[str, int]:
+    return _render_person(_load_person(public_id))
+
+
+@bp.post("/werkruimte/personen/<public_id>/vog")
+@staff_required
+def record_screening(public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    person = _load_person(public_id)
+    form = ScreeningForm()
+    if not form.validate_on_submit() or person.volunteer_profile is None:
+        if person.volunteer_profile is None:
+            form.checked_on.errors = [_("This person has no volunteer profile.")]
+        return _render_person(person, screening_form=form, status=400)
+    assert form.checked_on.data is not None
+    valid_until = form.valid_until.data or services.default_valid_until(
+        form.checked_on.data, _config("SCREENING_VALID_YEARS", services.DEFAULT_SCREENING_YEARS))
+    services.record_screening(current_user, person, form.checked_on.data, valid_until)
+    db.session.commit()
+    flash(_("The certificate of conduct is recorded."), "success")
+    return redirect(url_for("staff.person", public_id=public_id))
+
+
+@bp.post("/werkruimte/personen/<public_id>/blokkeren")
+@staff_required
+def block(public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    person = _load_person(public_id)
+    form = BlockForm()
+    if not form.validate_on_submit():
+        return _render_person(person, block_form=form, status=400)
+    try:
+        services.block_person(current_user, person, form.reason.data or "")
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("This person is blocked and can no longer log in."), "info")
+    return redirect(url_for("staff.person", public_id=public_id))
+
+
+@bp.post("/werkruimte/personen/<public_id>/deblokkeren")
+@staff_required
+def unblock(public_id: str) -> WerkzeugResponse:
+    person = _load_person(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.unblock_person(current_user, person)
+    db.session.commit()
+    flash(_("This person can log in again."), "success")
+    return redirect(url_for("staff.person", public_id=public_id))
+
+
+@bp.post("/werkruimte/personen/<public_id>/meldingen-sluiten")
+@staff_required
+def dismiss_reports(public_id: str) -> WerkzeugResponse:
+    person = _load_person(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    moderation.dismiss_person_reports(current_user, person)
+    db.session.commit()
+    flash(_("The reports about this person are closed."), "info")
+    return redirect(url_for("staff.moderation_queue"))
+
+
+# -- assisted intake --------------------------------------------------------------------------------------------------
+
+def _resident_choices(form: IntakeForm) -> list[User]:
+    residents = services.intake_residents()
+    form.resident.choices = [SelectChoice("", _("A new resident"))] + [
+        SelectChoice(r.public_id, f"{r.first_name} {r.last_name}".strip()) for r in residents]
+    return residents
+
+
+@bp.route("/werkruimte/intake/nieuw", methods=["GET", "POST"])
+@staff_required
+def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
+    form = IntakeForm()
+    residents = {r.public_id: r for r in _resident_choices(form)}
+    if request.method == "GET":
+        form.languages.data = [locale_code()]
+        form.consent_on.data = date.today()
+        chosen = residents.get(request.args.get("bewoner", ""))
+        if chosen is not None:
+            form.resident.data = chosen.public_id
+            form.postcode.data = chosen.postcode
+            if chosen.wijk is not None:
+                form.preset_wijk(chosen.wijk)
+    if form.validate_on_submit():
+        assert form.resolved_wijk is not None and form.consent_on.data is not None
+        existing = residents.get(form.resident.data or "")
+        resident: User | services.ResidentData = existing or services.ResidentData(
+            first_name=form.resident_first_name.data or "", last_name=form.resident_last_name.data or "",
+            phone=form.resident_phone.data or "", postcode=form.postcode.data or "", wijk=form.resolved_wijk,
+            locale="nl")
+        consent = services.Consent(how=form.consent_how.data or "", given_by=form.consent_given_by.data or "",
+                                   on=form.consent_on.data, note=form.staff_note.data or "")
+        help_request = services.take_in_request(current_user, resident, consent, request_data(form))
+        db.session.commit()
+        if help_request.moderation != "ok":
+            flash(_("The request is saved but not online yet: the text needs a change."), "warning")
+        else:
+            flash(_("The request is online. Volunteers contact you, and you pass it on to the resident."),
+                  "success")
+        return redirect(url_for("asks.show", public_id=help_request.public_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/intake_form.html", form=form), status
+
+
+@bp.get("/werkruimte/intakes")
+@staff_required
+def my_intakes() -> str:
+    return render_template("staff/intakes.html", intakes=services.intakes_of(current_user))
+
+
+# -- warm hand-over ---------------------------------------------------------------------------------------------------
+
+def _load_request(public_id: str) -> HelpRequest:
+    help_request = asks.get_by_public_id(public_id)
+    if help_request is None:
+        abort(404)
+    return help_request
+
+
+@bp.route("/werkruimte/vragen/<public_id>/overdracht", methods=["GET", "POST"])
+@staff_required
+def handover(public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
+    help_request = _load_request(public_id)
+    form = HandoverForm()
+    form.partner.choices = [SelectChoice(p, p) for p in _partners()]
+    if request.method == "GET":
+        form.handed_over_on.data = date.today()
+    if help_request.status not in ("open", "matched"):
+        flash(_("This request is closed, so it cannot be handed over."), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
+    if form.validate_on_submit():
+        assert form.handed_over_on.data is not None
+        try:
+            services.hand_over(current_user, help_request, form.partner.data or "", form.handed_over_on.data,
+                               form.outcome.data or "pending", form.staff_note.data or "")
+        except asks.NoLongerOpen:
+            db.session.rollback()
+            flash(_("This request is closed, so it cannot be handed over."), "warning")
+            return redirect(url_for("asks.show", public_id=public_id))
+        db.session.commit()
+        flash(_("The hand-over is recorded. The request is no longer public."), "success")
+        return redirect(url_for("staff.handovers"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/handover_form.html", form=form, help_request=help_request), status
+
+
+@bp.get("/werkruimte/overdrachten")
+@staff_required
+def handovers() -> str:
+    items = services.handovers()
+    forms = {}
+    for item in items:
+        form = HandoverOutcomeForm(formdata=None, prefix=f"h{item.id}")
+        form.outcome.data = item.outcome
+        form.staff_note.data = item.staff_note
+        forms[item.id] = form
+    return render_template("staff/handovers.html", items=items, forms=forms)
+
+
+@bp.post("/werkruimte/overdrachten/<int:handover_id>")
+@staff_required
+def update_handover(handover_id: int) -> WerkzeugResponse:
+    item = services.get_handover(handover_id)
+    if item is None:
+        abort(404)
+    form = HandoverOutcomeForm(prefix=f"h{handover_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "")
+    db.session.commit()
+    flash(_("The outcome is saved."), "success")
+    return redirect(url_for("staff.handovers"))
+
+
+# -- rescue of unanswered requests ------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/onbeantwoord")
+@staff_required
+def unanswered() -> str:
+    page = _page_arg()
+    after = _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS)
+    items, total = services.rescue_queue(after, limit=RESCUE_PAGE_SIZE, offset=(page - 1) * RESCUE_PAGE_SIZE)
+    pages = max(1, -(-total // RESCUE_PAGE_SIZE))
+    return render_template("staff/unanswered.html", items=items, total=total, page=page, pages=pages,
+                           after_days=after, action_form=ActionForm())
+
+
+@bp.post("/werkruimte/onbeantwoord/<public_id>/uitnodigen/<volunteer_id>")
+@staff_required
+def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
+    help_request = _load_request(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.rescue_invite(current_user, help_request, volunteer_id)
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("The volunteer is invited and gets a message."), "success")
+    return redirect(url_for("staff.unanswered", page=request.args.get("page") or None))
+
+
+# -- the audit log ----------------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/logboek")
+@admin_required
+def audit_log() -> str:
+    action = request.args.get("action") or None
+    if action not in {a.value for a in audit.Action}:
+        action = None
+    log = audit.log_page(_page_arg(), 50, action)
+    return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))

@@ -1,0 +1,151 @@
+"""Suggestions for initiatives, from the matching engine: initiatives and their needs for a volunteer
+("Aanbevolen voor jou"), and volunteers for one need of an initiative (for its organisers)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import matching
+from webapp.accounts.models import User, VolunteerProfile
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives.models import (
+    Initiative,
+    InitiativeNeed,
+    InitiativeOrganiser,
+    NeedKind,
+    NeedSignup,
+    NeedStatus,
+    SignupStatus,
+)
+from webapp.initiatives.services import SEEKING, initiative_record, need_text
+from webapp.reference.models import Wijk
+from webapp.suggestions.encoding import text_profile
+from webapp.suggestions.records import volunteer_record
+
+# Needs a volunteer can fill with their hands or knowledge (not a space, materials or money).
+PERSON_NEEDS = (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)
+MAX_CANDIDATES = 3000
+MAX_REACH_KM = 25.0
+KM_PER_DEGREE_LAT = 111.2
+
+
+@dataclass(frozen=True)
+class InitiativeSuggestion:
+    initiative: Initiative
+    need: InitiativeNeed | None  # the need the engine found the best fit, if any
+    suggestion: matching.Suggestion
+
+    @property
+    def wijk_names(self) -> str:
+        return ", ".join(w.name for w in self.initiative.wijken)
+
+
+@dataclass(frozen=True)
+class NeedVolunteerSuggestion:
+    volunteer: User
+    suggestion: matching.Suggestion
+    is_invited: bool
+
+
+def _me(user: User) -> tuple[matching.Volunteer, matching.TextProfile | None] | None:
+    record = volunteer_record(user)
+    if record is None or user.volunteer_profile is None:
+        return None
+    return record, text_profile(user.volunteer_profile.match_features)
+
+
+def suggest_initiatives(user: User, k: int = 5) -> list[InitiativeSuggestion]:
+    """Initiatives within the volunteer's reach that need people, best fit first, with the engine's reasons."""
+    me = _me(user)
+    if me is None:
+        return []
+    volunteer, profile = me
+    mine = select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)
+    rows = db.session.execute(
+        select(Initiative)
+        .where(Initiative.status.in_(SEEKING), Initiative.id.not_in(mine),
+               Initiative.id.in_(select(InitiativeNeed.initiative_id).where(
+                   InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)))
+        .options(selectinload(Initiative.wijken), selectinload(Initiative.goals), selectinload(Initiative.needs))
+        .order_by(Initiative.id)
+        .limit(MAX_CANDIDATES)
+    ).scalars().all()
+    if not rows:
+        return []
+    taken = set(db.session.execute(select(NeedSignup.need_id).where(
+        NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)).scalars())
+    needs = {i.id: [n for n in i.needs if n.kind in PERSON_NEEDS and n.is_open and n.id not in taken] for i in rows}
+    rows = [i for i in rows if needs[i.id]]
+    if not rows:
+        return []
+    index = matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows])
+    by_public = {i.public_id: i for i in rows}
+    out = []
+    for suggestion in index.rank_for(volunteer, profile, k):
+        if suggestion.score < 0.5:  # farther than the volunteer wants to go
+            continue
+        initiative = by_public[suggestion.id]
+        texts = {need_text(n): n for n in needs[initiative.id]}
+        named = next((texts.get(r.detail) for r in suggestion.reasons if r.code == "need"), None)
+        if named is None and needs[initiative.id]:
+            named = needs[initiative.id][0]
+        out.append(InitiativeSuggestion(initiative, named, suggestion))
+    return out
+
+
+def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    dlat = km / KM_PER_DEGREE_LAT
+    dlon = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.1))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def _need_as_request(need: InitiativeNeed, lat: float, lon: float) -> matching.HelpRequest:
+    """A volunteer need looks to the engine like a request: its text, a category guessed from it, its times."""
+    text = need_text(need)
+    categories = matching.encode_initiative(
+        matching.Initiative(id=need.public_id, name="", lat=lat, lon=lon, needs=(text,))).categories
+    category = max(categories, key=lambda pair: pair[1])[0] if categories else "other"
+    return matching.HelpRequest(
+        id=need.public_id, title=need.title, category=category, languages=frozenset({"nl"}), lat=lat, lon=lon,
+        description=f"{need.skills} {need.description}".strip(), when=frozenset(need.slots or ()),
+        needs_screening=False,
+    )
+
+
+def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int = 5) -> list[NeedVolunteerSuggestion]:
+    """Volunteers who may suit an open need, for its organisers; never the organisers or people who signed up."""
+    if need.kind not in PERSON_NEEDS or not need.is_open:
+        return []
+    record = initiative_record(need.initiative, [])
+    south, north, west, east = _box(record.lat, record.lon, MAX_REACH_KM)
+    organisers = select(InitiativeOrganiser.user_id).where(InitiativeOrganiser.initiative_id == need.initiative_id)
+    signed_up = select(NeedSignup.volunteer_id).where(NeedSignup.need_id == need.id)
+    users = list(db.session.execute(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
+        .where(User.is_blocked.is_(False), User.id.not_in(organisers), User.id.not_in(signed_up),
+               Wijk.lat.between(south, north), Wijk.lon.between(west, east))
+        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
+        .limit(MAX_CANDIDATES)
+    ).scalars())
+    records, profiles, by_public = [], {}, {}
+    for user in users:
+        found = _me(user)
+        if found is None:
+            continue
+        records.append(found[0])
+        by_public[found[0].id] = user
+        if found[1] is not None:
+            profiles[found[0].id] = found[1]
+    if not records:
+        return []
+    request = _need_as_request(need, record.lat, record.lon)
+    index = matching.MatchIndex(records, [request], volunteer_profiles=profiles, now=utcnow())
+    return [NeedVolunteerSuggestion(by_public[s.id], s, by_public[s.id].id in invited)
+            for s in index.rank_volunteers_for(request.id, k)]
