@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -159,8 +159,11 @@ def tr(app: Flask) -> Callable[..., str]:
     """tr(lang, msgid, **params): what the app shows for this source string in that language, whatever the
     catalogue says right now (the Dutch catalogue is still being written). Never holds a context open."""
 
-    def _tr(lang: str, msgid: str, **params: Any) -> str:
+    def _tr(lang: str, msgid: str, plural: str | None = None, **params: Any) -> str:
         with app.test_request_context("/"), force_locale(lang):
+            if plural is not None:
+                count = params.pop("num")
+                return str(ngettext(msgid, plural, count, **params))
             return str(gettext(msgid, **params))
 
     return _tr
