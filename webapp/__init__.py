@@ -24,9 +24,17 @@ from webapp.suggestions.views import bp as suggestions_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BLUEPRINTS: tuple[Blueprint, ...] = (
-    pages_bp, accounts_bp, asks_bp, offers_bp, notifications_bp, suggestions_bp, help_pages_bp)
-BLUEPRINTS += (staff_bp, reports_bp)  # the staff workspace and the impact reports
-BLUEPRINTS += (initiatives_bp,)  # resident initiatives and organisations
+    pages_bp,
+    accounts_bp,
+    asks_bp,
+    offers_bp,
+    suggestions_bp,
+    initiatives_bp,
+    notifications_bp,
+    staff_bp,
+    reports_bp,
+    help_pages_bp,
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

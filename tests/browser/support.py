@@ -1,0 +1,256 @@
+"""Helpers for the browser tests: checks every page must pass, keyboard-only moves, and page weight.
+
+Nothing here imports Playwright at module level, so a machine without it can still collect the tests (and skip
+them with a clear reason).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGE_BUDGET = 100 * 1000  # bytes transferred per page: HTML, CSS, JS, icons
+MAX_TABS = 120
+
+FOCUS_VISIBLE_JS = """el => {
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  return outline || (s.boxShadow && s.boxShadow !== 'none');
+}"""
+
+FIRST_FOCUSABLE_IS_SKIP_LINK_JS = """() => {
+  const first = document.querySelector(
+    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])');
+  return first !== null && first.classList.contains('skip-link') && first.getAttribute('href') === '#main';
+}"""
+
+NO_SIDEWAYS_SCROLL_JS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+THIRD_PARTY_JS = """() => [...document.querySelectorAll('link[href], script[src], img[src], iframe[src]')]
+  .map(el => el.href || el.src).filter(url => url && new URL(url, location.href).origin !== location.origin)"""
+
+
+# ---------------------------------------------------------------- can the browser tests run here?
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def chromium_path() -> str:
+    return os.environ.get("SAMEN_CHROMIUM", "/usr/bin/chromium")
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        return (f"Playwright for Python is not installed ({error.name}): "
+                "`.venv/bin/pip install playwright axe-playwright-python` (never `playwright install`)")
+    if not os.access(chromium_path(), os.X_OK):
+        return f"no Chromium at {chromium_path()}: `apt-get install chromium` (or set SAMEN_CHROMIUM)"
+    return None
+
+
+def skip_or_fail() -> None:
+    """Skip with the reason on a machine without the browser; fail in CI (CI=true), where they must run."""
+    reason = missing_browser()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+# ---------------------------------------------------------------- keyboard only
+
+
+IS_BEFORE_FOCUS_JS = """el => {
+  const active = document.activeElement;
+  if (!active || active === document.body || active === el) return false;
+  return Boolean(active.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
+}"""
+
+
+def _is_focused(locator: Any) -> bool:
+    return bool(locator.evaluate("el => el === document.activeElement"))
+
+
+def tab_to(page: Any, locator: Any, *, backwards: bool | None = None) -> None:
+    """Press Tab, or Shift+Tab when the target comes before the focus, until `locator` has focus; then check that
+    the focus can be seen."""
+    if backwards is None:
+        backwards = bool(locator.evaluate(IS_BEFORE_FOCUS_JS))
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(MAX_TABS):
+        page.keyboard.press(key)
+        if _is_focused(locator):
+            assert locator.evaluate(FOCUS_VISIBLE_JS), f"focus is not visible on {locator}"
+            return
+    raise AssertionError(f"{MAX_TABS} × {key} never reached {locator} on {page.url}")
+
+
+def type_into(page: Any, locator: Any, text: str) -> None:
+    """Reach the field with Tab, select what is there, and type over it."""
+    tab_to(page, locator)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    assert locator.input_value() == text, f"typed {text!r}, field has {locator.input_value()!r}"
+
+
+def press_and_wait(page: Any, key: str = "Enter") -> None:
+    """Press a key on the focused link or button and wait for the next page."""
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press(key)
+
+
+def tab_and_press(page: Any, locator: Any, key: str = "Enter") -> None:
+    tab_to(page, locator)
+    press_and_wait(page, key)
+
+
+# ---------------------------------------------------------------- page weight
+
+
+@dataclass
+class Weigher:
+    """Bytes transferred per page (response bodies of the page, its CSS, JS and icons, and the service worker's own
+    fetches), for every navigation of one context. The browser cache is off, so every page is weighed cold."""
+
+    base_url: str
+    label: str
+    buckets: list[list[Any]] = field(default_factory=list)  # [url, name, [requests]]
+    third_party: list[str] = field(default_factory=list)
+    _bucket_of: dict[Any, int] = field(default_factory=dict)
+    _finished: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def attach(cls, context: Any, page: Any, base_url: str, label: str) -> Weigher:
+        weigher = cls(base_url, label)
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        context.on("request", weigher._on_request)
+        context.on("requestfinished", weigher._on_finished)
+        return weigher
+
+    def _on_request(self, request: Any) -> None:
+        if not request.url.startswith(self.base_url) and not request.url.startswith("data:"):
+            self.third_party.append(request.url)
+        try:
+            is_page = request.is_navigation_request() and request.frame.parent_frame is None
+        except Exception:  # a service worker's own request has no frame
+            is_page = False
+        if is_page:
+            self.buckets.append([request.url, None, []])
+        if self.buckets:
+            self._bucket_of[request] = len(self.buckets) - 1
+
+    def _on_finished(self, request: Any) -> None:
+        self._finished.append(request)
+
+    def name_current(self, name: str) -> None:
+        if self.buckets:
+            self.buckets[-1][1] = name
+
+    def totals(self) -> list[tuple[str, str, int, list[tuple[str, int]]]]:
+        """(page name, url, bytes, [(resource, bytes)]) per navigation, redirects included."""
+        for request in self._finished:
+            index = self._bucket_of.get(request)
+            if index is None:
+                continue
+            response = request.response()
+            if response is not None and response.from_service_worker:
+                continue  # the service worker's own fetch of it is counted instead
+            body = int(request.sizes()["responseBodySize"])
+            if response is not None and 200 <= response.status < 300:
+                with contextlib.suppress(Exception):  # the browser may have dropped an earlier page's body
+                    body = max(body, len(response.body()))
+            self.buckets[index][2].append((request.url.removeprefix(self.base_url), max(body, 0)))
+        self._finished.clear()
+        out = []
+        for url, name, parts in self.buckets:
+            out.append((name or "(redirect or unnamed)", url.removeprefix(self.base_url),
+                        sum(size for _url, size in parts), parts))
+        return out
+
+
+# ---------------------------------------------------------------- checks on every page
+
+
+@dataclass
+class PageChecks:
+    axe_seen: set[tuple[str, str]] = field(default_factory=set)
+    axe_pages: list[str] = field(default_factory=list)
+    weights: list[tuple[str, str, str, int, list[tuple[str, int]]]] = field(default_factory=list)
+
+    def page(self, page: Any, name: str, lang: str, js: bool, weigher: Weigher | None = None,
+             shell: bool = True) -> None:
+        """Checks for every page: language, title, skip link, landmarks, manifest, footer link, no third-party
+        resources, and (with JavaScript, once per page and language) axe at WCAG 2.1 A and AA."""
+        if weigher is not None:
+            weigher.name_current(name)
+        where = f"{name} ({page.url})"
+        assert page.locator("html").get_attribute("lang") == lang, f"wrong <html lang> on {where}"
+        assert "Samen" in page.title(), f"no useful <title> on {where}"
+        assert page.evaluate(FIRST_FOCUSABLE_IS_SKIP_LINK_JS), f"the first link is not a skip link to #main on {where}"
+        assert page.locator("main#main").count() == 1, f"no <main id=main> on {where}"
+        assert page.get_by_role("banner").count() == 1, f"no header landmark on {where}"
+        assert page.get_by_role("contentinfo").count() == 1, f"no footer landmark on {where}"
+        assert page.locator("h1").count() == 1, f"not exactly one h1 on {where}"
+        assert not page.evaluate(THIRD_PARTY_JS), f"third-party resources on {where}"
+        assert page.evaluate(NO_SIDEWAYS_SCROLL_JS), f"the page is wider than the screen (WCAG 1.4.10) on {where}"
+        if shell:
+            assert page.get_by_role("navigation").count() >= 1, f"no navigation landmark on {where}"
+            assert page.locator("head link[rel=manifest]").count() == 1, f"no web app manifest linked on {where}"
+            assert page.locator("footer a[href='/toegankelijkheid']").count() == 1, \
+                f"no link to the accessibility statement in the footer of {where}"
+        if js and (lang, name) not in self.axe_seen:
+            self.axe(page, where)
+            self.axe_seen.add((lang, name))
+            self.axe_pages.append(f"{lang}:{name}")
+
+    @staticmethod
+    def axe(page: Any, where: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                           "resultTypes": ["violations"]})
+        violations = results.response["violations"]
+        lines = []
+        for violation in violations:
+            for node in violation["nodes"]:
+                lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}\n"
+                             f"    at {node['target']}: {node.get('failureSummary', '').strip()}")
+        assert not violations, (f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {where}:\n"
+                                + "\n".join(lines))
+
+    def weigh(self, journey: str, weigher: Weigher) -> None:
+        """Every page of this context within the budget, and nothing fetched from another site."""
+        totals = weigher.totals()
+        over = []
+        for name, url, size, parts in totals:
+            self.weights.append((journey, name, url, size, parts))
+            if size > PAGE_BUDGET:
+                detail = ", ".join(f"{part} {part_size} B" for part, part_size in parts)
+                over.append(f"  {name} {url}: {size} B ({detail})")
+        assert not weigher.third_party, f"third-party requests in {journey}: {weigher.third_party}"
+        assert not over, f"pages over {PAGE_BUDGET} bytes in {journey}:\n" + "\n".join(over)
+
+    def weights_report(self) -> str:
+        rows = sorted(self.weights, key=lambda row: -row[3])
+        lines = [f"page weight (bytes transferred, cache off; budget {PAGE_BUDGET} B)",
+                 f"pages weighed: {len(rows)}; heaviest: {rows[0][3] if rows else 0} B", ""]
+        lines += [f"{size:>7}  {journey:<24} {name:<28} {url}" for journey, name, url, size, _parts in rows]
+        if rows:
+            lines += ["", "heaviest page, resource by resource:"]
+            lines += [f"{size:>7}  {part}" for part, size in rows[0][4]]
+        lines += ["", f"axe (WCAG 2.1 A/AA) ran on {len(self.axe_pages)} pages: {', '.join(self.axe_pages)}"]
+        return "\n".join(lines) + "\n"
