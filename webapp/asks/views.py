@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -164,22 +166,33 @@ def edit(public_id: str) -> str | WerkzeugResponse:
     return render_template("asks/form.html", form=form, help_request=help_request)
 
 
-@bp.post("/<public_id>/annuleren")
-@login_required
-def cancel(public_id: str) -> WerkzeugResponse:
+def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[str, str],
+         stale: tuple[str, str]) -> WerkzeugResponse:
+    """A one-button action on a request: check the token, run the service, say how it went.
+
+    `done` and `stale` are (message, flash category) for success and for "someone got there first"."""
     help_request = _load_visible(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_request(current_user, help_request)
+        action(help_request)
     except services.NotAllowed:
         abort(403)
     except services.NoLongerOpen:
-        flash(_("This request is no longer open."), "warning")
+        db.session.rollback()
+        flash(*stale)
     else:
         db.session.commit()
-        flash(_("Your request is cancelled."), "info")
+        flash(*done)
     return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/annuleren")
+@login_required
+def cancel(public_id: str) -> WerkzeugResponse:
+    return _act(public_id, lambda r: services.cancel_request(current_user, r),
+                done=(_("Your request is cancelled."), "info"),
+                stale=(_("This request is no longer open."), "warning"))
 
 
 @bp.post("/<public_id>/reageren")
@@ -206,57 +219,25 @@ def respond(public_id: str) -> tuple[str, int] | WerkzeugResponse:
 @bp.post("/<public_id>/kiezen/<response_id>")
 @login_required
 def accept(public_id: str, response_id: str) -> WerkzeugResponse:
-    help_request = _load_visible(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.accept_response(current_user, help_request, response_id)
-    except services.NotAllowed:
-        abort(403)
-    except services.NoLongerOpen:
-        db.session.rollback()
-        flash(_("This request already has a helper."), "warning")
-    else:
-        db.session.commit()
-        flash(_("You have chosen a helper. You can now see each other's contact details."), "success")
-    return redirect(url_for("asks.show", public_id=public_id))
+    return _act(public_id, lambda r: services.accept_response(current_user, r, response_id),
+                done=(_("You have chosen a helper. You can now see each other's contact details."), "success"),
+                stale=(_("This request already has a helper."), "warning"))
 
 
 @bp.post("/<public_id>/ja")
 @login_required
 def agree(public_id: str) -> WerkzeugResponse:
-    help_request = _load_visible(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.agree_to_ask(current_user, help_request)
-    except services.NotAllowed:
-        abort(403)
-    except services.NoLongerOpen:
-        db.session.rollback()
-        flash(_("This request is no longer open."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Thank you! You can now see each other's contact details."), "success")
-    return redirect(url_for("asks.show", public_id=public_id))
+    return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
+                done=(_("Thank you! You can now see each other's contact details."), "success"),
+                stale=(_("This request is no longer open."), "warning"))
 
 
 @bp.post("/<public_id>/klaar")
 @login_required
 def done(public_id: str) -> WerkzeugResponse:
-    help_request = _load_visible(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.mark_done(current_user, help_request)
-    except services.NotAllowed:
-        abort(403)
-    except services.NoLongerOpen:
-        flash(_("This help was already marked as done."), "info")
-    else:
-        db.session.commit()
-        flash(_("Marked as done. Would you like to say thanks?"), "success")
-    return redirect(url_for("asks.show", public_id=public_id))
+    return _act(public_id, lambda r: services.mark_done(current_user, r),
+                done=(_("Marked as done. Would you like to say thanks?"), "success"),
+                stale=(_("This help was already marked as done."), "info"))
 
 
 @bp.post("/<public_id>/bedanken")
