@@ -26,6 +26,7 @@ translations-extract: venv ## Extract translatable strings to translations/messa
 
 translations-update: translations-extract ## Merge new strings into the .po catalogues
 	$(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(PY) scripts/fill-english-catalogue.py translations/en/LC_MESSAGES/messages.po
 
 setup: venv translations-compile ## Migrate the SQLite database, load reference data and (if empty) demo data
 	mkdir -p instance
