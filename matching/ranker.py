@@ -184,14 +184,8 @@ def rank_requests(
     now: datetime | None = None,
 ) -> dict[str, list[Suggestion]]:
     """For every volunteer (in input order), the top-k requests."""
-    index = MatchIndex(
-        volunteers,
-        requests,
-        model=model,
-        volunteer_profiles=volunteer_profiles,
-        request_profiles=request_profiles,
-        now=now,
-    )
+    index = MatchIndex(volunteers, requests, model=model, volunteer_profiles=volunteer_profiles,
+                       request_profiles=request_profiles, now=now)
     return {v.id: index.rank_requests_for(v.id, k) for v in volunteers}
 
 
@@ -206,12 +200,6 @@ def rank_volunteers(
     now: datetime | None = None,
 ) -> dict[str, list[Suggestion]]:
     """For every request (in input order), the top-k volunteers."""
-    index = MatchIndex(
-        volunteers,
-        requests,
-        model=model,
-        volunteer_profiles=volunteer_profiles,
-        request_profiles=request_profiles,
-        now=now,
-    )
+    index = MatchIndex(volunteers, requests, model=model, volunteer_profiles=volunteer_profiles,
+                       request_profiles=request_profiles, now=now)
     return {r.id: index.rank_volunteers_for(r.id, k) for r in requests}
