@@ -11,7 +11,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from tests.conftest import html_lang, visible
+from tests.conftest import html_lang, sibling_app, visible
 from tests.webapp.mail_helpers import parts, smtp, unsubscribe_path  # noqa: F401 (smtp is a fixture)
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -74,12 +74,22 @@ def test_a_response_is_emailed_straight_away_in_the_recipients_language(scene, l
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_unsubscribe_link_works_without_logging_in(scene, make, anon, smtp, tr, lang):  # noqa: F811
+def test_the_unsubscribe_link_asks_first_and_works_without_logging_in(scene, make, anon, smtp, tr, lang):  # noqa: F811
     resident, volunteer, help_request = scene(lang)
     make.respond(help_request, volunteer)
     path = unsubscribe_path(smtp.to(resident.email)[0])
+    client = anon(lang)
 
-    page = anon(lang).get(path)
+    # Opening the link (as a mail scanner does) only asks; nothing changes yet.
+    question = client.get(path)
+    assert question.status_code == 200 and html_lang(question) == lang
+    assert tr(lang, "Stop these e-mails?") in visible(question)
+    assert tr(lang, "About: %(preference)s", preference=tr(lang, "Someone responds to my request")) in visible(question)
+    assert f'<form method="post" action="{path}">' in question.get_data(as_text=True)
+    assert make.run(prefs_of, resident.id) == {}
+
+    # The one button, without logging in.
+    page = client.post(path)
     assert page.status_code == 200 and html_lang(page) == lang
     assert tr(lang, "You get no more e-mails about this") in visible(page)
     assert make.run(prefs_of, resident.id) == {"response": "off"}
@@ -90,13 +100,20 @@ def test_the_unsubscribe_link_works_without_logging_in(scene, make, anon, smtp, 
     assert make.count(Notification, Notification.user_id == resident.id) == 2
 
 
-def test_one_click_unsubscribe_by_the_mail_program_posts_without_a_form(app, scene, make, smtp):  # noqa: F811
+def test_one_click_unsubscribe_by_the_mail_program_needs_no_csrf_token(app, scene, make, smtp):  # noqa: F811
+    """RFC 8058: the mail program POSTs List-Unsubscribe=One-Click to the List-Unsubscribe link, with no form."""
     resident, volunteer, help_request = scene()
     make.respond(help_request, volunteer)
-    path = unsubscribe_path(smtp.to(resident.email)[0])
-    csrf_app_client = app.test_client()
-    response = csrf_app_client.post(path, data={"List-Unsubscribe": "One-Click"})
+    mail = smtp.to(resident.email)[0]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = unsubscribe_path(mail)
+    guarded = sibling_app(app, WTF_CSRF_ENABLED=True).test_client()
+    response = guarded.post(path, data="List-Unsubscribe=One-Click",
+                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
+    assert make.run(prefs_of, resident.id) == {"response": "off"}
+    # Only that endpoint is exempt: Undo still needs the page's CSRF token.
+    assert guarded.post(f"{path}/terug", data={"channel": "instant"}).status_code == 400
     assert make.run(prefs_of, resident.id) == {"response": "off"}
 
 
@@ -105,7 +122,8 @@ def test_undo_on_the_unsubscribe_page_turns_the_mails_back_on(scene, make, anon,
     make.respond(help_request, volunteer)
     path = unsubscribe_path(smtp.to(resident.email)[0])
     client = anon("nl")
-    page = client.get(path).get_data(as_text=True)
+    assert 'name="channel"' not in client.get(path).get_data(as_text=True)  # nothing to undo yet
+    page = client.post(path).get_data(as_text=True)
     assert 'name="channel" value="instant"' in page
     assert client.post(f"{path}/terug", data={"channel": "instant"}).status_code == 200
     assert make.run(prefs_of, resident.id) == {"response": "instant"}

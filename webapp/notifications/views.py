@@ -49,9 +49,23 @@ def _bad_link(error: BadToken) -> tuple[str, int]:
     return render_template("notifications/unsubscribe.html", error="expired" if error.expired else "invalid"), 400
 
 
-@bp.route("/berichten/afmelden/<token>", methods=["GET", "POST"])
+@bp.get("/berichten/afmelden/<token>")
+def confirm_unsubscribe(token: str) -> str | tuple[str, int]:
+    """The link in an e-mail only asks. Mail scanners open links before people do; they must not unsubscribe."""
+    try:
+        user_public_id, preference = read_unsubscribe_token(token)
+    except BadToken as error:
+        return _bad_link(error)
+    if services.find_person(user_public_id) is None:
+        abort(404)
+    return render_template("notifications/unsubscribe.html", error=None, confirm=True, token=token,
+                           preference=kinds.preference_label(preference))
+
+
+@bp.post("/berichten/afmelden/<token>")
 @csrf.exempt  # the signed token is the proof; mail programs POST here without a form (RFC 8058)
 def unsubscribe(token: str) -> str | tuple[str, int]:
+    """The button on the confirmation page, or a mail program's one-click POST (List-Unsubscribe=One-Click)."""
     try:
         user_public_id, preference = read_unsubscribe_token(token)
     except BadToken as error:
