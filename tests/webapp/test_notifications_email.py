@@ -6,8 +6,10 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from webapp.accounts.models import User
 from webapp.extensions import db
 from webapp.ids import utcnow
 from webapp.notifications import kinds, services
-from webapp.notifications.emails import unsubscribe_token
+from webapp.notifications.emails import SUBJECTS, render_instant, unsubscribe_token
 from webapp.notifications.models import Notification, NotificationPreference
 
 LANGS = ["nl", "en"]
@@ -166,7 +168,7 @@ def test_the_settings_page_saves_a_choice_per_kind(make, login, tr, lang):
     assert tr(lang, "Someone responds to my request") in text
     assert tr(lang, "Once a week, in one e-mail") in text
     choices = {"response": "daily", "accepted": "instant", "done": "weekly", "asked": "off",
-               "suggestions": "daily", "need_signup": "instant", "need_filled": "weekly", "activity": "off",
+               "suggestions": "daily", "need_signup": "instant", "need_filled": "weekly", "activity": "off", "centre": "daily",
                "other": "off"}
     assert client.post("/mijn/e-mail", data=choices).status_code == 302
     assert make.run(prefs_of, person.id) == choices
@@ -264,3 +266,50 @@ def test_kinds_without_an_email_text_stay_in_the_app(make, smtp):  # noqa: F811
     make.run(lambda: (services.notify(person.id, "some_future_kind", title="Iets"), db.session.commit()))
     assert smtp.messages == []
     assert make.count(Notification, Notification.emailed_at.is_(None)) == 0
+
+
+NOTIFY_CALL = re.compile(r'(?:notify|_announce)\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*"([a-z_]+)"')
+STORED_KIND = re.compile(r'Notification\([^)]*?kind="([a-z_]+)"', re.DOTALL)
+
+
+def notification_kinds_in_the_code() -> set[str]:
+    """Every kind a feature can create: the notify(...) calls in webapp/ and the kinds the demo data stores."""
+    found: set[str] = set()
+    for path in (Path(__file__).parents[2] / "webapp").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found.update(NOTIFY_CALL.findall(source))
+        found.update(STORED_KIND.findall(source))
+    return found
+
+
+def test_every_kind_in_the_code_is_known_and_emailable():
+    in_code = notification_kinds_in_the_code()
+    assert {"new_response", "need_signup", "moderation_rejected", "handed_over", "activity_cancelled"} <= in_code
+    known = {kind for members in kinds.PREFERENCES.values() for kind in members}
+    assert in_code - known == set(), "these kinds have no e-mail preference and no e-mail sentence"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_renders_as_a_mail_in_both_languages(app, make, tr, lang):
+    person = make.user("volunteer", locale=lang, first_name="Ans")
+    every_kind = notification_kinds_in_the_code() | {k for members in kinds.PREFERENCES.values() for k in members}
+    with app.test_request_context("/"):
+        user = db.session.get(User, person.id)
+        for kind in sorted(every_kind):
+            for item_kind in (("request", "profile") if kind.startswith("moderation_") else ("request",)):
+                params = {"title": "Titel-X", "name": "Initiatief-Y", "request": "r1", "item_kind": item_kind}
+                note = Notification(user_id=user.id, kind=kind, params=params)
+                with force_locale(lang):
+                    sentence = kinds.sentence(kind, params)
+                assert sentence not in ("", "Titel-X"), f"{kind} has no sentence"
+                mail = render_instant(user, note)
+                text, rich = mail.text, html.unescape(mail.html)
+                assert sentence in text and sentence in rich, kind
+                assert mail.locale == lang and f'lang="{lang}"' in mail.html
+                assert tr(lang, "Hello %(name)s,", name="Ans") in text
+                preference = kinds.preference_for(kind)
+                assert preference in SUBJECTS, f"{kind}: no subject for {preference}"
+                with force_locale(lang):
+                    subject = str(SUBJECTS[preference])
+                assert mail.subject == tr(lang, "Samen: %(subject)s", subject=subject), kind
+                assert mail.headers["List-Unsubscribe"].startswith("<") and mail.headers["List-Unsubscribe-Post"]

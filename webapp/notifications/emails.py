@@ -31,6 +31,7 @@ SUBJECTS: dict[str, LazyString] = {
     "need_signup": _l("New sign-up for your initiative"),
     "need_filled": _l("A need of your initiative is filled"),
     "activity": _l("News about an activity"),
+    "centre": _l("News from the volunteer centre"),
     "other": _l("News from Samen"),
 }
 
@@ -57,6 +58,10 @@ def link_for(params: Mapping[str, Any]) -> str:
         return external_url("asks.show", public_id=params["request"])
     if params.get("initiative"):
         return external_url("initiatives.show", public_id=params["initiative"])
+    if params.get("offer"):
+        return external_url("offers.show", public_id=params["offer"])
+    if params.get("profile"):
+        return external_url("accounts.volunteer_profile")
     return external_url("notifications.index")
 
 

@@ -23,11 +23,13 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
     "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
-    "other": ("not_chosen", "request_cancelled", "signup_declined", "co_organiser_added"),
+    "centre": ("moderation_approved", "moderation_rejected", "handed_over"),
+    "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added"),
 }
 DEFAULTS = {
     "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
-    "need_signup": INSTANT, "need_filled": DAILY, "activity": INSTANT, "other": DAILY,
+    "need_signup": INSTANT, "need_filled": DAILY, "activity": INSTANT, "centre": INSTANT,
+    "other": DAILY,
 }
 # Suggestions are worked out when a digest is made, so they cannot come straight away.
 DIGEST_ONLY = frozenset({"suggestions"})
@@ -43,6 +45,7 @@ PREFERENCE_LABELS: dict[str, LazyString] = {
     "need_signup": _l("Someone signs up for a need of my initiative"),
     "need_filled": _l("A need of my initiative is filled"),
     "activity": _l("An activity I joined changes or is cancelled"),
+    "centre": _l("The volunteer centre checked my request, offer or profile, or asked a professional to help"),
     "other": _l("Other news about my requests and initiatives"),
 }
 CHANNEL_LABELS: dict[str, LazyString] = {
@@ -77,6 +80,7 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
     """The message in the current language. Only a title and a name: never contact details."""
     title = str(params.get("title", ""))
     name = str(params.get("name", ""))
+    profile = params.get("item_kind") == "profile"
     texts = {
         "new_response": lambda: _("A neighbour responded to your request “%(title)s”.", title=title),
         "accepted": lambda: _("You were chosen to help with “%(title)s”. You can now see the contact details.",
@@ -104,6 +108,18 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
         "waitlist_promoted": lambda: _("A place became free: you can now join “%(title)s” of %(name)s.",
                                        title=title, name=name),
         "co_organiser_added": lambda: _("You can now edit the initiative %(name)s as an organiser.", name=name),
+        # From the volunteer centre. A rejection's reason and note stay in the app (they may say more than a title).
+        "moderation_approved": lambda: (
+            _("Your volunteer profile was checked and is active again.") if profile else
+            _("“%(title)s” was checked by the volunteer centre and is online now.", title=title)),
+        "moderation_rejected": lambda: (
+            _("The volunteer centre did not approve your volunteer profile. Log in to read why.") if profile else
+            _("The volunteer centre did not approve “%(title)s”, so it is not online. Log in to read why.",
+              title=title)),
+        "handed_over": lambda: _("The volunteer centre has asked a professional to help you with “%(title)s”. "
+                                 "They will contact you.", title=title),
+        "request_closed": lambda: _("The request “%(title)s” was closed by the volunteer centre. Thank you for "
+                                    "offering your help!", title=title),
     }
     text = texts.get(kind)
     return text() if text else title
