@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import page_text, visible
@@ -108,3 +109,20 @@ def test_a_handed_over_request_counts_as_sensitive_for_staff_views(make, login):
     second.get(f"/vragen/{help_request.public_id}")
     assert make.count(AuditEntry, AuditEntry.action == "view_sensitive",
                       AuditEntry.target_ref == help_request.public_id) == 1
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_requesters_own_page_shows_the_handover_kindly_not_closed(make, login, tr, lang):
+    owner = make.user("resident", locale=lang)
+    help_request = make.request(owner, title="Hulp met brieven van de bank")
+    staff = login(make.user("staff").email)
+    assert staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht",
+                      data=handover_form()).status_code == 302
+
+    page = login(owner.email, lang=lang).get("/mijn")
+    assert page.status_code == 200
+    card = visible(page).split("Hulp met brieven van de bank", 1)[1].split("</li>", 1)[0]
+    assert tr(lang, "A professional will help you further") in card
+    assert tr(lang, "The volunteer centre has asked a professional to help you. They will contact you soon.") in card
+    assert tr(lang, "Closed") not in card
+    assert "Schuldhulpverlening" not in card and NOTE not in card
