@@ -1,0 +1,152 @@
+"""Activities of an initiative: planning, changing and cancelling them, joining (or the waiting list), leaving,
+logging hours, and the iCal feed."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives import activities, ical, services
+from webapp.initiatives.forms import ActivityForm, HoursForm
+from webapp.initiatives.web import (
+    PAST_ACTIVITIES,
+    back_to,
+    bp,
+    checked,
+    load,
+    load_activity,
+    load_for_organiser,
+    to_local,
+    to_utc,
+)
+from webapp.reference.services import all_wijken
+
+# -- activities -------------------------------------------------------------------------------------------------------
+
+def _activity_data(form: ActivityForm) -> activities.ActivityData:
+    starts, ends = form.local_times()
+    wijk = next(w for w in all_wijken(db.session) if w.code == form.wijk.data)
+    return activities.ActivityData(
+        title=form.title.data or "", description=form.description.data or "", wijk=wijk,
+        place=form.place.data or "", starts_at=to_utc(starts), ends_at=to_utc(ends), capacity=form.capacity.data,
+    )
+
+
+@bp.route("/initiatieven/<public_id>/activiteiten/nieuw", methods=["GET", "POST"])
+@login_required
+def new_activity(public_id: str) -> str | WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    form = ActivityForm()
+    if request.method == "GET" and initiative.wijken:
+        form.wijk.data = initiative.wijken[0].code
+    if form.validate_on_submit():
+        activities.add_activity(current_user, initiative, _activity_data(form))
+        db.session.commit()
+        flash(_("The activity is on the page of your initiative."), "success")
+        return back_to(initiative, "activities")
+    return render_template("initiatives/activity_form.html", form=form, initiative=initiative, activity=None)
+
+
+@bp.route("/initiatieven/<public_id>/activiteiten/<activity_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit_activity(public_id: str, activity_id: str) -> str | WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    activity = load_activity(initiative, activity_id)
+    form = ActivityForm(obj=activity)
+    if request.method == "GET":
+        starts, ends = to_local(activity.starts_at), to_local(activity.ends_at)
+        form.wijk.data = activity.wijk.code
+        form.day.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
+    if form.validate_on_submit():
+        try:
+            activities.edit_activity(current_user, activity, _activity_data(form))
+        except activities.NoLongerOpen:
+            flash(_("This activity is cancelled and cannot be changed."), "warning")
+        else:
+            db.session.commit()
+            flash(_("The activity is saved. Everyone who signed up gets a message."), "success")
+        return back_to(initiative, "activities")
+    return render_template("initiatives/activity_form.html", form=form, initiative=initiative, activity=activity)
+
+
+@bp.post("/initiatieven/<public_id>/activiteiten/<activity_id>/annuleren")
+@login_required
+def cancel_activity(public_id: str, activity_id: str) -> WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    activity = load_activity(initiative, activity_id)
+    checked()
+    try:
+        activities.cancel_activity(current_user, activity)
+    except activities.NoLongerOpen:
+        flash(_("This activity was already cancelled."), "info")
+    else:
+        db.session.commit()
+        flash(_("The activity is cancelled. Everyone who signed up gets a message."), "info")
+    return back_to(initiative, "activities")
+
+
+@bp.post("/initiatieven/<public_id>/activiteiten/<activity_id>/aanmelden")
+@login_required
+def join_activity(public_id: str, activity_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    activity = load_activity(initiative, activity_id)
+    checked()
+    try:
+        participant = activities.join(current_user, activity)
+    except activities.AlreadyJoined:
+        flash(_("You have already signed up for this activity."), "info")
+    except activities.NoLongerOpen:
+        flash(_("You can no longer sign up for this activity."), "info")
+    else:
+        db.session.commit()
+        if participant.status == "waiting":
+            flash(_("The activity is full. You are on the waiting list; we will let you know when a place "
+                    "becomes free."), "info")
+        else:
+            flash(_("You signed up. See you there!"), "success")
+    return back_to(initiative, f"activity-{activity.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/activiteiten/<activity_id>/afmelden")
+@login_required
+def leave_activity(public_id: str, activity_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    activity = load_activity(initiative, activity_id)
+    checked()
+    activities.leave(current_user, activity)
+    db.session.commit()
+    flash(_("You are no longer signed up for this activity."), "info")
+    return back_to(initiative, f"activity-{activity.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/activiteiten/<activity_id>/uren")
+@login_required
+def log_hours(public_id: str, activity_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    activity = load_activity(initiative, activity_id)
+    form = HoursForm()
+    if not form.validate_on_submit():
+        flash(form.hours.errors[0] if form.hours.errors else _("Fill in a number of hours."), "warning")
+        return back_to(initiative, f"activity-{activity.public_id}")
+    try:
+        activities.log_hours(current_user, activity, float(form.hours.data or 0))
+    except services.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("Your hours are saved. Thank you!"), "success")
+    return back_to(initiative, f"activity-{activity.public_id}")
+
+
+@bp.get("/initiatieven/<public_id>/agenda.ics")
+def calendar(public_id: str) -> tuple[str, int, dict[str, str]]:
+    initiative = load(public_id)
+    now = utcnow()
+    shown = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
+    body = ical.calendar(initiative, shown, now=now,
+                         url=url_for("initiatives.show", public_id=initiative.public_id, _external=True))
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                       "Content-Disposition": f'inline; filename="{initiative.public_id}.ics"'}

@@ -1,0 +1,174 @@
+"""Finding initiatives and their needs (the needs board, the city's vacancies), registering and editing an
+initiative, its public page, and staff correcting its goals."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.asks.forms import ActionForm
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives import activities, needs, services
+from webapp.initiatives.forms import GoalsForm, HoursForm, InitiativeForm, ProgressForm, SignupForm, split_emails
+from webapp.initiatives.models import Initiative, InitiativeStatus, NeedKind
+from webapp.initiatives.web import (
+    PAST_ACTIVITIES,
+    back_to,
+    bp,
+    filter_options,
+    load,
+    load_for_organiser,
+    page_number,
+    search_filters,
+)
+from webapp.reference.models import Goal
+from webapp.reference.services import all_wijken
+from webapp.suggestions.initiatives import NeedVolunteerSuggestion, suggest_volunteers_for_need
+
+# -- finding ----------------------------------------------------------------------------------------------------------
+
+@bp.get("/initiatieven/")
+def index() -> str:
+    filters = search_filters()
+    page = services.search_initiatives(filters, page_number(), current_app.config["PAGE_SIZE"])
+    signed_in = current_user.is_authenticated
+    return render_template("initiatives/index.html", page=page, filters=filters,
+                           mine=services.initiatives_of(current_user) if signed_in else [],
+                           commitments=needs.commitments_of(current_user) if signed_in else [],
+                           **filter_options())
+
+
+@bp.get("/initiatieven/hulp-gezocht")
+def needs_board() -> str:
+    filters = search_filters()
+    page = services.search_needs(filters, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("initiatives/needs.html", page=page, filters=filters, vacancies=False,
+                           endpoint="initiatives.needs_board", **filter_options())
+
+
+@bp.get("/vacatures")
+def vacancies() -> str:
+    """The city's volunteer vacancies: volunteer needs of volunteering organisations."""
+    filters = search_filters(organisations_only=True, kind=NeedKind.VOLUNTEERS)
+    page = services.search_needs(filters, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("initiatives/needs.html", page=page, filters=filters, vacancies=True,
+                           endpoint="initiatives.vacancies", **filter_options())
+
+
+# -- an initiative ----------------------------------------------------------------------------------------------------
+
+def _initiative_data(form: InitiativeForm) -> services.InitiativeData:
+    codes = set(form.wijken.data or [])
+    goal_ids = {int(g) for g in form.goals.data or [] if g.isdecimal()}
+    return services.InitiativeData(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        is_organisation=bool(form.is_organisation.data),
+        status=form.status.data or InitiativeStatus.IDEA,
+        wijken=[w for w in all_wijken(db.session) if w.code in codes],
+        goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goal_ids))).scalars()),
+        co_organiser_emails=split_emails(form.co_organisers.data or ""),
+    )
+
+
+def _save(form: InitiativeForm, initiative: Initiative | None) -> Initiative | None:
+    try:
+        if initiative is None:
+            return services.register_initiative(current_user, _initiative_data(form))
+        services.edit_initiative(current_user, initiative, _initiative_data(form))
+        return initiative
+    except services.UnknownPeople as error:
+        db.session.rollback()
+        form.co_organisers.errors = [_("There is no Samen account with this e-mail address: %(email)s. Ask them to "
+                                       "sign up first.", email=error.emails[0])]
+        return None
+
+
+@bp.route("/initiatieven/nieuw", methods=["GET", "POST"])
+@login_required
+def new() -> str | tuple[str, int] | WerkzeugResponse:
+    if not current_user.has_role("organiser"):
+        return render_template("initiatives/organiser_role.html"), 403
+    form = InitiativeForm()
+    if request.method == "GET" and current_user.wijk is not None:
+        form.wijken.data = [current_user.wijk.code]
+    if form.validate_on_submit():
+        initiative = _save(form, None)
+        if initiative is not None:
+            db.session.commit()
+            flash(_("Your initiative is on Samen. Now add what you need."), "success")
+            return back_to(initiative)
+    return render_template("initiatives/form.html", form=form, initiative=None)
+
+
+@bp.route("/initiatieven/<public_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(public_id: str) -> str | WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    form = InitiativeForm(obj=initiative)
+    if request.method == "GET":
+        form.wijken.data = [w.code for w in initiative.wijken]
+        form.goals.data = [str(g.id) for g in initiative.goals]
+        form.co_organisers.data = "\n".join(o.user.email or "" for o in initiative.organisers
+                                            if not o.is_owner and o.user.email)
+    if form.validate_on_submit() and _save(form, initiative) is not None:
+        db.session.commit()
+        flash(_("The initiative is saved."), "success")
+        return back_to(initiative)
+    return render_template("initiatives/form.html", form=form, initiative=initiative)
+
+
+@bp.get("/initiatieven/<public_id>")
+def show(public_id: str) -> str:
+    initiative = load(public_id)
+    is_organiser = services.can_edit(current_user, initiative)
+    now = utcnow()
+    suggested: dict[int, list[NeedVolunteerSuggestion]] = {}
+    if is_organiser:
+        for need in initiative.needs:
+            suggested[need.id] = suggest_volunteers_for_need(need, needs.invited_ids(need))
+    shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
+    return render_template(
+        "initiatives/show.html",
+        initiative=initiative,
+        is_organiser=is_organiser,
+        is_staff=current_user.is_authenticated and current_user.is_staff,
+        can_contact=needs.can_see_contacts(current_user, initiative),
+        confirmed=needs.confirmed_volunteers(initiative) if is_organiser else [],
+        backing_count=services.backing_count(initiative),
+        has_backed=services.has_backed(current_user, initiative),
+        suggested=suggested,
+        activities=shown_activities,
+        now=now,
+        signup_of=lambda need: needs.signup_of(current_user, need),
+        can_sign_up=lambda need: needs.can_sign_up(current_user, need),
+        participant_of=lambda activity: activities.participant_of(current_user, activity),
+        hours_logged=activities.hours_logged,
+        action_form=ActionForm(),
+        signup_form=SignupForm(formdata=None),
+        hours_form=HoursForm(formdata=None),
+        progress_form=ProgressForm(formdata=None),
+        goals_form=GoalsForm(formdata=None, goals=[str(g.id) for g in initiative.goals]),
+    )
+
+
+@bp.post("/initiatieven/<public_id>/doelen")
+@login_required
+def correct_goals(public_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    if not current_user.is_staff:
+        abort(403)
+    form = GoalsForm()
+    if not form.validate_on_submit():
+        flash(_("Choose at least one goal."), "warning")
+        return back_to(initiative, "goals")
+    ids = {int(g) for g in form.goals.data or [] if g.isdecimal()}
+    services.correct_goals(current_user, initiative,
+                           list(db.session.execute(select(Goal).where(Goal.id.in_(ids))).scalars()))
+    db.session.commit()
+    flash(_("The goals are corrected."), "success")
+    return back_to(initiative, "goals")

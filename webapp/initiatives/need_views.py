@@ -1,0 +1,148 @@
+"""A need of an initiative: adding and editing it, its progress, volunteers signing up and organisers deciding,
+and inviting a suggested volunteer."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.extensions import db
+from webapp.initiatives import needs, services
+from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
+from webapp.initiatives.models import NeedKind
+from webapp.initiatives.web import back_to, bp, checked, load, load_for_organiser, load_need
+from webapp.suggestions.initiatives import suggest_volunteers_for_need
+
+INVITE_REACH = 200  # an invited volunteer must be among this many suggestions
+
+# -- needs ------------------------------------------------------------------------------------------------------------
+
+def _need_data(form: NeedForm) -> needs.NeedData:
+    return needs.NeedData(
+        kind=form.kind.data or NeedKind.VOLUNTEERS, title=form.title.data or "",
+        description=form.description.data or "", skills=form.skills.data or "",
+        how_many=form.how_many.data or 1, on_date=form.on_date.data, slots=form.slots.data or [],
+        is_recurring=form.frequency.data == "recurring", amount=form.amount.data, purpose=form.purpose.data or "",
+    )
+
+
+@bp.route("/initiatieven/<public_id>/behoeften/nieuw", methods=["GET", "POST"])
+@login_required
+def new_need(public_id: str) -> str | WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    form = NeedForm()
+    if form.validate_on_submit():
+        needs.add_need(current_user, initiative, _need_data(form))
+        db.session.commit()
+        flash(_("The need is on the page of your initiative."), "success")
+        return back_to(initiative, "needs")
+    return render_template("initiatives/need_form.html", form=form, initiative=initiative, need=None)
+
+
+@bp.route("/initiatieven/<public_id>/behoeften/<need_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit_need(public_id: str, need_id: str) -> str | WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    form = NeedForm(obj=need)
+    if request.method == "GET":
+        form.frequency.data = "recurring" if need.is_recurring else "once"
+    if form.validate_on_submit():
+        needs.edit_need(current_user, need, _need_data(form))
+        db.session.commit()
+        flash(_("The need is saved."), "success")
+        return back_to(initiative, "needs")
+    return render_template("initiatives/need_form.html", form=form, initiative=initiative, need=need)
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/voortgang")
+@login_required
+def need_progress(public_id: str, need_id: str) -> WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        flash(_("Choose an amount from 0 to 100000 euros."), "warning")
+        return back_to(initiative, f"need-{need.public_id}")
+    needs.set_progress(current_user, need, form.status.data or "", form.amount_received.data)
+    db.session.commit()
+    flash(_("The progress is saved."), "success")
+    return back_to(initiative, f"need-{need.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/aanmelden")
+@login_required
+def sign_up(public_id: str, need_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    need = load_need(initiative, need_id)
+    form = SignupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        needs.sign_up(current_user, need, form.message.data or "")
+    except needs.AlreadySignedUp:
+        flash(_("You have already signed up for this."), "info")
+    except needs.NoLongerOpen:
+        flash(_("This is no longer needed. Thank you for wanting to help!"), "info")
+    except services.NotAllowed:
+        abort(403)
+    else:
+        db.session.commit()
+        flash(_("You signed up. The organisers will let you know."), "success")
+    return back_to(initiative, f"need-{need.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/afmelden")
+@login_required
+def withdraw(public_id: str, need_id: str) -> WerkzeugResponse:
+    initiative = load(public_id)
+    need = load_need(initiative, need_id)
+    checked()
+    needs.withdraw(current_user, need)
+    db.session.commit()
+    flash(_("You are no longer signed up for this."), "info")
+    return back_to(initiative, f"need-{need.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/aanmeldingen/<signup_id>/<decision>")
+@login_required
+def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    checked()
+    if decision not in ("bevestigen", "afwijzen"):
+        abort(404)
+    try:
+        if decision == "bevestigen":
+            needs.confirm(current_user, need, signup_id)
+        else:
+            needs.decline(current_user, need, signup_id)
+    except needs.NeedFull:
+        flash(_("Enough people are confirmed already. Raise the number first if you need more."), "warning")
+    except needs.NoLongerOpen:
+        flash(_("This was already decided."), "info")
+    except services.NotAllowed:
+        abort(404)
+    else:
+        db.session.commit()
+        flash(_("Saved. The volunteer gets a message."), "success")
+    return back_to(initiative, f"need-{need.public_id}")
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/uitnodigen/<volunteer_id>")
+@login_required
+def invite(public_id: str, need_id: str, volunteer_id: str) -> WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    checked()
+    suggested = {s.volunteer.public_id: s.volunteer
+                 for s in suggest_volunteers_for_need(need, set(), k=INVITE_REACH)}
+    volunteer = suggested.get(volunteer_id)
+    if volunteer is None:
+        abort(403)
+    needs.invite(current_user, need, volunteer)
+    db.session.commit()
+    flash(_("The volunteer is invited and gets a message."), "success")
+    return back_to(initiative, f"need-{need.public_id}")

@@ -1,0 +1,129 @@
+"""The initiatives blueprint and what its views share: loading an initiative, need or activity (404 or 403),
+the CSRF check of a button, search filters from the query string, and Haarlem's time zone.
+
+The routes themselves are in initiative_views, need_views, activity_views and support_views; views.py puts
+them together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp.asks.forms import ActionForm
+from webapp.extensions import db
+from webapp.initiatives import activities, needs, services
+from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
+from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
+from webapp.reference.models import Goal
+from webapp.reference.services import all_wijken
+
+bp = Blueprint("initiatives", __name__)
+LABELS = {"status": STATUS_LABELS, "need_kind": NEED_KIND_LABELS, "need_status": NEED_STATUS_LABELS,
+          "support_kind": SUPPORT_KIND_LABELS}
+PAST_ACTIVITIES = timedelta(days=90)  # older activities leave the page and the calendar feed
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"labels": LABELS, "progress_of": needs.progress, "when": _when}
+
+
+def _when(activity: Activity) -> str:
+    """"Tuesday 6 October 2026, 20:00 – 22:00" in the reader's language and Haarlem's time."""
+    return _("%(day)s, %(start)s – %(end)s", day=format_date(activity.starts_at, "full"),
+             start=format_time(activity.starts_at, "short"), end=format_time(activity.ends_at, "short"))
+
+
+# -- shared by the views ---------------------------------------------------------------------------------------------
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
+def page_number() -> int:
+    return int_arg("page") or 1
+
+
+def load(public_id: str) -> Initiative:
+    """An initiative, or 404; also 404 when staff blocked every organiser (only staff still see it)."""
+    initiative = services.get_initiative(public_id)
+    if initiative is None:
+        abort(404)
+    if services.is_hidden(initiative) and not (current_user.is_authenticated and current_user.is_staff):
+        abort(404)
+    return initiative
+
+
+def load_for_organiser(public_id: str) -> Initiative:
+    initiative = load(public_id)
+    if not services.can_edit(current_user, initiative):
+        abort(403)
+    return initiative
+
+
+def load_need(initiative: Initiative, need_id: str) -> InitiativeNeed:
+    need = needs.get_need(initiative, need_id)
+    if need is None:
+        abort(404)
+    return need
+
+
+def load_activity(initiative: Initiative, activity_id: str) -> Activity:
+    activity = activities.get_activity(initiative, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def checked() -> None:
+    """Buttons carry only a CSRF token."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def back_to(initiative: Initiative, anchor: str = "") -> WerkzeugResponse:
+    return redirect(url_for("initiatives.show", public_id=initiative.public_id) + (f"#{anchor}" if anchor else ""))
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_utc(local: datetime) -> datetime:
+    return local.replace(tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(zone()).replace(tzinfo=None)
+
+
+def search_filters(*, organisations_only: bool = False, kind: str | None = None) -> services.Filters:
+    wijk_code = request.args.get("wijk") or None
+    return services.Filters(
+        text=(request.args.get("q") or "")[:100],
+        wijk_id=next((w.id for w in all_wijken(db.session) if w.code == wijk_code), None),
+        goal_id=int_arg("goal"),
+        kind=kind or request.args.get("kind") or None,
+        organisations_only=organisations_only or request.args.get("type") == "organisation",
+        include_ended=request.args.get("ended") == "1",
+    )
+
+
+def filter_options() -> dict[str, object]:
+    return {"wijken": all_wijken(db.session),
+            "goals": list(db.session.execute(select(Goal).order_by(Goal.id)).scalars()),
+            "args": request.args}
+
+
+def staff_only() -> None:
+    if not current_user.is_staff:
+        abort(403)
