@@ -157,6 +157,19 @@ def correct_goals(staff: User, initiative: Initiative, goals: Sequence[Goal]) ->
     db.session.flush()
 
 
+def is_listed() -> Any:
+    """The moderation filter for initiatives and their needs: shown in listings, suggestions and e-mail only while
+    at least one organiser is not blocked by staff (as requests of blocked people leave the listings)."""
+    return Initiative.id.in_(
+        select(InitiativeOrganiser.initiative_id).join(User, User.id == InitiativeOrganiser.user_id)
+        .where(User.is_blocked.is_(False)))
+
+
+def is_hidden(initiative: Initiative) -> bool:
+    """The same rule for one loaded initiative (its page, its calendar)."""
+    return not any(o.user is not None and not o.user.is_blocked for o in initiative.organisers)
+
+
 def get_initiative(public_id: str) -> Initiative | None:
     return db.session.execute(
         select(Initiative).where(Initiative.public_id == public_id).options(
@@ -220,7 +233,7 @@ def _paged(query: Select[Any], page: int, per_page: int, *order: Any) -> Page:
 
 
 def search_initiatives(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
-    query = select(Initiative)
+    query = select(Initiative).where(is_listed())
     if not filters.include_ended:
         query = query.where(Initiative.status != InitiativeStatus.ENDED)
     if filters.text:
@@ -235,7 +248,7 @@ def search_needs(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     """Open needs of initiatives that are looking ("Hulp gezocht"); with organisations_only and kind volunteers,
     these are the city's volunteer vacancies."""
     query = (select(InitiativeNeed).join(Initiative, Initiative.id == InitiativeNeed.initiative_id)
-             .where(InitiativeNeed.status != NeedStatus.FILLED, Initiative.status.in_(SEEKING)))
+             .where(InitiativeNeed.status != NeedStatus.FILLED, Initiative.status.in_(SEEKING), is_listed()))
     if filters.kind in set(NeedKind):
         query = query.where(InitiativeNeed.kind == filters.kind)
     if filters.text:

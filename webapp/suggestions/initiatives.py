@@ -22,7 +22,8 @@ from webapp.initiatives.models import (
     NeedStatus,
     SignupStatus,
 )
-from webapp.initiatives.services import SEEKING, initiative_record, need_text
+from webapp.initiatives.services import SEEKING, initiative_record, is_hidden, is_listed, need_text
+from webapp.staff.text_checks import Moderation
 from webapp.reference.models import Wijk
 from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.records import volunteer_record
@@ -68,7 +69,7 @@ def suggest_initiatives(user: User, k: int = 5) -> list[InitiativeSuggestion]:
     mine = select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)
     rows = db.session.execute(
         select(Initiative)
-        .where(Initiative.status.in_(SEEKING), Initiative.id.not_in(mine),
+        .where(Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), is_listed(),
                Initiative.id.in_(select(InitiativeNeed.initiative_id).where(
                    InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)))
         .options(selectinload(Initiative.wijken), selectinload(Initiative.goals), selectinload(Initiative.needs))
@@ -119,7 +120,7 @@ def _need_as_request(need: InitiativeNeed, lat: float, lon: float) -> matching.H
 
 def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int = 5) -> list[NeedVolunteerSuggestion]:
     """Volunteers who may suit an open need, for its organisers; never the organisers or people who signed up."""
-    if need.kind not in PERSON_NEEDS or not need.is_open:
+    if need.kind not in PERSON_NEEDS or not need.is_open or is_hidden(need.initiative):
         return []
     record = initiative_record(need.initiative, [])
     south, north, west, east = _box(record.lat, record.lon, MAX_REACH_KM)
@@ -129,7 +130,8 @@ def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int 
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
-        .where(User.is_blocked.is_(False), User.id.not_in(organisers), User.id.not_in(signed_up),
+        .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
+               User.id.not_in(organisers), User.id.not_in(signed_up),
                Wijk.lat.between(south, north), Wijk.lon.between(west, east))
         .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
         .limit(MAX_CANDIDATES)
