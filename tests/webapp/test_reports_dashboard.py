@@ -53,7 +53,7 @@ def test_staff_see_the_dashboard_with_map_chart_and_tables(make, login, history,
     assert 'role="img"' in page and "<title" in page
     assert "Europawijk" in page and "Molenwijk" in page
     assert "&lt;5" in page  # Molenwijk: 2 requests
-    assert tr("en", "Not yet available") in visible(response)
+    assert tr("en", "Resident initiatives active") in visible(response)
     assert "style=" not in page.split("<svg", 1)[1]  # SVG colours are attributes: the CSP forbids inline styles
     for dimension in ("stadsdeel", "category", "goal"):
         assert client.get(f"/rapportage/?period=2026-02&by={dimension}").status_code == 200
@@ -170,3 +170,76 @@ def test_the_settings_come_from_the_environment():
     assert config["REPORT_MIN_CELL"] == 10 and config["RESCUE_AFTER_DAYS"] == 5
     assert config["MODERATION_REPORT_THRESHOLD"] == 3
     assert config["HANDOVER_PARTNERS"] == ("Sociaal Wijkteam", "CJG", "Huisarts")
+
+
+# -- initiatives: active, supported, backing ------------------------------------------------------------------------
+
+@pytest.fixture
+def initiatives(make):
+    """Six active initiatives in Europawijk and two in Molenwijk (registered in January 2026); nine residents back
+    the Europawijk ones in February; staff supported one of them in February."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.initiatives.models import Backing, Initiative, InitiativeOrganiser, InitiativeSupport
+    from webapp.reference.models import Goal, Wijk
+
+    organiser = make.user("organiser", first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1])
+    backers = [make.user("resident", first_name=SECRET_NAMES[0]) for _ in range(9)]
+
+    def build():
+        goal = db.session.get(Goal, 1)
+        wijk = {w.code: w for w in db.session.execute(select(Wijk)).scalars()}
+        rows = []
+        for n, code in enumerate(["WK039218"] * 6 + ["WK039220"] * 2):
+            row = Initiative(name=f"Initiatief {n} van {SECRET_NAMES[0]}", description="Samen", status="active",
+                             created_at=datetime(2026, 1, 10), wijken=[wijk[code]], goals=[goal])
+            row.organisers.append(InitiativeOrganiser(user_id=organiser.id, is_owner=True))
+            rows.append(row)
+        db.session.add_all(rows)
+        db.session.flush()
+        db.session.add_all(Backing(initiative_id=rows[i % 6].id, user_id=b.id, created_at=datetime(2026, 2, 3 + i))
+                           for i, b in enumerate(backers))
+        db.session.add(InitiativeSupport(initiative_id=rows[0].id, kind="advice", hours=3, description="Subsidie",
+                                         given_on=date(2026, 2, 10)))
+        db.session.commit()
+
+    make.run(build)
+
+
+def test_initiative_figures_in_the_dashboard_csv_and_command(app, make, login, initiatives, tr, tmp_path):
+    client = login(make.user("staff", locale="en").email, lang="en")
+    page = visible(client.get("/rapportage/?period=2026-Q1&by=wijk&measure=initiatives_active"))
+    for label in ("Resident initiatives active", "Resident initiatives supported by staff",
+                  "Backing given to initiatives"):
+        assert tr("en", label) in page
+    assert tr("en", "Not yet available") not in page
+
+    rows = rows_of_csv(client.get("/rapportage/export.csv?period=2026-Q1&by=wijk").get_data(as_text=True))
+    header = rows[0]
+    active = header.index(tr("en", "Resident initiatives active"))
+    supported = header.index(tr("en", "Resident initiatives supported by staff"))
+    backing = header.index(tr("en", "Backing given to initiatives"))
+    by_name = {row[0]: row for row in rows[1:] if row}
+    total = by_name[tr("en", "Haarlem (total)")]
+    assert total[active] == "8" and total[backing] == "9" and total[supported] == "<5"
+    assert by_name["Molenwijk"][active] == "<5"
+    # 8 in the city = Europawijk + Molenwijk: Europawijk must go too, or 8 - 6 gives Molenwijk away.
+    assert by_name["Europawijk"][active] == "x"
+    assert by_name["Europawijk"][backing] == "9" and by_name["Molenwijk"][backing] == "0"
+    for row in rows:
+        assert not any(SECRET_NAMES[0] in str(cell) or "Initiatief 0" in str(cell) for cell in row)
+
+    out = tmp_path / "initiatieven.csv"
+    result = invoke(app, "--from", "2026-02-01", "--to", "2026-02-28", "--by", "goal", "--format", "csv",
+                    "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = rows_of_csv(out.read_text(encoding="utf-8"))
+    assert tr("en", "Resident initiatives active") in rows[0] and tr("en", "Backing given to initiatives") in rows[0]
+    # Per goal; none per kind of help (an initiative has none).
+    category = tmp_path / "soort.csv"
+    invoke(app, "--from", "2026-02-01", "--to", "2026-02-28", "--by", "category", "--out", str(category),
+           "--lang", "en")
+    assert tr("en", "Resident initiatives active") not in rows_of_csv(category.read_text(encoding="utf-8"))[0]

@@ -140,3 +140,47 @@ def test_previous_and_baseline_periods():
     assert period_of("quarter", date(2026, 5, 17)).code == "2026-Q2"
     with pytest.raises(PeriodError):
         custom(date(2026, 2, 1), date(2026, 1, 1))
+
+
+# -- initiatives: active, supported by staff, backing ---------------------------------------------------------------
+
+INITIATIVE_FACTS = figures.Facts(
+    initiatives=(
+        figures.InitiativeFact(1, datetime(2025, 6, 1), ("W1", "W3"), (1, 2), True),
+        figures.InitiativeFact(2, datetime(2026, 3, 2), ("W2",), (2,), False, (date(2026, 3, 20),)),
+        figures.InitiativeFact(3, datetime(2026, 1, 1), ("W2",), (1,), False, (date(2026, 4, 2),)),  # idle in March
+        figures.InitiativeFact(4, datetime(2026, 4, 5), ("W1",), (1,), True),  # registered after March
+    ),
+    support=(figures.InitiativeEvent(1, date(2026, 3, 3)), figures.InitiativeEvent(1, date(2026, 3, 9)),
+             figures.InitiativeEvent(3, date(2026, 3, 9)), figures.InitiativeEvent(2, date(2026, 2, 1))),
+    backings=(*(figures.InitiativeEvent(1, date(2026, 3, d)) for d in (1, 2, 3)),
+              figures.InitiativeEvent(2, date(2026, 3, 5)), figures.InitiativeEvent(2, date(2026, 4, 5))),
+)
+
+
+def test_initiatives_active_supported_and_backing_per_wijk_district_and_goal():
+    report = figures.compute(INITIATIVE_FACTS, REFERENCE, parse("2026-03"), min_cell=1)
+    total = report.total.cells
+    # 1 is marked active; 2 held an activity in March; 3 did nothing in March; 4 did not exist yet.
+    assert total["initiatives_active"].value == 2
+    assert total["initiatives_supported"].value == 2  # 1 (twice) and 3; 2 was supported in February
+    assert total["backing"].value == 4
+    # An initiative counts in every wijk and goal it works for, once per district.
+    assert cells(report, "wijk", "W1")["initiatives_active"].value == 1
+    assert cells(report, "wijk", "W3")["initiatives_active"].value == 1
+    assert cells(report, "stadsdeel", "Noord")["initiatives_active"].value == 2
+    assert cells(report, "wijk", "W2")["backing"].value == 1
+    assert cells(report, "stadsdeel", "Zuid")["backing"].value == 3
+    assert cells(report, "goal", 2)["initiatives_active"].value == 2
+    assert cells(report, "goal", 1)["backing"].value == 3
+    # Initiatives have no kind of help.
+    assert cells(report, "category", "groceries")["initiatives_active"].state == figures.State.NOT_APPLICABLE
+    assert "initiatives_active" not in figures.measures_for("category")
+    assert "backing" in figures.measures_for("goal") and "backing" in figures.measures_for("wijk")
+
+
+def test_small_initiative_figures_are_shown_as_less_than_five():
+    report = figures.compute(INITIATIVE_FACTS, REFERENCE, parse("2026-03"))
+    assert report.total.cells["initiatives_active"].text() == "<5"
+    assert report.total.cells["backing"].text() == "<5"
+    assert cells(report, "wijk", "W2")["backing"].text() == "<5"

@@ -254,3 +254,41 @@ def test_rates_and_per_1000_of_hidden_counts_are_hidden_too():
         assert not row.cells[measure].shown
     assert row.cells["days_to_match"].state == figures.State.HIDDEN  # a median of three people
     assert report.total.cells["posted"].text() == "<5"
+
+
+def random_initiatives(seed: int) -> figures.Facts:
+    """Mostly one wijk and one goal each (so the sums often hold, and a reader may use them), some more."""
+    rng = random.Random(seed)
+    initiatives, backings, support = [], [], []
+    for i in range(rng.randint(5, 40)):
+        wijken = tuple(rng.sample(["W1", "W2", "W3", "W4", "W5"], 1 if rng.random() < 0.85 else 2))
+        goals = tuple(rng.sample([1, 2, 3], 1 if rng.random() < 0.85 else 2))
+        initiatives.append(figures.InitiativeFact(i, datetime(2025, 12, 1), wijken, goals, rng.random() < 0.7))
+        backings += [figures.InitiativeEvent(i, datetime(2026, 2, rng.randint(1, 28)).date())
+                     for _ in range(rng.choice([0, 0, 1, 2, 3, 6]))]
+        if rng.random() < 0.3:
+            support.append(figures.InitiativeEvent(i, datetime(2026, 2, 3).date()))
+    return figures.Facts(initiatives=tuple(initiatives), backings=tuple(backings), support=tuple(support))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_initiative_figures_give_no_small_cell_away_through_sums_that_hold(seed):
+    facts = random_initiatives(seed)
+    period = parse("2026-02")
+    report = figures.compute(facts, REFERENCE, period)
+    true_values, _contributors, _lists = figures.aggregate(facts, REFERENCE, period)
+    checked = 0
+    for measure in figures.INITIATIVE_MEASURES:
+        shown, hidden = report_grid(report, measure)
+        truth = {**shown, **{key: true_values[measure].get(key, 0.0) for key in hidden}}
+        for key, why in hidden.items():
+            if why == Hidden.SMALL:
+                assert 0 <= truth[key] < K
+        # The reader assumes every sum that happens to hold: districts, wijken and goals adding up to the city.
+        sums = figures.sums_that_hold(REFERENCE, truth)
+        checked += len(sums)
+        for key, why in hidden.items():
+            if why == Hidden.SMALL and truth[key] > 0:
+                low, high = reader_range(truth, hidden, sums, key)
+                assert high - low >= 1, (measure, key, truth[key])
+    assert checked  # the sums did hold somewhere, so the check was real

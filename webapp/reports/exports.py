@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from webapp.reports.figures import GEO, MEASURE_KIND, MEASURES, Report, State
+from webapp.reports.figures import MEASURE_KIND, Report, State, measures_for
 
 Value = str | int | float
 
@@ -17,8 +17,7 @@ Value = str | int | float
 def table(report: Report, dimension: str, measure_labels: Mapping[str, str], dimension_label: str,
           total_label: str) -> list[list[Value]]:
     """Header and rows: one row per group and a total row. Hidden cells are text ("<5", "x")."""
-    measures = [key for key, _kind in MEASURES
-                if dimension in GEO or key not in ("posted_per_1000", "volunteers_per_1000", "volunteers_new")]
+    measures = measures_for(dimension)
     header: list[Value] = [dimension_label, *(measure_labels.get(m, m) for m in measures)]
     rows: list[list[Value]] = [header]
     data = report.tables[dimension]

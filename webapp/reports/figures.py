@@ -9,7 +9,11 @@ Definitions (also printed under the report):
   in the period (volunteers without a wijk are left out, so the wijken add up to the city);
 - hours given: hours the two people logged for the period's requests; hand-overs: warm hand-overs recorded in the
   period;
-- per 1,000 inhabitants: by the CBS number of inhabitants of the wijk or district.
+- per 1,000 inhabitants: by the CBS number of inhabitants of the wijk or district;
+- initiatives active: resident initiatives and organisations registered before the end of the period that are
+  marked active, or held an activity in the period; initiatives supported: those that got support from staff
+  (advice, a grant, a space) in the period; backing: residents who backed an initiative in the period.
+  An initiative counts in every wijk and goal it works for, so these need not add up to the total.
 A request belongs to one category and to every goal its category serves, so goals do not add up to the total.
 """
 
@@ -43,17 +47,22 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("volunteers_new", "count"),
     ("hours", "sum"),
     ("handovers", "count"),
+    ("initiatives_active", "count"),
+    ("initiatives_supported", "count"),
+    ("backing", "count"),
     ("posted_per_1000", "per_1000"),
     ("volunteers_per_1000", "per_1000"),
 )
 MEASURE_KIND = dict(MEASURES)
 REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "handovers", "hours")
 VOLUNTEER_MEASURES = ("volunteers_active", "volunteers_new")
+# Counted per initiative, in every wijk and goal it works for: their parts add up only where they happen to.
+INITIATIVE_MEASURES = ("initiatives_active", "initiatives_supported", "backing")
 TREND_MEASURES = ("posted", "matched")
-# Measures that do not exist for a dimension (a new volunteer has no category).
+# Measures that do not exist for a dimension (a new volunteer has no category, nor has an initiative).
 NOT_APPLICABLE = {("volunteers_new", "category"), ("volunteers_new", "goal"), ("posted_per_1000", "category"),
                   ("posted_per_1000", "goal"), ("volunteers_per_1000", "category"),
-                  ("volunteers_per_1000", "goal")}
+                  ("volunteers_per_1000", "goal"), *((m, "category") for m in INITIATIVE_MEASURES)}
 
 
 class State:
@@ -123,11 +132,34 @@ class VolunteerFact:
 
 
 @dataclass(frozen=True)
+class InitiativeFact:
+    """A resident initiative or organisation: where it works, the goals it serves, and when it was busy."""
+
+    initiative: int
+    created_at: datetime
+    wijken: tuple[str, ...]
+    goals: tuple[int, ...]
+    is_active: bool  # its status now
+    activity_days: tuple[date, ...] = ()  # days of its activities (not cancelled)
+
+
+@dataclass(frozen=True)
+class InitiativeEvent:
+    """Something that happened to an initiative on a day: staff support given, or a resident backing it."""
+
+    initiative: int
+    on: date
+
+
+@dataclass(frozen=True)
 class Facts:
     requests: tuple[RequestFact, ...] = ()
     handovers: tuple[HandoverFact, ...] = ()
     activity: tuple[ActivityFact, ...] = ()
     volunteers: tuple[VolunteerFact, ...] = ()
+    initiatives: tuple[InitiativeFact, ...] = ()
+    support: tuple[InitiativeEvent, ...] = ()
+    backings: tuple[InitiativeEvent, ...] = ()
 
 
 # -- output -----------------------------------------------------------------------------------------------------------
@@ -202,6 +234,11 @@ class _Geo:
     def keys(self, wijk: str | None, category: str) -> list[CellKey]:
         return [TOTAL, *self.place(wijk), *self.topic(category)]
 
+    def initiative_keys(self, initiative: InitiativeFact) -> list[CellKey]:
+        """Every cell an initiative counts in, once each: the city, its wijken and their districts, its goals."""
+        places = {key for wijk in initiative.wijken for key in self.place(wijk)}
+        return [TOTAL, *sorted(places, key=str), *(("goal", g) for g in sorted(set(initiative.goals)))]
+
 
 def all_keys(reference: Reference) -> dict[str, list[CellKey]]:
     return {
@@ -233,6 +270,21 @@ def constraints(reference: Reference, measure: str, months_in_period: Sequence[C
     if measure in TREND_MEASURES and months_in_period:
         out.append(Constraint(TOTAL, tuple(months_in_period)))
     return out
+
+
+def sums_that_hold(reference: Reference, grid: Mapping[CellKey, float]) -> list[Constraint]:
+    """For measures counted in every wijk and goal of an initiative: the sums a reader could assume (districts of
+    the city, wijken of a district, goals of the city), kept only where they hold exactly in these figures. Where
+    they hold, a reader may use them to work out a hidden cell, so secondary suppression must know them."""
+    keys = all_keys(reference)
+    candidates = [Constraint(TOTAL, tuple(keys["stadsdeel"])), Constraint(TOTAL, tuple(keys["wijk"])),
+                  Constraint(TOTAL, tuple(keys["goal"]))]
+    candidates += [Constraint(("stadsdeel", name), tuple(("wijk", w.code) for w in reference.wijken
+                                                          if w.stadsdeel == name))
+                   for name in reference.stadsdelen]
+    return [c for c in candidates
+            if c.total in grid and all(p in grid for p in c.parts)
+            and abs(grid[c.total] - sum(grid[p] for p in c.parts)) < 1e-9]
 
 
 def _days(later: datetime, earlier: datetime) -> float:
@@ -285,6 +337,20 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
         if v.wijk is not None and _in(period, v.joined_at):
             for key in [TOTAL, *geo.place(v.wijk)]:
                 values["volunteers_new"][key] += 1
+    by_id = {i.initiative: i for i in facts.initiatives}
+    for i in facts.initiatives:
+        if i.created_at.date() <= period.last_day and (i.is_active or any(period.contains(d) for d in i.activity_days)):
+            for key in geo.initiative_keys(i):
+                values["initiatives_active"][key] += 1
+    supported = {e.initiative for e in facts.support if period.contains(e.on)}
+    for initiative_id in supported:
+        if initiative_id in by_id:
+            for key in geo.initiative_keys(by_id[initiative_id]):
+                values["initiatives_supported"][key] += 1
+    for e in facts.backings:
+        if period.contains(e.on) and e.initiative in by_id:
+            for key in geo.initiative_keys(by_id[e.initiative]):
+                values["backing"][key] += 1
     return values, contributors, lists
 
 
@@ -329,8 +395,9 @@ def compute(facts: Facts, reference: Reference, period: Period, *, min_cell: int
         if measure in TREND_MEASURES:
             grid.update(month_values[measure])
         counted = {key: float(contributors[measure].get(key, 0.0)) for key in grid} if kind == "sum" else grid
-        hidden = suppress(grid, counted, constraints(reference, measure, months_in_period), min_cell,
-                          counts=kind == "count")
+        sums = (sums_that_hold(reference, grid) if measure in INITIATIVE_MEASURES
+                else constraints(reference, measure, months_in_period))
+        hidden = suppress(grid, counted, sums, min_cell, counts=kind == "count")
         cells[measure] = {
             # Hours over a few matches can be any number: hidden as "x", never as "<5".
             key: Cell(None, State.SMALL if hidden[key] == Hidden.SMALL and kind == "count" else State.HIDDEN)
@@ -384,6 +451,11 @@ def compute(facts: Facts, reference: Reference, period: Period, *, min_cell: int
         for m in trend_months
     )
     return Report(period, min_cell, tables, row(TOTAL), trend)
+
+
+def measures_for(dimension: str) -> list[str]:
+    """The measures a table per `dimension` shows (no empty columns, such as new volunteers per category)."""
+    return [m for m, _kind in MEASURES if (m, dimension) not in NOT_APPLICABLE]
 
 
 def change(current: Cell, earlier: Cell) -> float | None:

@@ -19,6 +19,9 @@ MEASURE_LABELS: dict[str, LazyString] = {
     "volunteers_new": _l("New volunteers"),
     "hours": _l("Hours given"),
     "handovers": _l("Hand-overs to professionals"),
+    "initiatives_active": _l("Resident initiatives active"),
+    "initiatives_supported": _l("Resident initiatives supported by staff"),
+    "backing": _l("Backing given to initiatives"),
     "posted_per_1000": _l("Requests per 1,000 inhabitants"),
     "volunteers_per_1000": _l("Active volunteers per 1,000 inhabitants"),
 }
@@ -30,7 +33,7 @@ DIMENSION_LABELS: dict[str, LazyString] = {
 }
 KIND_LABELS: dict[str, LazyString] = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 MAP_MEASURES = ("posted", "posted_per_1000", "matched", "match_rate", "volunteers_active", "volunteers_per_1000",
-                "hours", "unanswered", "handovers")
+                "hours", "unanswered", "handovers", "initiatives_active", "backing")
 
 
 class DashboardForm(FlaskForm):

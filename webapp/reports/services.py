@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
 from webapp.extensions import db
+from webapp.initiatives.models import (
+    Activity,
+    ActivityStatus,
+    Backing,
+    Initiative,
+    InitiativeStatus,
+    InitiativeSupport,
+    initiative_goals,
+    initiative_wijken,
+)
 from webapp.reference.models import Category, Goal, Stadsdeel, Wijk, category_goals
 from webapp.reports import figures
 from webapp.reports.periods import Period, months_up_to, previous, same_period_a_year_earlier
@@ -90,6 +101,7 @@ def load_facts(start: date, end: date) -> figures.Facts:
         .where(User.created_at >= since, User.created_at < until)
     ).all()
     return figures.Facts(
+        **_initiative_facts(start, end),
         requests=tuple(figures.RequestFact(created, wijk, category, status, first_at, matched_at, done_at,
                                            float(hours) if hours is not None else None)
                        for created, wijk, category, status, first_at, matched_at, done_at, hours in request_rows),
@@ -98,6 +110,37 @@ def load_facts(start: date, end: date) -> figures.Facts:
                        for volunteer, at, wijk, category in activity_rows),
         volunteers=tuple(figures.VolunteerFact(int(user_id), joined, wijk) for user_id, joined, wijk in volunteer_rows),
     )
+
+
+def _initiative_facts(start: date, end: date) -> dict[str, Any]:
+    """Initiatives (where they work, their goals, their activity days) and the support and backing they got."""
+    since, until = _start(start), _start(end)
+    places: dict[int, list[str]] = {}
+    for initiative_id, code in db.session.execute(
+            select(initiative_wijken.c.initiative_id, Wijk.code).join(Wijk, Wijk.id == initiative_wijken.c.wijk_id)):
+        places.setdefault(int(initiative_id), []).append(code)
+    goals: dict[int, list[int]] = {}
+    for initiative_id, goal_id in db.session.execute(select(initiative_goals.c.initiative_id,
+                                                            initiative_goals.c.goal_id)):
+        goals.setdefault(int(initiative_id), []).append(int(goal_id))
+    days: dict[int, list[date]] = {}
+    for initiative_id, starts_at in db.session.execute(
+            select(Activity.initiative_id, Activity.starts_at)
+            .where(Activity.status != ActivityStatus.CANCELLED, Activity.starts_at >= since,
+                   Activity.starts_at < until)):
+        days.setdefault(int(initiative_id), []).append(starts_at.date())
+    initiatives = tuple(
+        figures.InitiativeFact(int(i), created, tuple(places.get(int(i), ())), tuple(goals.get(int(i), ())),
+                               status == InitiativeStatus.ACTIVE, tuple(days.get(int(i), ())))
+        for i, created, status in db.session.execute(
+            select(Initiative.id, Initiative.created_at, Initiative.status).where(Initiative.created_at < until)))
+    support = tuple(figures.InitiativeEvent(int(i), on) for i, on in db.session.execute(
+        select(InitiativeSupport.initiative_id, InitiativeSupport.given_on)
+        .where(InitiativeSupport.given_on >= start, InitiativeSupport.given_on < end)))
+    backings = tuple(figures.InitiativeEvent(int(i), at.date()) for i, at in db.session.execute(
+        select(Backing.initiative_id, Backing.created_at)
+        .where(Backing.created_at >= since, Backing.created_at < until)))
+    return {"initiatives": initiatives, "support": support, "backings": backings}
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def dashboard() -> str:
         legend=legend, trend_svg=_trend(board.current), problems=problems, choices=_choices(today),
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
-        min_cell=min_cell(), geo=figures.GEO,
+        min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
     )
 
 

@@ -23,8 +23,8 @@ from webapp.initiatives.models import (
     SignupStatus,
 )
 from webapp.initiatives.services import SEEKING, initiative_record, is_hidden, is_listed, need_text
-from webapp.staff.text_checks import Moderation
 from webapp.reference.models import Wijk
+from webapp.staff.text_checks import Moderation
 from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.records import volunteer_record
 
