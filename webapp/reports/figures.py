@@ -272,7 +272,7 @@ def constraints(reference: Reference, measure: str, months_in_period: Sequence[C
     return out
 
 
-def sums_that_hold(reference: Reference, grid: Mapping[CellKey, float]) -> list[Constraint]:
+def sums_that_hold(reference: Reference, grid: Mapping[Any, float]) -> list[Constraint]:
     """For measures counted in every wijk and goal of an initiative: the sums a reader could assume (districts of
     the city, wijken of a district, goals of the city), kept only where they hold exactly in these figures. Where
     they hold, a reader may use them to work out a hidden cell, so secondary suppression must know them."""
