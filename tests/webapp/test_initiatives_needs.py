@@ -3,6 +3,9 @@ vacancies of organisations, search, suggestions from the engine and invitations.
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -191,3 +194,30 @@ def test_organisers_see_suggested_volunteers_and_invite_them(make, login):
     assert client.post(url).status_code == 302  # twice is harmless
     assert kinds_for(make, volunteer) == ["need_invited"]
     assert client.post(url.rsplit("/", 1)[0] + "/bestaat-niet").status_code == 403
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_progress_bar_is_labelled_by_its_sentence_and_readable_without_css(make, login, anon, tr, lang):
+    organiser = make.user("organiser")
+    ini = h.initiative(make, organiser)
+    need = h.need(make, organiser, ini, how_many=3, title="Tuinieren op zaterdag")
+    volunteer = make.user("volunteer")
+    url = f"/initiatieven/{ini.public_id}"
+    login(volunteer.email).post(f"{url}/behoeften/{need.public_id}/aanmelden", data={"message": ""})
+    signup = signup_ids(make, need)[0]
+    login(organiser.email).post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{signup}/bevestigen")
+
+    for path in (url, "/initiatieven/hulp-gezocht"):
+        page = anon(lang).get(path).get_data(as_text=True)
+        bar = re.search(r"<progress[^>]*>([^<]*)</progress>", page)
+        assert bar, path
+        assert 'max="3"' in bar.group(0) and 'value="1"' in bar.group(0)
+        assert bar.group(1) == "33%"  # what a browser without <progress> support shows
+        label = re.search(r'aria-labelledby="([^"]+)"', bar.group(0)).group(1)
+        sentence = re.search(rf'id="{label}">(.*?)</p>', page, re.DOTALL).group(1)
+        # The words come first and say the same: no need to see the bar (or any CSS) to understand.
+        expected = tr(lang, "%(num)d of %(total)d volunteer confirmed", "%(num)d of %(total)d volunteers confirmed",
+                      num=3, total=3).replace("3 ", "1 ", 1)
+        assert expected in html.unescape(sentence), sentence
+        assert tr(lang, "Partly filled") in html.unescape(sentence)
+        assert page.count(f'id="{label}"') == 1
