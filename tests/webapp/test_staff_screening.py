@@ -3,6 +3,7 @@ requests that need screening reach screened volunteers only: listing, detail, su
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -130,3 +131,11 @@ def test_people_without_a_volunteer_profile_cannot_be_screened(make, login):
     assert response.status_code == 400
     assert make.count(Screening) == 0
     assert make.count(User) == 2
+
+
+def test_the_person_page_names_roles_in_the_readers_language(make, login, tr):
+    volunteer = make.user("volunteer", "organiser")
+    for lang in ("nl", "en"):
+        page = visible(login(make.user("staff").email, lang=lang).get(f"/werkruimte/personen/{volunteer.public_id}"))
+        shown = re.search(rf"<dt>{re.escape(tr(lang, 'Roles'))}</dt><dd>(.*?)</dd>", page).group(1)
+        assert sorted(shown.split(", ")) == sorted([tr(lang, "Volunteer"), tr(lang, "Initiative organiser")])
