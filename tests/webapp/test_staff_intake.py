@@ -131,3 +131,12 @@ def test_another_request_for_the_same_resident(make, login, intake):
     assert response.status_code == 302
     assert make.count(User, User.email.is_(None)) == 1
     assert make.count(Intake) == 2
+
+
+def test_my_intakes_show_an_open_request_as_open_not_as_a_link_word(make, login, intake, tr):
+    """The Dutch for "Open" the link ("Bekijken") is not the Dutch for "open" the status."""
+    _staff, client, _public_id = intake
+    page = visible(client.get("/werkruimte/intakes"))
+    row = page.split("Hulp bij boodschappen op vrijdag", 1)[1].split("</tr>", 1)[0]
+    assert tr("nl", "Open: looking for a helper") in row
+    assert tr("nl", "Open") not in row.replace(tr("nl", "Open: looking for a helper"), "")
