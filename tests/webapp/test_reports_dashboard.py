@@ -41,7 +41,10 @@ def history(make):
 
 
 def rows_of_csv(content: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    """A Dutch export uses ";" between columns (as Excel in Dutch expects), an English one ","."""
+    content = content.lstrip("\ufeff")
+    header = content.split("\n", 1)[0]
+    return list(csv.reader(io.StringIO(content), delimiter=";" if header.count(";") > header.count(",") else ","))
 
 
 def test_staff_see_the_dashboard_with_map_chart_and_tables(make, login, history, tr):
@@ -243,3 +246,34 @@ def test_initiative_figures_in_the_dashboard_csv_and_command(app, make, login, i
     invoke(app, "--from", "2026-02-01", "--to", "2026-02-28", "--by", "category", "--out", str(category),
            "--lang", "en")
     assert tr("en", "Resident initiatives active") not in rows_of_csv(category.read_text(encoding="utf-8"))[0]
+
+
+def test_a_policy_officer_can_use_the_export_as_it_is(make, login, history, tr):
+    """Dutch CSV: ";" and a decimal comma, so Excel in Dutch opens it in columns; the period with its dates, the
+    signs and the definitions are in the file; English CSV: "," and a decimal point."""
+    staff = make.user("staff")
+    client = login(staff.email, lang="nl")
+    content = client.get("/rapportage/export.csv?period=2026-Q1&by=wijk").get_data(as_text=True).lstrip("\ufeff")
+    header = content.split("\r\n", 1)[0]
+    assert header.startswith(tr("nl", "Wijk") + ";" + tr("nl", "Requests posted") + ";")
+    europawijk = next(line for line in content.split("\r\n") if line.startswith("Europawijk;"))
+    assert "75,0" in europawijk.split(";")  # match rate 6 of 8, with a decimal comma
+    for note in (tr("nl", "Only counts: no names, addresses or other personal data."),
+                 tr("nl", "An empty cell: nothing to compute (for example a median when no request got a response)."),
+                 tr("nl", "Active volunteers: responded to a request in the period. New volunteers: joined in the "
+                          "period.")):
+        assert note in content
+    assert "1 januari 2026" in content and "31 maart 2026" in content
+
+    english = login(staff.email, lang="en").get("/rapportage/export.csv?period=2026-Q1&by=wijk")
+    text = english.get_data(as_text=True).lstrip("\ufeff")
+    assert text.startswith("Wijk,Requests posted,")
+    assert "75.0" in next(line for line in text.split("\r\n") if line.startswith("Europawijk,")).split(",")
+    assert "January 1, 2026" in text and "March 31, 2026" in text
+
+
+def test_changes_are_written_the_dutch_way(make, login, history):
+    # March against February (29 requests): -100,0%
+    page = visible(login(make.user("staff").email, lang="nl").get("/rapportage/?period=2026-03"))
+    assert "-100,0%" in page
+    assert re.search(r"[+-]\d+,\d%", page) and not re.search(r"[+-]\d+\.\d%", page)

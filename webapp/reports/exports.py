@@ -41,11 +41,19 @@ def _safe(value: Value) -> Value:
     return value
 
 
-def to_csv(rows: Sequence[Sequence[Value]], notes: Sequence[str] = ()) -> str:
+def _decimal(value: Value, decimal: str) -> Value:
+    if isinstance(value, float) and decimal != ".":
+        return repr(value).replace(".", decimal)
+    return value
+
+
+def to_csv(rows: Sequence[Sequence[Value]], notes: Sequence[str] = (), *, delimiter: str = ",",
+           decimal: str = ".") -> str:
+    """`delimiter` ";" and `decimal` "," make a CSV that Excel in Dutch opens in columns with its own numbers."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([_safe(_decimal(v, decimal)) for v in row])
     if notes:
         writer.writerow([])
         for note in notes:

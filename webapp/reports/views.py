@@ -47,6 +47,12 @@ def _report_cell(cell: figures.Cell, measure: str) -> str:
     return cell_text(cell, measure)
 
 
+@bp.app_template_filter("report_change")
+def _report_change(change: float) -> str:
+    """"+48,2%" in Dutch, "+48.2%" in English."""
+    return str(format_decimal(change, format="+#,##0.0;-#,##0.0")) + "%"
+
+
 def _choices(today: date) -> dict[str, list[Period]]:
     out: dict[str, list[Period]] = {}
     for kind, count in (("month", 18), ("quarter", 8), ("year", 4)):
@@ -144,25 +150,49 @@ def dashboard() -> str:
     )
 
 
-def export_notes(period: Period) -> list[str]:
-    return [
+def export_notes(period: Period, by: str) -> list[str]:
+    """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
+    each figure is made. The same words as under the dashboard."""
+    notes = [
         _("Samen impact report, %(period)s.", period=period_label(period)),
+        _("Period: %(start)s to %(end)s (both included). Made on %(today)s; what happened to the period's requests "
+          "since then counts up to that day.", start=format_date(period.start, "long"),
+          end=format_date(period.last_day, "long"), today=format_date(date.today(), "long")),
+        _("Only counts: no names, addresses or other personal data."),
         _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
           "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
-        _("A request serves every goal of its kind of help, so the goals do not add up to the total."),
+        _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0.", num=min_cell()),
+        _("An empty cell: nothing to compute (for example a median when no request got a response)."),
+        _("Requests posted: placed in the period. Matched, done and still unanswered: what happened to those "
+          "requests since."),
+        _("Active volunteers: responded to a request in the period. New volunteers: joined in the period."),
+        _("Hours given: the hours logged for the period's requests. Hand-overs: recorded in the period."),
+        _("Per 1,000 inhabitants: by the number of inhabitants (CBS) of the wijk or district."),
+        _("Resident initiatives active: registered before the end of the period and marked active, or with an "
+          "activity in the period. Supported: got advice, a grant or a space from staff in the period. Backing: "
+          "residents who backed an initiative in the period."),
+        _("An initiative counts in every wijk and goal it works for, so wijken, districts and goals need not add up "
+          "to the total for initiatives and backing."),
     ]
+    if by == "goal":
+        notes.append(_("A request serves every goal of its kind of help, so the goals do not add up to the total."))
+    return notes
 
 
 def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
-    """(content, mimetype, file name) of an export. Also used by `flask report`."""
+    """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
+    columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers."""
     report = services.build_report(period, min_cell=min_cell(), locale=locale, with_trend=True)
     rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
                          _("Haarlem (total)"))
     name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
+    notes = export_notes(period, by)
     if file_format == "xlsx":
-        return (exports.to_xlsx(rows, period.code, export_notes(period)),
+        return (exports.to_xlsx(rows, period.code, notes),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
-    return exports.to_csv(rows, export_notes(period)).encode("utf-8-sig"), "text/csv; charset=utf-8", name
+    dutch = locale == "nl"
+    content = exports.to_csv(rows, notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
+    return content.encode("utf-8-sig"), "text/csv; charset=utf-8", name
 
 
 @bp.get("/export.<file_format>")
