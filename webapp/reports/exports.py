@@ -7,7 +7,8 @@ import io
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from webapp.reports.figures import MEASURE_KIND, Report, State, measures_for
 
@@ -68,8 +69,12 @@ def to_xlsx(rows: Sequence[Sequence[Value]], sheet_title: str, notes: Sequence[s
     sheet.title = sheet_title[:31] or "Samen"
     for row in rows:
         sheet.append([_safe(v) for v in row])
-    for cell in sheet[1]:
+    for cell in sheet[1]:  # column names: bold, wrapped, and kept in view while scrolling
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    for column in range(2, len(rows[0]) + 1 if rows else 2):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
     last = sheet.max_row
     for cell in sheet[last]:
         cell.font = Font(bold=True)
