@@ -41,6 +41,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": ("nl", "en"),
         "REQUEST_EXPIRY_DAYS": int(env.get("REQUEST_EXPIRY_DAYS", "60")),
+        # Privacy: closed requests are anonymised this many months after closing (flask retention run).
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS") or "12"),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
         # Staff workspace and impact reports (webapp/staff, webapp/reports).
         "MODERATION_REPORT_THRESHOLD": int(env.get("MODERATION_REPORT_THRESHOLD", "3")),

@@ -30,6 +30,7 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_SENSITIVE = "view_sensitive"
     VIEW_PERSON = "view_person"
+    ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
 
 
 def log_action(actor: User | None, action: str, target_kind: str = "", target_ref: str = "",
