@@ -279,7 +279,8 @@ def test_deleting_and_accepting_at_the_same_moment_stays_consistent(app, make):
     def erase() -> None:
         services.erase_account(db.session.get(User, me.id))
 
-    threads = [threading.Thread(target=run, args=("accept", accept)), threading.Thread(target=run, args=("erase", erase))]
+    threads = [threading.Thread(target=run, args=("accept", accept)),
+               threading.Thread(target=run, args=("erase", erase))]
     for t in threads:
         t.start()
     for t in threads:
@@ -357,3 +358,26 @@ def test_the_retention_period_shown_is_the_configured_one(app):
     other = sibling_app(app, RETENTION_MONTHS=18)
     page = other.test_client().get("/privacy", headers={"Accept-Language": "nl"})
     assert "18 maanden" in visible(page)
+
+
+# -- staff looking at sensitive requests -------------------------------------------------------------------------------
+
+def _views_logged(make: Any, public_id: str) -> int:
+    return make.count(AuditEntry, AuditEntry.action == "view_sensitive", AuditEntry.target_ref == public_id)
+
+
+@pytest.mark.parametrize("page", ["/vragen/{id}", "/werkruimte/vragen/{id}/overdracht", "/melden/vraag/{id}",
+                                  "/werkruimte/moderatie"])
+def test_every_staff_page_with_a_sensitive_requests_text_is_logged(make, login, page):
+    resident = make.user("resident")
+    sensitive = make.request(resident, title="Hulp na ziekenhuis", needs_screening=True)
+    ordinary = make.request(resident, title="Boodschappen")
+    make.set_request(sensitive, moderation="held")
+    make.set_request(ordinary, moderation="held")
+    staff = login(make.user("staff").email)
+    for target in (sensitive, ordinary):
+        url = page.format(id=target.public_id)
+        response = staff.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    assert _views_logged(make, sensitive.public_id) >= 1
+    assert _views_logged(make, ordinary.public_id) == 0

@@ -19,6 +19,7 @@ What happens to each kind of data (the export in export.py lists the same tables
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, Text, delete, select, update
 from sqlalchemy.orm import Session
@@ -29,8 +30,6 @@ from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, Resp
 from webapp.extensions import Base, db
 from webapp.ids import new_public_id, utcnow
 from webapp.initiatives.models import (
-    ActivityParticipant,
-    Backing,
     Initiative,
     InitiativeOrganiser,
     InitiativeSupport,
@@ -45,11 +44,10 @@ from webapp.privacy.anonymise import (
     anonymise_requests,
     close_open_request,
     end_ongoing_match,
-    forget_titles_in_notifications,
 )
 from webapp.privacy.models import AccountErasure
 from webapp.staff.audit import Action, log_action
-from webapp.staff.models import AuditEntry, Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening
 from webapp.suggestions.models import Invitation, SuggestionEvent
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
@@ -86,10 +84,10 @@ def _end_own_responses(user: User, now: datetime) -> None:
     responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)).scalars().all()
     for response in responses:
         help_request = response.help_request
-        if response.status == ResponseStatus.ACCEPTED and help_request.status == RequestStatus.MATCHED:
-            if end_ongoing_match(help_request, now):
-                notify(help_request.contact_staff_id or help_request.requester_id, "match_ended_helper_left",
-                       title=help_request.title, request=help_request.public_id)
+        if (response.status == ResponseStatus.ACCEPTED and help_request.status == RequestStatus.MATCHED
+                and end_ongoing_match(help_request, now)):
+            notify(help_request.contact_staff_id or help_request.requester_id, "match_ended_helper_left",
+                   title=help_request.title, request=help_request.public_id)
         if response.status == ResponseStatus.PENDING:
             response.status = ResponseStatus.WITHDRAWN
         response.message = PLACEHOLDER
@@ -124,18 +122,19 @@ def _empty_volunteer_profile(user: User) -> None:
 def _detach_everything_else(user: User) -> None:
     uid = user.id
     opts = {"synchronize_session": False}
-    for model in (Notification, NotificationPreference, EmailDigest):
-        db.session.execute(delete(model).where(model.user_id == uid).execution_options(**opts))
+    for own in (Notification, NotificationPreference, EmailDigest):
+        db.session.execute(delete(own).where(own.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Screening).where(Screening.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(SuggestionEvent).where(SuggestionEvent.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(Invitation).where(Invitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
-    nulls = (
+    nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
         (Screening, Screening.recorded_by_id, {}), (Intake, Intake.resident_id, {"note": ""}),
-        (Intake, Intake.staff_id, {}), (Handover, Handover.staff_id, {}), (InitiativeSupport, InitiativeSupport.staff_id, {}),
+        (Intake, Intake.staff_id, {}), (Handover, Handover.staff_id, {}),
+        (InitiativeSupport, InitiativeSupport.staff_id, {}),
         (Invitation, Invitation.invited_by_id, {}), (NeedInvitation, NeedInvitation.invited_by_id, {}),
         (Initiative, Initiative.created_by_id, {}), (HelpRequest, HelpRequest.contact_staff_id, {}),
     )
