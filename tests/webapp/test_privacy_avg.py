@@ -12,6 +12,7 @@ import pytest
 from click.testing import Result
 from sqlalchemy import select
 
+from tests.browser.test_plain_language import jargon_in, readable_text
 from tests.conftest import csrf_token, sibling_app, visible
 from tests.factories import PASSWORD
 from tests.webapp import initiative_helpers as h
@@ -381,3 +382,13 @@ def test_every_staff_page_with_a_sensitive_requests_text_is_logged(make, login, 
         assert response.status_code == 200, (url, response.status_code)
     assert _views_logged(make, sensitive.public_id) >= 1
     assert _views_logged(make, ordinary.public_id) == 0
+
+
+def test_the_dutch_privacy_pages_use_plain_words(anon, login, make):
+    person = make.user("resident")
+    client = login(person.email, lang="nl")
+    pages = {"statement": anon("nl").get("/privacy"), "my data": client.get("/mijn/gegevens"),
+             "delete": client.get("/mijn/gegevens/verwijderen")}
+    problems = [f"{name}: {entry}" for name, response in pages.items()
+                for entry in jargon_in(readable_text(response.get_data(as_text=True)))]
+    assert not problems, problems
