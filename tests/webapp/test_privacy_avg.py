@@ -210,6 +210,10 @@ def test_deleting_my_account_leaves_nothing_personal_and_the_figures_unchanged(a
         assert {"match_ended_requester_left", "match_ended_helper_left", "request_withdrawn"} <= kinds
     make.run(check)
     assert make.run(_facts) == facts_before
+    # staff no longer find her among the volunteers to screen
+    staff = login(make.user("staff").email)
+    assert helper.first_name in visible(staff.get("/werkruimte/vog"))
+    assert PLACEHOLDER not in visible(staff.get("/werkruimte/vog")).split("<main", 1)[1]
     # she cannot log in, and the address can be used again
     assert app.test_client().post("/inloggen", data={"email": EMAIL, "password": PASSWORD}).status_code != 302
     assert make.user("resident", email=EMAIL).email == EMAIL
