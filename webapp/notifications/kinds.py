@@ -104,11 +104,11 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                         name=name),
         "waitlist_promoted": lambda: _("A place became free: you can now join “%(title)s” of %(name)s.",
                                        title=title, name=name),
-        # An account was deleted (webapp.privacy): no name or title of the person who left.
-        "request_withdrawn": lambda: _("A request you responded to was withdrawn: the person deleted their "
-                                       "account. Thank you for offering your help!"),
-        "match_ended_requester_left": lambda: _("Someone you were going to help deleted their account, so that "
-                                                "help has ended. Thank you for your help!"),
+        # An account was deleted (webapp.privacy): only the wijk, never a name or the text of the person who left.
+        "request_withdrawn": lambda: _("A request in %(name)s you responded to was withdrawn: the person deleted "
+                                       "their account. Thank you for offering your help!", name=name),
+        "match_ended_requester_left": lambda: _("Someone in %(name)s you were going to help deleted their account, "
+                                                "so that help has ended. Thank you for your help!", name=name),
         "match_ended_helper_left": lambda: _("The volunteer who was going to help with “%(title)s” deleted their "
                                              "account. We are sorry. You can post your request again.",
                                              title=title),

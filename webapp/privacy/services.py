@@ -72,11 +72,11 @@ def _end_own_requests(user: User, now: datetime) -> None:
         if help_request.status == RequestStatus.OPEN and close_open_request(help_request, now):
             for response in help_request.responses:
                 if response.status == ResponseStatus.PENDING:
-                    notify(response.volunteer_id, "request_withdrawn")
+                    notify(response.volunteer_id, "request_withdrawn", name=help_request.wijk.name)
         if help_request.status == RequestStatus.MATCHED and end_ongoing_match(help_request, now):
             match = db.session.execute(select(Match).where(Match.request_id == help_request.id)).scalar_one_or_none()
             if match is not None:
-                notify(match.volunteer_id, "match_ended_requester_left")
+                notify(match.volunteer_id, "match_ended_requester_left", name=help_request.wijk.name)
     anonymise_requests(own, now)
 
 
