@@ -18,6 +18,7 @@ from webapp.initiatives.views import bp as initiatives_bp
 from webapp.notifications.views import bp as notifications_bp
 from webapp.offers.views import bp as offers_bp
 from webapp.pages.views import bp as pages_bp
+from webapp.privacy.views import bp as privacy_bp
 from webapp.reports.views import bp as reports_bp
 from webapp.staff.views import bp as staff_bp
 from webapp.suggestions.views import bp as suggestions_bp
@@ -34,6 +35,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     staff_bp,
     reports_bp,
     help_pages_bp,
+    privacy_bp,
 )
 
 

@@ -18,6 +18,7 @@ from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
 from webapp.extensions import db
 from webapp.notifications.commands import notify_cli
+from webapp.privacy.commands import retention_cli
 from webapp.reference.services import load_reference_data
 from webapp.reports.commands import report_command
 from webapp.staff.commands import staff_cli
@@ -108,3 +109,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(retention_cli)

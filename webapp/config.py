@@ -41,6 +41,10 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": ("nl", "en"),
         "REQUEST_EXPIRY_DAYS": int(env.get("REQUEST_EXPIRY_DAYS", "60")),
+        # Privacy: closed requests are anonymised this many months after closing (flask retention run).
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS") or "12"),
+        # The controller on the privacy statement (webapp/privacy/views.py has clearly marked placeholders).
+        **{name: env[name] for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL") if env.get(name)},
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
         # Staff workspace and impact reports (webapp/staff, webapp/reports).
         "MODERATION_REPORT_THRESHOLD": int(env.get("MODERATION_REPORT_THRESHOLD", "3")),

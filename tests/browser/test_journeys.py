@@ -87,6 +87,7 @@ def test_resident_and_volunteer_journeys(lang: str, js: bool, contexts: Any, liv
     volunteer_signs_up_and_responds(volunteer, f"vrijwilliger-{run}@example.org", "Karim", title)
     resident_chooses_and_thanks(resident, request_url, "Karim", f"vrijwilliger-{run}@example.org")
     volunteer_sees_the_thanks(volunteer, request_url, f"inwoner-{run}@example.org")
+    volunteer_downloads_data_and_deletes_account(volunteer)
 
     journey = f"{lang}-{'js' if js else 'nojs'}"
     checks.weigh(f"{journey} resident", resident.weigher)
@@ -270,3 +271,31 @@ def volunteer_sees_the_thanks(v: Visitor, request_url: str, resident_email: str)
     v.expect(page.locator(".contact")).to_contain_text(resident_email)
     v.expect(page.locator(".thanks")).to_be_visible()
     v.check("request-volunteer-done")
+
+
+# ---------------------------------------------------------------- (c) the volunteer leaves (AVG)
+
+
+def volunteer_downloads_data_and_deletes_account(v: Visitor) -> None:
+    page = v.page
+    page.get_by_role("contentinfo").get_by_role("link", name=v.t("Privacy statement")).click()
+    heading = "Privacyverklaring" if v.lang == "nl" else "Privacy statement"
+    assert page.get_by_role("heading", level=1).inner_text().replace("\u00ad", "") == heading
+    v.check("privacy-statement")
+    page.goto("/mijn/gegevens")
+    v.check("my-data")
+    with page.expect_download() as download:
+        v.main().get_by_role("link", name=v.t("Download my data")).click()
+    assert download.value.suggested_filename.startswith("samen-mijn-gegevens-")
+    page.goto("/mijn/gegevens/verwijderen")
+    v.check("delete-account")
+    with page.expect_navigation():
+        v.button("Delete my account").click()
+    v.expect(page.locator(".error-summary")).to_have_count(1)
+    v.check("delete-account-errors")
+    v.field("password").fill(PASSWORD)
+    v.field("confirm").check()
+    with page.expect_navigation():
+        v.button("Delete my account").click()
+    assert page.url.endswith("/tot-ziens")
+    v.check("goodbye")

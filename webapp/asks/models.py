@@ -57,6 +57,9 @@ class HelpRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # Set when the text was replaced and the requester unlinked (account deleted, or the retention period
+    # passed; see webapp.privacy.services). What stays: category, wijk, dates, status and hours.
+    anonymised_at: Mapped[datetime | None] = mapped_column(index=True)
     # Automatic text checks and staff decisions: only "ok" requests are public (see webapp.staff.text_checks).
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)

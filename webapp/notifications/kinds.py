@@ -24,7 +24,8 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "need_filled": ("need_filled",),
     "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
     "centre": ("moderation_approved", "moderation_rejected", "handed_over"),
-    "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added"),
+    "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added",
+              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left"),
 }
 DEFAULTS = {
     "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
@@ -107,6 +108,14 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                         name=name),
         "waitlist_promoted": lambda: _("A place became free: you can now join “%(title)s” of %(name)s.",
                                        title=title, name=name),
+        # An account was deleted (webapp.privacy): only the wijk, never a name or the text of the person who left.
+        "request_withdrawn": lambda: _("A request in %(name)s you responded to was withdrawn: the person deleted "
+                                       "their account. Thank you for offering your help!", name=name),
+        "match_ended_requester_left": lambda: _("Someone in %(name)s you were going to help deleted their account, "
+                                                "so that help has ended. Thank you for your help!", name=name),
+        "match_ended_helper_left": lambda: _("The volunteer who was going to help with “%(title)s” deleted their "
+                                             "account. We are sorry. You can post your request again.",
+                                             title=title),
         "co_organiser_added": lambda: _("You can now edit the initiative %(name)s as an organiser.", name=name),
         # From the volunteer centre. A rejection's reason and note stay in the app (they may say more than a title).
         "moderation_approved": lambda: (

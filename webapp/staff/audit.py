@@ -3,6 +3,7 @@ anywhere) that changes or removes an entry, and the model refuses updates and de
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -30,6 +31,7 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_SENSITIVE = "view_sensitive"
     VIEW_PERSON = "view_person"
+    ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
 
 
 def log_action(actor: User | None, action: str, target_kind: str = "", target_ref: str = "",
@@ -55,6 +57,11 @@ def log_sensitive_view(viewer: User | None, help_request: HelpRequest) -> bool:
         return False
     log_action(viewer, Action.VIEW_SENSITIVE, "request", help_request.public_id)
     return True
+
+
+def log_sensitive_views(viewer: User | None, requests: Iterable[HelpRequest]) -> int:
+    """The same for a workspace page that shows the text of several requests; how many were logged."""
+    return sum(log_sensitive_view(viewer, help_request) for help_request in requests)
 
 
 @dataclass(frozen=True)

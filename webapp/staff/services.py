@@ -16,6 +16,7 @@ from webapp.asks.models import HelpRequest, RequestStatus, Response
 from webapp.extensions import db
 from webapp.ids import new_public_id, utcnow
 from webapp.notifications.services import notify
+from webapp.privacy.models import AccountErasure
 from webapp.reference.models import Wijk
 from webapp.staff.audit import Action, log_action
 from webapp.staff.models import Handover, Intake, Screening
@@ -83,6 +84,7 @@ def volunteers(query: str = "", limit: int = 50) -> list[User]:
     """Volunteers by first name, last name or e-mail address; those not screened first."""
     statement = (
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.id.not_in(select(AccountErasure.user_id)))  # deleted accounts keep an empty profile (wijk)
         .options(selectinload(User.volunteer_profile))
         .order_by(VolunteerProfile.is_screened, User.first_name, User.id)
         .limit(limit)

@@ -81,7 +81,11 @@ def index() -> str:
 # -- moderation -------------------------------------------------------------------------------------------------------
 
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
-    return render_template("staff/moderation.html", items=moderation.moderation_queue(),
+    items = moderation.moderation_queue()
+    shown = [asks.get_by_public_id(i.public_id) for i in items if i.kind == "request"]
+    if audit.log_sensitive_views(current_user, [r for r in shown if r is not None]):
+        db.session.commit()  # the queue shows each held request's full text
+    return render_template("staff/moderation.html", items=items,
                            people=moderation.reported_people(), action_form=ActionForm(),
                            reject_form=RejectForm(formdata=None), failed=failed), status
 
@@ -156,6 +160,8 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
         if isinstance(target, Offer) and offers.can_see(current_user, target):
             return redirect(url_for("offers.show", public_id=target.public_id))
         return redirect(url_for("accounts.dashboard"))
+    if isinstance(target, HelpRequest) and audit.log_sensitive_view(current_user, target):
+        db.session.commit()
     status = 400 if request.method == "POST" else 200
     return render_template("staff/report.html", form=form, kind=kind, target=target), status
 
@@ -332,6 +338,8 @@ def handover(public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
         db.session.commit()
         flash(_("The hand-over is recorded. The request is no longer public."), "success")
         return redirect(url_for("staff.handovers"))
+    if audit.log_sensitive_view(current_user, help_request):
+        db.session.commit()
     status = 400 if request.method == "POST" else 200
     return render_template("staff/handover_form.html", form=form, help_request=help_request), status
 
