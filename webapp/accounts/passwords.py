@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from enum import StrEnum
@@ -44,6 +45,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
 _EDGES = string.digits + string.punctuation + " "
+_REPEATED = re.compile(r"(.+?)\1+")  # one piece over and over: "welkom01welkom01", "abcabcabcabc"
 
 
 class PasswordProblem(StrEnum):
@@ -69,7 +71,7 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> PasswordPro
 
     At least 12 characters (a short sentence of a few words qualifies); not on the list of common passwords, also
     not once digits and punctuation at its start and end are taken off ("Wachtwoord2026!"); not the e-mail address,
-    the part before the @ or a name; not one or two characters over and over.
+    the part before the @ or a name; not a few characters or one piece over and over.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
         return PasswordProblem.TOO_SHORT
@@ -86,6 +88,6 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> PasswordPro
             words.update({value, value.partition("@")[0]})
     if squashed in words or core in words:
         return PasswordProblem.PERSONAL
-    if len(set(squashed)) <= 3:
+    if len(set(squashed)) <= 3 or _REPEATED.fullmatch(squashed):
         return PasswordProblem.REPETITIVE
     return None
