@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 import matching
@@ -93,6 +93,7 @@ def reset_two_factor(email: str) -> None:
 
 @click.command("totp-code")
 @click.argument("email")
+@with_appcontext
 def totp_code_command(email: str) -> None:
     """Print the current two-step login code of an account (development and demo only)."""
     if current_app.config["ENV_NAME"] == "production":

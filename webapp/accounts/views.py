@@ -98,7 +98,7 @@ def login() -> Any:
             ratelimit.record_failure("login", account, address)
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
-            ratelimit.forget_failures("login", account)
+            ratelimit.forget_failures("login", account)  # before any write of this request's session
             next_url = safe_next(request.args.get("next"), url_for("accounts.dashboard"))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
@@ -187,9 +187,9 @@ def two_factor_step() -> Any:
         by_recovery = not two_factor.is_totp_code(code)
         ok = two_factor.use_recovery_code(user, code) if by_recovery else two_factor.verify_code(user, code)
         if ok:
-            ratelimit.forget_failures("two_factor", who)
             left = two_factor.recovery_codes_left(user) if by_recovery else None
             _finish_login(user, bool(data.get("r")), two_steps=True)
+            ratelimit.forget_failures("two_factor", who)  # after the commit: counters use their own connection
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
@@ -219,8 +219,8 @@ def two_factor_setup() -> Any:
             return refused("accounts/two_factor_setup.html", refusal, form=form, **_setup_context(user, secret))
         codes = two_factor.enrol(user, secret, form.code.data or "")
         if codes is not None:
-            ratelimit.forget_failures("two_factor", who)
             _finish_login(user, bool(data.get("r")), two_steps=True)
+            ratelimit.forget_failures("two_factor", who)
             session[NEW_CODES] = codes
             flash(_("Two-step login is on. From now on you log in with your password and a code from the app."),
                   "success")

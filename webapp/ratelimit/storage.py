@@ -3,7 +3,8 @@ together. Registered under the URI scheme ``samen+db://``; works on SQLite and P
 
 Each counter is one row, changed by a single atomic statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so two
 workers hitting the same key at once never lose a count. Counters are written on their own connection and committed
-at once, independent of the request's transaction.
+at once, independent of the request's transaction. So count before the request's session writes anything, or after
+it commits: on SQLite a second writer waits for the first, and the first is this same request.
 """
 
 from __future__ import annotations
