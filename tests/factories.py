@@ -20,7 +20,7 @@ from webapp.reference.models import Category, Wijk
 
 PASSWORD = "correct horse battery"
 # The authenticator-app secret of staff and admins made here (the `login` fixture types its codes).
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _numbers = count(1)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 import matching
 from webapp.accounts import services as accounts
 from webapp.accounts import two_factor
-from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.accounts.models import User
+from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.asks.services import expire_requests
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work

@@ -9,9 +9,11 @@ from limits.storage import storage_from_string
 
 from tests.conftest import page_text, visible
 from tests.factories import PASSWORD
+from tests.webapp.auth_helpers import Clock, clock, limits, second_worker  # noqa: F401 (clock is a fixture)
 from tests.webapp.test_accounts import registration
 from tests.webapp.test_requests import request_form
-from tests.webapp.auth_helpers import Clock, clock, limits, second_worker  # noqa: F401 (clock is a fixture)
+from webapp.accounts.services import find_by_email
+from webapp.extensions import db
 from webapp.ratelimit.storage import DatabaseStorage
 
 WRONG = "dit is niet het wachtwoord"
@@ -184,8 +186,6 @@ def test_the_generic_429_page_is_translated_and_says_when(app, make, login, monk
     client = login(person.email, lang=lang)
     assert client.post("/mijn/e-mail-bevestigen", data={}).status_code == 302  # already confirmed: nothing counted
     with app.app_context():
-        from webapp.accounts.services import find_by_email
-        from webapp.extensions import db
         find_by_email(person.email).email_verified_at = None
         db.session.commit()
         db.session.remove()

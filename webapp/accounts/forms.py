@@ -192,5 +192,5 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[InputRequired(message=_l("Fill in the code.")), Length(max=40)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off", "spellcheck": "false"},
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
     )

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from webapp.accounts.models import User
 from webapp.extensions import db
 
-RESET_SALT = "samen.password-reset"  # noqa: S105 (a salt, not a secret)
+RESET_SALT = "samen.password-reset"
 VERIFY_SALT = "samen.email-verification"
 
 

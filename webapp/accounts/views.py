@@ -39,7 +39,7 @@ bp = Blueprint("accounts", __name__)
 PENDING = "pending_login"
 PENDING_MAX_AGE = 10 * 60
 TWO_FACTOR_DONE = "two_factor"
-SETUP_SECRET = "totp_setup"
+SETUP_SECRET = "totp_setup"  # noqa: S105 (a session key)
 NEW_CODES = "new_recovery_codes"
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -103,7 +103,8 @@ def login() -> Any:
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
                 _start_pending(user, remember, next_url)
-                return redirect(url_for("accounts.two_factor_step" if user.totp_secret else "accounts.two_factor_setup"))
+                step = "accounts.two_factor_step" if user.totp_secret else "accounts.two_factor_setup"
+                return redirect(url_for(step))
             _finish_login(user, remember)
             return redirect(next_url)
     return render_template("accounts/login.html", form=form)

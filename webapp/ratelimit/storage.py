@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from limits.storage import Storage
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, Table, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +24,7 @@ from webapp.ratelimit.models import RateCounter
 
 SCHEME = "samen+db"
 PURGE_EVERY = 200  # about one hit in this many also removes long-expired counters
+TABLE = cast(Table, RateCounter.__table__)
 
 
 class DatabaseStorage(Storage):
@@ -43,7 +44,7 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self.clock()
-        table = RateCounter.__table__
+        table = TABLE
         engine = self._engine()
         dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
         insert = dialect.insert(table).values(key=key, count=amount, expires_at=now + expiry)
@@ -57,12 +58,12 @@ class DatabaseStorage(Storage):
         ).returning(table.c.count)
         with engine.begin() as connection:
             count = int(connection.execute(statement).scalar_one())
-            if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 (housekeeping, not security)
+            if random.randrange(PURGE_EVERY) == 0:  # housekeeping, not security
                 connection.execute(delete(table).where(table.c.expires_at < now - 3600))
         return count
 
     def _row(self, key: str) -> tuple[int, float] | None:
-        table = RateCounter.__table__
+        table = TABLE
         with self._engine().connect() as connection:
             row = connection.execute(
                 select(table.c.count, table.c.expires_at).where(table.c.key == key, table.c.expires_at > self.clock())
@@ -87,11 +88,11 @@ class DatabaseStorage(Storage):
 
     def reset(self) -> int | None:
         with self._engine().begin() as connection:
-            return connection.execute(delete(RateCounter.__table__)).rowcount
+            return connection.execute(delete(TABLE)).rowcount
 
     def clear(self, key: str) -> None:
         with self._engine().begin() as connection:
-            connection.execute(delete(RateCounter.__table__).where(RateCounter.__table__.c.key == key))
+            connection.execute(delete(TABLE).where(TABLE.c.key == key))
 
 
 def _current_engine() -> Engine:
