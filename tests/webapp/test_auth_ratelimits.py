@@ -235,3 +235,18 @@ def test_the_database_storage_counts_atomically_per_window(app):
         storage.incr("a", 10)
         storage.incr("b", 10)
         assert storage.reset() == 2
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(app, make, clock):  # noqa: F811
+    person = make.user()
+    proxied = second_worker(app, clock, TRUSTED_PROXIES=1)
+
+    def attempt(forwarded_for, password=WRONG):
+        client = proxied.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
+        return log_in(client, person.email if password == PASSWORD else f"x{forwarded_for}@example.org", password)
+
+    for _ in range(5):
+        assert attempt("203.0.113.5").status_code == 200
+    assert attempt("203.0.113.5", PASSWORD).status_code == 429
+    assert attempt("203.0.113.6", PASSWORD).status_code == 302
