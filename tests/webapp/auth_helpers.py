@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from tests.conftest import sibling_app
+from webapp import create_app
+from webapp.extensions import db
 
 
 class Clock:
@@ -38,6 +41,24 @@ def limits(app: Flask, monkeypatch: pytest.MonkeyPatch, **per_action: str) -> No
     monkeypatch.setitem(app.config, "RATELIMITS", per_action)
 
 
-def second_worker(app: Flask, clock: Clock, **overrides: Any) -> Flask:
-    """Another app on the same database, as a second worker process would be."""
-    return sibling_app(app, RATELIMIT_ENABLED=True, RATELIMIT_CLOCK=clock, **overrides)
+@pytest.fixture
+def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """another_app(**overrides) or another_app(settings=...): more apps on the test database, as other worker
+    processes would be; their connections are closed when the test ends."""
+    made: list[Flask] = []
+
+    def _make(settings: dict[str, Any] | None = None, **overrides: Any) -> Flask:
+        other = create_app(settings) if settings is not None else sibling_app(app, **overrides)
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def second_worker(another_app: Callable[..., Flask], clock: Clock, **overrides: Any) -> Flask:
+    """A second worker process on the same database, with rate limits on the same clock."""
+    return another_app(RATELIMIT_ENABLED=True, RATELIMIT_CLOCK=clock, **overrides)

@@ -9,7 +9,7 @@ from limits.storage import storage_from_string
 
 from tests.conftest import page_text, visible
 from tests.factories import PASSWORD
-from tests.webapp.auth_helpers import Clock, clock, limits, second_worker  # noqa: F401 (clock is a fixture)
+from tests.webapp.auth_helpers import Clock, another_app, clock, limits, second_worker  # noqa: F401 (fixtures)
 from tests.webapp.test_accounts import registration
 from tests.webapp.test_requests import request_form
 from webapp.accounts.services import find_by_email
@@ -113,9 +113,9 @@ def test_failures_from_one_ip_address_lock_that_address_for_every_account(make, 
     assert log_in(elsewhere, people[5].email).status_code == 302
 
 
-def test_the_back_off_is_shared_by_two_workers_on_one_database(app, make, clock):  # noqa: F811
+def test_the_back_off_is_shared_by_two_workers_on_one_database(app, make, another_app, clock):  # noqa: F811
     person = make.user()
-    other = second_worker(app, clock)
+    other = second_worker(another_app, clock)
     for worker in (app, app, app, other, other):
         assert log_in(worker.test_client(), person.email, WRONG).status_code == 200
     assert log_in(other.test_client(), person.email).status_code == 429
@@ -124,9 +124,9 @@ def test_the_back_off_is_shared_by_two_workers_on_one_database(app, make, clock)
     assert log_in(other.test_client(), person.email).status_code == 302
 
 
-def test_a_limit_is_shared_by_two_workers_on_one_database(app, make, login, monkeypatch, clock):  # noqa: F811
+def test_a_limit_is_shared_by_two_workers_on_one_database(app, another_app, monkeypatch, clock):  # noqa: F811
     limits(app, monkeypatch, register="3 per hour")
-    other = second_worker(app, clock, RATELIMITS={"register": "3 per hour"})
+    other = second_worker(another_app, clock, RATELIMITS={"register": "3 per hour"})
     statuses = [register(worker.test_client(), n).status_code for n, worker in enumerate((app, other, app, other))]
     assert statuses == [302, 302, 302, 429]
 
@@ -237,9 +237,9 @@ def test_the_database_storage_counts_atomically_per_window(app):
         assert storage.reset() == 2
 
 
-def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(app, make, clock):  # noqa: F811
+def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(make, another_app, clock):  # noqa: F811
     person = make.user()
-    proxied = second_worker(app, clock, TRUSTED_PROXIES=1)
+    proxied = second_worker(another_app, clock, TRUSTED_PROXIES=1)
 
     def attempt(forwarded_for, password=WRONG):
         client = proxied.test_client()

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import app_config
 from tests.factories import PASSWORD
-from webapp import config, create_app
+from tests.webapp.auth_helpers import another_app  # noqa: F401 (a fixture)
+from webapp import config
 
 
 def cookies(response):
@@ -22,17 +23,17 @@ def cookies(response):
     return found
 
 
-def app_in(app, env_name):
+def settings_for(app, env_name):
+    """The configuration of `env_name`, on the test database."""
     settings = config.from_environment({"SAMEN_ENV": env_name, "SECRET_KEY": "a-long-random-test-secret-key"})
     settings.update(app_config(app.config["SQLALCHEMY_DATABASE_URI"], app.config["INSTANCE_PATH"]))
-    settings["SECRET_KEY"] = app.config["SECRET_KEY"]
-    return create_app(settings)
+    return settings
 
 
 @pytest.mark.parametrize("env_name", ["production", "development"])
-def test_remember_me_and_session_cookies(app, make, env_name):
+def test_remember_me_and_session_cookies(app, make, another_app, env_name):  # noqa: F811
     person = make.user()
-    application = app_in(app, env_name)
+    application = another_app(settings=settings_for(app, env_name))
     response = application.test_client().post("/inloggen", data={"email": person.email, "password": PASSWORD,
                                                                   "remember": "y"})
     assert response.status_code == 302
