@@ -150,7 +150,8 @@ def test_staff_without_an_app_set_it_up_before_any_page(app, make, anon, tr, lan
     html = page_text(page)
     assert tr(lang, "Set up two-step login") in visible(page)
     main = html[html.index("<main"):html.index("</main>")]
-    assert "<svg" in main and "<script" not in main
+    assert '<svg role="img"' in main and "<script" not in main
+    assert f"<title>{tr(lang, 'QR code to scan with your authenticator app')}</title>" in main
     secret = re.search(r'class="secret">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
     reloaded = re.search(r'class="secret">([A-Z2-7 ]+)<', page_text(client.get("/inloggen/app-koppelen")))
     assert reloaded.group(1).replace(" ", "") == secret  # the same secret until it is confirmed

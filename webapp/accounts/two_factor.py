@@ -49,7 +49,8 @@ def provisioning_uri(email: str, secret: str) -> str:
 
 def qr_svg(uri: str, title: str) -> str:
     """The QR code as an inline SVG element (no script, no outside request)."""
-    return str(segno.make(uri, error="m").svg_inline(scale=5, dark="#1a1a1a", light="#ffffff", title=title))
+    svg = str(segno.make(uri, error="m").svg_inline(scale=5, dark="#1a1a1a", light="#ffffff", title=title))
+    return svg.replace("<svg ", '<svg role="img" ', 1)  # its <title> is read out as the image's name
 
 
 def readable_secret(secret: str) -> str:
