@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +22,7 @@ from sqlalchemy import text
 
 from tests.factories import PASSWORD, Maker
 from webapp import create_app
+from webapp.accounts.services import find_by_email
 from webapp.extensions import db
 from webapp.reference.services import load_reference_data
 
@@ -54,6 +56,8 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "ARGON2_MEMORY_COST": 256,
         "INSTANCE_PATH": instance,
         "MATCHING_MODEL_PATH": f"{instance}/no-model.bin",
+        # Many tests log in quickly one after another; tests of rate limits and back-off switch them on.
+        "RATELIMIT_ENABLED": False,
         **overrides,
     }
 
@@ -120,11 +124,39 @@ def login(app: Flask) -> Callable[..., FlaskClient]:
         new_client = app.test_client()
         response = new_client.post("/inloggen", data={"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        complete_second_step(app, new_client, response, email)
         if lang:  # the language switcher, as a person would use it
             assert new_client.get(f"/taal/{lang}").status_code == 302
         return new_client
 
     return _login
+
+
+SETUP_SECRET_RE = re.compile(r'class="secret">([A-Z2-7 ]+)<')
+
+
+def complete_second_step(app: Flask, client: FlaskClient, response: Any, email: str) -> Any:
+    """After a right password: staff and admins type a code from their authenticator app (setting the app up first
+    when they have none yet), as a person with the app would. Returns the last response."""
+    location = urlsplit(response.headers.get("Location", "")).path
+    if location == "/inloggen/app-koppelen":
+        found = SETUP_SECRET_RE.search(page_text(client.get(location)))
+        assert found, "no secret on the set-up page"
+        secret = found.group(1).replace(" ", "")
+    elif location == "/inloggen/code":
+        with app.app_context():
+            user = find_by_email(email)
+            assert user is not None and user.totp_secret
+            secret = user.totp_secret
+            # A code is accepted once per 30 seconds; tests log the same person in more often than that.
+            user.totp_last_step = None
+            db.session.commit()
+            db.session.remove()
+    else:
+        return response
+    done = client.post(location, data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302 and "/inloggen" not in done.headers["Location"], page_text(done)[:500]
+    return done
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

@@ -19,6 +19,7 @@ from webapp.notifications.views import bp as notifications_bp
 from webapp.offers.views import bp as offers_bp
 from webapp.pages.views import bp as pages_bp
 from webapp.privacy.views import bp as privacy_bp
+from webapp.ratelimit import services as ratelimit
 from webapp.reports.views import bp as reports_bp
 from webapp.staff.views import bp as staff_bp
 from webapp.suggestions.views import bp as suggestions_bp
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     database.install_sqlite_pragmas()
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
+    ratelimit.register(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

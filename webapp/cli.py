@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 import matching
 from webapp.accounts import services as accounts
-from webapp.accounts.forms import MIN_PASSWORD_LENGTH
+from webapp.accounts import two_factor
 from webapp.accounts.models import User
+from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.asks.services import expire_requests
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
@@ -54,11 +55,54 @@ def create_staff(email: str, first_name: str, admin: bool, password: str) -> Non
     """Create a staff member (or give an existing person the staff role)."""
     if not accounts.is_valid_email(accounts.normalise_email(email)):
         raise click.BadParameter("this is not an e-mail address", param_hint="EMAIL")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(f"use at least {MIN_PASSWORD_LENGTH} characters", param_hint="password")
+    problem = password_problem(password, (email, first_name))
+    if problem is not None:
+        raise click.BadParameter(PASSWORD_PROBLEMS[problem], param_hint="password")
     user = accounts.create_staff(email, password, first_name, admin=admin)
     db.session.commit()
-    click.echo(f"Staff account ready: {user.email} ({', '.join(sorted(user.roles))})")
+    click.echo(f"Staff account ready: {user.email} ({', '.join(sorted(user.roles))}). "
+               "At the first login they set up two-step login with an authenticator app.")
+
+
+PASSWORD_PROBLEMS = {
+    PasswordProblem.TOO_SHORT: f"use at least {MIN_PASSWORD_LENGTH} characters",
+    PasswordProblem.TOO_LONG: "this password is too long",
+    PasswordProblem.COMMON: "this is a common password, easy to guess; choose another one",
+    PasswordProblem.PERSONAL: "the password may not be the e-mail address or the name",
+    PasswordProblem.REPETITIVE: "this password repeats the same few characters; choose another one",
+}
+
+
+def _user_by_email(email: str) -> User:
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.BadParameter("there is no account with this e-mail address", param_hint="EMAIL")
+    return user
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Turn off two-step login for someone who lost both their phone and their recovery codes; at the next login
+    they set it up again."""
+    user = _user_by_email(email)
+    two_factor.turn_off(user)
+    accounts.end_sessions(user)
+    db.session.commit()
+    click.echo(f"Two-step login of {user.email} is reset; they set it up again at their next login.")
+
+
+@click.command("totp-code")
+@click.argument("email")
+@with_appcontext
+def totp_code_command(email: str) -> None:
+    """Print the current two-step login code of an account (development and demo only)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Refusing to show login codes in production.")
+    user = _user_by_email(email)
+    if not user.totp_secret:
+        raise click.ClickException(f"{user.email} has no two-step login yet; it is set up at the first login.")
+    click.echo(two_factor.current_code(user.totp_secret))
 
 
 @reference_cli.command("load")
@@ -107,6 +151,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(matching_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(totp_code_command)
     app.cli.add_command(report_command)
     app.cli.add_command(staff_cli)
     app.cli.add_command(retention_cli)

@@ -35,7 +35,19 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "SESSION_COOKIE_SECURE": is_production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": is_production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
+        # A session without "stay logged in" ends when the browser closes; a permanent one lasts at most this long.
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        # Rate limits and back-off after failed logins (webapp/ratelimit). The counters live in the app's own
+        # database unless RATELIMIT_STORAGE_URI points elsewhere (redis://host:6379 needs the `redis` package).
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "samen+db://",
+        # How many reverse proxies in front of the app set X-Forwarded-For (0: use the connecting address).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or "0"),
+        # Links in e-mails: a password reset link works for an hour, a verification link for three days.
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "EMAIL_VERIFICATION_MAX_AGE": 60 * 60 * 24 * 3,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
+from webapp.ratelimit.services import RateLimited
 
 log = logging.getLogger(__name__)
 PAGES = {400, 403, 404, 405, 429, 500, 503}
@@ -25,6 +26,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/error.html", code=400, reason="csrf"), 400
+
+    @app.errorhandler(RateLimited)
+    def _rate_limited(error: RateLimited) -> tuple[str, int, dict[str, str]]:
+        page = render_template("errors/error.html", code=429, reason=None, minutes=error.refusal.minutes)
+        return page, 429, {"Retry-After": str(error.refusal.retry_after)}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:

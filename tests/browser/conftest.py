@@ -70,6 +70,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "ARGON2_MEMORY_COST": 256,
         "INSTANCE_PATH": str(folder),
         "MATCHING_MODEL_PATH": str(folder / "no-model.bin"),
+        "RATELIMIT_ENABLED": False,  # every journey signs up and logs in from 127.0.0.1
     })
     with app.app_context():
         upgrade()

@@ -35,6 +35,7 @@ def test_create_staff_asks_the_password_twice_and_creates_a_staff_member(app, ma
     client = anon("en")
     response = client.post("/inloggen", data={"email": "consulent@example.org", "password": STAFF_PASSWORD})
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("/inloggen/app-koppelen")  # sets up two-step login first
 
 
 def test_create_staff_with_admin_flag_gives_both_roles(app, make):
@@ -100,3 +101,11 @@ def test_reference_load_is_idempotent(app, make):
     assert result.exit_code == 0 and "Reference data loaded." in result.output
     assert make.run(counts) == before
     assert all(before)
+
+
+def test_create_staff_refuses_a_common_password(app, make):
+    result = invoke(app, "users", "create-staff", "vaak@example.org",
+                    password_input="Wachtwoord2026!\nWachtwoord2026!\n")
+    assert result.exit_code != 0
+    assert "common password" in result.output
+    assert make.count(User) == 0

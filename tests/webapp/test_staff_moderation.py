@@ -334,3 +334,9 @@ def test_a_held_question_from_an_offer_reaches_the_volunteer_only_after_approval
     login(make.user("staff").email).post(f"/werkruimte/moderatie/request/{public_id}/goedkeuren")
     assert helper.get(f"/vragen/{public_id}").status_code == 200
     assert make.count(Notification, Notification.user_id == volunteer.id, Notification.kind == "asked") == 1
+
+
+def test_a_line_break_inside_something_like_an_iban_is_no_crash():
+    """A title ending in letters and digits ("telefoon ab12cdef") followed by a new line once made a 500."""
+    text = "Help with my new phone ab12cdef\nI have a new phone and want to learn video calls."
+    assert "iban" not in check_text(text, others=())

@@ -17,12 +17,23 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.accounts.services import is_valid_email, normalise_email
 from webapp.reference.forms import PostcodeWijkMixin
 from webapp.reference.labels import language_label, slot_label
 from webapp.reference.slots import ALL_SLOTS, LANGUAGES
 
-MIN_PASSWORD_LENGTH = 12
+PASSWORD_MESSAGES = {
+    PasswordProblem.TOO_SHORT: _l("Use at least %(num)d characters. A short sentence works well.",
+                                  num=MIN_PASSWORD_LENGTH),
+    PasswordProblem.TOO_LONG: _l("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH),
+    PasswordProblem.COMMON: _l("Many people use this password, so it is easy to guess. Choose another one, "
+                               "for example a short sentence of your own."),
+    PasswordProblem.PERSONAL: _l("Your password may not be your e-mail address or your name. Choose another one."),
+    PasswordProblem.REPETITIVE: _l("This password repeats the same few characters. Choose another one, "
+                                   "for example a short sentence of your own."),
+}
+PERSONAL_FIELDS = ("email", "first_name", "last_name")
 
 
 class LocalDecimalField(DecimalField):
@@ -53,6 +64,35 @@ def _email_ok(form: FlaskForm, field: EmailField) -> None:
         raise ValidationError(_l("This e-mail address is not complete. It looks like name@example.nl."))
 
 
+def strong_password(form: FlaskForm, field: PasswordField) -> None:
+    """A new password: long enough, not a common one, not the person's e-mail address or name.
+
+    The names come from the form's own fields, or from `form.personal` (set by the view for a known person)."""
+    personal = [str(getattr(form, name).data or "") for name in PERSONAL_FIELDS if hasattr(form, name)]
+    personal.extend(getattr(form, "personal", ()))
+    problem = password_problem(field.data or "", personal)
+    if problem is not None:
+        raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+def new_password_field() -> PasswordField:
+    return PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Choose a password.")), strong_password],
+        description=_l("At least %(num)d characters. A short sentence is easy to remember.", num=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def password_again_field() -> PasswordField:
+    return PasswordField(
+        _l("Password again"),
+        validators=[InputRequired(message=_l("Type your password again.")),
+                    EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class RegistrationForm(PostcodeWijkMixin, FlaskForm):
     first_name = StringField(
         _l("First name"),
@@ -72,23 +112,8 @@ class RegistrationForm(PostcodeWijkMixin, FlaskForm):
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices, default=["resident"])
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            InputRequired(message=_l("Choose a password.")),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Use at least %(num)d characters. A short sentence works well.",
-                              num=MIN_PASSWORD_LENGTH)),
-        ],
-        description=_l("At least %(num)d characters. A short sentence is easy to remember.", num=MIN_PASSWORD_LENGTH),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("Password again"),
-        validators=[InputRequired(message=_l("Type your password again.")),
-                    EqualTo("password", message=_l("The two passwords are not the same."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field()
+    password_again = password_again_field()
 
 
 class LoginForm(FlaskForm):
@@ -140,3 +165,32 @@ class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
         description=_l("Choose nothing if your time is flexible."),
     )
     bio = TextAreaField(_l("A few words about yourself (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"),
+                       validators=[InputRequired(message=_l("Fill in your e-mail address.")), _email_ok],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field()
+    password_again = password_again_field()
+
+    def __init__(self, *args: object, personal: tuple[str, ...] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.personal = personal
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Your current password"),
+                                     validators=[InputRequired(message=_l("Fill in your current password."))],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(message=_l("Fill in the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )

@@ -7,7 +7,19 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ColumnElement, Float, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,6 +64,12 @@ class User(UserMixin, Base):
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when the person opened the link in the verification e-mail (or reset their password by e-mail).
+    email_verified_at: Mapped[datetime | None]
+    # Two-step login (staff and admins): the TOTP secret (base32) and the last time step accepted, so a code
+    # can be used only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     wijk: Mapped[Wijk | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -84,6 +102,19 @@ class User(UserMixin, Base):
     def add_role(self, role: str) -> None:
         if role not in self.roles:
             self.role_rows.append(UserRole(role=role))
+
+
+class RecoveryCode(Base):
+    """A one-time code to log in when the authenticator app is lost. Only a SHA-256 hash is stored: the codes are
+    long random strings, not chosen by people."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class VolunteerProfile(Base):

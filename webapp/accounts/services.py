@@ -103,6 +103,33 @@ def end_sessions(user: User) -> None:
     user.session_token = new_public_id()
 
 
+def set_password(user: User, password: str) -> None:
+    """A new password; every session of this person ends (a stolen session cookie stops working)."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Change the password when `current` is right; False otherwise."""
+    if not verify_password(user.password_hash, current):
+        return False
+    set_password(user, new)
+    return True
+
+
+def mark_email_verified(user: User) -> bool:
+    """Record that the person showed they read this address; False when it was confirmed before."""
+    if user.email_verified_at is not None:
+        return False
+    user.email_verified_at = utcnow()
+    return True
+
+
+def needs_two_factor(user: User) -> bool:
+    """Staff and admins log in in two steps (password, then a code from an app)."""
+    return user.is_staff
+
+
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 

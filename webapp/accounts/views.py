@@ -1,30 +1,59 @@
-"""Register, log in and out, keep an account and a volunteer profile."""
+"""Register, log in (in two steps for staff) and out, passwords and e-mail confirmation, an account and a
+volunteer profile."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.accounts import services
-from webapp.accounts.forms import AccountForm, LoginForm, RegistrationForm, VolunteerProfileForm
+from webapp.accounts import emails, services, tokens, two_factor
+from webapp.accounts.forms import (
+    AccountForm,
+    ChangePasswordForm,
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    VolunteerProfileForm,
+)
+from webapp.accounts.models import User
 from webapp.asks.services import asks_for_volunteer, requests_of, responses_of
 from webapp.extensions import db
 from webapp.pages.views import safe_next
+from webapp.ratelimit import services as ratelimit
+from webapp.ratelimit.pages import refused
 from webapp.reference.labels import locale_code
 from webapp.reference.services import lookup_postcode
 
 bp = Blueprint("accounts", __name__)
 
+# Session keys. Between the password and the code a staff member is NOT logged in: only PENDING is set.
+PENDING = "pending_login"
+PENDING_MAX_AGE = 10 * 60
+TWO_FACTOR_DONE = "two_factor"
+SETUP_SECRET = "totp_setup"  # noqa: S105 (a session key)
+NEW_CODES = "new_recovery_codes"
+NO_STORE = {"Cache-Control": "no-store"}
+
 
 @bp.route("/registreren", methods=["GET", "POST"])
-def register() -> str | WerkzeugResponse:
+def register() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
         assert form.resolved_wijk is not None
+        refusal = ratelimit.hit("register", ("ip", ratelimit.client_ip()))
+        if refusal:
+            return refused("accounts/register.html", refusal, form=form)
         try:
             user = services.register_user(
                 services.Registration(
@@ -43,8 +72,8 @@ def register() -> str | WerkzeugResponse:
             form.email.errors = [_("There is already an account with this e-mail address. Log in instead.")]
         else:
             db.session.commit()
-            session.clear()
-            login_user(user)
+            emails.send(emails.verification_mail(user))
+            _start_session(user, remember=False)
             flash(_("Welcome to Samen, %(name)s!", name=user.first_name), "success")
             if user.has_role("volunteer"):
                 return redirect(url_for("accounts.volunteer_profile"))
@@ -53,24 +82,176 @@ def register() -> str | WerkzeugResponse:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-def login() -> str | WerkzeugResponse:
+def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email = services.normalise_email(form.email.data or "")
+        account, address = ("account", email), ("ip", ratelimit.client_ip())
+        # After five failed attempts for an address (known or not) or from one IP, even the right password waits.
+        refusal = ratelimit.back_off("login", account, address) or ratelimit.hit("login", address)
+        if refusal:
+            return refused("accounts/login.html", refusal, form=form)
+        user = services.authenticate(email, form.password.data or "")
         if user is None or user.is_blocked:
+            ratelimit.record_failure("login", account, address)
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
-            services.record_login(user)
-            db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a new session at login
-            if lang:
-                session["lang"] = lang
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+            ratelimit.forget_failures("login", account)  # before any write of this request's session
+            next_url = safe_next(request.args.get("next"), url_for("accounts.dashboard"))
+            remember = bool(form.remember.data)
+            if services.needs_two_factor(user):
+                _start_pending(user, remember, next_url)
+                step = "accounts.two_factor_step" if user.totp_secret else "accounts.two_factor_setup"
+                return redirect(url_for(step))
+            _finish_login(user, remember)
+            return redirect(next_url)
     return render_template("accounts/login.html", form=form)
+
+
+def _keep_language() -> None:
+    """A new session (at each login step), keeping only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _start_session(user: User, *, remember: bool, two_steps: bool = False) -> None:
+    _keep_language()
+    login_user(user, remember=remember)
+    if two_steps:
+        session[TWO_FACTOR_DONE] = True
+
+
+def _finish_login(user: User, remember: bool, *, two_steps: bool = False) -> None:
+    services.record_login(user)
+    db.session.commit()
+    _start_session(user, remember=remember, two_steps=two_steps)
+
+
+def _start_pending(user: User, remember: bool, next_url: str) -> None:
+    _keep_language()
+    session[PENDING] = {"u": user.public_id, "t": user.session_token, "r": remember, "n": next_url,
+                        "at": int(time.time())}
+
+
+def _pending() -> tuple[User, dict[str, Any]] | None:
+    """The staff member whose password was right a moment ago in this browser, waiting for the code."""
+    data = session.get(PENDING)
+    if not isinstance(data, dict) or time.time() - float(data.get("at") or 0) > PENDING_MAX_AGE:
+        session.pop(PENDING, None)
+        return None
+    user = services.find_by_login_id(f"{data.get('u')}:{data.get('t')}")
+    if user is None or user.is_blocked or not services.needs_two_factor(user):
+        session.pop(PENDING, None)
+        return None
+    return user, data
+
+
+def _login_again() -> WerkzeugResponse:
+    flash(_("Please log in again."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.before_app_request
+def _two_steps_for_staff() -> WerkzeugResponse | None:
+    """A staff member whose session did not pass the second step (a remember-me cookie, a role given while logged
+    in, a session from before two-step login) is logged out and asked to log in again."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if services.needs_two_factor(current_user) and not session.get(TWO_FACTOR_DONE):
+        logout_user()
+        _keep_language()
+        flash(_("For your safety, please log in again with your password and the code from your app."), "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("accounts.login", next=target))
+    return None
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def two_factor_step() -> Any:
+    pending = _pending()
+    if pending is None:
+        return _login_again()
+    user, data = pending
+    if not user.totp_secret:
+        return redirect(url_for("accounts.two_factor_setup"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        who = ("user", user.public_id)
+        refusal = ratelimit.back_off("two_factor", who)
+        if refusal:
+            return refused("accounts/two_factor.html", refusal, form=form)
+        code = form.code.data or ""
+        by_recovery = not two_factor.is_totp_code(code)
+        ok = two_factor.use_recovery_code(user, code) if by_recovery else two_factor.verify_code(user, code)
+        if ok:
+            left = two_factor.recovery_codes_left(user) if by_recovery else None
+            _finish_login(user, bool(data.get("r")), two_steps=True)
+            ratelimit.forget_failures("two_factor", who)  # after the commit: counters use their own connection
+            if left is not None:
+                flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
+                               "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
+            return redirect(safe_next(data.get("n"), url_for("accounts.dashboard")))
+        db.session.rollback()
+        ratelimit.record_failure("two_factor", who)
+        form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
+    return render_template("accounts/two_factor.html", form=form)
+
+
+@bp.route("/inloggen/app-koppelen", methods=["GET", "POST"])
+def two_factor_setup() -> Any:
+    pending = _pending()
+    if pending is None:
+        return _login_again()
+    user, data = pending
+    if user.totp_secret:
+        return redirect(url_for("accounts.two_factor_step"))
+    secret = session.get(SETUP_SECRET)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = session[SETUP_SECRET] = two_factor.new_secret()
+    form = CodeForm()
+    if form.validate_on_submit():
+        who = ("user", user.public_id)
+        refusal = ratelimit.back_off("two_factor", who)
+        if refusal:
+            return refused("accounts/two_factor_setup.html", refusal, form=form, **_setup_context(user, secret))
+        codes = two_factor.enrol(user, secret, form.code.data or "")
+        if codes is not None:
+            _finish_login(user, bool(data.get("r")), two_steps=True)
+            ratelimit.forget_failures("two_factor", who)
+            session[NEW_CODES] = codes
+            flash(_("Two-step login is on. From now on you log in with your password and a code from the app."),
+                  "success")
+            return redirect(url_for("accounts.recovery_codes", next=data.get("n")))
+        ratelimit.record_failure("two_factor", who)
+        form.code.errors = [_("This code is not right. Type the code that the app shows now.")]
+    page = render_template("accounts/two_factor_setup.html", form=form, **_setup_context(user, secret))
+    return page, 200, NO_STORE
+
+
+def _setup_context(user: User, secret: str) -> dict[str, Any]:
+    uri = two_factor.provisioning_uri(user.email or user.public_id, secret)
+    return {"qr": Markup(two_factor.qr_svg(uri, _("QR code to scan with your authenticator app"))),  # noqa: S704
+            "secret": two_factor.readable_secret(secret)}
+
+
+@bp.route("/mijn/herstelcodes", methods=["GET", "POST"])
+@login_required
+def recovery_codes() -> Any:
+    if not current_user.totp_secret:
+        abort(403)
+    if request.method == "POST":
+        session[NEW_CODES] = two_factor.new_recovery_codes(current_user)
+        db.session.commit()
+        return redirect(url_for("accounts.recovery_codes"))
+    codes = session.pop(NEW_CODES, None)
+    page = render_template("accounts/recovery_codes.html", codes=codes,
+                           left=two_factor.recovery_codes_left(current_user),
+                           next_url=safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+    return page, 200, NO_STORE
 
 
 @bp.post("/uitloggen")
@@ -78,13 +259,99 @@ def login() -> str | WerkzeugResponse:
 def logout() -> WerkzeugResponse:
     services.end_sessions(current_user)
     db.session.commit()
-    lang = session.get("lang")
     logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _keep_language()
     flash(_("You are logged out."), "info")
     return redirect(url_for("pages.index"))
+
+
+# -- passwords and e-mail confirmation --------------------------------------------------------------------------------
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = services.normalise_email(form.email.data or "")
+        refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()), ("account", email))
+        if refusal:
+            return refused("accounts/forgot_password.html", refusal, form=form)
+        user = services.find_by_email(email)
+        if user is not None and user.email and not user.is_blocked:
+            emails.send(emails.password_reset_mail(user))
+        # The same answer whether or not there is an account with this address.
+        return render_template("accounts/forgot_password_sent.html", email=email)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Any:
+    try:
+        user = tokens.user_for_password_reset(token)
+    except tokens.BadLink as bad:
+        return render_template("accounts/bad_link.html", expired=bad.expired, purpose="reset"), 400
+    form = ResetPasswordForm(personal=(user.email or "", user.first_name, user.last_name))
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data or "")
+        services.mark_email_verified(user)  # the link reached them, so the address is theirs
+        db.session.commit()
+        ratelimit.forget_failures("login", ("account", user.email or ""))
+        logout_user()
+        _keep_language()
+        flash(_("Your new password is saved. You are logged out everywhere. Log in with your new password."),
+              "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 200, NO_STORE
+
+
+@bp.route("/mijn/wachtwoord", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    form = ChangePasswordForm(personal=(current_user.email or "", current_user.first_name, current_user.last_name))
+    if form.validate_on_submit():
+        account = ("account", current_user.email or current_user.public_id)
+        refusal = ratelimit.back_off("login", account)
+        if refusal:
+            return refused("accounts/change_password.html", refusal, form=form)
+        user: User = current_user._get_current_object()
+        if services.change_password(user, form.current_password.data or "", form.password.data or ""):
+            db.session.commit()
+            _start_session(user, remember=False, two_steps=bool(session.get(TWO_FACTOR_DONE)))
+            flash(_("Your new password is saved. On other devices you are logged out."), "success")
+            return redirect(url_for("accounts.account"))
+        ratelimit.record_failure("login", account)
+        form.current_password.errors = [_("Your current password is not right.")]
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.get("/e-mail-bevestigen/<token>")
+def verify_email(token: str) -> Any:
+    try:
+        user = tokens.user_for_email_verification(token)
+    except tokens.BadLink as bad:
+        return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
+    if services.mark_email_verified(user):
+        db.session.commit()
+        flash(_("Thank you! Your e-mail address is confirmed."), "success")
+    else:
+        flash(_("Your e-mail address was already confirmed."), "info")
+    return redirect(url_for("accounts.dashboard" if current_user.is_authenticated else "pages.index"))
+
+
+@bp.post("/mijn/e-mail-bevestigen")
+@login_required
+def resend_verification() -> WerkzeugResponse:
+    back = safe_next(request.form.get("next"), url_for("accounts.dashboard"))
+    if current_user.email_verified_at is not None or not current_user.email:
+        flash(_("Your e-mail address was already confirmed."), "info")
+        return redirect(back)
+    refusal = ratelimit.hit("send_verification", ("user", current_user.public_id))
+    if refusal:
+        raise ratelimit.RateLimited(refusal)
+    if emails.send(emails.verification_mail(current_user)):
+        flash(_("We sent the e-mail again to %(email)s. Open the link in it.", email=current_user.email), "success")
+    else:
+        flash(_("The e-mail could not be sent right now. Please try again later."), "warning")
+    return redirect(back)
 
 
 @bp.get("/mijn")

@@ -13,6 +13,8 @@ from webapp.asks import services
 from webapp.asks.forms import ActionForm, RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
 from webapp.extensions import db
+from webapp.ratelimit import services as ratelimit
+from webapp.ratelimit.pages import refused
 from webapp.reference.labels import locale_code
 from webapp.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
 from webapp.staff.audit import log_sensitive_view
@@ -79,6 +81,7 @@ def _render_show(
     response_form: ResponseForm | None = None,
     thanks_form: ThanksForm | None = None,
     status: int = 200,
+    too_many: ratelimit.Refusal | None = None,
 ) -> tuple[str, int]:
     is_owner = services.speaks_for(current_user, help_request)
     my_response = next(
@@ -98,6 +101,7 @@ def _render_show(
         thanks_form=thanks_form or ThanksForm(formdata=None),
         action_form=ActionForm(),
         staff_panel=staff_panel(help_request) if current_user.is_authenticated and current_user.is_staff else None,
+        too_many=too_many,
     )
     return page, status
 
@@ -121,7 +125,7 @@ def request_data(form: RequestForm) -> services.RequestData:
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-def new() -> str | WerkzeugResponse:
+def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
     form = RequestForm()
     if request.method == "GET":
         form.languages.data = [locale_code()]
@@ -129,6 +133,9 @@ def new() -> str | WerkzeugResponse:
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
     if form.validate_on_submit():
+        refusal = ratelimit.hit("post_request", ("user", current_user.public_id))
+        if refusal:
+            return refused("asks/form.html", refusal, form=form, help_request=None)
         help_request = services.post_request(current_user, request_data(form), check_duplicates=True)
         db.session.commit()
         if help_request.moderation != "ok":
@@ -197,11 +204,15 @@ def cancel(public_id: str) -> WerkzeugResponse:
 
 @bp.post("/<public_id>/reageren")
 @login_required
-def respond(public_id: str) -> tuple[str, int] | WerkzeugResponse:
+def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]] | WerkzeugResponse:
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
         return _render_show(help_request, response_form=form, status=400)
+    refusal = ratelimit.hit("respond", ("user", current_user.public_id))
+    if refusal:  # the page again, with the message as typed and when to try again
+        page, status = _render_show(help_request, response_form=form, status=429, too_many=refusal)
+        return page, status, {"Retry-After": str(refusal.retry_after)}
     try:
         services.respond(current_user, help_request, form.message.data or "")
     except services.AlreadyResponded:

@@ -21,6 +21,7 @@ from webapp.asks.models import HelpRequest, Match, Response
 from webapp.demo.generator import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     SEED,
     CategoryRef,
     DemoData,
@@ -140,6 +141,9 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "first_name": p.first_name, "last_name": p.last_name, "phone": p.phone, "postcode": p.postcode,
             "wijk_id": wijk_id(p.wijk_code), "locale": p.locale, "is_blocked": False, "created_at": p.created_at,
             "last_login_at": p.last_login_at,
+            # Demo people count as having confirmed their address; demo staff have a published two-step secret.
+            "email_verified_at": p.created_at if p.email else None,
+            "totp_secret": DEMO_TOTP_SECRET if p.email and {"staff", "admin"} & set(p.roles) else None,
         }
 
     user_ids = _insert(session, User, data.people, user_row, "accounts", progress, returning=True)

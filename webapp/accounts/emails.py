@@ -1,0 +1,63 @@
+"""E-mails about the account itself: a link to set a new password, a link to confirm the e-mail address.
+
+Sent straight away through the notifications mail delivery (SMTP, or the outbox folder without MAIL_SERVER), in the
+recipient's language, plain text and HTML. These e-mails cannot be switched off: they only go out when asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from webapp.accounts import tokens
+from webapp.accounts.models import User
+from webapp.notifications.emails import external_url
+from webapp.notifications.mail import DELIVERY_ERRORS, Mail, Mailer
+
+log = logging.getLogger(__name__)
+
+
+def _locale(user: User) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _render(template: str, **context: object) -> str:
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def _mail(user: User, subject: LazyString, template: str, **context: object) -> Mail:
+    assert user.email
+    locale = _locale(user)
+    with force_locale(locale):
+        context = {"name": user.first_name, "locale": locale, **context}
+        return Mail(to=user.email, subject=str(subject), locale=locale,
+                    text=_render(f"accounts/email/{template}.txt", **context),
+                    html=_render(f"accounts/email/{template}.html", **context))
+
+
+def password_reset_mail(user: User) -> Mail:
+    link = external_url("accounts.reset_password", token=tokens.password_reset_token(user))
+    hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 3600 or 1
+    return _mail(user, _l("Samen: choose a new password"), "password_reset", link=link, hours=hours)
+
+
+def verification_mail(user: User) -> Mail:
+    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user))
+    days = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]) // 86400 or 1
+    return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
+
+
+def send(mail: Mail) -> bool:
+    """Deliver now; False (and a warning in the log) when it could not be delivered."""
+    try:
+        with Mailer(current_app.config) as mailer:
+            mailer.send(mail)
+    except DELIVERY_ERRORS as error:
+        log.warning("Account e-mail (%s) not delivered: %s", mail.subject, error)
+        return False
+    return True
