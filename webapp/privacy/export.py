@@ -68,6 +68,7 @@ EXCLUDED: dict[str, str] = {
     "intakes.staff_id": "staff work: the consent record is in the resident's export",
     "handovers.staff_id": "staff work; a hand-over is part of the request in the requester's export",
     "account_erasures.user_id": "exists only after the account was deleted, when nobody can download any more",
+    "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
 }
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
-from webapp.accounts.models import User, UserRole
+from webapp.accounts.models import RecoveryCode, User, UserRole
 from webapp.accounts.passwords import verify_password
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.extensions import Base, db
@@ -128,6 +128,7 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(SuggestionEvent).where(SuggestionEvent.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(Invitation).where(Invitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
     nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
@@ -208,6 +209,7 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "invitations.volunteer_id", "invitations.invited_by_id",
     "audit_log.actor_id",  # append-only; refers to the id of the empty shell, never to a name
     "account_erasures.user_id",
+    "recovery_codes.user_id",  # deleted: one-time login codes of an account nobody can log in to any more
 })
 
 
