@@ -198,6 +198,11 @@ def cancel(public_id: str) -> WerkzeugResponse:
 @bp.post("/<public_id>/reageren")
 @login_required
 def respond(public_id: str) -> tuple[str, int] | WerkzeugResponse:
+    help_request = services.get_by_public_id(public_id)
+    if help_request is not None and services.matched_meanwhile(current_user, help_request):
+        # Matched while this volunteer was writing: say so kindly instead of "page not found".
+        flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
+        return redirect(url_for("asks.index"))
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
