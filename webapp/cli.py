@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 import matching
@@ -14,6 +17,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.forms import MIN_PASSWORD_LENGTH
 from webapp.accounts.models import User
 from webapp.asks.services import expire_requests
+from webapp.backup import BackupRefused, backup_sqlite, postgres_commands, sqlite_file
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
 from webapp.extensions import db
@@ -99,6 +103,36 @@ def seed_demo_command(scale: int, if_empty: bool, allow_production: bool) -> Non
     click.echo(summary)
 
 
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@with_appcontext
+def backup_command(out: Path, force: bool) -> None:
+    """Copy the SQLite database to OUT, consistently, while the app keeps running.
+
+    For PostgreSQL this prints the pg_dump and pg_restore commands to use instead."""
+    url = db.engine.url
+    source = sqlite_file(url)
+    if source is None:
+        dump, restore = postgres_commands(url) if url.get_backend_name() == "postgresql" else ("pg_dump", "")
+        _refuse("this database is not an SQLite file; back PostgreSQL up with pg_dump:\n"
+                f"  {dump}\nand restore it with:\n  {restore}\n(see 'Backups' in README.md)")
+    try:
+        result = backup_sqlite(source, out, force=force)
+    except BackupRefused as error:
+        _refuse(str(error))
+    except sqlite3.Error as error:
+        _refuse(f"the backup failed: {error}")
+    click.echo(f"Backup written to {result.path} ({result.tables} tables, {result.size_bytes:,} bytes, "
+               "integrity check ok).")
+
+
+def _refuse(message: str) -> NoReturn:
+    """A clear message on stderr and exit status 2, without a traceback."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
@@ -108,3 +142,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(backup_command)

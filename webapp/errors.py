@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import suppress
+
 from flask import Flask, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
