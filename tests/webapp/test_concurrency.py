@@ -179,8 +179,12 @@ def test_volunteers_responding_while_the_requester_accepts_leave_one_match_and_n
     # someone else helps.
     sent = tr("en", "Your response is sent. You will hear when the neighbour chooses.")
     too_late = tr("en", "Someone else is already helping with this request. Thank you for wanting to help!")
-    told = Counter("sent" if sent in text else "too late" if too_late in text else "nothing"
-                   for text in (visible(c.get(page)) for c in clients[1:]))
+    told = Counter()
+    for client, answer in zip(clients[1:], answers[1:], strict=True):
+        after = client.get(answer.headers["Location"])  # where the browser goes next
+        assert after.status_code == 200  # the listing for those who were too late, not "page not found"
+        text = visible(after)
+        told["sent" if sent in text else "too late" if too_late in text else "nothing"] += 1
     assert told == Counter({"sent": responses["not_chosen"], "too late": 49 - responses["not_chosen"]}), told
 
 

@@ -211,8 +211,10 @@ def respond(public_id: str) -> tuple[str, int] | WerkzeugResponse:
         services.respond(current_user, help_request, form.message.data or "")
     except services.AlreadyResponded:
         flash(_("You have already responded to this request."), "info")
-    except services.NoLongerOpen:
+    except services.NoLongerOpen:  # closed between loading and saving: its page is not theirs to see any more
+        db.session.rollback()
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
+        return redirect(url_for("asks.index"))
     except services.NotAllowed:
         abort(403)
     else:
