@@ -2,6 +2,7 @@
 # Start or stop a throwaway PostgreSQL cluster on loopback, for tests and benchmarks.
 #   eval "$(scripts/pg-throwaway.sh start)"   # sets TEST_DATABASE_URL and SAMEN_PG_DIR
 #   scripts/pg-throwaway.sh stop "$SAMEN_PG_DIR"
+#   scripts/pg-throwaway.sh pause DIR | resume DIR   # stop and start it again, keeping its data and port
 # Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
 set -euo pipefail
 
@@ -33,9 +34,8 @@ start() {
   db=samen_test
   [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/options"
+  resume "$dir"
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" "$db"
   echo "export SAMEN_PG_DIR=$dir"
   echo "export SAMEN_PG_PORT=$port"
@@ -49,8 +49,18 @@ stop() {
   rm -rf "$dir"
 }
 
+pause() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -l "$1/server.log" -w -o "$(cat "$1/options")" start >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 start | stop [DIR]" >&2; exit 2 ;;
+  pause) pause "${2:?usage: $0 pause DIR}" ;;
+  resume) resume "${2:?usage: $0 resume DIR}" ;;
+  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR" >&2; exit 2 ;;
 esac

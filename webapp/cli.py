@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -15,6 +18,7 @@ from webapp.accounts import two_factor
 from webapp.accounts.models import User
 from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.asks.services import expire_requests
+from webapp.backup import BackupRefused, backup_sqlite, postgres_commands, sqlite_file
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
 from webapp.extensions import db
@@ -144,6 +148,36 @@ def seed_demo_command(scale: int, if_empty: bool, allow_production: bool) -> Non
     click.echo(summary)
 
 
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@with_appcontext
+def backup_command(out: Path, force: bool) -> None:
+    """Copy the SQLite database to OUT, consistently, while the app keeps running.
+
+    For PostgreSQL this prints the pg_dump and pg_restore commands to use instead."""
+    url = db.engine.url
+    source = sqlite_file(url)
+    if source is None:
+        dump, restore = postgres_commands(url) if url.get_backend_name() == "postgresql" else ("pg_dump", "")
+        _refuse("this database is not an SQLite file; back PostgreSQL up with pg_dump:\n"
+                f"  {dump}\nand restore it with:\n  {restore}\n(see 'Backups' in README.md)")
+    try:
+        result = backup_sqlite(source, out, force=force)
+    except BackupRefused as error:
+        _refuse(str(error))
+    except sqlite3.Error as error:
+        _refuse(f"the backup failed: {error}")
+    click.echo(f"Backup written to {result.path} ({result.tables} tables, {result.size_bytes:,} bytes, "
+               "integrity check ok).")
+
+
+def _refuse(message: str) -> NoReturn:
+    """A clear message on stderr and exit status 2, without a traceback."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
@@ -155,3 +189,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(staff_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(backup_command)

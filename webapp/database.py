@@ -1,4 +1,5 @@
-"""Database connection settings: SQLite gets WAL, a busy timeout and foreign keys."""
+"""Database connection settings: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL a short connect
+timeout and pre-ping, so an outage gives a quick 503 page and the app recovers by itself."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ def install_sqlite_pragmas() -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
 
 
+CONNECT_TIMEOUT_SECONDS = 3  # an unreachable PostgreSQL gives a 503 page after this long, not a hanging one
+
+
 def engine_options(uri: str) -> dict[str, Any]:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # pool_pre_ping: a connection that died while PostgreSQL restarted is replaced before use, so the app
+    # recovers by itself when the database is back.
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+            "connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}}

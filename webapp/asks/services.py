@@ -170,6 +170,16 @@ def can_see(viewer: User | None, help_request: HelpRequest) -> bool:
     return True
 
 
+def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
+    """The request got its helper a moment ago, and this person could see it while it was open (so saying
+    "someone else is helping" tells them nothing the listing did not)."""
+    if help_request.status != RequestStatus.MATCHED or can_see(viewer, help_request):
+        return False
+    was_public = help_request.moderation == Moderation.OK and help_request.offer_id is None and not (
+        help_request.requester and help_request.requester.is_blocked)
+    return was_public and (viewer.is_screened or not help_request.needs_screening)
+
+
 def can_respond(viewer: User | None, help_request: HelpRequest) -> bool:
     return (
         viewer is not None
@@ -242,7 +252,11 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
     if not speaks_for(actor, help_request):
         raise NotAllowed
     response = next((r for r in help_request.responses if r.public_id == response_public_id), None)
-    if response is None or response.status != ResponseStatus.PENDING:
+    if response is None:
+        raise NotAllowed
+    if not help_request.is_open:
+        raise NoLongerOpen  # chosen a moment ago (in another tab, or by the staff contact)
+    if response.status != ResponseStatus.PENDING:
         raise NotAllowed
     match = _close_as_matched(help_request, response)
     events.record(response.volunteer_id, help_request.id, "accepted")

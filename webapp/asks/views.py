@@ -205,6 +205,11 @@ def cancel(public_id: str) -> WerkzeugResponse:
 @bp.post("/<public_id>/reageren")
 @login_required
 def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]] | WerkzeugResponse:
+    help_request = services.get_by_public_id(public_id)
+    if help_request is not None and services.matched_meanwhile(current_user, help_request):
+        # Matched while this volunteer was writing: say so kindly instead of "page not found".
+        flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
+        return redirect(url_for("asks.index"))
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
@@ -217,8 +222,10 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         services.respond(current_user, help_request, form.message.data or "")
     except services.AlreadyResponded:
         flash(_("You have already responded to this request."), "info")
-    except services.NoLongerOpen:
+    except services.NoLongerOpen:  # closed between loading and saving: its page is not theirs to see any more
+        db.session.rollback()
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
+        return redirect(url_for("asks.index"))
     except services.NotAllowed:
         abort(403)
     else:

@@ -24,6 +24,7 @@ from webapp.notifications.models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 _QUEUE = "samen.instant_mail"
+_COMMITTED = "samen.instant_mail_committed"  # ids of committed notifications, e-mailed when the connection is free
 RETRY_AFTER = timedelta(minutes=5)   # younger pending items may still be on their way
 RETRY_WITHIN = timedelta(days=2)     # older ones are not worth an e-mail any more
 
@@ -35,9 +36,18 @@ def queue_instant(note: Notification) -> None:
 
 def _after_commit(session: Session) -> None:
     queued: list[Notification] = session.info.pop(_QUEUE, None) or []
-    if not queued or not has_app_context():
-        return
     ids = [identity[0] for note in queued if (identity := inspect(note).identity)]
+    if ids:
+        session.info.setdefault(_COMMITTED, []).extend(ids)
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    """Deliver once the committed transaction has given its connection back to the pool. (In after_commit the
+    connection is still checked out: with many requests at once, each holding one connection and waiting for a
+    second one to deliver with, the pool would run dry and every request would wait for its timeout.)"""
+    if transaction.parent is not None or _COMMITTED not in session.info or not has_app_context():
+        return
+    ids: list[int] = session.info.pop(_COMMITTED)
     try:
         deliver(ids)
     except Exception:  # the action itself succeeded; the e-mail is retried by `notify send-pending`
@@ -52,6 +62,7 @@ def install_hooks() -> None:
     """Listen to the app's database session (once per process)."""
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_transaction_end", _after_transaction_end)
         event.listen(db.session, "after_soft_rollback", _after_rollback)
 
 

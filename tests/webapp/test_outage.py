@@ -1,0 +1,193 @@
+"""When the database goes away, every page answers a friendly 503 with Retry-After within seconds, a posted form
+comes back on that page to be sent again, and the app recovers by itself when the database returns.
+
+The PostgreSQL test starts its own throwaway cluster (scripts/pg-throwaway.sh) so it can stop and start it without
+touching the suite's database. Without PostgreSQL it is skipped with the reason, except in CI (CI=true)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from glob import glob
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import app_config, csrf_token, page_text, visible
+from tests.factories import PASSWORD, make_user
+from webapp import create_app, database
+from webapp.asks.models import HelpRequest
+from webapp.extensions import db
+from webapp.reference.services import load_reference_data
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg-throwaway.sh"
+FAST_ENOUGH = 5.0  # seconds from request to 503 page while the database is down
+BROKEN_PAGE_SIGNS = ("Traceback", "OperationalError", "psycopg", "sqlalchemy", "Internal Server Error")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def postgres_or_skip() -> None:
+    if not glob("/usr/lib/postgresql/*/bin/initdb"):
+        reason = "PostgreSQL is not installed (apt-get install postgresql): the outage test needs its own cluster"
+        if in_ci():
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def cluster(*args: str) -> str:
+    done = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def own_postgres(tmp_path: Path) -> Iterator[SimpleNamespace]:
+    """A PostgreSQL cluster of this test only, with the schema and a resident."""
+    postgres_or_skip()
+    exports = dict(re.findall(r"export (\w+)=(\S+)", cluster("start")))
+    pg = SimpleNamespace(dir=exports["SAMEN_PG_DIR"], url=exports["TEST_DATABASE_URL"])
+    app = create_app(app_config(pg.url, str(tmp_path), WTF_CSRF_ENABLED=True))
+    try:
+        with app.app_context():
+            upgrade()
+            load_reference_data(db.session)
+            resident = make_user("resident", locale="en")
+            pg.email = resident.email
+            db.session.remove()
+        pg.app = app
+        yield pg
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        cluster("stop", pg.dir)
+
+
+def timed(call: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    started = time.monotonic()
+    answer = call(*args, **kwargs)
+    return answer, time.monotonic() - started
+
+
+def assert_friendly_503(answer: Any, seconds: float, tr: Any) -> str:
+    text = visible(answer)
+    assert answer.status_code == 503, text[:500]
+    assert answer.headers["Retry-After"] == "30"
+    assert seconds < FAST_ENOUGH, f"the 503 page took {seconds:.1f} s"
+    assert tr("en", "Samen is busy for a moment") in text
+    assert not any(sign in text for sign in BROKEN_PAGE_SIGNS)
+    return text
+
+
+def retry_form(answer: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The "Try again" form on a 503 page: its action and its hidden fields, as a browser would send them."""
+    page = page_text(answer)
+    form = re.search(r'<form method="post" action="([^"]*)">(.*?)</form>', page, re.S)
+    assert form, "no form to send again"
+    fields = [(html.unescape(n), html.unescape(v))
+              for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(2))]
+    return html.unescape(form.group(1)), fields
+
+
+def log_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    token = csrf_token(page_text(client.get("/inloggen")))
+    assert client.post("/inloggen", data={"email": email, "password": PASSWORD,
+                                          "csrf_token": token}).status_code == 302
+    return client
+
+
+NEW_REQUEST = {
+    "title": "Lamp <ophangen> & \"boren\"",
+    "description": "Wie helpt mij een lamp op te hangen?\nIk heb zelf een boor.",
+    "category": "odd_jobs",
+    "postcode": "2012 AB",
+    "slots": ["wed-morning", "sat-morning"],
+    "languages": ["nl", "en"],
+    "frequency": "once",
+}
+
+
+def test_postgres_stops_pages_answer_503_quickly_forms_come_back_and_the_app_recovers(own_postgres, tr):
+    app = own_postgres.app
+    anonymous = app.test_client()
+    anonymous.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    resident = log_in(app, own_postgres.email)
+    token = csrf_token(page_text(resident.get("/vragen/nieuw")))
+    login_token = csrf_token(page_text(anonymous.get("/inloggen")))  # the pool now holds connections about to die
+
+    cluster("pause", own_postgres.dir)
+    try:
+        assert_friendly_503(*timed(anonymous.get, "/vragen/"), tr)
+        assert_friendly_503(*timed(resident.get, "/mijn"), tr)  # fails while loading who is logged in
+
+        posted, seconds = timed(resident.post, "/vragen/nieuw", data={**NEW_REQUEST, "csrf_token": token})
+        text = assert_friendly_503(posted, seconds, tr)
+        assert NEW_REQUEST["title"] in text and "Lamp &lt;ophangen&gt; &amp; &#34;boren&#34;" in page_text(posted)
+        assert "odd_jobs" not in re.sub(r"<input[^>]*>", "", page_text(posted))  # codes are sent again, not shown
+        action, fields = retry_form(posted)
+        assert action == "/vragen/nieuw"
+        assert sorted(f for f in fields if f[0] != "csrf_token") == sorted(
+            (name, value) for name, values in NEW_REQUEST.items()
+            for value in (values if isinstance(values, list) else [values]))
+
+        login_form = {"email": own_postgres.email, "password": "my secret words 123", "csrf_token": login_token}
+        refused_login, seconds = timed(anonymous.post, "/inloggen", data=login_form)
+        text = assert_friendly_503(refused_login, seconds, tr)
+        assert "my secret words 123" not in page_text(refused_login)
+        assert tr("en", "For your safety we did not keep your password. You will have to type it again.") in text
+        assert ("email", own_postgres.email) in retry_form(refused_login)[1]
+    finally:
+        cluster("resume", own_postgres.dir)
+
+    # Back: no restart of the app, the same clients carry on, and "Try again" stores the request once.
+    assert anonymous.get("/vragen/").status_code == 200
+    again = resident.post(action, data=MultiDict(fields))
+    assert again.status_code == 302, visible(again)[:500]
+    with app.app_context():
+        stored = db.session.execute(select(HelpRequest)).scalars().all()
+        assert [(r.title, r.description.replace("\r\n", "\n")) for r in stored] == [
+            (NEW_REQUEST["title"], NEW_REQUEST["description"])]
+        assert sorted(stored[0].slots) == ["sat-morning", "wed-morning"]
+        db.session.remove()
+
+
+def test_database_errors_never_become_a_500_or_a_stack_trace(app, make, login, tr, monkeypatch):
+    """Any view that hits a broken connection (here: the listing) gives the same 503 page; an outage while
+    drawing an error page (here: a 404 while the user lookup fails) does too."""
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.asks import services
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    resident = make.user("resident", locale="en")
+    client = login(resident.email, lang="en")
+    monkeypatch.setattr(services, "list_open_requests", broken)
+    assert_friendly_503(*timed(client.get, "/vragen/"), tr)
+
+    monkeypatch.setattr("webapp.accounts.services.find_by_login_id", broken)
+    monkeypatch.setattr(app.login_manager, "_user_callback", broken)
+    assert_friendly_503(*timed(client.get, "/bestaat-niet"), tr)
+
+
+def test_postgres_gets_a_short_connect_timeout_and_pre_ping():
+    options = database.engine_options("postgresql+psycopg://samen@db.example/samen")
+    assert options["pool_pre_ping"] is True
+    assert 1 <= options["connect_args"]["connect_timeout"] <= 5
