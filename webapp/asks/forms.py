@@ -34,6 +34,8 @@ def _not_in_past(form: FlaskForm, field: DateField) -> None:
 
 
 class RequestForm(PostcodeWijkMixin, FlaskForm):
+    field_order = ("title", "description", "category", "postcode", "wijk")
+
     title = StringField(
         _l("What do you need help with?"),
         validators=[DataRequired(message=_l("Write in a few words what you need.")),
