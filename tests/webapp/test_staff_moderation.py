@@ -57,6 +57,8 @@ def test_the_checks_find_what_must_not_be_public(text, flag):
     "De huur is 123456789 euro per jaar zei de verhuurder",  # nine digits that fail the eleven-test
     "Help with my new phone, I am 74 and live in Schalkwijk",
     "Wie helpt met de aanbiedingen van de week bij de Albert Heijn?",
+    "Boodschappen voor mevrouw ab12cdef\nMevrouw kan niet goed lopen",  # looks like an IBAN across a line break
+    "Code ab12\tcdefghijk lmnop",
 ])
 def test_ordinary_requests_pass(text):
     assert check_text(text) == []

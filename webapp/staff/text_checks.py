@@ -90,7 +90,7 @@ def normalise(text: str) -> str:
 
 
 def _iban_valid(candidate: str) -> bool:
-    code = candidate.replace(" ", "").upper()
+    code = "".join(candidate.split()).upper()  # the pattern allows any white space, a line break too
     if not 15 <= len(code) <= 34:
         return False
     moved = code[4:] + code[:4]
