@@ -222,9 +222,10 @@ class PageChecks:
     weights: list[tuple[str, str, str, int, list[tuple[str, int]]]] = field(default_factory=list)
 
     def page(self, page: Any, name: str, lang: str, js: bool, weigher: Weigher | None = None,
-             shell: bool = True) -> None:
+             shell: bool = True, axe: bool = True) -> None:
         """Checks for every page: language, title, skip link, landmarks, manifest, footer link, no third-party
-        resources, and (with JavaScript, once per page and language) axe at WCAG 2.1 A and AA."""
+        resources, and (with JavaScript, once per page and language) axe at WCAG 2.1 A and AA. axe=False: the same
+        template in a state axe has seen already (axe is the slow part of these tests)."""
         if weigher is not None:
             weigher.name_current(name)
         where = f"{name} ({page.url})"
@@ -242,7 +243,7 @@ class PageChecks:
             assert page.locator("head link[rel=manifest]").count() == 1, f"no web app manifest linked on {where}"
             assert page.locator("footer a[href='/toegankelijkheid']").count() == 1, \
                 f"no link to the accessibility statement in the footer of {where}"
-        if js and (lang, name) not in self.axe_seen:
+        if js and axe and (lang, name) not in self.axe_seen:
             self.axe(page, where)
             self.axe_seen.add((lang, name))
             self.axe_pages.append(f"{lang}:{name}")
@@ -316,8 +317,8 @@ class Visitor:
         """The plural form for `count`, filled in with num=count unless `params` say otherwise."""
         return str(self.server.plural_form(self.lang, singular, plural, count)) % {"num": count, **params}
 
-    def check(self, name: str) -> None:
-        self.checks.page(self.page, name, self.lang, self.js, self.weigher)
+    def check(self, name: str, axe: bool = True) -> None:
+        self.checks.page(self.page, name, self.lang, self.js, self.weigher, axe=axe)
 
     def sees_flash(self, msgid: str, **params: Any) -> None:
         self.expect(self.page.locator(".flashes")).to_contain_text(self.t(msgid, **params))
