@@ -4,6 +4,8 @@ after enough people reported it; blocked people cannot log in."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -160,6 +162,12 @@ def test_a_reject_without_a_known_reason_is_refused(make, login):
     response = staff.post(f"/werkruimte/moderatie/request/{public_id}/afwijzen", data={"reason": "bestaat-niet"})
     assert response.status_code == 400
     assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+    # The mistake is listed at the top, linked to the field of this item, which points back to the message.
+    html = response.get_data(as_text=True)
+    assert f'<a href="#reason-{public_id}">' in html
+    assert f'id="reason-{public_id}-error"' in html
+    assert re.search(rf'<select[^>]*aria-describedby="reason-{public_id}-error"[^>]*id="reason-{public_id}"', html) or \
+        re.search(rf'<select[^>]*id="reason-{public_id}"[^>]*aria-describedby="reason-{public_id}-error"', html)
 
 
 def test_staff_approve_and_the_request_goes_public(make, login, anon):
