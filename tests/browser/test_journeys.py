@@ -6,7 +6,7 @@
     the volunteer finds is the one the resident posted, so both journeys meet as they do in real life.
 Every page: axe at WCAG 2.1 A and AA (once per page and language, with JavaScript: axe needs it), lang, skip link,
 landmarks, manifest, the footer link to the accessibility statement, and at most 100 KB transferred.
-(c) initiatives and (d) staff journeys do not exist in the app yet.
+(c) the initiative journey is in test_initiative_journey.py, (d) the staff journey in test_staff_journey.py.
 """
 
 from __future__ import annotations
