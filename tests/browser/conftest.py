@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, get_translations, gettext, ngettext
 from flask_migrate import upgrade
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -55,6 +55,11 @@ class LiveServer:
     def tn(self, lang: str, singular: str, plural: str, num: int) -> str:
         with self.app.test_request_context("/"), force_locale(lang):
             return str(ngettext(singular, plural, num))
+
+    def plural_form(self, lang: str, singular: str, plural: str, count: int) -> str:
+        """The catalogue's form of this plural string for `count`, placeholders not filled in."""
+        with self.app.test_request_context("/"), force_locale(lang):
+            return str(get_translations().ungettext(singular, plural, count))
 
 
 @pytest.fixture(scope="package")

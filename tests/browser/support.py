@@ -11,7 +11,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyotp
 import pytest
+
+from tests.factories import TOTP_SECRET
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGE_BUDGET = 100 * 1000  # bytes transferred per page: HTML, CSS, JS, icons
@@ -67,6 +70,36 @@ def skip_or_fail() -> None:
     if in_ci():
         pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
+
+
+ERROR_LINKS_JS = """() => {
+  const links = [...document.querySelectorAll('.error-summary a[href^="#"]')];
+  return links.map(a => {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    return {href: a.getAttribute('href'), text: a.textContent.trim(), found: target !== null,
+            message: target ? (document.getElementById(target.id + '-error') || {textContent: ''}).textContent.trim()
+                            : '',
+            after: links.indexOf(a) > 0 && target !== null && (() => {
+              const before = document.getElementById(links[links.indexOf(a) - 1].getAttribute('href').slice(1));
+              return before !== null &&
+                     Boolean(before.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING);
+            })()};
+  });
+}"""
+
+
+def error_links(page: Any, at_least: int = 1) -> list[str]:
+    """The error summary's links: each points at a field on the page that shows the same message next to it, in the
+    order the fields appear on screen (a summary that jumps around is hard to work through). Returns the ids."""
+    links = page.evaluate(ERROR_LINKS_JS)
+    assert len(links) >= at_least, f"expected at least {at_least} linked errors on {page.url}, got {links}"
+    for number, link in enumerate(links):
+        assert link["found"], f"error link {link['href']} points at nothing on {page.url}"
+        assert link["message"] == link["text"], f"field {link['href']} does not show the message {link['text']!r}"
+        if number:
+            assert link["after"], (f"the error summary lists {link['href']} before a field that comes earlier on "
+                                   f"the page ({[item['href'] for item in links]}) on {page.url}")
+    return [link["href"][1:] for link in links]
 
 
 # ---------------------------------------------------------------- keyboard only
@@ -192,9 +225,10 @@ class PageChecks:
     weights: list[tuple[str, str, str, int, list[tuple[str, int]]]] = field(default_factory=list)
 
     def page(self, page: Any, name: str, lang: str, js: bool, weigher: Weigher | None = None,
-             shell: bool = True) -> None:
+             shell: bool = True, axe: bool = True) -> None:
         """Checks for every page: language, title, skip link, landmarks, manifest, footer link, no third-party
-        resources, and (with JavaScript, once per page and language) axe at WCAG 2.1 A and AA."""
+        resources, and (with JavaScript, once per page and language) axe at WCAG 2.1 A and AA. axe=False: the same
+        template in a state axe has seen already (axe is the slow part of these tests)."""
         if weigher is not None:
             weigher.name_current(name)
         where = f"{name} ({page.url})"
@@ -212,7 +246,7 @@ class PageChecks:
             assert page.locator("head link[rel=manifest]").count() == 1, f"no web app manifest linked on {where}"
             assert page.locator("footer a[href='/toegankelijkheid']").count() == 1, \
                 f"no link to the accessibility statement in the footer of {where}"
-        if js and (lang, name) not in self.axe_seen:
+        if js and axe and (lang, name) not in self.axe_seen:
             self.axe(page, where)
             self.axe_seen.add((lang, name))
             self.axe_pages.append(f"{lang}:{name}")
@@ -254,3 +288,86 @@ class PageChecks:
             lines += [f"{size:>7}  {part}" for part, size in rows[0][4]]
         lines += ["", f"axe (WCAG 2.1 A/AA) ran on {len(self.axe_pages)} pages: {', '.join(self.axe_pages)}"]
         return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- people in a browser
+
+PASSWORD = "een lange zin als wachtwoord"
+COMBINATIONS = [
+    pytest.param("nl", True, id="nl-js"),
+    pytest.param("en", True, id="en-js"),
+    pytest.param("nl", False, id="nl-nojs"),
+    pytest.param("en", False, id="en-nojs"),
+]
+
+
+@dataclass
+class Visitor:
+    """One person in one browser context, with the checks every page must pass."""
+
+    page: Any
+    weigher: Weigher
+    lang: str
+    js: bool
+    server: Any
+    checks: PageChecks
+    expect: Any
+
+    def t(self, msgid: str, **params: Any) -> str:
+        return str(self.server.t(self.lang, msgid, **params))
+
+    def tn(self, singular: str, plural: str, count: int, **params: Any) -> str:
+        """The plural form for `count`, filled in with num=count unless `params` say otherwise."""
+        return str(self.server.plural_form(self.lang, singular, plural, count)) % {"num": count, **params}
+
+    def check(self, name: str, axe: bool = True) -> None:
+        self.checks.page(self.page, name, self.lang, self.js, self.weigher, axe=axe)
+
+    def sees_flash(self, msgid: str, **params: Any) -> None:
+        self.expect(self.page.locator(".flashes")).to_contain_text(self.t(msgid, **params))
+
+    def main(self) -> Any:
+        return self.page.get_by_role("main")
+
+    def button(self, msgid: str, **params: Any) -> Any:
+        return self.main().get_by_role("button", name=self.t(msgid, **params), exact=True)
+
+    def link(self, msgid: str, **params: Any) -> Any:
+        return self.page.get_by_role("link", name=self.t(msgid, **params), exact=True)
+
+    def field(self, name: str, value: str | None = None) -> Any:
+        """A form field by its name (labels are checked by axe; their wording changes more often)."""
+        selector = f"main [name='{name}']" + (f"[value='{value}']" if value else "")
+        return self.page.locator(selector)
+
+    def follow(self, locator: Any) -> None:
+        """Click a link or button and wait for the next page."""
+        with self.page.expect_navigation():
+            locator.click()
+
+
+def new_visitor(contexts: Any, name: str, lang: str, js: bool, browser_lang: str, live_server: Any,
+                checks: PageChecks, expect: Any) -> Visitor:
+    context = contexts.new(name, lang=browser_lang, js=js)
+    page = context.new_page()
+    weigher = Weigher.attach(context, page, live_server.url, name)
+    return Visitor(page, weigher, lang, js, live_server, checks, expect)
+
+
+def log_in_as_staff(v: Visitor, email: str, password: str) -> None:
+    """The one way staff log in for the browser tests: the login form, the code of the authenticator app, then the
+    workspace overview."""
+    page = v.page
+    page.goto("/inloggen")
+    v.check("login")
+    v.field("email").fill(email)
+    v.field("password").fill(password)
+    v.follow(v.button("Log in"))
+    # Second step: the 6-digit code of the authenticator app (staff made by the factories share one secret).
+    assert page.url.endswith("/inloggen/code"), f"staff were not asked for their code: {page.url}"
+    v.check("login code")
+    v.field("code").fill(pyotp.TOTP(TOTP_SECRET).now())
+    v.follow(v.button("Log in"))
+    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Workspace")))
+    v.expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.url.endswith("/werkruimte/"), f"staff did not reach the workspace: {page.url}"

@@ -6,70 +6,32 @@
     the volunteer finds is the one the resident posted, so both journeys meet as they do in real life.
 Every page: axe at WCAG 2.1 A and AA (once per page and language, with JavaScript: axe needs it), lang, skip link,
 landmarks, manifest, the footer link to the accessibility statement, and at most 100 KB transferred.
-(c) initiatives and (d) staff journeys do not exist in the app yet.
+(c) the initiative journey is in test_initiative_journey.py, (d) the staff journey in test_staff_journey.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.browser.support import PageChecks, Weigher, press_and_wait, tab_and_press, tab_to, type_into
+from tests.browser.support import (
+    COMBINATIONS,
+    PASSWORD,
+    PageChecks,
+    Visitor,
+    error_links,
+    press_and_wait,
+    tab_and_press,
+    tab_to,
+    type_into,
+)
+from tests.browser.support import new_visitor as _visitor
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "een lange zin als wachtwoord"
-COMBINATIONS = [
-    pytest.param("nl", True, id="nl-js"),
-    pytest.param("en", True, id="en-js"),
-    pytest.param("nl", False, id="nl-nojs"),
-    pytest.param("en", False, id="en-nojs"),
-]
 CATEGORY = {"nl": "Computer- en telefoonhulp", "en": "Computer and phone help"}  # key "digital"
-
-
-@dataclass
-class Visitor:
-    """One person in one browser context, with the checks every page must pass."""
-
-    page: Any
-    weigher: Weigher
-    lang: str
-    js: bool
-    server: Any
-    checks: PageChecks
-    expect: Any
-
-    def t(self, msgid: str, **params: Any) -> str:
-        return str(self.server.t(self.lang, msgid, **params))
-
-    def check(self, name: str) -> None:
-        self.checks.page(self.page, name, self.lang, self.js, self.weigher)
-
-    def sees_flash(self, msgid: str, **params: Any) -> None:
-        self.expect(self.page.locator(".flashes")).to_contain_text(self.t(msgid, **params))
-
-    def main(self) -> Any:
-        return self.page.get_by_role("main")
-
-    def button(self, msgid: str, **params: Any) -> Any:
-        return self.main().get_by_role("button", name=self.t(msgid, **params), exact=True)
-
-    def field(self, name: str, value: str | None = None) -> Any:
-        """A form field by its name (labels are checked by axe; their wording changes more often)."""
-        selector = f"main [name='{name}']" + (f"[value='{value}']" if value else "")
-        return self.page.locator(selector)
-
-
-def _visitor(contexts: Any, name: str, lang: str, js: bool, browser_lang: str, live_server: Any,
-             checks: PageChecks, expect: Any) -> Visitor:
-    context = contexts.new(name, lang=browser_lang, js=js)
-    page = context.new_page()
-    weigher = Weigher.attach(context, page, live_server.url, name)
-    return Visitor(page, weigher, lang, js, live_server, checks, expect)
 
 
 @pytest.mark.parametrize(("lang", "js"), COMBINATIONS)
@@ -144,6 +106,7 @@ def check_error_summary(r: Visitor) -> str:
     page = r.page
     summary = page.locator(".error-summary[role=alert]")
     r.expect(summary).to_have_count(1)
+    error_links(page, at_least=3)  # in the order of the fields on the page
     links = summary.get_by_role("link")
     count = links.count()
     assert count >= 3, f"expected the empty form to list several errors, got {count}"

@@ -4,6 +4,8 @@ after enough people reported it; blocked people cannot log in."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -57,6 +59,8 @@ def test_the_checks_find_what_must_not_be_public(text, flag):
     "De huur is 123456789 euro per jaar zei de verhuurder",  # nine digits that fail the eleven-test
     "Help with my new phone, I am 74 and live in Schalkwijk",
     "Wie helpt met de aanbiedingen van de week bij de Albert Heijn?",
+    "Boodschappen voor mevrouw ab12cdef\nMevrouw kan niet goed lopen",  # looks like an IBAN across a line break
+    "Code ab12\tcdefghijk lmnop",
 ])
 def test_ordinary_requests_pass(text):
     assert check_text(text) == []
@@ -158,6 +162,12 @@ def test_a_reject_without_a_known_reason_is_refused(make, login):
     response = staff.post(f"/werkruimte/moderatie/request/{public_id}/afwijzen", data={"reason": "bestaat-niet"})
     assert response.status_code == 400
     assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+    # The mistake is listed at the top, linked to the field of this item, which points back to the message.
+    html = response.get_data(as_text=True)
+    assert f'<a href="#reason-{public_id}">' in html
+    assert f'id="reason-{public_id}-error"' in html
+    assert re.search(rf'<select[^>]*aria-describedby="reason-{public_id}-error"[^>]*id="reason-{public_id}"', html) or \
+        re.search(rf'<select[^>]*id="reason-{public_id}"[^>]*aria-describedby="reason-{public_id}-error"', html)
 
 
 def test_staff_approve_and_the_request_goes_public(make, login, anon):

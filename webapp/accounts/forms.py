@@ -94,6 +94,8 @@ def password_again_field() -> PasswordField:
 
 
 class RegistrationForm(PostcodeWijkMixin, FlaskForm):
+    field_order = ("first_name", "last_name", "email", "phone", "postcode", "wijk")
+
     first_name = StringField(
         _l("First name"),
         validators=[DataRequired(message=_l("Fill in your first name.")), Length(max=60)],
@@ -125,6 +127,8 @@ class LoginForm(FlaskForm):
 
 
 class AccountForm(PostcodeWijkMixin, FlaskForm):
+    field_order = ("first_name", "last_name", "phone", "postcode", "wijk")
+
     first_name = StringField(_l("First name"),
                              validators=[DataRequired(message=_l("Fill in your first name.")), Length(max=60)])
     last_name = StringField(_l("Last name (optional)"), validators=[Optional(), Length(max=80)])
@@ -142,6 +146,8 @@ def slot_choices() -> list[SelectChoice]:
 
 
 class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
+    field_order = ("skills", "languages", "postcode", "wijk")
+
     skills = StringField(
         _l("What are you good at?"),
         validators=[DataRequired(message=_l("Name at least one thing you like to help with.")), Length(max=500)],

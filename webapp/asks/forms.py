@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,6 +35,8 @@ def _not_in_past(form: FlaskForm, field: DateField) -> None:
 
 
 class RequestForm(PostcodeWijkMixin, FlaskForm):
+    field_order: ClassVar[tuple[str, ...]] = ("title", "description", "category", "postcode", "wijk")
+
     title = StringField(
         _l("What do you need help with?"),
         validators=[DataRequired(message=_l("Write in a few words what you need.")),

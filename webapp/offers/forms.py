@@ -13,6 +13,8 @@ from webapp.reference.forms import PostcodeWijkMixin
 
 
 class OfferForm(PostcodeWijkMixin, FlaskForm):
+    field_order = ("title", "description", "category", "postcode", "wijk")
+
     title = StringField(
         _l("What do you offer?"),
         validators=[DataRequired(message=_l("Write in a few words what you offer.")),

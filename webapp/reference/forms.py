@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField
@@ -28,6 +29,15 @@ class PostcodeWijkMixin:
     )
     wijk = SelectField(_l("Wijk"), choices=[], coerce=str, validate_choice=False)
     resolved_wijk: Wijk | None = None
+    #: The fields in the order the page shows them, as far as that differs from the order they are declared in
+    #: (this mixin's fields are declared before the form's own). Iterating the form, as the error summary does,
+    #: follows it: first these, then the rest in declared order.
+    field_order: ClassVar[tuple[str, ...]] = ()
+
+    def __iter__(self) -> Iterator[Field]:
+        fields: dict[str, Field] = self._fields  # type: ignore[attr-defined]
+        first = [fields[name] for name in self.field_order if name in fields]
+        return iter(first + [f for name, f in fields.items() if name not in self.field_order])
 
     def validate_postcode(self, field: Field) -> None:
         self.resolved_wijk = None
