@@ -101,7 +101,7 @@ def test_an_older_code_after_a_newer_one_is_refused(app, make):
 
 
 def test_a_recovery_code_works_once(app, make, anon, tr):
-    staff = make.user("staff")
+    staff = make.user("staff", locale="en")  # after login the page speaks the person's language
     with app.app_context():
         codes = two_factor.new_recovery_codes(find_by_email(staff.email))
         db.session.commit()
@@ -138,7 +138,7 @@ def test_another_persons_recovery_code_does_not_work(app, make, anon):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_staff_without_an_app_set_it_up_before_any_page(app, make, anon, tr, lang):
-    staff = make.user("staff")
+    staff = make.user("staff", locale=lang)  # after login the page speaks the person's language
     make.run(lambda: setattr(find_by_email(staff.email), "totp_secret", None) or db.session.commit())
     client = anon(lang)
     assert password_step(client, staff.email).headers["Location"].endswith("/inloggen/app-koppelen")
