@@ -27,6 +27,9 @@ YEAR = os.environ.get("BENCH_YEAR", "")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 COOKIE_RE = re.compile(r"(?:^|[,\s])(session|remember_token)=([^;]*)")
 WIJK_RE = re.compile(r'<option[^>]*selected[^>]*value="([^"]+)"|<option[^>]*value="([^"]+)"[^>]*selected')
+TASKS = ("de boodschappen", "de tuin", "een lamp ophangen", "mijn laptop", "een brief", "de hond uitlaten",
+         "verhuisdozen", "een wandeling")
+DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag")
 CATEGORIES = ("groceries", "transport", "odd_jobs", "garden", "company", "digital")
 
 
@@ -183,10 +186,11 @@ if MODE == "mix":
             postcode = re.search(r'name="postcode"[^>]*value="([^"]*)"', html)
             wijk = WIJK_RE.search(html)
             self.posted += 1
-            n = random.randrange(10**9)
+            # No long digit runs: the text checks would (rightly) take them for a phone number.
+            what, when = random.choice(TASKS), random.choice(DAYS)
             self.post("/vragen/nieuw", {
-                "csrf_token": self.csrf(html), "title": f"Hulp gezocht, vraag {n}",
-                "description": f"Ik zoek iemand die mij kan helpen, dit is vraag nummer {n} van vandaag.",
+                "csrf_token": self.csrf(html), "title": f"Hulp met {what} op {when}",
+                "description": f"Ik zoek iemand die mij op {when} kan helpen met {what}. Alvast bedankt!",
                 "category": random.choice(CATEGORIES), "slots": "wed-morning", "languages": "nl",
                 "frequency": "once", "postcode": postcode.group(1) if postcode else "2034 AB",
                 "wijk": (wijk.group(1) or wijk.group(2)) if wijk else "",

@@ -30,10 +30,12 @@ def main() -> None:
         scalars = lambda query: [str(v) for v in db.session.execute(query).scalars()]  # noqa: E731
         open_requests = scalars(select(HelpRequest.public_id).where(
             HelpRequest.status == RequestStatus.OPEN, HelpRequest.needs_screening.is_(False),
-            HelpRequest.offer_id.is_(None), HelpRequest.moderation == "ok"))
+            HelpRequest.offer_id.is_(None), HelpRequest.moderation == "ok",
+            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))))
         targets = {
             "requests": sample(open_requests),
-            "offers": sample(scalars(select(Offer.public_id).where(Offer.status == "open"))),
+            "offers": sample(scalars(select(Offer.public_id).join(User, User.id == Offer.volunteer_id).where(
+                Offer.status == "open", Offer.moderation == "ok", User.is_blocked.is_(False)))),
             "initiatives": sample(scalars(select(Initiative.public_id))),
             "volunteers": sample(scalars(
                 select(User.email).join(VolunteerProfile, VolunteerProfile.user_id == User.id)

@@ -179,3 +179,35 @@ def test_the_counter_sees_a_query_per_row(app: Flask) -> None:
         for person in people:
             db.session.execute(select(User.email).where(User.id == person)).one()
     assert len(statements) == len(people)
+
+
+def test_health_is_a_constant_without_database_or_session(app: Flask) -> None:
+    """/health is the benchmark's reference for what the machine can do: no SQL, no session cookie."""
+    client = app.test_client()
+    with counting(app) as statements:
+        response = client.get("/health")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
+    assert statements == []
+    assert "Set-Cookie" not in response.headers
+
+
+def test_suggestions_page_reads_stored_features_and_never_encodes_texts(app: Flask, login: Callable[..., FlaskClient],
+                                                                         monkeypatch: Any) -> None:
+    """Text features are stored when a profile or request is saved; a page view only reads them. Encoding in a
+    page view (the expensive part of all-pairs work) fails this test."""
+    import matching.index
+
+    with app.app_context():
+        make_user("volunteer", email="helper@example.org", screened=True)
+        resident = make_user("resident")
+        for i in range(5):
+            make_request(resident, title=f"Boodschappen doen {i}", description=f"Wie haalt mijn boodschappen {i}?")
+
+    def refuse(*_args: Any) -> None:
+        raise AssertionError("a page view encoded a text")
+
+    monkeypatch.setattr(matching.index, "encode_request", refuse)
+    monkeypatch.setattr(matching.index, "encode_volunteer", refuse)
+    page = login("helper@example.org").get("/aanbevolen/")
+    assert page.status_code == 200
+    assert "Boodschappen doen" in page.get_data(as_text=True)

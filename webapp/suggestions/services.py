@@ -270,7 +270,7 @@ def suggest_volunteers_for_many(help_requests: list[HelpRequest], k: int = 5) ->
         request_profiles={r.public_id: p for r in wanted if (p := text_profile(r.match_features)) is not None},
         model=current_model(), now=now)
     by_public = {u.public_id: u for u in users}
-    responded: dict[int, set[int]] = {}
+    responded: dict[int, set[int | None]] = {}
     for request_id, volunteer_id in db.session.execute(
             select(Response.request_id, Response.volunteer_id).where(Response.request_id.in_(ids))):
         responded.setdefault(request_id, set()).add(volunteer_id)
