@@ -307,6 +307,7 @@ class Result:
     peak_rss_mb: list[float] = field(default_factory=list)
     workers: int = 0
     threads: int = 0
+    missing: list[str] = field(default_factory=list)
 
 
 def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
@@ -350,7 +351,8 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
             log(f"  {page:28} {row.rps:7.1f} req/s  p50 {row.p50:6.0f}  p95 {row.p95:6.0f}  p99 {row.p99:6.0f} ms"
                 f"  errors {row.error_rate:.1%}")
         else:
-            log(f"  {page:28} no result (see locust.log)")
+            result.missing.append(page)
+            log(f"  {page:28} no request finished within the run (see locust.log)")
     dash = locust(server, env, tmp, users=1, seconds=args.page_seconds, mode="page", page="report dashboard, year")
     if "report dashboard, year" in dash.rows:
         result.dashboard_year = asdict(dash.rows["report dashboard, year"])
@@ -472,6 +474,8 @@ def write_report(results: list[Result], args: argparse.Namespace, facts: dict[st
             if p:
                 lines.append(f"| {page} | {p['rps']:.1f} | {p['rps'] / health:.2f} | {ms(p['p50'])} | {ms(p['p95'])} | "
                              f"{ms(p['p99'])} | {p['error_rate']:.1%} |")
+        if r.missing:
+            lines += ["", "No request finished within the run for: " + ", ".join(r.missing) + "."]
         if r.dashboard_year:
             d = r.dashboard_year
             lines += ["", f"A year's report dashboard, one user at a time: p50 {d['p50'] / 1000:.2f} s, "
@@ -520,6 +524,7 @@ def main() -> int:
                      "SQLite was measured. `apt-get install -y postgresql` and run `make bench` again.")
         log(notes[-1])
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
     facts = machine()
     started = time.monotonic()
     results: list[Result] = []
