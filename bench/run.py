@@ -353,7 +353,9 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
         else:
             result.missing.append(page)
             log(f"  {page:28} no request finished within the run (see locust.log)")
-    dash = locust(server, env, tmp, users=1, seconds=args.page_seconds, mode="page", page="report dashboard, year")
+    # One staff member at a time, long enough for a few requests even when one takes seconds.
+    dash = locust(server, env, tmp, users=1, seconds=max(args.page_seconds, 30), mode="page",
+                  page="report dashboard, year")
     if "report dashboard, year" in dash.rows:
         result.dashboard_year = asdict(dash.rows["report dashboard, year"])
     log(f"{kind} {scale}×: the mix, {MIX_USERS} users for {args.mix_seconds} s")
