@@ -61,3 +61,22 @@ bench-matching: venv ## Speed and memory benchmark of the matching engine
 	$(PY) -m matching bench
 
 .PHONY: help venv translations-compile translations-extract translations-update setup run test lint typecheck evaluate bench-matching
+
+bench/.venv/.installed: requirements-bench.txt
+	test -x bench/.venv/bin/python || python3.11 -m venv bench/.venv || python3 -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: venv translations-compile bench/.venv/.installed ## Load test as in production: SQLite + PostgreSQL, 1× and 100× data (~30 min); writes PERFORMANCE.md
+	bench/.venv/bin/python bench/run.py $(BENCH_ARGS)
+
+bench-quick: venv translations-compile bench/.venv/.installed ## A short load test (1× SQLite) for development; writes bench/results/quick.md
+	bench/.venv/bin/python bench/run.py --quick $(BENCH_ARGS)
+
+serve-prod: venv translations-compile ## Production server: gunicorn (gthread) against DATABASE_URL; needs SECRET_KEY (see README)
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (and DATABASE_URL=postgresql+psycopg://...) first; see README 'Production'."; exit 1; }
+	SAMEN_ENV=production $(VENV)/bin/flask db upgrade
+	SAMEN_ENV=production $(VENV)/bin/flask reference load
+	SAMEN_ENV=production exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+.PHONY: bench bench-quick serve-prod

@@ -61,8 +61,8 @@ class User(UserMixin, Base):
     postcode: Mapped[str] = mapped_column(String(7), default="")
     wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="nl")
-    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_login_at: Mapped[datetime | None]
     # Set when the person opened the link in the verification e-mail (or reset their password by e-mail).
     email_verified_at: Mapped[datetime | None]
@@ -133,10 +133,11 @@ class VolunteerProfile(Base):
     screened_at: Mapped[datetime | None]
     screened_until: Mapped[date | None]  # None: no end date recorded
     # Automatic text checks and staff decisions on the bio; a held profile is not suggested to anyone.
-    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
+                                            index=True)
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
     # What the matching engine computed from the profile text when it was saved.
-    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)  # undefer where ranked
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="volunteer_profile")

@@ -35,7 +35,14 @@ class ResponseStatus(StrEnum):
 
 class HelpRequest(Base):
     __tablename__ = "help_requests"
-    __table_args__ = (Index("ix_help_requests_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_help_requests_status_created_at", "status", "created_at"),
+        # The public listing: its filters and order in one index, so counting and paging never read the rows.
+        Index("ix_help_requests_listing", "status", "moderation", "needs_screening", "offer_id", "expires_at",
+              "created_at", "requester_id"),
+        Index("ix_help_requests_created_at", "created_at"),  # report periods
+        Index("ix_help_requests_moderation", "moderation"),  # the staff moderation queue
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
@@ -52,7 +59,8 @@ class HelpRequest(Base):
     # Set when a resident asks a volunteer directly from an offer: not in the public listing.
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=RequestStatus.OPEN)
-    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Several kB per row: loaded only where the matching engine needs it (undefer), never for lists.
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime]
@@ -88,7 +96,11 @@ class HelpRequest(Base):
 
 class Response(Base):
     __tablename__ = "responses"
-    __table_args__ = (UniqueConstraint("request_id", "volunteer_id", name="uq_responses_request_id_volunteer_id"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", "volunteer_id", name="uq_responses_request_id_volunteer_id"),
+        Index("ix_responses_request_id_created_at", "request_id", "created_at"),  # first response per request
+        Index("ix_responses_created_at", "created_at"),  # report periods
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)

@@ -35,7 +35,8 @@ class Offer(Base):
     status: Mapped[str] = mapped_column(String(12), default=OfferStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Automatic text checks and staff decisions: only "ok" offers are public (see webapp.staff.text_checks).
-    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
+                                            index=True)
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
 
     volunteer: Mapped[User | None] = relationship()

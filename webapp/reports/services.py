@@ -80,11 +80,13 @@ def load_facts(start: date, end: date) -> figures.Facts:
         .outerjoin(Match, Match.request_id == HelpRequest.id)
         .where(HelpRequest.created_at >= since, HelpRequest.created_at < until,
                HelpRequest.moderation != Moderation.REJECTED)
+        .order_by(HelpRequest.created_at)  # figures.Facts keeps facts in date order
     ).all()
     handover_rows = db.session.execute(
         select(Handover.handed_over_on, Wijk.code, HelpRequest.category_key)
         .join(HelpRequest, HelpRequest.id == Handover.request_id).join(Wijk, Wijk.id == HelpRequest.wijk_id)
         .where(Handover.handed_over_on >= start, Handover.handed_over_on < end)
+        .order_by(Handover.handed_over_on)
     ).all()
     volunteer_wijk = select(VolunteerProfile.user_id, Wijk.code.label("code")).join(
         Wijk, Wijk.id == VolunteerProfile.wijk_id).subquery()
@@ -93,22 +95,22 @@ def load_facts(start: date, end: date) -> figures.Facts:
         .join(HelpRequest, HelpRequest.id == Response.request_id)
         .outerjoin(volunteer_wijk, volunteer_wijk.c.user_id == Response.volunteer_id)
         .where(Response.created_at >= since, Response.created_at < until, Response.volunteer_id.is_not(None))
+        .order_by(Response.created_at)
     ).all()
     volunteer_rows = db.session.execute(
         select(User.id, User.created_at, Wijk.code)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(Wijk, Wijk.id == VolunteerProfile.wijk_id)
         .where(User.created_at >= since, User.created_at < until)
+        .order_by(User.created_at)
     ).all()
     return figures.Facts(
         **_initiative_facts(start, end),
-        requests=tuple(figures.RequestFact(created, wijk, category, status, first_at, matched_at, done_at,
-                                           float(hours) if hours is not None else None)
-                       for created, wijk, category, status, first_at, matched_at, done_at, hours in request_rows),
-        handovers=tuple(figures.HandoverFact(on, wijk, category) for on, wijk, category in handover_rows),
-        activity=tuple(figures.ActivityFact(int(volunteer), at, wijk, category)
-                       for volunteer, at, wijk, category in activity_rows),
-        volunteers=tuple(figures.VolunteerFact(int(user_id), joined, wijk) for user_id, joined, wijk in volunteer_rows),
+        requests=tuple(figures.RequestFact._make(row) if row[7] is None else
+                       figures.RequestFact._make((*row[:7], float(row[7]))) for row in request_rows),
+        handovers=tuple(map(figures.HandoverFact._make, handover_rows)),
+        activity=tuple(map(figures.ActivityFact._make, activity_rows)),
+        volunteers=tuple(map(figures.VolunteerFact._make, volunteer_rows)),
     )
 
 
@@ -173,7 +175,12 @@ def build_dashboard(period: Period, baseline: Period | None = None, *, min_cell:
     periods = [period, before, base, *(m for months in trends.values() for m in months)]
     facts = load_facts(min(p.start for p in periods), max(p.end for p in periods))
 
-    def one(p: Period) -> figures.Report:
-        return figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p], labels=names)
+    computed: dict[Period, figures.Report] = {}
+
+    def one(p: Period) -> figures.Report:  # the baseline is often the period before (a year's): computed once
+        if p not in computed:
+            computed[p] = figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p],
+                                          labels=names)
+        return computed[p]
 
     return Dashboard(one(period), one(before), one(base), reference)

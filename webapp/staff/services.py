@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from webapp.accounts.models import Role, User, VolunteerProfile
 from webapp.asks import services as asks
@@ -255,33 +256,45 @@ class Waiting:
     suggested: Sequence[suggestions.VolunteerSuggestion]
 
 
-def unanswered(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None = None) -> list[HelpRequest]:
+def _unanswered_where(after_days: int, now: datetime) -> tuple[Any, ...]:
+    return (
+        HelpRequest.status == RequestStatus.OPEN,
+        HelpRequest.offer_id.is_(None),
+        HelpRequest.moderation == Moderation.OK,
+        HelpRequest.expires_at > now,
+        HelpRequest.created_at <= now - timedelta(days=after_days),
+        HelpRequest.id.not_in(select(Response.request_id)),
+    )
+
+
+def unanswered(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None = None, *,
+               limit: int | None = None, offset: int = 0) -> list[HelpRequest]:
     """Public open requests nobody responded to for `after_days` days or more, longest waiting first."""
     now = now or utcnow()
-    answered = select(Response.request_id)
     return list(db.session.execute(
-        select(HelpRequest).where(
-            HelpRequest.status == RequestStatus.OPEN,
-            HelpRequest.offer_id.is_(None),
-            HelpRequest.moderation == Moderation.OK,
-            HelpRequest.expires_at > now,
-            HelpRequest.created_at <= now - timedelta(days=after_days),
-            HelpRequest.id.not_in(answered),
-        ).options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category), selectinload(HelpRequest.responses))
-        .order_by(HelpRequest.created_at, HelpRequest.id)
+        select(HelpRequest).where(*_unanswered_where(after_days, now))
+        .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category), selectinload(HelpRequest.responses),
+                 undefer(HelpRequest.match_features))
+        .order_by(HelpRequest.created_at, HelpRequest.id).offset(offset).limit(limit)
     ).scalars())
+
+
+def unanswered_count(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    return int(db.session.execute(
+        select(func.count()).select_from(HelpRequest).where(*_unanswered_where(after_days, now))
+    ).scalar_one())
 
 
 def rescue_queue(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, limit: int = 10, offset: int = 0,
                  per_request: int = 3) -> tuple[list[Waiting], int]:
-    """One page of the queue with the engine's best volunteers for each request; and the total waiting."""
+    """One page of the queue with the engine's best volunteers for each request (one ranking for the whole
+    page, not one per request); and the total waiting."""
     now = utcnow()
-    waiting = unanswered(after_days, now)
-    page = [
-        Waiting(r, (now - r.created_at).days, suggestions.suggest_volunteers(r, k=per_request))
-        for r in waiting[offset:offset + limit]
-    ]
-    return page, len(waiting)
+    waiting = unanswered(after_days, now, limit=limit, offset=offset)
+    suggested = suggestions.suggest_volunteers_for_many(waiting, k=per_request)
+    page = [Waiting(r, (now - r.created_at).days, suggested.get(r.id, [])) for r in waiting]
+    return page, unanswered_count(after_days, now)
 
 
 def rescue_invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> None:
@@ -310,7 +323,7 @@ def overview(staff: User, moderation_held: int, reported: int, after_days: int) 
                                    HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
     ).scalar_one()
     pending = db.session.execute(select(func.count()).where(Handover.outcome == "pending")).scalar_one()
-    return Overview(held=moderation_held, reported_people=reported, unanswered=len(unanswered(after_days)),
+    return Overview(held=moderation_held, reported_people=reported, unanswered=unanswered_count(after_days),
                     my_intakes=my_intakes, handovers_pending=pending,
                     screenings_expiring=len(expiring_screenings()))
 

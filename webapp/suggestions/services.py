@@ -17,7 +17,7 @@ from typing import cast
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
@@ -177,7 +177,8 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> l
     if not me.screened:
         query = query.where(HelpRequest.needs_screening.is_(False))
     rows = db.session.execute(
-        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
+        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category),
+                      undefer(HelpRequest.match_features))
         .order_by(HelpRequest.created_at.desc())
         .limit(MAX_CANDIDATES)
     ).scalars().all()
@@ -228,12 +229,69 @@ def _volunteers_near(help_request: HelpRequest) -> list[User]:
             Wijk.lat.between(south, north),
             Wijk.lon.between(west, east),
         )
-        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
+        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
+                                                              undefer(VolunteerProfile.match_features)))
         .limit(MAX_CANDIDATES)
     )
     if help_request.needs_screening:
         query = query.where(VolunteerProfile.is_screened.is_(True))
     return list(db.session.execute(query).scalars())
+
+
+def suggest_volunteers_for_many(help_requests: list[HelpRequest], k: int = 5) -> dict[int, list[VolunteerSuggestion]]:
+    """The best volunteers for each of several open requests (a page of the staff rescue queue), keyed by request
+    id: one candidate query, one ranking index and a fixed number of queries for the whole page."""
+    wanted = [r for r in help_requests if r.is_open and r.moderation == Moderation.OK]
+    if not wanted:
+        return {}
+    ids = [r.id for r in wanted]
+    south = min(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[0] for r in wanted)
+    north = max(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[1] for r in wanted)
+    west = min(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[2] for r in wanted)
+    east = max(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[3] for r in wanted)
+    users = list(db.session.execute(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
+        .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
+               Wijk.lat.between(south, north), Wijk.lon.between(west, east))
+        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
+                                                              undefer(VolunteerProfile.match_features)))
+        .limit(MAX_CANDIDATES)
+    ).scalars())
+    records, profiles = _volunteer_records(users)
+    if not records:
+        return {}
+    now = utcnow()
+    counts = _response_counts(ids)
+    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now) for r in wanted]
+    index = matching.MatchIndex(
+        records, request_records, volunteer_profiles=profiles,
+        request_profiles={r.public_id: p for r in wanted if (p := text_profile(r.match_features)) is not None},
+        model=current_model(), now=now)
+    by_public = {u.public_id: u for u in users}
+    responded: dict[int, set[int | None]] = {}
+    for request_id, volunteer_id in db.session.execute(
+            select(Response.request_id, Response.volunteer_id).where(Response.request_id.in_(ids))):
+        responded.setdefault(request_id, set()).add(volunteer_id)
+    invited: dict[int, set[int]] = {}
+    for request_id, volunteer_id in db.session.execute(
+            select(Invitation.request_id, Invitation.volunteer_id).where(Invitation.request_id.in_(ids))):
+        invited.setdefault(request_id, set()).add(volunteer_id)
+    out: dict[int, list[VolunteerSuggestion]] = {}
+    for help_request, record in zip(wanted, request_records, strict=True):
+        excluded = {help_request.requester_id, *responded.get(help_request.id, ())}
+        found: list[VolunteerSuggestion] = []
+        for s in index.rank_volunteers_for(record.id, k + len(excluded)):
+            user = by_public[s.id]
+            profile = user.volunteer_profile
+            if user.id in excluded or (help_request.needs_screening and not (profile and profile.is_screened)):
+                continue
+            found.append(VolunteerSuggestion(user, s, user.id in invited.get(help_request.id, set())))
+            if len(found) == k:
+                break
+        out[help_request.id] = found
+    return out
 
 
 def suggest_volunteers(help_request: HelpRequest, k: int = 5) -> list[VolunteerSuggestion]:
@@ -299,7 +357,8 @@ def training_interactions(seed: int = 0) -> tuple[list[matching.Volunteer], list
                                                   list[matching.Interaction]]:
     users = list(db.session.execute(
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
+        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
+                                                              undefer(VolunteerProfile.match_features)))
     ).scalars())
     volunteers, _profiles = _volunteer_records(users)
     known = {v.id for v in volunteers}

@@ -1,0 +1,213 @@
+"""No N+1: the number of SQL statements a list page issues does not grow with the number of rows on it.
+
+Every list page is requested with a few rows of each kind and again with ten times as many; the statement
+counts must be equal. A loop that loads a relation per row adds statements per row and fails this test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from tests.factories import make_offer, make_request, make_user, wijk
+from webapp.accounts.models import User
+from webapp.asks import services as asks
+from webapp.asks.models import HelpRequest
+from webapp.extensions import db
+from webapp.ids import utcnow
+from webapp.initiatives import needs
+from webapp.initiatives import services as initiatives
+from webapp.reference.models import Goal
+from webapp.staff import moderation
+from webapp.staff import services as staff
+from webapp.staff.audit import log_action
+
+FEW, MANY = 3, 30
+# Pages that show at most k items (suggestions, the rescue queue) may add a statement or two between 3 and k
+# items (a batched INSERT of the "shown" events); a query per row adds at least seven (10 - 3). So: a bound.
+ALLOWED_EXTRA = 2
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    """Collect every SQL statement sent to the database while the block runs."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def statements_for(app: Flask, client: FlaskClient, url: str) -> int:
+    client.get(url)  # warm-up: first-use loads (reference caches, the model file) are not per row
+    with counting(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(statements)
+
+
+class World:
+    """People and rows that fill every list page; `grow(n)` adds n of each kind."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.added = 0
+        with app.app_context():
+            self.resident = make_user("resident", email="resident@example.org").id
+            self.volunteer = make_user("volunteer", email="volunteer@example.org", screened=True).id
+            self.fresh_volunteer = make_user("volunteer", email="fresh@example.org", screened=True).id
+            self.staff = make_user("staff", "admin", email="staff@example.org").id
+            self.organiser = make_user("resident", "organiser", email="organiser@example.org").id
+
+    def _user(self, user_id: int) -> User:
+        user = db.session.get(User, user_id)
+        assert user is not None
+        return user
+
+    def grow(self, n: int) -> None:
+        with self.app.app_context():
+            staff_member, resident = self._user(self.staff), self._user(self.resident)
+            volunteer, organiser = self._user(self.volunteer), self._user(self.organiser)
+            goals = list(db.session.execute(select(Goal).limit(2)).scalars())
+            for i in range(self.added, self.added + n):
+                helper = make_user("volunteer", screened=i % 2 == 0)
+                other = make_user("resident")
+                # The resident's own requests, each with a response (my requests, the dashboard, notifications).
+                mine = make_request(resident, title=f"Boodschappen doen, week {i}",
+                                    description=f"Ik zoek hulp met de boodschappen in week {i}, graag op woensdag.")
+                asks.respond(helper, mine, "Ik kan helpen.")
+                # Another resident's open request: the public list, suggestions, responses of the volunteer.
+                theirs = make_request(other, title=f"Hulp met de computer {i}", category_key="digital",
+                                      description=f"Mijn laptop doet het niet goed, vraag nummer {i}.")
+                asks.respond(volunteer, theirs, "Dat lukt mij wel.")
+                old = make_request(other, title=f"Tuin opruimen {i}", category_key="garden",
+                                   description=f"De tuin moet opgeruimd worden, verzoek {i}, liefst zaterdag.")
+                old.created_at = utcnow() - timedelta(days=10)  # unanswered: the rescue queue
+                # Matched and done: the impact dashboard.
+                done = make_request(other, title=f"Samen wandelen {i}", category_key="company",
+                                    description=f"Ik wil graag samen wandelen in het park, keer {i}.")
+                response = asks.respond(helper, done, "Graag!")
+                asks.accept_response(other, done, response.public_id)
+                asks.mark_done(other, done)
+                make_offer(helper, title=f"Klusjes in huis {i}", description=f"Ik doe kleine klusjes, aanbod {i}.")
+                # Staff work: a report, a screening, an intake, a hand-over, audit entries.
+                moderation.report(other, "request", theirs, "spam", f"melding {i}", threshold=1)
+                staff.record_screening(staff_member, helper, date.today(), date.today() + timedelta(days=30))
+                staff.take_in_request(
+                    staff_member,
+                    staff.ResidentData(first_name=f"Intake{i}", last_name="Bewoner", phone="023-1234567",
+                                       postcode="2034 AB", wijk=wijk(), locale="nl"),
+                    staff.Consent(how="phone", given_by="resident", on=date.today()),
+                    asks.RequestData(title=f"Vervoer naar de dokter {i}", description=f"Rit naar de huisarts {i}.",
+                                     category=mine.category, wijk=wijk(), on_date=None, slots=[],
+                                     languages=["nl"], is_recurring=False, needs_screening=False))
+                handed = make_request(other, title=f"Schulden en post {i}", category_key="paperwork",
+                                      description=f"Ik heb veel post en rekeningen, stapel {i}.")
+                staff.hand_over(staff_member, handed, "Sociaal Wijkteam", date.today(), "pending", "")
+                log_action(staff_member, "view_person", "person", other.public_id)
+                # An initiative with a need.
+                initiative = initiatives.register_initiative(organiser, initiatives.InitiativeData(
+                    name=f"Buurtmoestuin {i}", description=f"Samen groente kweken, tuin nummer {i}.",
+                    is_organisation=False, status="active", wijken=[wijk()], goals=goals, co_organiser_emails=[]))
+                needs.add_need(organiser, initiative, needs.NeedData(
+                    kind="volunteers", title=f"Tuinieren op zaterdag {i}", skills="tuinieren", how_many=2))
+                db.session.commit()
+            self.added += n
+
+    def first_request_id(self) -> str:
+        with self.app.app_context():
+            return db.session.execute(
+                select(HelpRequest.public_id).where(HelpRequest.requester_id == self.resident)
+                .order_by(HelpRequest.id).limit(1)
+            ).scalar_one()
+
+
+ANONYMOUS = ("/", "/vragen/", "/aanbod/", "/initiatieven/", "/initiatieven/hulp-gezocht", "/vacatures")
+AS_RESIDENT = ("/mijn", "/berichten/")
+AS_VOLUNTEER = ("/mijn", "/berichten/", "/vragen/")
+AS_FRESH_VOLUNTEER = ("/aanbevolen/",)
+AS_STAFF = ("/werkruimte/", "/werkruimte/moderatie", "/werkruimte/onbeantwoord", "/werkruimte/vog",
+            "/werkruimte/logboek", "/werkruimte/overdrachten", "/werkruimte/intakes",
+            "/initiatieven/steun-overzicht", "/rapportage/", "/rapportage/?kind=year",
+            "/rapportage/export.csv?kind=year")
+
+
+def all_counts(app: Flask, world: World, login: Callable[..., FlaskClient]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    clients = {
+        "anonymous": (app.test_client(), ANONYMOUS),
+        "resident": (login("resident@example.org"), (*AS_RESIDENT, f"/vragen/{world.first_request_id()}")),
+        "volunteer": (login("volunteer@example.org"), AS_VOLUNTEER),
+        "fresh volunteer": (login("fresh@example.org"), AS_FRESH_VOLUNTEER),
+        "staff": (login("staff@example.org"), AS_STAFF),
+    }
+    for who, (client, urls) in clients.items():
+        for url in urls:
+            counts[f"{who} {url}"] = statements_for(app, client, url)
+    return counts
+
+
+def test_list_pages_issue_the_same_number_of_queries_for_few_and_many_rows(
+        app: Flask, login: Callable[..., FlaskClient]) -> None:
+    world = World(app)
+    world.grow(FEW)
+    few = all_counts(app, world, login)
+    world.grow(MANY - FEW)
+    many = all_counts(app, world, login)
+    grown = {page: (few[page], many[page]) for page in few if many[page] > few[page] + ALLOWED_EXTRA}
+    assert not grown, f"statements per page grow with the rows on it (few → many): {grown}"
+
+
+def test_the_counter_sees_a_query_per_row(app: Flask) -> None:
+    """The measuring stick itself: a loop with one query per row is counted as such."""
+    with app.app_context():
+        people = [make_user("resident").id for _i in range(4)]
+    with counting(app) as statements, app.app_context():
+        for person in people:
+            db.session.execute(select(User.email).where(User.id == person)).one()
+    assert len(statements) == len(people)
+
+
+def test_health_is_a_constant_without_database_or_session(app: Flask) -> None:
+    """/health is the benchmark's reference for what the machine can do: no SQL, no session cookie."""
+    client = app.test_client()
+    with counting(app) as statements:
+        response = client.get("/health")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
+    assert statements == []
+    assert "Set-Cookie" not in response.headers
+
+
+def test_suggestions_page_reads_stored_features_and_never_encodes_texts(app: Flask, login: Callable[..., FlaskClient],
+                                                                         monkeypatch: Any) -> None:
+    """Text features are stored when a profile or request is saved; a page view only reads them. Encoding in a
+    page view (the expensive part of all-pairs work) fails this test."""
+    import matching.index
+
+    with app.app_context():
+        make_user("volunteer", email="helper@example.org", screened=True)
+        resident = make_user("resident")
+        for i in range(5):
+            make_request(resident, title=f"Boodschappen doen {i}", description=f"Wie haalt mijn boodschappen {i}?")
+
+    def refuse(*_args: Any) -> None:
+        raise AssertionError("a page view encoded a text")
+
+    monkeypatch.setattr(matching.index, "encode_request", refuse)
+    monkeypatch.setattr(matching.index, "encode_volunteer", refuse)
+    page = login("helper@example.org").get("/aanbevolen/")
+    assert page.status_code == 200
+    assert "Boodschappen doen" in page.get_data(as_text=True)
