@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,8 +40,8 @@ def _facts() -> Any:
     facts = load_facts(date(2000, 1, 1), date(2100, 1, 1))
     out: dict[str, Any] = {name: sorted(map(repr, getattr(facts, name))) for name in ("handovers", "activity",
                                                                                       "volunteers")}
-    out["requests"] = sorted(repr(replace(r, status="open" if r.status == "open" and r.first_response_at is None
-                                          else "-")) for r in facts.requests)
+    out["requests"] = sorted(repr(r._replace(status="open" if r.status == "open" and r.first_response_at is None
+                                                 else "-")) for r in facts.requests)
     out["report"] = build_report(year_of(utcnow().date()), min_cell=1, with_trend=False)
     return out
 

@@ -355,6 +355,13 @@ def close_for_handover(help_request: HelpRequest) -> None:
                    request=help_request.public_id)
 
 
+def get_many_by_public_id(public_ids: list[str]) -> list[HelpRequest]:
+    """Several requests in one query (a workspace page showing many), without their responses."""
+    if not public_ids:
+        return []
+    return list(db.session.execute(select(HelpRequest).where(HelpRequest.public_id.in_(public_ids))).scalars())
+
+
 def get_by_public_id(public_id: str) -> HelpRequest | None:
     return db.session.execute(
         select(HelpRequest)

@@ -82,8 +82,8 @@ def index() -> str:
 
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
     items = moderation.moderation_queue()
-    shown = [asks.get_by_public_id(i.public_id) for i in items if i.kind == "request"]
-    if audit.log_sensitive_views(current_user, [r for r in shown if r is not None]):
+    shown = asks.get_many_by_public_id([i.public_id for i in items if i.kind == "request"])
+    if audit.log_sensitive_views(current_user, shown):
         db.session.commit()  # the queue shows each held request's full text
     return render_template("staff/moderation.html", items=items,
                            people=moderation.reported_people(), action_form=ActionForm(),
