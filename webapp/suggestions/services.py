@@ -13,10 +13,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, case, func, or_, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
@@ -33,7 +34,8 @@ from webapp.suggestions.models import Invitation, SuggestionEvent
 from webapp.suggestions.records import request_record, volunteer_record
 
 log = logging.getLogger(__name__)
-MAX_CANDIDATES = 3000
+# Candidates per page view, nearest in kind first (see _fits_first): the engine ranks these, never all pairs.
+MAX_CANDIDATES = 300
 RECENT_DAYS = 14
 KM_PER_DEGREE_LAT = 111.2
 
@@ -179,7 +181,8 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> l
     rows = db.session.execute(
         query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category),
                       undefer(HelpRequest.match_features))
-        .order_by(HelpRequest.created_at.desc())
+        .order_by(case((HelpRequest.category_key.in_(me.skills or ("",)), 0), else_=1),
+                  HelpRequest.created_at.desc())
         .limit(MAX_CANDIDATES)
     ).scalars().all()
     if not rows:
@@ -213,6 +216,13 @@ def _response_counts(request_ids: list[int]) -> dict[int, int]:
 MAX_REACH_KM = 25.0
 
 
+def _fits_first(category_keys: set[str]) -> Any:
+    """An ORDER BY term: volunteers with one of these skills before the others (skills are a JSON list of keys;
+    a text match works on SQLite and PostgreSQL alike), so the candidate cap keeps the likeliest helpers."""
+    skills = sql_cast(VolunteerProfile.skills, String)
+    return case((or_(*(skills.like(f'%"{key}"%') for key in sorted(category_keys))), 0), else_=1)
+
+
 def _volunteers_near(help_request: HelpRequest) -> list[User]:
     south, north, west, east = _box(help_request.wijk.lat, help_request.wijk.lon, MAX_REACH_KM)
     responded = select(Response.volunteer_id).where(Response.request_id == help_request.id,
@@ -231,6 +241,7 @@ def _volunteers_near(help_request: HelpRequest) -> list[User]:
         )
         .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
                                                               undefer(VolunteerProfile.match_features)))
+        .order_by(_fits_first({help_request.category_key}), User.id.desc())
         .limit(MAX_CANDIDATES)
     )
     if help_request.needs_screening:
@@ -257,6 +268,7 @@ def suggest_volunteers_for_many(help_requests: list[HelpRequest], k: int = 5) ->
                Wijk.lat.between(south, north), Wijk.lon.between(west, east))
         .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
                                                               undefer(VolunteerProfile.match_features)))
+        .order_by(_fits_first({r.category_key for r in wanted}), User.id.desc())
         .limit(MAX_CANDIDATES)
     ).scalars())
     records, profiles = _volunteer_records(users)
