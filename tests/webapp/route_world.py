@@ -17,7 +17,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import make_offer, make_request, make_user
+from tests.factories import Maker, make_offer, make_request, make_user
 from tests.webapp import initiative_helpers as ini
 from webapp.accounts.models import User
 from webapp.asks import services as asks
@@ -61,7 +61,8 @@ def build_world(app: Flask) -> World:
     with app.app_context():
         people = {role: make_user(*roles, screened=True) for role, roles in PERSON_ROLES.items()}
         world.emails = {role: str(user.email) for role, user in people.items()}
-        resident, volunteer, organiser = people["resident"], people["volunteer"], people["organiser"]
+        resident, volunteer = people["resident"], people["volunteer"]
+        organiser_ref = _Ref(people["organiser"].id)
 
         # An open request with one response; a matched request; a request the resident asked via an offer.
         request = make_request(resident, title="Open vraag van de bewoner")
@@ -83,13 +84,7 @@ def build_world(app: Flask) -> World:
             "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
         })
 
-    class _Make:  # the initiative helpers expect a `make` with run()
-        def run(self, function: Any, *args: Any) -> Any:
-            with app.app_context():
-                return function(*args)
-
-    make = _Make()
-    organiser_ref = _Ref(world_id(app, world.emails["organiser"]))
+    make = Maker(app)
     initiative = ini.initiative(make, organiser_ref, name="Moestuin in de wijk")
     need = ini.need(make, organiser_ref, initiative)
     activity = ini.activity(make, organiser_ref, initiative)
@@ -107,11 +102,6 @@ def build_world(app: Flask) -> World:
 @dataclass
 class _Ref:
     id: int
-
-
-def world_id(app: Flask, email: str) -> int:
-    with app.app_context():
-        return int(db.session.execute(select(User.id).where(User.email == email)).scalar_one())
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

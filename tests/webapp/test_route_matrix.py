@@ -89,7 +89,8 @@ def run_role(app: Flask, world: World, role: str, client: FlaskClient) -> list[s
         url = world.url(app, entry.endpoint, entry.args)
         expected = entry.expected[role]
         before = fingerprint(app) if expected in REFUSALS and entry.method != "GET" else None
-        response = client.open(url, method=entry.method, data=FORM_DATA.get(entry.endpoint, {}) if entry.method == "POST" else None)
+        data = FORM_DATA.get(entry.endpoint, {}) if entry.method == "POST" else None
+        response = client.open(url, method=entry.method, data=data)
         got = outcome(response)
         response.close()
         if got != expected:
