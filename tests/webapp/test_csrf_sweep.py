@@ -5,13 +5,14 @@ automatically, because the list comes from app.url_map (via the route × role ma
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import PASSWORD, sibling_app, visible
+from tests.conftest import visible
 from tests.webapp.route_matrix import FORM_DATA, MATRIX
 from tests.webapp.route_world import ROLES, build_world, token_of
 from tests.webapp.test_route_matrix import REFUSALS, app_routes, fingerprint
-from webapp.extensions import csrf, db
+from webapp.extensions import csrf
 
 # POST routes that need no CSRF token, and why. Nothing else may be exempt.
 EXEMPT = {
@@ -22,24 +23,9 @@ CSRF_MESSAGE = ("We could not save the form because the page was open for a long
                 "of your browser: what you typed is usually still there. Then send it again.")
 
 
-@pytest.fixture
-def csrf_app(app):
-    second = sibling_app(app, WTF_CSRF_ENABLED=True)
-    yield second
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def logged_in(csrf_app, email: str | None) -> FlaskClient:
-    """A client of the CSRF-on app, logged in the way a browser does it (with the token from the form)."""
-    client = csrf_app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
-    if email is not None:
-        response = client.post("/inloggen", data={"email": email, "password": PASSWORD,
-                                                  "csrf_token": token_of(client)})
-        assert response.status_code == 302
-    return client
+def csrf_on(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
+    """Switch CSRF checking on, as in production (Flask-WTF reads the setting on every request)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
 
 def test_only_the_declared_routes_are_exempt_from_csrf(app):
@@ -47,20 +33,24 @@ def test_only_the_declared_routes_are_exempt_from_csrf(app):
     assert exempt == set(EXEMPT)
 
 
-def test_every_post_without_a_token_is_refused_and_changes_nothing(app, csrf_app, tr):
+def test_every_post_without_a_token_is_refused_and_changes_nothing(app, login, tr, monkeypatch):
     world = build_world(app)
-    clients: dict[str, FlaskClient] = {}
-    posts = sorted((endpoint for endpoint, method in app_routes(app) if method == "POST"))
+    posts = sorted(endpoint for endpoint, method in app_routes(app) if method == "POST")
     assert len(posts) > 40
+    roles = {endpoint: next(r for r in ROLES if MATRIX[(endpoint, "POST")].expected[r] not in REFUSALS)
+             for endpoint in posts}  # for each route, someone who may use it
+    clients: dict[str, FlaskClient] = {}
+    for role in set(roles.values()):  # log in first, the usual way (the shared login fixture)
+        clients[role] = app.test_client() if role == "anonymous" else login(world.emails[role])
+        clients[role].environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+        clients[role].get("/taal/nl")
+    csrf_on(monkeypatch, app)
     problems = []
     for endpoint in posts:
         if endpoint in EXEMPT:
             continue
-        expected = MATRIX[(endpoint, "POST")].expected
-        role = next(r for r in ROLES if expected[r] not in REFUSALS)  # someone who may use it
-        if role not in clients:
-            clients[role] = logged_in(csrf_app, None if role == "anonymous" else world.emails[role])
-        url = world.url(csrf_app, endpoint, MATRIX[(endpoint, "POST")].args)
+        role = roles[endpoint]
+        url = world.url(app, endpoint, MATRIX[(endpoint, "POST")].args)
         before = fingerprint(app)
         response = clients[role].post(url, data=FORM_DATA.get(endpoint, {}))
         if response.status_code != 400 or tr("nl", CSRF_MESSAGE) not in visible(response):
@@ -73,10 +63,22 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app, csrf_app
             assert client.get("/mijn").status_code == 200, role
 
 
-def test_the_exempt_unsubscribe_route_refuses_a_forged_link(app, csrf_app):
+def test_a_post_with_the_token_goes_through(app, login, monkeypatch):
+    """The sweep's refusals come from the missing token, not from something else."""
+    world = build_world(app)
+    client = login(world.emails["resident"])
+    csrf_on(monkeypatch, app)
+    url = world.url(app, "asks.cancel", {"public_id": "request"})
+    assert client.post(url).status_code == 400
+    assert client.post(url, data={"csrf_token": token_of(client, f"/vragen/{world.values['request']}")}
+                       ).status_code == 302
+
+
+def test_the_exempt_unsubscribe_route_refuses_a_forged_link(app, monkeypatch):
     build_world(app)
+    csrf_on(monkeypatch, app)
     before = fingerprint(app)
-    client = logged_in(csrf_app, None)
+    client = app.test_client()
     for forged in ("eyJ1IjoiYWJjIiwiayI6ImFsbCJ9.forged.signature", "x"):
         assert client.post(f"/berichten/afmelden/{forged}").status_code == 400
     assert fingerprint(app) == before
