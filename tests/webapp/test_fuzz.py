@@ -48,6 +48,9 @@ PAYLOADS = (
     "%(name)s %s %d %",
     "\u202egnp.exe",
     "😀 Ωmega ‏עברית‏ العربية",
+    "NL91 ABNA\n0417 1643 00",  # the text checks look for IBANs, phone numbers and e-mail addresses
+    "NL91 ABNA 0417 1643 0\u212a",  # a Kelvin sign, which matches [A-Z] when case is ignored
+    "06-12345678 jan@example.org",
 )
 # What an unescaped payload would leave in a page; escaped text never contains these.
 MARKERS = ("<script>alert", "<img src=x onerror", "<svg onload", "<iframe src=javascript", '" autofocus onfocus=',
@@ -332,3 +335,12 @@ def test_every_dashboard_field_is_fuzzed(app):
     with app.test_request_context("/"):
         names = {f.name for f in report_forms.DashboardForm(formdata=None, meta={"csrf": False})}
     assert names - {"csrf_token"} == set(DASHBOARD)
+
+
+def test_an_iban_over_two_lines_does_not_break_posting_a_request(make, login):
+    """Found by the browser journeys while this suite ran: the IBAN check crashed on a line break (500)."""
+    resident = make.user("resident")
+    client = login(resident.email)
+    for text in ("Mijn rekening is NL91 ABNA\n0417 1643 00", "NL91 ABNA 0417 1643 0\u212a"):
+        response = client.post("/vragen/nieuw", data={**REQUEST, "description": f"{text}, graag hulp met de post."})
+        assert response.status_code in (200, 302), response.status_code

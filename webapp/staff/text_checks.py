@@ -90,11 +90,14 @@ def normalise(text: str) -> str:
 
 
 def _iban_valid(candidate: str) -> bool:
-    code = candidate.replace(" ", "").upper()
+    code = "".join(candidate.split()).upper()  # the pattern allows any white space, a line break too
     if not 15 <= len(code) <= 34:
         return False
     moved = code[4:] + code[:4]
-    digits = "".join(str(int(ch, 36)) for ch in moved)
+    try:
+        digits = "".join(str(int(ch, 36)) for ch in moved)
+    except ValueError:  # a character the pattern let through that is no IBAN character (e.g. the Kelvin sign)
+        return False
     return int(digits) % 97 == 1
 
 
