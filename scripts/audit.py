@@ -146,13 +146,15 @@ def session_cookie(base: str, email: str) -> str:
 
 
 def demo_ids(env: dict[str, str]) -> dict[str, str]:
-    """Public ids of a few demo objects, for sqlmap runs on URL path parameters."""
+    """Public ids of a few demo objects anyone may open, for sqlmap runs on URL path parameters."""
     code = ("from sqlalchemy import select\nfrom webapp import create_app\nfrom webapp.extensions import db\n"
             "from webapp.asks.models import HelpRequest\nfrom webapp.offers.models import Offer\n"
             "from webapp.initiatives.models import Initiative\nfrom webapp.accounts.models import User\n"
             "with create_app().app_context():\n"
-            "    one = lambda m: db.session.execute(select(m.public_id).limit(1)).scalar_one()\n"
-            "    print(one(HelpRequest), one(Offer), one(Initiative), one(User))\n")
+            "    one = lambda m, *w: db.session.execute(select(m.public_id).where(*w).limit(1)).scalar_one()\n"
+            "    print(one(HelpRequest, HelpRequest.status == 'open', HelpRequest.moderation == 'ok',\n"
+            "              HelpRequest.needs_screening.is_(False), HelpRequest.offer_id.is_(None)),\n"
+            "          one(Offer, Offer.status == 'open', Offer.moderation == 'ok'), one(Initiative), one(User))\n")
     done = run([sys.executable, "-c", code], cwd=ROOT, env=env)
     request, offer, initiative, person = done.stdout.split()[-4:]
     return {"request": request, "offer": offer, "initiative": initiative, "person": person}
