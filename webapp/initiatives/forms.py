@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -42,7 +43,7 @@ def goal_choices() -> list[SelectChoice]:
 def _emails_ok(form: FlaskForm, field: TextAreaField) -> None:
     bad = [e for e in split_emails(field.data or "") if not is_valid_email(e)]
     if bad:
-        raise ValidationError(_l("This is not an e-mail address: %(email)s", email=bad[0]))
+        raise ValidationError(_("This is not an e-mail address: %(email)s", email=bad[0]))  # never _l with user text
 
 
 def split_emails(text: str) -> list[str]:

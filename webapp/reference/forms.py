@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
@@ -60,8 +61,8 @@ class PostcodeWijkMixin:
         chosen = next((w for w in found.wijken if w.public_key == wijk_field.data), None)
         if chosen is None:
             wijk_field.data = found.wijken[0].public_key
-            raise ValidationError(_l("Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.",
-                                     pc4=found.pc4))
+            raise ValidationError(_("Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.",
+                                    pc4=found.pc4))
         self.resolved_wijk = chosen
 
     def preset_wijk(self, wijk: Wijk | None, candidates: tuple[Wijk, ...] = ()) -> None:

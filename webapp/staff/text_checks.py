@@ -94,7 +94,10 @@ def _iban_valid(candidate: str) -> bool:
     if not 15 <= len(code) <= 34:
         return False
     moved = code[4:] + code[:4]
-    digits = "".join(str(int(ch, 36)) for ch in moved)
+    try:
+        digits = "".join(str(int(ch, 36)) for ch in moved)
+    except ValueError:  # a character the pattern let through that is no IBAN character (e.g. the Kelvin sign)
+        return False
     return int(digits) % 97 == 1
 
 

@@ -1,0 +1,190 @@
+"""The route × role matrix: for every endpoint and method, the status each role gets (test_route_matrix.py).
+
+One line per endpoint and method:  endpoint  method  parameters  then one status per role, in this order:
+anonymous, resident, volunteer, organiser, staff, admin, other (see tests/webapp/route_world.py for who is who).
+
+Parameters fill the route's placeholders with objects of the shared world: `public_id=request` takes the open
+request's public id; a value in quotes is taken literally (`kind='request'`); `-` means none.
+Statuses: a number, or `login` for a redirect to the login page. POSTs carry no form data (and in the test app
+CSRF is off, which stands for a valid token), so a permitted form POST gives its form again (200 or 400) and a
+permitted button POST does its work (302). A refused request must change nothing in the database.
+
+World objects: request (the resident's open request; the volunteer responded: response), matched (the resident's
+request with the volunteer as helper), asked (the resident asked the volunteer through the volunteer's offer),
+offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
+and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.webapp.route_world import ROLES
+
+# GETs run first, then POSTs in table order, then these, in this order: they close the open request (so running
+# them earlier would turn other routes' answers into "no longer open") or end the session.
+RUN_LAST = ("asks.accept", "asks.cancel", "accounts.logout")
+# Fixed words in URLs (not ids). Anything else in a URL is an opaque random id.
+FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'en'", "'csv'", "'css/samen.css'"})
+# Integer ids in URLs, allowed only on staff-only routes.
+STAFF_ONLY_NUMBERS = frozenset({("staff.update_handover", "handover_id")})
+
+# Minimal valid data for POSTs whose form is checked before who may do it; every other POST sends none.
+FORM_DATA: dict[str, dict[str, str]] = {
+    "asks.respond": {"message": "Ik kan woensdag helpen."},
+    "offers.ask": {"message": "Kun je mij helpen met de tablet?"},
+    "staff.report": {"reason": "spam"},
+    "notifications.resubscribe": {"channel": "instant"},
+}
+
+TABLE = """
+# endpoint                    method parameters                                  anon resident volunteer organiser staff admin other
+accounts.account               GET  -                                            login   200   200   200   200   200   200
+accounts.account               POST -                                            login   200   200   200   200   200   200
+accounts.dashboard             GET  -                                            login   200   200   200   200   200   200
+accounts.login                 GET  -                                              200   302   302   302   302   302   302
+accounts.login                 POST -                                              200   302   302   302   302   302   302
+accounts.logout                POST -                                            login   302   302   302   302   302   302
+accounts.register              GET  -                                              200   302   302   302   302   302   302
+accounts.register              POST -                                              200   302   302   302   302   302   302
+accounts.volunteer_profile     GET  -                                            login   200   200   200   200   200   200
+accounts.volunteer_profile     POST -                                            login   200   200   200   200   200   200
+
+asks.accept                    POST public_id=request,response_id=response       login   302   403   403   403   403   403
+asks.agree                     POST public_id=asked                              login   403   302   404   403   403   404
+asks.cancel                    POST public_id=request                            login   302   403   403   403   403   403
+asks.done                      POST public_id=matched                            login   302   302   404   403   403   404
+asks.edit                      GET  public_id=request                            login   200   403   403   403   403   403
+asks.edit                      POST public_id=request                            login   200   403   403   403   403   403
+asks.index                     GET  -                                              200   200   200   200   200   200   200
+asks.new                       GET  -                                            login   200   200   200   200   200   200
+asks.new                       POST -                                            login   200   200   200   200   200   200
+asks.respond                   POST public_id=request                            login   403   302   403   403   403   302
+asks.show                      GET  public_id=request                              200   200   200   200   200   200   200
+asks.thanks                    POST public_id=matched                            login   302   302   404   403   403   404
+
+help_pages.accessibility       GET  -                                              200   200   200   200   200   200   200
+help_pages.offline             GET  -                                              200   200   200   200   200   200   200
+help_pages.service_worker      GET  -                                              200   200   200   200   200   200   200
+
+initiatives.back               POST public_id=initiative                         login   302   302   302   302   302   302
+initiatives.backing_overview   GET  -                                            login   403   403   403   200   200   403
+initiatives.calendar           GET  public_id=initiative                           200   200   200   200   200   200   200
+initiatives.cancel_activity    POST public_id=initiative,activity_id=activity    login   403   403   302   403   403   403
+initiatives.correct_goals      POST public_id=initiative                         login   403   403   403   302   302   403
+initiatives.decide             POST public_id=initiative,need_id=need,signup_id=signup,decision='bevestigen' login   403   403   302   403   403   403
+initiatives.edit               GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.edit               POST public_id=initiative                         login   403   403   200   403   403   403
+initiatives.edit_activity      GET  public_id=initiative,activity_id=activity    login   403   403   200   403   403   403
+initiatives.edit_activity      POST public_id=initiative,activity_id=activity    login   403   403   200   403   403   403
+initiatives.edit_need          GET  public_id=initiative,need_id=need            login   403   403   200   403   403   403
+initiatives.edit_need          POST public_id=initiative,need_id=need            login   403   403   200   403   403   403
+initiatives.index              GET  -                                              200   200   200   200   200   200   200
+initiatives.invite             POST public_id=initiative,need_id=need,volunteer_id=other login   403   403   302   403   403   403
+initiatives.join_activity      POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302
+initiatives.leave_activity     POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302
+initiatives.log_hours          POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302
+initiatives.need_progress      POST public_id=initiative,need_id=need            login   403   403   302   403   403   403
+initiatives.needs_board        GET  -                                              200   200   200   200   200   200   200
+initiatives.new                GET  -                                            login   403   403   200   403   403   200
+initiatives.new                POST -                                            login   403   403   200   403   403   200
+initiatives.new_activity       GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.new_activity       POST public_id=initiative                         login   403   403   200   403   403   403
+initiatives.new_need           GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.new_need           POST public_id=initiative                         login   403   403   200   403   403   403
+initiatives.show               GET  public_id=initiative                           200   200   200   200   200   200   200
+initiatives.sign_up            POST public_id=initiative,need_id=need            login   302   302   403   302   302   302
+initiatives.support            GET  public_id=initiative                         login   403   403   403   200   200   403
+initiatives.support            POST public_id=initiative                         login   403   403   403   200   200   403
+initiatives.vacancies          GET  -                                              200   200   200   200   200   200   200
+initiatives.withdraw           POST public_id=initiative,need_id=need            login   302   302   302   302   302   302
+
+notifications.index            GET  -                                            login   200   200   200   200   200   200
+notifications.mark_read        POST -                                            login   302   302   302   302   302   302
+notifications.preferences      GET  -                                            login   200   200   200   200   200   200
+notifications.preferences      POST -                                            login   200   200   200   200   200   200
+notifications.resubscribe      POST token=token                                    200   200   200   200   200   200   200
+notifications.unsubscribe      GET  token=token                                    200   200   200   200   200   200   200
+notifications.unsubscribe      POST token=token                                    200   200   200   200   200   200   200
+
+offers.ask                     POST public_id=offer                              login   302   403   302   302   302   302
+offers.close                   POST public_id=offer                              login   403   302   403   403   403   403
+offers.index                   GET  -                                              200   200   200   200   200   200   200
+offers.new                     GET  -                                            login   200   200   200   200   200   200
+offers.new                     POST -                                            login   200   200   200   200   200   200
+offers.show                    GET  public_id=offer                                200   200   200   200   200   200   200
+
+pages.health                   GET  -                                              200   200   200   200   200   200   200
+pages.index                    GET  -                                              200   200   200   200   200   200   200
+pages.switch_language          GET  code='en'                                      302   302   302   302   302   302   302
+
+reports.dashboard              GET  -                                            login   403   403   403   200   200   403
+reports.export                 GET  file_format='csv'                            login   403   403   403   200   200   403
+
+staff.approve                  POST kind='request',public_id=request             login   403   403   403   302   302   403
+staff.audit_log                GET  -                                            login   403   403   403   403   200   403
+staff.block                    POST public_id=volunteer                          login   403   403   403   400   400   403
+staff.dismiss_reports          POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.handover                 GET  public_id=request                            login   403   403   403   200   200   403
+staff.handover                 POST public_id=request                            login   403   403   403   400   400   403
+staff.handovers                GET  -                                            login   403   403   403   200   200   403
+staff.index                    GET  -                                            login   403   403   403   200   200   403
+staff.invite                   POST public_id=request,volunteer_id=other         login   403   403   403   302   302   403
+staff.moderation_queue         GET  -                                            login   403   403   403   200   200   403
+staff.my_intakes               GET  -                                            login   403   403   403   200   200   403
+staff.new_intake               GET  -                                            login   403   403   403   200   200   403
+staff.new_intake               POST -                                            login   403   403   403   400   400   403
+staff.person                   GET  public_id=volunteer                          login   403   403   403   200   200   403
+staff.record_screening         POST public_id=volunteer                          login   403   403   403   400   400   403
+staff.reject                   POST kind='request',public_id=request             login   403   403   403   400   400   403
+staff.report                   GET  kind='vraag',public_id=request               login   200   200   200   200   200   200
+staff.report                   POST kind='vraag',public_id=request               login   302   302   302   302   302   302
+staff.screening                GET  -                                            login   403   403   403   200   200   403
+staff.unanswered               GET  -                                            login   403   403   403   200   200   403
+staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.update_handover          POST handover_id=handover                         login   403   403   403   400   400   403
+
+static                         GET  filename='css/samen.css'                       200   200   200   200   200   200   200
+
+suggestions.dismiss            POST request_id=request                           login   302   302   302   302   302   302
+suggestions.for_me             GET  -                                            login   200   200   200   200   200   200
+suggestions.invite             POST request_id=request,volunteer_id=other        login   302   403   403   302   302   403
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    endpoint: str
+    method: str
+    args_text: str
+    expected_text: str
+
+    @property
+    def args(self) -> dict[str, str]:
+        if self.args_text == "-":
+            return {}
+        return dict(pair.split("=", 1) for pair in self.args_text.split(","))
+
+    @property
+    def expected(self) -> dict[str, str]:
+        return dict(zip(ROLES, self.expected_text.split(), strict=True))
+
+
+def entries() -> list[Entry]:
+    found = []
+    for line in TABLE.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        endpoint, method, args, *statuses = line.split()
+        assert len(statuses) == len(ROLES), f"{endpoint} {method}: {len(statuses)} statuses for {len(ROLES)} roles"
+        found.append(Entry(endpoint, method, args, " ".join(statuses)))
+    return found
+
+
+def run_order() -> list[Entry]:
+    def key(entry: Entry) -> tuple[bool, int]:
+        return entry.method != "GET", RUN_LAST.index(entry.endpoint) + 1 if entry.endpoint in RUN_LAST else 0
+    return sorted(entries(), key=key)
+
+
+MATRIX: dict[tuple[str, str], Entry] = {(e.endpoint, e.method): e for e in entries()}

@@ -1,0 +1,114 @@
+"""One small "world" with an owner object for every kind of route parameter, shared by the route × role matrix,
+the CSRF sweep and the fuzz tests.
+
+The people (ROLES) are: a resident who owns the requests, a screened volunteer who owns the offer and helps, an
+organiser who owns the initiative, a staff member, an admin, and "other": a second person with the resident,
+volunteer and organiser roles (screened) who owns nothing, so every owner-only route meets a same-role stranger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.factories import Maker, make_offer, make_request, make_user
+from tests.webapp import initiative_helpers as ini
+from webapp.accounts.models import User
+from webapp.asks import services as asks
+from webapp.extensions import db
+from webapp.initiatives import needs
+from webapp.initiatives.models import InitiativeNeed
+from webapp.notifications.emails import unsubscribe_token
+from webapp.offers import services as offers
+from webapp.staff import services as staff
+
+ROLES = ("anonymous", "resident", "volunteer", "organiser", "staff", "admin", "other")
+PERSON_ROLES = {  # role in the matrix -> roles of that person
+    "resident": ("resident",),
+    "volunteer": ("volunteer",),
+    "organiser": ("organiser",),
+    "staff": ("staff",),
+    "admin": ("staff", "admin"),
+    "other": ("resident", "volunteer", "organiser"),
+}
+# An unsubscribe link names one kind of e-mail; "response" may be switched back on from the page.
+UNSUBSCRIBE_PREFERENCE = "response"
+
+
+@dataclass
+class World:
+    """Emails of the people (by matrix role) and the values that fill route parameters (by name)."""
+
+    emails: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, app: Flask, endpoint: str, args: dict[str, str]) -> str:
+        """The URL of an endpoint, each parameter filled from a world value (a value in quotes is literal)."""
+        filled = {name: key.strip("'") if key.startswith("'") else self.values[key] for name, key in args.items()}
+        with app.test_request_context("/"):
+            return url_for(endpoint, **filled)
+
+
+def build_world(app: Flask) -> World:
+    """Create the people and objects. Runs in its own app context; returns only plain strings and numbers."""
+    world = World()
+    with app.app_context():
+        people = {role: make_user(*roles, screened=True) for role, roles in PERSON_ROLES.items()}
+        world.emails = {role: str(user.email) for role, user in people.items()}
+        resident, volunteer = people["resident"], people["volunteer"]
+        organiser_ref = _Ref(people["organiser"].id)
+
+        # An open request with one response; a matched request; a request the resident asked via an offer.
+        request = make_request(resident, title="Open vraag van de bewoner")
+        response = asks.respond(volunteer, request, "Ik kan woensdag helpen.")
+        matched = make_request(resident, title="Vraag met een helper")
+        matched_response = asks.respond(volunteer, matched, "Ik help graag.")
+        db.session.flush()
+        asks.accept_response(resident, matched, matched_response.public_id)
+        offer = make_offer(volunteer, title="Hulp met de computer")
+        asked = offers.ask_volunteer(resident, offer, "Kun je mij helpen met de tablet?")
+        handed = make_request(resident, title="Vraag voor het wijkteam")
+        handover = staff.hand_over(people["staff"], handed, "Sociaal Wijkteam", date.today(), "pending", "")
+        db.session.commit()
+
+        world.values.update({
+            "request": request.public_id, "response": response.public_id, "matched": matched.public_id,
+            "offer": offer.public_id, "asked": asked.public_id, "handover": handover.id,
+            "resident": resident.public_id, "volunteer": volunteer.public_id, "other": people["other"].public_id,
+            "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
+        })
+
+    make = Maker(app)
+    initiative = ini.initiative(make, organiser_ref, name="Moestuin in de wijk")
+    need = ini.need(make, organiser_ref, initiative)
+    activity = ini.activity(make, organiser_ref, initiative)
+    with app.app_context():
+        row = db.session.get(InitiativeNeed, need.id)
+        volunteer = db.session.execute(select(User).where(User.email == world.emails["volunteer"])).scalar_one()
+        assert row is not None
+        signup = needs.sign_up(volunteer, row, "Ik doe graag mee.")
+        db.session.commit()
+        world.values.update({"initiative": initiative.public_id, "need": need.public_id,
+                             "activity": activity.public_id, "signup": signup.public_id})
+    return world
+
+
+@dataclass
+class _Ref:
+    id: int
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def token_of(client: FlaskClient, path: str = "/inloggen") -> str:
+    """A CSRF token of this client's session, read from a page with a form (as a browser gets one)."""
+    found = CSRF_RE.search(client.get(path).get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1) or found.group(2)
