@@ -13,7 +13,9 @@ Ctrl-C or an error: gunicorn, PostgreSQL, temporary directories.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import hmac
 import http.client
 import json
 import os
@@ -24,6 +26,7 @@ import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -217,9 +220,41 @@ def log_in(port: int, email: str, password: str) -> dict[str, str] | None:
         answer = connection.getresponse()
         answer.read()
         _cookies(answer, jar)
+        if answer.status == 302 and answer.headers.get("Location", "").endswith("/inloggen/code"):
+            answer = _second_step(connection, jar)  # staff and admins: the code of their authenticator app
         return jar if answer.status == 302 else None
     finally:
         connection.close()
+
+
+DEMO_TOTP_SECRET = "SAMENDEMOHAARLEMTOTPSECRET234567"  # noqa: S105 - published for the demo staff accounts (see README)
+
+
+def totp_now(secret: str, at: float | None = None) -> str:
+    """The current 6-digit code (RFC 6238, SHA-1, 30 s), as an authenticator app shows it."""
+    key = base64.b32decode(secret)
+    step = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", step), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def _second_step(connection: http.client.HTTPConnection, jar: dict[str, str]) -> http.client.HTTPResponse:
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    connection.request("GET", "/inloggen/code", headers=cookie)
+    page = connection.getresponse()
+    html = page.read().decode("utf-8", "replace")
+    _cookies(page, jar)
+    found = CSRF_RE.search(html)
+    body = urllib.parse.urlencode({"code": totp_now(DEMO_TOTP_SECRET),
+                                   "csrf_token": (found.group(1) or found.group(2)) if found else ""})
+    connection.request("POST", "/inloggen/code", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    answer = connection.getresponse()
+    answer.read()
+    _cookies(answer, jar)
+    return answer
 
 
 def make_sessions(port: int, targets: dict[str, Any], per_role: int, password: str) -> dict[str, list[dict[str, str]]]:
