@@ -162,9 +162,9 @@ REQUEST_CASES = {
     "postcode outside Haarlem": ({"postcode": "1012 AB"}, (
         "This postcode is not in Haarlem. Samen is for people who live in Haarlem.", {})),
     "ambiguous postcode without a wijk": ({"postcode": "2034 AB"}, (
-        "Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.", {"pc4": "2034"})),
+        "Postcode %(pc4)s lies in more than one wijk. Choose the right wijk below.", {"pc4": "2034"})),
     "wijk outside the postcode": ({"postcode": "2034 AB", "wijk": "WK039202"}, (
-        "Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.", {"pc4": "2034"})),
+        "Postcode %(pc4)s lies in more than one wijk. Choose the right wijk below.", {"pc4": "2034"})),
 }
 
 

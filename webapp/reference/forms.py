@@ -61,7 +61,7 @@ class PostcodeWijkMixin:
         chosen = next((w for w in found.wijken if w.public_key == wijk_field.data), None)
         if chosen is None:
             wijk_field.data = found.wijken[0].public_key
-            raise ValidationError(_("Postcode %(pc4)s lies in more than one wijk. Choose your wijk below.",
+            raise ValidationError(_("Postcode %(pc4)s lies in more than one wijk. Choose the right wijk below.",
                                     pc4=found.pc4))
         self.resolved_wijk = chosen
 
