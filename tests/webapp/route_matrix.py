@@ -12,7 +12,12 @@ permitted button POST does its work (302). A refused request must change nothing
 World objects: request (the resident's open request; the volunteer responded: response), matched (the resident's
 request with the volunteer as helper), asked (the resident asked the volunteer through the volunteer's offer),
 offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
-and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link.
+and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
+reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
+without e-mail or password (taken in by staff), whose account staff may delete.
+
+The world's people are all logged in fully, so the second login step (/inloggen/code, /inloggen/app-koppelen) sends
+everyone back to the login page; test_fuzz.py opens those pages with a staff login that is half-way.
 """
 
 from __future__ import annotations
@@ -41,12 +46,26 @@ TABLE = """
 # endpoint                    method parameters                                  anon resident volunteer organiser staff admin other
 accounts.account               GET  -                                            login   200   200   200   200   200   200
 accounts.account               POST -                                            login   200   200   200   200   200   200
+accounts.change_password       GET  -                                            login   200   200   200   200   200   200
+accounts.change_password       POST -                                            login   200   200   200   200   200   200
 accounts.dashboard             GET  -                                            login   200   200   200   200   200   200
+accounts.forgot_password       GET  -                                              200   200   200   200   200   200   200
+accounts.forgot_password       POST -                                              200   200   200   200   200   200   200
 accounts.login                 GET  -                                              200   302   302   302   302   302   302
 accounts.login                 POST -                                              200   302   302   302   302   302   302
 accounts.logout                POST -                                            login   302   302   302   302   302   302
+accounts.recovery_codes        GET  -                                            login   403   403   403   200   200   403
+accounts.recovery_codes        POST -                                            login   403   403   403   302   302   403
 accounts.register              GET  -                                              200   302   302   302   302   302   302
 accounts.register              POST -                                              200   302   302   302   302   302   302
+accounts.resend_verification   POST -                                            login   302   302   302   302   302   302
+accounts.reset_password        GET  token=reset_token                              200   200   200   200   200   200   200
+accounts.reset_password        POST token=reset_token                              200   200   200   200   200   200   200
+accounts.two_factor_setup      GET  -                                            login login login login login login login
+accounts.two_factor_setup      POST -                                            login login login login login login login
+accounts.two_factor_step       GET  -                                            login login login login login login login
+accounts.two_factor_step       POST -                                            login login login login login login login
+accounts.verify_email          GET  token=verify_token                             302   302   302   302   302   302   302
 accounts.volunteer_profile     GET  -                                            login   200   200   200   200   200   200
 accounts.volunteer_profile     POST -                                            login   200   200   200   200   200   200
 
@@ -99,12 +118,12 @@ initiatives.support            POST public_id=initiative                        
 initiatives.vacancies          GET  -                                              200   200   200   200   200   200   200
 initiatives.withdraw           POST public_id=initiative,need_id=need            login   302   302   302   302   302   302
 
+notifications.confirm_unsubscribe GET token=token                                200   200   200   200   200   200   200
 notifications.index            GET  -                                            login   200   200   200   200   200   200
 notifications.mark_read        POST -                                            login   302   302   302   302   302   302
 notifications.preferences      GET  -                                            login   200   200   200   200   200   200
 notifications.preferences      POST -                                            login   200   200   200   200   200   200
 notifications.resubscribe      POST token=token                                    200   200   200   200   200   200   200
-notifications.unsubscribe      GET  token=token                                    200   200   200   200   200   200   200
 notifications.unsubscribe      POST token=token                                    200   200   200   200   200   200   200
 
 offers.ask                     POST public_id=offer                              login   302   403   302   302   302   302
@@ -117,6 +136,15 @@ offers.show                    GET  public_id=offer                             
 pages.health                   GET  -                                              200   200   200   200   200   200   200
 pages.index                    GET  -                                              200   200   200   200   200   200   200
 pages.switch_language          GET  code='en'                                      302   302   302   302   302   302   302
+
+privacy.delete_account         GET  -                                            login   200   200   200   200   200   200
+privacy.delete_account         POST -                                            login   400   400   400   200   200   400
+privacy.download               GET  -                                            login   200   200   200   200   200   200
+privacy.goodbye                GET  -                                              302   302   302   302   302   302   302
+privacy.my_data                GET  -                                            login   200   200   200   200   200   200
+privacy.staff_delete           GET  public_id=walk_in                            login   403   403   403   200   200   403
+privacy.staff_delete           POST public_id=walk_in                            login   403   403   403   400   400   403
+privacy.statement              GET  -                                              200   200   200   200   200   200   200
 
 reports.dashboard              GET  -                                            login   403   403   403   200   200   403
 reports.export                 GET  file_format='csv'                            login   403   403   403   200   200   403

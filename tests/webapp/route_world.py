@@ -4,6 +4,10 @@ the CSRF sweep and the fuzz tests.
 The people (ROLES) are: a resident who owns the requests, a screened volunteer who owns the offer and helps, an
 organiser who owns the initiative, a staff member, an admin, and "other": a second person with the resident,
 volunteer and organiser roles (screened) who owns nothing, so every owner-only route meets a same-role stranger.
+
+Besides them (never a matrix role): a newcomer who has not confirmed their e-mail address yet (the password reset and
+e-mail confirmation links are theirs), a walk-in resident taken in by staff (no e-mail, no password: staff may
+delete the account), and a new staff member who has not set up the authenticator app yet.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import Maker, make_offer, make_request, make_user
+from tests.factories import PASSWORD, Maker, make_offer, make_request, make_user
 from tests.webapp import initiative_helpers as ini
+from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.extensions import db
@@ -75,6 +80,8 @@ def build_world(app: Flask) -> World:
         asked = offers.ask_volunteer(resident, offer, "Kun je mij helpen met de tablet?")
         handed = make_request(resident, title="Vraag voor het wijkteam")
         handover = staff.hand_over(people["staff"], handed, "Sociaal Wijkteam", date.today(), "pending", "")
+        newcomer, walk_in, new_staff = _people_outside_the_matrix()
+        world.emails.update({"newcomer": str(newcomer.email), "new_staff": str(new_staff.email)})
         db.session.commit()
 
         world.values.update({
@@ -82,6 +89,9 @@ def build_world(app: Flask) -> World:
             "offer": offer.public_id, "asked": asked.public_id, "handover": handover.id,
             "resident": resident.public_id, "volunteer": volunteer.public_id, "other": people["other"].public_id,
             "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
+            "walk_in": walk_in.public_id,
+            "reset_token": tokens.password_reset_token(newcomer),
+            "verify_token": tokens.email_verification_token(newcomer),
         })
 
     make = Maker(app)
@@ -99,9 +109,36 @@ def build_world(app: Flask) -> World:
     return world
 
 
+def _people_outside_the_matrix() -> tuple[User, User, User]:
+    """The newcomer (address not confirmed), the walk-in (no e-mail, no password, as a staff intake makes them) and
+    the new staff member (no authenticator app yet)."""
+    newcomer = make_user("resident")
+    newcomer.email_verified_at = None
+    walk_in = make_user("resident")
+    walk_in.email, walk_in.password_hash = None, None
+    new_staff = make_user("staff")
+    new_staff.totp_secret = None
+    db.session.flush()
+    return newcomer, walk_in, new_staff
+
+
 @dataclass
 class _Ref:
     id: int
+
+
+# The second login step, opened half-way: endpoint -> whose password was just typed (a key of World.emails).
+HALF_WAY = {"accounts.two_factor_step": "staff", "accounts.two_factor_setup": "new_staff"}
+
+
+def half_way_login(app: Flask, world: World, endpoint: str) -> FlaskClient:
+    """A client whose password was right and that now has to pass this second login step (not logged in yet)."""
+    client = app.test_client()
+    response = client.post("/inloggen", data={"email": world.emails[HALF_WAY[endpoint]], "password": PASSWORD})
+    with app.test_request_context("/"):
+        step = url_for(endpoint)
+    assert response.status_code == 302 and response.headers["Location"].endswith(step), response.headers
+    return client
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
