@@ -79,6 +79,13 @@ class Visitor(FastHttpUser):
         return (found.group(1) or found.group(2)) if found else ""
 
 
+WORDS = ("lamp", "fiets", "trap", "buurvrouw", "dokter", "bus", "station", "markt", "apotheek", "brief", "formulier",
+         "tablet", "printer", "gordijn", "kast", "schuur", "hek", "heg", "kat", "hond", "konijn", "soep", "taart",
+         "ochtend", "middag", "avond", "zaterdag", "regen", "tuinbank", "vuilnis", "container", "zolder", "kelder",
+         "rolstoel", "rollator", "bril", "sleutel", "wasmachine", "strijkijzer", "boekenkast", "schilderij", "plant",
+         "bloembak", "balkon", "lift", "portiek", "wijkcentrum", "bibliotheek", "zwembad", "kapper", "bakker",
+         "groenteboer", "ziekenhuis", "fysiotherapie", "tandarts", "gemeente", "belasting", "toeslag", "verzekering")
+
 # -- one page alone ---------------------------------------------------------------------------------------------
 
 PAGES: dict[str, tuple[str | None, Any]] = {
@@ -189,8 +196,10 @@ if MODE == "mix":
             # No long digit runs: the text checks would (rightly) take them for a phone number.
             what, when = random.choice(TASKS), random.choice(DAYS)
             self.post("/vragen/nieuw", {
-                "csrf_token": self.csrf(html), "title": f"Hulp met {what} op {when}",
-                "description": f"Ik zoek iemand die mij op {when} kan helpen met {what}. Alvast bedankt!",
+                # Words drawn at random, so that one person's posts are not near-duplicates of each other
+                # (the duplicate check would rightly hold them back).
+                "csrf_token": self.csrf(html), "title": f"Hulp met {what} op {when} " + " ".join(random.sample(WORDS, 3)),
+                "description": " ".join(random.sample(WORDS, 14)).capitalize() + ".",
                 "category": random.choice(CATEGORIES), "slots": "wed-morning", "languages": "nl",
                 "frequency": "once", "postcode": postcode.group(1) if postcode else "2034 AB",
                 "wijk": (wijk.group(1) or wijk.group(2)) if wijk else "",
