@@ -21,14 +21,17 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import EVIL_TARGETS, stays_on_site
+from tests.factories import PASSWORD
 from tests.webapp.route_matrix import MATRIX
-from tests.webapp.route_world import World, build_world
+from tests.webapp.route_world import HALF_WAY, World, build_world, half_way_login
 from webapp.accounts import forms as account_forms
 from webapp.asks import forms as ask_forms
 from webapp.initiatives import forms as initiative_forms
 from webapp.notifications import forms as notification_forms
 from webapp.notifications import kinds
 from webapp.offers import forms as offer_forms
+from webapp.privacy import forms as privacy_forms
 from webapp.reports import forms as report_forms
 from webapp.staff import forms as staff_forms
 
@@ -75,7 +78,8 @@ QUERY_FUZZ = settings(FUZZ, max_examples=15)  # fourteen pages; the impact dashb
 @dataclass(frozen=True)
 class FormTarget:
     endpoint: str
-    role: str  # who posts it (a role of the shared world); "anonymous" gets a fresh client each time
+    role: str  # who posts it (a role of the shared world); "anonymous" gets a fresh client each time; "half-way"
+    # is a staff member whose password was right, at this second login step (route_world.HALF_WAY says who)
     form: Any  # the form class, for its field names
     base: dict[str, Any] = field(default_factory=dict)  # valid data, so a fuzzed field can get through and be saved
     prefix: str = ""
@@ -103,6 +107,17 @@ FORMS = (
     FormTarget("accounts.account", "resident", account_forms.AccountForm, {
         "first_name": "Ans", "last_name": "Jansen", "phone": "06-12345678", "postcode": "2034 AB",
         "wijk": "WK039218", "roles": ["resident"]}),
+    FormTarget("accounts.forgot_password", "anonymous", account_forms.ForgotPasswordForm,
+               {"email": "fuzz@example.org"}),
+    # The newcomer's link; once a fuzzed pair of passwords is good enough it is used up, and the bad-link page
+    # answers the rest.
+    FormTarget("accounts.reset_password", "anonymous", account_forms.ResetPasswordForm, {
+        "password": "een lange zin als wachtwoord", "password_again": "een lange zin als wachtwoord"}),
+    FormTarget("accounts.change_password", "resident", account_forms.ChangePasswordForm, {
+        "current_password": PASSWORD, "password": "een lange zin als wachtwoord",
+        "password_again": "een lange zin als wachtwoord"}),
+    FormTarget("accounts.two_factor_step", "half-way", account_forms.CodeForm),
+    FormTarget("accounts.two_factor_setup", "half-way", account_forms.CodeForm),
     FormTarget("accounts.volunteer_profile", "volunteer", account_forms.VolunteerProfileForm, {
         "skills": "koken, computer", "languages": ["nl"], "max_distance_km": "3", "postcode": "2034 AB",
         "wijk": "WK039218", "bio": "Gepensioneerd."}),
@@ -152,9 +167,14 @@ FORMS = (
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
         "staff_note": "Warme overdracht."}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
+    # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.
+    FormTarget("privacy.delete_account", "volunteer", privacy_forms.DeleteAccountForm,
+               {"password": "niet mijn wachtwoord", "confirm": "y"}),
+    # The walk-in's account; the first ticked box deletes it, and the refusal (403) answers the rest.
+    FormTarget("privacy.staff_delete", "staff", privacy_forms.StaffDeleteForm),
 )
 # POST views that read form fields without a form class (besides the CSRF token), with the fields they read.
-RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",)}
+RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",)}
 
 # Query parameters: endpoint -> (role, parameters). Every request.args name webapp/ reads must be here.
 DASHBOARD = ("kind", "period", "baseline", "by", "measure")
@@ -172,6 +192,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "reports.dashboard": ("staff", DASHBOARD),
     "reports.export": ("staff", DASHBOARD),
     "accounts.login": ("anonymous", ("next",)),
+    "accounts.recovery_codes": ("staff", ("next",)),
     "pages.switch_language": ("anonymous", ("next",)),
 }
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
@@ -185,7 +206,8 @@ SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.
          ("staff", "staff.moderation_queue"), ("staff", "staff.person"), ("staff", "staff.screening"),
          ("staff", "staff.handovers"), ("staff", "staff.my_intakes"), ("staff", "staff.unanswered"),
          ("admin", "staff.audit_log"), ("staff", "initiatives.support"), ("resident", "accounts.account"),
-         ("volunteer", "accounts.volunteer_profile"))
+         ("volunteer", "accounts.volunteer_profile"), ("resident", "privacy.my_data"), ("resident", "privacy.download"),
+         ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"))
 
 
 class Clients:
@@ -195,9 +217,15 @@ class Clients:
         self.app, self.world, self.login = app, world, login
         self.made: dict[str, FlaskClient] = {}
 
-    def __call__(self, role: str) -> FlaskClient:
+    def __call__(self, role: str, endpoint: str = "") -> FlaskClient:
         if role == "anonymous":
             return self.app.test_client()
+        if role == "half-way":
+            role = f"half-way {endpoint}"
+            if role not in self.made:
+                assert endpoint in HALF_WAY, endpoint
+                self.made[role] = half_way_login(self.app, self.world, endpoint)
+            return self.made[role]
         if role not in self.made:
             self.made[role] = self.login(self.world.emails[role])
         return self.made[role]
@@ -258,7 +286,7 @@ def fuzz_form(app: Flask, world: World, clients: Clients, target: FormTarget) ->
     @FUZZ
     @given(st.dictionaries(st.sampled_from(names), text_values, min_size=1, max_size=3))
     def post(fuzzed: dict[str, str]) -> None:
-        client = clients(target.role)
+        client = clients(target.role, target.endpoint)
         response = client.post(url, data={**base, **fuzzed})
         assert_safe_page(response, f"POST {target.endpoint} {sorted(fuzzed)}")
         if response.status_code in (302, 303):
@@ -298,6 +326,23 @@ def test_resubscribe_channel_is_fuzzed_too(app, world, clients):
         response = clients("anonymous").post(url, data={"channel": channel})
         assert_safe_page(response, "POST notifications.resubscribe")
         assert response.status_code in (200, 400)
+
+    post()
+
+
+def test_resend_verification_next_is_fuzzed_too(app, world, clients):
+    """The confirmation e-mail's "send again" button goes back to the page it was on, never off the site."""
+    url = url_of(app, world, "accounts.resend_verification")
+
+    @FUZZ
+    @given(st.one_of(text_values, st.sampled_from(EVIL_TARGETS)))
+    def post(back: str) -> None:
+        response = clients("resident").post(url, data={"next": back})
+        assert_safe_page(response, "POST accounts.resend_verification")
+        assert response.status_code in (302, 400), response.status_code  # 400: a NUL in the form
+        if response.status_code == 302:
+            assert stays_on_site(response.headers["Location"]), (back, response.headers["Location"])
+        response.close()
 
     post()
 
