@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SECURITY_MD = ROOT / "SECURITY.md"
@@ -46,6 +48,11 @@ ACCOUNTS = (("anonymous", None, "/"),
             ("staff", "consulent@demo.samen.nl", "/werkruimte/"),
             ("admin", "beheer@demo.samen.nl", "/werkruimte/logboek"))
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - the published demo password (README)
+# Staff and admins log in in two steps: after the password, the code of their authenticator app. The demo staff
+# accounts share this published secret (README). A code is accepted once per person per 30-second step.
+DEMO_TOTP_SECRET = "SAMENDEMOHAARLEMTOTPSECRET234567"  # noqa: S105 - published for the demo staff accounts
+CODE_PATH, SETUP_PATH = "/inloggen/code", "/inloggen/app-koppelen"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 # sqlmap's words for a finding. "do not appear to be injectable" is the all-clear and does not match.
 FINDING_RE = re.compile(r"identified the following injection point|parameter '[^']+' is vulnerable|"
                         r"appears to be '[^']+' injectable|might be vulnerable to cross-site scripting", re.IGNORECASE)
@@ -111,7 +118,9 @@ def start_app(instance: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, s
     env = {**os.environ, "SAMEN_INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{instance / 'samen.db'}",
            "SECRET_KEY": secrets.token_urlsafe(32), "FLASK_APP": "webapp", "MAIL_OUTBOX_DIR": str(instance / "out"),
            # Cheap password hashing, as in the tests: sqlmap sends thousands of logins, each would cost 64 MB.
-           "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024"}
+           "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024",
+           # sqlmap sends thousands of requests from one address, logins and forms among them.
+           "RATELIMIT_ENABLED": "false"}
     flask = str(VENV_BIN / "flask")
     for step in (["db", "upgrade"], ["reference", "load"], ["seed-demo"]):
         done = run([flask, *step], cwd=ROOT, env=env)
@@ -134,15 +143,42 @@ def start_app(instance: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, s
 
 
 def session_cookie(base: str, email: str) -> str:
+    """Log in as a demo account as a browser would (staff and admins with the code of the demo authenticator app)
+    and return the session cookie for sqlmap."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    data = urllib.parse.urlencode({"email": email, "password": DEMO_PASSWORD}).encode()
-    opener.open(f"{base}/inloggen", data=data, timeout=30)
-    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    landed = post_form(opener, f"{base}/inloggen", {"email": email, "password": DEMO_PASSWORD})
+    if landed == SETUP_PATH:
+        raise SystemExit(f"{email} has no authenticator app set up; was the demo seeded (flask seed-demo)?")
+    if landed == CODE_PATH:
+        landed = second_step(opener, base, email)
     check = opener.open(f"{base}/mijn", timeout=30)
-    if "/inloggen" in check.geturl():
-        raise SystemExit(f"could not log in as {email}")
-    return cookies
+    if landed.startswith("/inloggen") or urllib.parse.urlsplit(check.geturl()).path.startswith("/inloggen"):
+        raise SystemExit(f"could not log in as {email} (ended on {landed})")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def post_form(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> str:
+    """Open the form page (for its CSRF token; the audit app does not check it, a browser sends it anyway), post
+    the form, follow the redirects; the path it ends on."""
+    page = opener.open(url, timeout=30).read().decode("utf-8", "replace")
+    found = CSRF_RE.search(page)
+    if found:
+        fields = {**fields, "csrf_token": found.group(1) or found.group(2)}
+    answer = opener.open(url, data=urllib.parse.urlencode(fields).encode(), timeout=30)
+    answer.read()
+    return urllib.parse.urlsplit(answer.geturl()).path
+
+
+def second_step(opener: urllib.request.OpenerDirector, base: str, email: str) -> str:
+    """Type the current code of the demo authenticator app. When the app refuses it (this person used the code of
+    this 30-second step already, or the clock is at a step's edge), wait for the next step and type that one."""
+    for _attempt in range(3):
+        landed = post_form(opener, base + CODE_PATH, {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+        if landed != CODE_PATH:
+            return landed
+        time.sleep(30 - time.time() % 30 + 1)
+    raise SystemExit(f"the code of the demo authenticator app was refused three times for {email}")
 
 
 def demo_ids(env: dict[str, str]) -> dict[str, str]:
@@ -254,6 +290,7 @@ def write_staff_targets(out: Path, base: str, ids: dict[str, str]) -> Path:
         f"{base}/rapportage/?kind=quarter&period=2026-Q1&baseline=2025&by=wijk&measure=posted_per_1000",
         f"{base}/rapportage/export.csv?kind=month&period=2026-03&by=goal",
         f"{base}/melden/vraag/{ids['request']}*",
+        f"{base}/mijn/herstelcodes?next=/werkruimte/",
     ]
     path = out / "staff-targets.txt"
     path.write_text("\n".join(urls) + "\n")
