@@ -371,3 +371,17 @@ def test_hours_with_a_decimal_comma_are_accepted(make, login):
     vclient.post(f"/vragen/{rid}/klaar")
     assert vclient.post(f"/vragen/{rid}/bedanken", data={"message": "", "hours": "1,5"}).status_code == 302
     assert make.run(lambda: db.session.query(Match).one().hours) == 1.5
+
+
+def test_a_postcode_in_two_wijken_offers_the_choice_on_the_empty_form(make, login):
+    """2034 AB lies in more than one wijk: the new-request form shows the wijk choice at once, with the person's own
+    wijk chosen, so sending it unchanged goes through instead of coming back asking for the wijk."""
+    resident = make.user("resident", wijk_code="WK039218")
+    own = make.run(lambda: wijk("WK039218").public_key)
+    client = login(resident.email)
+    html = page_text(client.get("/vragen/nieuw"))
+    select = re.search(r'<select[^>]*name="wijk".*?</select>', html, re.S)
+    assert select, "no wijk choice on the form"
+    chosen = re.findall(r'<option[^>]*value="([^"]+)"[^>]*selected|<option[^>]*selected[^>]*value="([^"]+)"',
+                        select.group(0))
+    assert [a or b for a, b in chosen] == [own]

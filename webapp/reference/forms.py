@@ -66,7 +66,17 @@ class PostcodeWijkMixin:
         self.resolved_wijk = chosen
 
     def preset_wijk(self, wijk: Wijk | None, candidates: tuple[Wijk, ...] = ()) -> None:
+        """Show the form with this wijk chosen. When the postcode already on the form lies in several wijken, the
+        choice is offered right away (otherwise the first send would come back asking for it)."""
         wijk_field: Any = self.wijk  # type: ignore[attr-defined]
+        if not candidates:
+            postcode: Any = self.postcode  # type: ignore[attr-defined]
+            try:
+                candidates = lookup_postcode(db.session, postcode.data or "").wijken
+            except PostcodeError:
+                candidates = ()
+            if wijk is not None and candidates and wijk not in candidates:
+                wijk = candidates[0]
         if len(candidates) > 1:
             wijk_field.choices = [SelectChoice(w.public_key, w.name) for w in candidates]
         if wijk is not None:
