@@ -102,7 +102,8 @@ def extract_source_messages() -> dict[tuple[str, str | None], tuple[str | tuple[
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
 
     def only_webapp(path: str) -> bool:
-        relative = Path(path).resolve().relative_to(ROOT).parts
+        # absolute(), not resolve(): a symlinked folder (a shared .venv) must not lead outside ROOT
+        relative = Path(path).absolute().relative_to(ROOT).parts
         return not relative or relative[0] == "webapp"
 
     found: dict[tuple[str, str | None], tuple[str | tuple[str, ...], str]] = {}
