@@ -62,9 +62,26 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+_SIBLINGS: list[Flask] = []
+
+
 def sibling_app(app: Flask, **overrides: Any) -> Flask:
-    """Another app on the same database as `app` (or another one, via SQLALCHEMY_DATABASE_URI)."""
-    return create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"], app.config["INSTANCE_PATH"], **overrides))
+    """Another app on the same database as `app` (or another one, via SQLALCHEMY_DATABASE_URI). Its pooled
+    connections are closed after the test (see _close_siblings), not whenever garbage collection gets to them."""
+    other = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"], app.config["INSTANCE_PATH"], **overrides))
+    _SIBLINGS.append(other)
+    return other
+
+
+@pytest.fixture(autouse=True)
+def _close_siblings() -> Iterator[None]:
+    """On PostgreSQL a connection left to the garbage collector raises a ResourceWarning in whatever test runs
+    then; close the connections of every extra app a test made right after it."""
+    yield
+    while _SIBLINGS:
+        with _SIBLINGS.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
