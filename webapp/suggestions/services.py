@@ -223,27 +223,30 @@ def _fits_first(category_keys: set[str]) -> Any:
     return case((or_(*(skills.like(f'%"{key}"%') for key in sorted(category_keys))), 0), else_=1)
 
 
-def _volunteers_near(help_request: HelpRequest) -> list[User]:
-    south, north, west, east = _box(help_request.wijk.lat, help_request.wijk.lon, MAX_REACH_KM)
-    responded = select(Response.volunteer_id).where(Response.request_id == help_request.id,
-                                                    Response.volunteer_id.is_not(None))
-    query = (
+def _volunteer_candidates(help_requests: list[HelpRequest]) -> Select[User]:
+    """Volunteers who may be suggested, within reach of any of these requests, those with one of their skills first,
+    at most MAX_CANDIDATES, with what the ranking reads loaded."""
+    boxes = [_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM) for r in help_requests]
+    south, north = min(b[0] for b in boxes), max(b[1] for b in boxes)
+    west, east = min(b[2] for b in boxes), max(b[3] for b in boxes)
+    return (
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
-        .where(
-            User.is_blocked.is_(False),
-            VolunteerProfile.moderation == Moderation.OK,
-            User.id != help_request.requester_id,
-            User.id.not_in(responded),
-            Wijk.lat.between(south, north),
-            Wijk.lon.between(west, east),
-        )
+        .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
+               Wijk.lat.between(south, north), Wijk.lon.between(west, east))
         .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
                                                               undefer(VolunteerProfile.match_features)))
-        .order_by(_fits_first({help_request.category_key}), User.id.desc())
+        .order_by(_fits_first({r.category_key for r in help_requests}), User.id.desc())
         .limit(MAX_CANDIDATES)
     )
+
+
+def _volunteers_near(help_request: HelpRequest) -> list[User]:
+    responded = select(Response.volunteer_id).where(Response.request_id == help_request.id,
+                                                    Response.volunteer_id.is_not(None))
+    query = _volunteer_candidates([help_request]).where(User.id != help_request.requester_id,
+                                                        User.id.not_in(responded))
     if help_request.needs_screening:
         query = query.where(VolunteerProfile.is_screened.is_(True))
     return list(db.session.execute(query).scalars())
@@ -256,21 +259,7 @@ def suggest_volunteers_for_many(help_requests: list[HelpRequest], k: int = 5) ->
     if not wanted:
         return {}
     ids = [r.id for r in wanted]
-    south = min(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[0] for r in wanted)
-    north = max(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[1] for r in wanted)
-    west = min(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[2] for r in wanted)
-    east = max(_box(r.wijk.lat, r.wijk.lon, MAX_REACH_KM)[3] for r in wanted)
-    users = list(db.session.execute(
-        select(User)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
-        .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
-               Wijk.lat.between(south, north), Wijk.lon.between(west, east))
-        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
-                                                              undefer(VolunteerProfile.match_features)))
-        .order_by(_fits_first({r.category_key for r in wanted}), User.id.desc())
-        .limit(MAX_CANDIDATES)
-    ).scalars())
+    users = list(db.session.execute(_volunteer_candidates(wanted)).scalars())
     records, profiles = _volunteer_records(users)
     if not records:
         return {}
