@@ -7,6 +7,7 @@ below every initiative within it (its score lands in [0, 0.5), the others in [0.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,13 @@ W_PROXIMITY = 0.2
 NEED_REASON_MIN = 0.3
 
 
+@lru_cache(maxsize=50_000)
+def need_profile(text: str) -> TextProfile:
+    """One need's text features. A pure function of the text, so each process encodes a need once, not per
+    page view (TextProfile is immutable, sharing it is safe)."""
+    return encode_phrases([text])
+
+
 class InitiativeIndex:
     """Needs of all initiatives as matrices (one row per need, or the description if none)."""
 
@@ -43,7 +51,7 @@ class InitiativeIndex:
             for need in needs:
                 owner.append(n)
                 texts.append(need)
-                profiles.append(encode_phrases([need]))
+                profiles.append(need_profile(need))
         self.need_owner = np.array(owner, dtype=np.int64)
         self.need_text = tuple(texts)
         self.has_needs = np.array([bool([x for x in i.needs if x.strip()]) for i in initiatives], dtype=np.bool_)

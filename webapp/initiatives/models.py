@@ -88,7 +88,7 @@ class Initiative(Base):
     status: Mapped[str] = mapped_column(String(10), default=InitiativeStatus.IDEA, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # What the matching engine computed from the name, description and needs when they were saved.
-    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)  # large; lists never need it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
