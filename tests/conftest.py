@@ -58,6 +58,8 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "MATCHING_MODEL_PATH": f"{instance}/no-model.bin",
         # Many tests log in quickly one after another; tests of rate limits and back-off switch them on.
         "RATELIMIT_ENABLED": False,
+        # Tests change rows and look at pages at once; tests/webapp/test_pagecache.py switches the cache on.
+        "PAGE_CACHE_SECONDS": float(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0")),
         **overrides,
     }
 

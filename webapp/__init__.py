@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from webapp import cli, config, database, errors, i18n, security, templating
+from webapp import cli, config, database, errors, i18n, pagecache, security, templating
 from webapp.accounts.services import find_by_login_id
 from webapp.accounts.views import bp as accounts_bp
 from webapp.asks.views import bp as asks_bp
@@ -51,6 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.register(app)
     cli.register(app)
     templating.register(app)
+    pagecache.register(app)
     return app
 
 

@@ -58,6 +58,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # The controller on the privacy statement (webapp/privacy/views.py has clearly marked placeholders).
         **{name: env[name] for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL") if env.get(name)},
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
+        # Public lists and details, as anonymous visitors see them, are kept this long in the database and served
+        # from there (webapp/pagecache); any change to what they show clears them at once. 0 turns it off.
+        "PAGE_CACHE_SECONDS": float(env.get("PAGE_CACHE_SECONDS") or "30"),
         # Staff workspace and impact reports (webapp/staff, webapp/reports).
         "MODERATION_REPORT_THRESHOLD": int(env.get("MODERATION_REPORT_THRESHOLD", "3")),
         "RESCUE_AFTER_DAYS": int(env.get("RESCUE_AFTER_DAYS", "3")),

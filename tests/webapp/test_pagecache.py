@@ -1,0 +1,167 @@
+"""The shared cache of public pages: anonymous visitors are served from it; any change to what a page shows
+clears it at once (nothing hidden by staff, a handover or a blocked account stays visible); logged-in people and
+pages with something of the visitor's own are never cached."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, g
+from sqlalchemy import update
+
+from tests.conftest import visible
+from webapp.accounts.models import User
+from webapp.asks.models import HelpRequest
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+from webapp.pagecache import services
+from webapp.pagecache.models import CachedPage
+from webapp.staff.services import block_person
+
+
+@pytest.fixture
+def cached(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The app with the page cache on, as in production (the suite runs with it off). Pages are stored even right
+    after a change (without the margin for clocks of several servers), so tests need not wait."""
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.0)
+    with app.app_context():  # marks of changes made before this test (loading reference data)
+        db.session.execute(CachedPage.__table__.delete())
+        db.session.commit()
+    before = app.config["PAGE_CACHE_SECONDS"]
+    app.config["PAGE_CACHE_SECONDS"] = 30
+    yield app
+    app.config["PAGE_CACHE_SECONDS"] = before
+
+
+def state(response) -> str | None:
+    return response.headers.get("X-Page-Cache")
+
+
+@pytest.fixture
+def posted(make):
+    resident = make.user("resident", first_name="Ans")
+    return resident, make.request(resident, title="Boodschappen voor Ans")
+
+
+def test_an_anonymous_visitor_gets_the_stored_page_and_the_same_html(cached, anon, posted):
+    _resident, help_request = posted
+    visitor = anon("nl")
+    for url in ("/vragen/", f"/vragen/{help_request.public_id}", "/"):
+        first, second = visitor.get(url), anon("nl").get(url)
+        assert (state(first), state(second)) == ("miss", "hit"), url
+        assert first.get_data() == second.get_data()
+        assert "Boodschappen voor Ans" in visible(second)
+
+
+def test_each_language_has_its_own_page(cached, anon, posted):
+    assert state(anon("nl").get("/vragen/")) == "miss"
+    english = anon("en").get("/vragen/")
+    assert state(english) == "miss" and 'lang="en"' in english.get_data(as_text=True)
+    assert 'lang="en"' in anon("en").get("/vragen/").get_data(as_text=True)
+
+
+def test_logged_in_people_never_get_or_fill_the_cache(cached, anon, login, make, posted):
+    make.user("volunteer", email="vera@example.org")
+    volunteer = login("vera@example.org")
+    for _ in range(2):
+        response = volunteer.get("/vragen/")
+        assert state(response) is None and "Uitloggen" in visible(response)
+    assert state(anon("nl").get("/vragen/")) == "miss"
+
+
+def test_a_change_to_a_request_shows_at_once(cached, anon, make, posted):
+    _resident, help_request = posted
+    detail = f"/vragen/{help_request.public_id}"
+    for url in ("/vragen/", detail):
+        anon("nl").get(url)
+        assert state(anon("nl").get(url)) == "hit"
+    make.set_request(help_request, title="Hulp bij het ophalen van medicijnen")
+    for url in ("/vragen/", detail):
+        response = anon("nl").get(url)
+        assert state(response) == "miss" and "ophalen van medicijnen" in visible(response)
+
+
+def test_a_request_hidden_by_staff_disappears_at_once_also_through_a_bulk_update(cached, anon, app, posted):
+    _resident, help_request = posted
+    anon("nl").get("/vragen/")
+    assert "Boodschappen voor Ans" in visible(anon("nl").get("/vragen/"))
+    with app.app_context():
+        db.session.execute(update(HelpRequest).where(HelpRequest.id == help_request.id)
+                           .values(moderation="rejected"))
+        db.session.commit()
+    assert "Boodschappen voor Ans" not in visible(anon("nl").get("/vragen/"))
+    assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 404
+
+
+def test_blocking_a_person_clears_every_public_page(cached, anon, app, make, posted):
+    resident, _help_request = posted
+    staff = make.user("staff")
+    anon("nl").get("/vragen/")
+    anon("nl").get("/aanbod/")
+    with app.app_context():
+        block_person(db.session.get(User, staff.id), db.session.get(User, resident.id), "spam")
+        db.session.commit()
+    assert "Boodschappen voor Ans" not in visible(anon("nl").get("/vragen/"))
+    assert state(anon("nl").get("/aanbod/")) == "miss"
+
+
+def test_private_changes_and_log_ins_keep_the_pages(cached, anon, app, login, make, posted):
+    resident, _help_request = posted
+    anon("nl").get("/vragen/")
+    with app.app_context():
+        db.session.add(Notification(user_id=resident.id, kind="test", params={}))
+        db.session.commit()
+    make.user("volunteer", email="wim@example.org")
+    login("wim@example.org")  # sets last_login_at on the person's row
+    assert state(anon("nl").get("/vragen/")) == "hit"
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(cached, anon, posted):
+    anon("nl").get("/vragen/")
+    visitor = anon("nl")
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("info", "Je bent uitgelogd.")]
+    response = visitor.get("/vragen/")
+    assert state(response) is None and "Je bent uitgelogd." in visible(response)
+
+
+def test_a_page_with_a_form_token_of_the_visitor_is_not_stored(cached, app):
+    from flask_wtf.csrf import generate_csrf
+
+    from webapp.pagecache.views import fill_cache
+
+    with app.test_request_context("/vragen/"):
+        g.page_cache = ("requests:test", "requests", time.time())
+        generate_csrf()
+        fill_cache(app.response_class(b"<p>form</p>", mimetype="text/html"))
+        assert db.session.get(CachedPage, "requests:test") is None
+
+
+def test_a_page_rendered_before_a_change_was_written_is_not_stored(cached, app):
+    with app.app_context():
+        started = time.time()
+        services.clear(["requests"])
+        assert not services.store("requests:old", "requests", b"old", rendered_since=started, seconds=30)
+        assert services.store("offers:new", "offers", b"new", rendered_since=started, seconds=30)
+        assert services.lookup("offers:new") == b"new" and services.lookup("requests:old") is None
+
+
+def test_a_stored_page_expires(cached, app):
+    with app.app_context():
+        assert services.store("offers:x", "offers", b"x", rendered_since=time.time() - 5, seconds=30)
+        assert services.lookup("offers:x") == b"x"
+        assert services.lookup("offers:x", now=time.time() + 31) is None
+
+
+def test_a_new_request_shows_when_the_stored_list_expires(cached, anon, app, make, posted):
+    resident, _help_request = posted
+    anon("nl").get("/vragen/")
+    make.request(resident, title="Hulp bij de verhuizing")
+    # Additions are not worth clearing for (posting is frequent): they show within PAGE_CACHE_SECONDS.
+    assert "Hulp bij de verhuizing" not in visible(anon("nl").get("/vragen/"))
+    with app.app_context():
+        db.session.execute(update(CachedPage).values(expires_at=time.time() - 1))
+        db.session.commit()
+    assert "Hulp bij de verhuizing" in visible(anon("nl").get("/vragen/"))
