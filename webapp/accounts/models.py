@@ -131,7 +131,7 @@ class VolunteerProfile(Base):
     # The stored flag; `is_screened` also checks that the certificate of conduct has not lapsed.
     screened_flag: Mapped[bool] = mapped_column("is_screened", Boolean, default=False)
     screened_at: Mapped[datetime | None]
-    screened_until: Mapped[date | None]  # None: no end date recorded
+    screened_until: Mapped[date | None] = mapped_column(index=True)  # None: no end date recorded
     # Automatic text checks and staff decisions on the bio; a held profile is not suggested to anyone.
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
                                             index=True)

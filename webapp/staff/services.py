@@ -105,14 +105,23 @@ def screenings_of(person: User) -> list[Screening]:
     ).scalars())
 
 
-def expiring_screenings(within_days: int = 60, today: date | None = None) -> list[VolunteerProfile]:
+def _expiring_where(within_days: int, today: date | None) -> tuple[Any, ...]:
     today = today or utcnow().date()
+    return (VolunteerProfile.screened_flag.is_(True), VolunteerProfile.screened_until.is_not(None),
+            VolunteerProfile.screened_until <= today + timedelta(days=within_days))
+
+
+def expiring_screenings(within_days: int = 60, today: date | None = None) -> list[VolunteerProfile]:
     return list(db.session.execute(
-        select(VolunteerProfile)
-        .where(VolunteerProfile.screened_flag.is_(True), VolunteerProfile.screened_until.is_not(None),
-               VolunteerProfile.screened_until <= today + timedelta(days=within_days))
+        select(VolunteerProfile).where(*_expiring_where(within_days, today))
         .options(joinedload(VolunteerProfile.user)).order_by(VolunteerProfile.screened_until)
     ).scalars())
+
+
+def expiring_screenings_count(within_days: int = 60, today: date | None = None) -> int:
+    return int(db.session.execute(
+        select(func.count()).select_from(VolunteerProfile).where(*_expiring_where(within_days, today))
+    ).scalar_one())
 
 
 # -- blocking ---------------------------------------------------------------------------------------------------------
@@ -325,7 +334,7 @@ def overview(staff: User, moderation_held: int, reported: int, after_days: int) 
     pending = db.session.execute(select(func.count()).where(Handover.outcome == "pending")).scalar_one()
     return Overview(held=moderation_held, reported_people=reported, unanswered=unanswered_count(after_days),
                     my_intakes=my_intakes, handovers_pending=pending,
-                    screenings_expiring=len(expiring_screenings()))
+                    screenings_expiring=expiring_screenings_count())
 
 
 @dataclass(frozen=True)
