@@ -454,9 +454,10 @@ def asks_for_volunteer(user: User) -> list[HelpRequest]:
     return list(
         db.session.execute(
             select(HelpRequest)
-            .join(Offer, Offer.id == HelpRequest.offer_id)
-            .where(Offer.volunteer_id == user.id, or_(HelpRequest.status == RequestStatus.OPEN,
-                                                      HelpRequest.status == RequestStatus.MATCHED))
+            # From the volunteer's few offers to their requests (index on offer_id), not through every open
+            # request: the status is wrapped so that no planner prefers its index (SQLite has no statistics).
+            .where(HelpRequest.offer_id.in_(select(Offer.id).where(Offer.volunteer_id == user.id)),
+                   func.coalesce(HelpRequest.status, "").in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
             .order_by(HelpRequest.created_at.desc())
         ).scalars()
     )
