@@ -32,6 +32,7 @@ from webapp.suggestions import events
 from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.models import Invitation, SuggestionEvent
 from webapp.suggestions.records import request_record, volunteer_record
+from webapp.suggestions.stored import stored_volunteer_profiles
 
 log = logging.getLogger(__name__)
 # Candidates per page view, nearest in kind first (see _fits_first): the engine ranks these, never all pairs.
@@ -128,13 +129,14 @@ def _volunteer_records(users: list[User]) -> tuple[list[matching.Volunteer], dic
     ids = [u.id for u in users]
     commitments, shown, experience = _open_commitments(ids), _recent_shown(ids), _experience(ids)
     records, profiles = [], {}
+    stored_profiles = stored_volunteer_profiles([u.volunteer_profile for u in users if u.volunteer_profile])
     for user in users:
         record = volunteer_record(user, open_commitments=commitments.get(user.id, 0),
                                   recent_suggestions=shown.get(user.id, 0), experience=experience.get(user.id))
         if record is None:
             continue
         records.append(record)
-        stored = text_profile(user.volunteer_profile.match_features if user.volunteer_profile else None)
+        stored = stored_profiles.get(user.id)
         if stored is not None:
             profiles[record.id] = stored
     return records, profiles
@@ -235,8 +237,7 @@ def _volunteer_candidates(help_requests: list[HelpRequest]) -> Select[User]:
         .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
         .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
                Wijk.lat.between(south, north), Wijk.lon.between(west, east))
-        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
-                                                              undefer(VolunteerProfile.match_features)))
+        .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))
         .order_by(_fits_first({r.category_key for r in help_requests}), User.id.desc())
         .limit(MAX_CANDIDATES)
     )
