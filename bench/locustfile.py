@@ -93,6 +93,8 @@ PAGES: dict[str, tuple[str | None, Any]] = {
     "home": (None, lambda: "/"),
     "request list": (None, lambda: "/vragen/"),
     "request list, page 3": (None, lambda: "/vragen/?page=3"),
+    # Logged in, the list is rendered for every view (anonymous visitors mostly get the shared page cache).
+    "request list (logged in)": ("volunteers", lambda: "/vragen/"),
     "request detail": (None, lambda: f"/vragen/{pick('requests')}"),
     "offer list": (None, lambda: "/aanbod/"),
     "initiative list": (None, lambda: "/initiatieven/"),

@@ -46,8 +46,8 @@ APP_BIN = ROOT / ".venv" / "bin"
 LOCUST = Path(sys.executable).parent / "locust"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 RESULTS = ROOT / "bench" / "results"
-PAGES = ("health", "home", "request list", "request list, page 3", "request detail", "offer list",
-         "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)", "messages (resident)",
+PAGES = ("health", "home", "request list", "request list, page 3", "request list (logged in)", "request detail",
+         "offer list", "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)", "messages (resident)",
          "staff workspace", "rescue queue", "report dashboard, quarter", "report dashboard, year",
          "report export csv, year")
 MIX_USERS = 200
@@ -136,6 +136,7 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=open(env["SAMEN_INSTANCE_PATH"] + "/gunicorn.log", "w"))  # noqa: SIM115
         CLEANUP.push("gunicorn", self.stop)
         self.peak_rss: dict[int, int] = {}
+        self.cpu_seen: dict[int, float] = {}
         self.cpu_seconds = 0.0
         self._sampling = True
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -168,17 +169,20 @@ class Server:
                 except psutil.Error:
                     continue
                 self.peak_rss[worker.pid] = max(self.peak_rss.get(worker.pid, 0), rss)
+            self.cpu()
             time.sleep(0.5)
 
     def cpu(self) -> float:
-        total = 0.0
-        for worker in [psutil.Process(self.process.pid), *self.workers()]:
+        """CPU seconds used so far by the master and every worker it ever had: gunicorn replaces workers after
+        max_requests, so the last reading of each process id is kept (at most half a second of a replaced
+        worker's time is missed)."""
+        for process in [psutil.Process(self.process.pid), *self.workers()]:
             try:
-                times = worker.cpu_times()
-                total += times.user + times.system
+                times = process.cpu_times()
             except psutil.Error:
-                pass
-        return total
+                continue
+            self.cpu_seen[process.pid] = times.user + times.system
+        return sum(self.cpu_seen.values())
 
     def stop(self) -> None:
         self._sampling = False
