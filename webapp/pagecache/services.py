@@ -69,8 +69,9 @@ def lookup(key: str, now: float | None = None) -> bytes | None:
 def store(key: str, tag: str, body: bytes, *, rendered_since: float, seconds: float) -> bool:
     """Keep a page for `seconds`, unless its group (or everything) was cleared after `rendered_since`."""
     now = time.time()
-    marks = select(literal(1)).where(TABLE.c.key.in_((MARK + tag, MARK + ALL)),
-                                     TABLE.c.expires_at > rendered_since)
+    mark = TABLE.alias("mark")
+    marks = select(literal(1)).select_from(mark).where(mark.c.key.in_((MARK + tag, MARK + ALL)),
+                                                       mark.c.expires_at > rendered_since).correlate(None)
     row = select(literal(key), literal(tag), literal(body), literal(now + seconds)).where(~exists(marks))
     try:
         with engine().begin() as connection:
@@ -79,12 +80,12 @@ def store(key: str, tag: str, body: bytes, *, rendered_since: float, seconds: fl
             stored = connection.execute(statement.on_conflict_do_update(
                 index_elements=[TABLE.c.key],
                 set_={"body": statement.excluded.body, "expires_at": statement.excluded.expires_at},
-            )).rowcount
+            ).returning(TABLE.c.key)).first() is not None  # rowcount is -1 for INSERT … SELECT on psycopg
             connection.execute(delete(TABLE).where(TABLE.c.expires_at < now - 60, ~TABLE.c.key.startswith(MARK)))
     except SQLAlchemyError as error:
         log.warning("page cache not written: %s", error)
         return False
-    return bool(stored)
+    return stored
 
 
 def clear(tags: Iterable[str]) -> None:
