@@ -133,10 +133,30 @@ def test_a_page_with_a_form_token_of_the_visitor_is_not_stored(cached, app):
     from webapp.pagecache.views import fill_cache
 
     with app.test_request_context("/vragen/"):
-        g.page_cache = ("requests:test", "requests", time.time())
-        generate_csrf()
-        fill_cache(app.response_class(b"<p>form</p>", mimetype="text/html"))
+        g.page_cache = ("requests:test", "requests", time.time(), {})
+        token = generate_csrf()
+        fill_cache(app.response_class(f'<input name="csrf_token" value="{token}">', mimetype="text/html"))
         assert db.session.get(CachedPage, "requests:test") is None
+        # A form built but not shown leaves the page the same for everybody.
+        fill_cache(app.response_class("<p>no form</p>", mimetype="text/html"))
+        assert db.session.get(CachedPage, "requests:test") is None  # g.page_cache was used up
+    with app.test_request_context("/vragen/"):
+        g.page_cache = ("requests:test", "requests", time.time(), {})
+        generate_csrf()
+        fill_cache(app.response_class("<p>no form</p>", mimetype="text/html"))
+        assert db.session.get(CachedPage, "requests:test") is not None
+
+
+def test_a_page_that_changed_the_visitors_session_is_not_stored(cached, app):
+    from flask import session
+
+    from webapp.pagecache.views import fill_cache
+
+    with app.test_request_context("/vragen/"):
+        g.page_cache = ("requests:mine", "requests", time.time(), {})
+        session["lang"] = "en"
+        fill_cache(app.response_class("<p>page</p>", mimetype="text/html"))
+        assert db.session.get(CachedPage, "requests:mine") is None
 
 
 def test_a_page_rendered_before_a_change_was_written_is_not_stored(cached, app):
@@ -165,3 +185,15 @@ def test_a_new_request_shows_when_the_stored_list_expires(cached, anon, app, mak
         db.session.execute(update(CachedPage).values(expires_at=time.time() - 1))
         db.session.commit()
     assert "Hulp bij de verhuizing" in visible(anon("nl").get("/vragen/"))
+
+
+def test_detail_pages_are_shared_with_form_protection_on(cached, anon, make, monkeypatch, posted):
+    """As in production: a detail page builds its forms for everyone (shown only to people logged in)."""
+    monkeypatch.setitem(cached.config, "WTF_CSRF_ENABLED", True)
+    volunteer = make.user("volunteer")
+    offer = make.offer(volunteer)
+    _resident, help_request = posted
+    for url in (f"/vragen/{help_request.public_id}", f"/aanbod/{offer.public_id}"):
+        first, second = anon("nl").get(url), anon("nl").get(url)
+        assert (state(first), state(second)) == ("miss", "hit"), url
+        assert 'name="csrf_token"' not in second.get_data(as_text=True)

@@ -28,6 +28,15 @@ def _seconds() -> float:
     return float(current_app.config.get("PAGE_CACHE_SECONDS", 0))
 
 
+def _token_field() -> str:
+    return str(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+
+
+def _session_without_token() -> dict[str, object]:
+    field = _token_field()
+    return {name: value for name, value in session.items() if name != field}
+
+
 def _is_anonymous_visit() -> bool:
     # Read from the session cookie, not current_user: loading a person is what a cache hit should not cost.
     return "_user_id" not in session and "_flashes" not in session
@@ -43,7 +52,7 @@ def serve_from_cache() -> Response | None:
         response = Response(body, mimetype="text/html")
         response.headers["X-Page-Cache"] = "hit"
         return response
-    g.page_cache = (key, tag, time.time())
+    g.page_cache = (key, tag, time.time(), _session_without_token())
     return None
 
 
@@ -51,12 +60,17 @@ def fill_cache(response: WerkzeugResponse) -> WerkzeugResponse:
     pending = g.pop("page_cache", None)
     if pending is None or response.status_code != 200 or response.mimetype != "text/html":
         return response
-    # A page that holds a form token, a message or anything else from this visitor's session is theirs alone.
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if field in g or session.modified or "Set-Cookie" in response.headers or response.direct_passthrough:
+    if "Set-Cookie" in response.headers or response.direct_passthrough:
         return response
-    key, tag, started = pending
-    services.store(key, tag, response.get_data(), rendered_since=started, seconds=_seconds())
+    key, tag, started, session_before = pending
+    body = response.get_data()
+    # A page that shows this visitor's form token, or that changed their session (a message, a choice), is theirs
+    # alone. A form made but not shown (a detail page builds its response form for everyone) leaves only a token
+    # secret in the session: the page itself is the same for everybody.
+    token = g.get(_token_field())
+    if (token and token.encode() in body) or _session_without_token() != session_before:
+        return response
+    services.store(key, tag, body, rendered_since=started, seconds=_seconds())
     response.headers["X-Page-Cache"] = "miss"
     return response
 
