@@ -29,10 +29,10 @@ from webapp.notifications.services import notify
 from webapp.reference.models import Wijk
 from webapp.staff.text_checks import Moderation
 from webapp.suggestions import events
+from webapp.suggestions.decoded import stored_volunteer_profiles
 from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.models import Invitation, SuggestionEvent
 from webapp.suggestions.records import request_record, volunteer_record
-from webapp.suggestions.decoded import stored_volunteer_profiles
 
 log = logging.getLogger(__name__)
 # Candidates per page view, nearest in kind first (see _fits_first): the engine ranks these, never all pairs.
