@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -53,6 +54,11 @@ class NeedVolunteerSuggestion:
     is_invited: bool
 
 
+def open_person_needs() -> Any:
+    """SQL: a need a volunteer can still fill with their hands or knowledge."""
+    return and_(InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)
+
+
 def _me(user: User) -> tuple[matching.Volunteer, matching.TextProfile | None] | None:
     record = volunteer_record(user)
     if record is None or user.volunteer_profile is None:
@@ -71,7 +77,7 @@ def suggest_initiatives(user: User, k: int = 5) -> list[InitiativeSuggestion]:
         select(Initiative)
         .where(Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), is_listed(),
                Initiative.id.in_(select(InitiativeNeed.initiative_id).where(
-                   InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)))
+                   open_person_needs())))
         .options(selectinload(Initiative.wijken), selectinload(Initiative.goals), selectinload(Initiative.needs))
         .order_by(Initiative.id)
         .limit(MAX_CANDIDATES)
