@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload, undefer
@@ -23,7 +23,7 @@ from webapp.asks.models import HelpRequest, Response
 from webapp.extensions import db
 from webapp.ids import utcnow
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup, SignupStatus
-from webapp.initiatives.services import SEEKING, is_listed
+from webapp.initiatives.services import SEEKING
 from webapp.suggestions import events
 from webapp.suggestions.initiatives import InitiativeSuggestion, open_person_needs, suggest_initiatives
 from webapp.suggestions.models import Outcome, StoredSuggestion, SuggestionEvent, SuggestionList
@@ -115,6 +115,13 @@ def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
     return [RequestSuggestion(r, _suggestion(r.public_id, s)) for s, r in db.session.execute(query)]
 
 
+def _listed() -> Any:
+    """`initiatives.services.is_listed` as a correlated EXISTS: for a handful of initiatives it looks at their own
+    organisers instead of listing the organisers of every initiative."""
+    return exists(select(InitiativeOrganiser.id).join(User, User.id == InitiativeOrganiser.user_id).where(
+        InitiativeOrganiser.initiative_id == Initiative.id, User.is_blocked.is_(False)))
+
+
 def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
     """The first k stored initiatives still seeking people, whose named need is still open to this volunteer."""
     mine = select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)
@@ -125,7 +132,7 @@ def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
         .join(Initiative, Initiative.id == StoredSuggestion.initiative_id)
         .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
         .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == INITIATIVE,
-               Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), is_listed(),
+               Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), _listed(),
                InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), InitiativeNeed.id.not_in(taken))
         .options(selectinload(Initiative.wijken))
         .order_by(StoredSuggestion.rank)

@@ -19,9 +19,10 @@ bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
 @login_required
 def for_me() -> str:
     found = stored.for_volunteer(current_user, k=10, k_initiatives=5)
-    db.session.commit()  # the "shown" events, and the lists when they were computed here
-    return render_template("suggestions/for_me.html", items=found.requests, initiatives=found.initiatives,
+    page = render_template("suggestions/for_me.html", items=found.requests, initiatives=found.initiatives,
                            has_profile=stored.has_profile(current_user), action_form=ActionForm())
+    db.session.commit()  # the "shown" events, and the lists when they were computed here; after rendering, so
+    return page  # the page does not reload every row the commit expired
 
 
 @bp.post("/<request_id>/uitnodigen/<volunteer_id>")
