@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +25,7 @@ from webapp.ids import utcnow
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup, SignupStatus
 from webapp.initiatives.services import SEEKING
 from webapp.suggestions import events
-from webapp.suggestions.initiatives import InitiativeSuggestion, open_person_needs, suggest_initiatives
+from webapp.suggestions.initiatives import Candidates, InitiativeSuggestion, open_person_needs, suggest_initiatives
 from webapp.suggestions.models import Outcome, StoredSuggestion, SuggestionEvent, SuggestionList
 from webapp.suggestions.services import RequestSuggestion, open_to_volunteers, suggest_requests
 
@@ -60,11 +60,22 @@ def _reasons(suggestion: matching.Suggestion) -> list[dict[str, str]]:
     return [r.to_dict() for r in suggestion.reasons]
 
 
-def store(user: User) -> None:
+@dataclass
+class Batch:
+    """What a refresh loads once for many volunteers: decoded request features and the initiative candidates."""
+
+    features: dict[int, matching.TextProfile | None] = field(default_factory=dict)
+    initiatives: Candidates = field(default_factory=Candidates.load)
+
+
+def store(user: User, batch: Batch | None = None) -> None:
     """Rank for one volunteer exactly as a page view did before, and store the lists (replacing the old ones).
     The caller commits."""
-    requests = suggest_requests(user, k=REQUESTS_STORED, record_shown=False)
-    initiatives = [i for i in suggest_initiatives(user, k=INITIATIVES_STORED) if i.need is not None]
+    requests = suggest_requests(user, k=REQUESTS_STORED, record_shown=False,
+                                features=batch.features if batch else None)
+    initiatives = [i for i in suggest_initiatives(user, k=INITIATIVES_STORED,
+                                                  candidates=batch.initiatives if batch else None)
+                   if i.need is not None]
     rows = [dict(volunteer_id=user.id, kind=REQUEST, rank=rank, request_id=item.help_request.id, initiative_id=None,
                  need_id=None, score=item.suggestion.score, reasons=_reasons(item.suggestion))
             for rank, item in enumerate(requests)]
@@ -173,15 +184,17 @@ def refresh(stale_minutes: int | None = None, *, batch: int = 50) -> Refreshed:
                                 SuggestionList.computed_at < VolunteerProfile.updated_at))
     ids = list(db.session.execute(query).scalars())
     done = 0
+    features: dict[int, matching.TextProfile | None] = {}  # request features do not change within a run
     for start in range(0, len(ids), batch):
         users = db.session.execute(
             select(User).where(User.id.in_(ids[start:start + batch]))
             .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
                                                                   undefer(VolunteerProfile.match_features)))
         ).scalars().all()
+        shared = Batch(features)
         for user in users:
             if has_profile(user):
-                store(user)
+                store(user, shared)
                 done += 1
         db.session.commit()
         db.session.expunge_all()
