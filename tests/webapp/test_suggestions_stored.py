@@ -254,6 +254,15 @@ def test_flask_suggestions_refresh_stores_lists_for_volunteers(app, world, make,
     assert newer.title in page and len(page) == 4
 
 
+def test_refresh_can_keep_to_volunteers_who_logged_in_lately(app, world, make, login):
+    login(world.volunteer.email)  # logs in now; the other volunteer never did
+    make.user("volunteer")
+    result = app.test_cli_runner().invoke(args=["suggestions", "refresh", "--active-days", "1"])
+    assert result.exit_code == 0 and "Refreshed the suggestions of 1 volunteer(s)" in result.output
+    assert make.count(SuggestionList) == 1
+    assert make.count(SuggestionList, SuggestionList.volunteer_id == world.volunteer.id) == 1
+
+
 def test_a_warm_page_issues_the_same_number_of_queries_for_few_and_many_rows(app, make, login):
     resident = make.user("resident")
     volunteer = make.user("volunteer")

@@ -171,9 +171,10 @@ class Refreshed:
     seconds: float
 
 
-def refresh(stale_minutes: int | None = None, *, batch: int = 50) -> Refreshed:
+def refresh(stale_minutes: int | None = None, active_days: float | None = None, *, batch: int = 50) -> Refreshed:
     """Recompute the stored lists of every volunteer with a profile (or only of those computed more than
-    `stale_minutes` ago, or never); commits every `batch` volunteers so the job holds no long transaction."""
+    `stale_minutes` ago, never, or before their profile changed; or only of those who logged in within
+    `active_days`); commits every `batch` volunteers so the job holds no long transaction."""
     started = time.perf_counter()
     query = (select(User.id).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
              .outerjoin(SuggestionList, SuggestionList.volunteer_id == User.id)
@@ -182,6 +183,8 @@ def refresh(stale_minutes: int | None = None, *, batch: int = 50) -> Refreshed:
         query = query.where(or_(SuggestionList.computed_at.is_(None),
                                 SuggestionList.computed_at < utcnow() - timedelta(minutes=stale_minutes),
                                 SuggestionList.computed_at < VolunteerProfile.updated_at))
+    if active_days is not None:
+        query = query.where(User.last_login_at >= utcnow() - timedelta(days=active_days))
     ids = list(db.session.execute(query).scalars())
     done = 0
     features: dict[int, matching.TextProfile | None] = {}  # request features do not change within a run
