@@ -34,6 +34,10 @@ def titles(response: Any) -> list[str]:
     return TITLE.findall(response.get_data(as_text=True))
 
 
+def without_tokens(response: Any) -> str:
+    return re.sub(r"<input[^>]*csrf_token[^>]*>", "", response.get_data(as_text=True))
+
+
 def no_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, building a ranking index fails the test."""
     def refuse(*_args: Any, **_kwargs: Any) -> None:
@@ -67,7 +71,7 @@ def test_a_warm_page_view_ranks_nothing_and_shows_the_same_page(world, make, log
     no_ranking(monkeypatch)
     warm = client.get("/aanbevolen/")
     assert titles(warm) == titles(cold) and len(titles(warm)) == 3
-    assert visible(warm) == visible(cold)
+    assert without_tokens(warm) == without_tokens(cold)  # the whole page, reasons and initiatives included
     assert "Boodschappenhulp Schalkwijk" in visible(warm)
     # Every view records what it showed, as before.
     shown = make.run(lambda: db.session.execute(select(SuggestionEvent.request_id).where(
