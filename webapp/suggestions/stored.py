@@ -71,6 +71,7 @@ class Batch:
 def store(user: User, batch: Batch | None = None) -> None:
     """Rank for one volunteer exactly as a page view did before, and store the lists (replacing the old ones).
     The caller commits."""
+    started = utcnow()  # a profile saved while this runs makes the list stale at once
     requests = suggest_requests(user, k=REQUESTS_STORED, record_shown=False,
                                 features=batch.features if batch else None)
     initiatives = [i for i in suggest_initiatives(user, k=INITIATIVES_STORED,
@@ -88,7 +89,7 @@ def store(user: User, batch: Batch | None = None) -> None:
         db.session.execute(delete(StoredSuggestion).where(
             StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == kind, StoredSuggestion.rank >= count)
             .execution_options(synchronize_session=False))
-    _upsert(SuggestionList, [dict(volunteer_id=user.id, computed_at=utcnow())], ("volunteer_id",))
+    _upsert(SuggestionList, [dict(volunteer_id=user.id, computed_at=started)], ("volunteer_id",))
 
 
 def is_fresh(user: User, max_age: timedelta) -> bool:
@@ -187,7 +188,9 @@ def refresh(stale_minutes: int | None = None, active_days: float | None = None, 
         query = query.where(User.last_login_at >= utcnow() - timedelta(days=active_days))
     ids = list(db.session.execute(query).scalars())
     done = 0
-    features: dict[int, matching.TextProfile | None] = {}  # request features do not change within a run
+    # Each request's features are decoded once per run (a request edited during the run is ranked on its old text
+    # until the next run; its state is filtered when read anyway).
+    features: dict[int, matching.TextProfile | None] = {}
     for start in range(0, len(ids), batch):
         users = db.session.execute(
             select(User).where(User.id.in_(ids[start:start + batch]))
