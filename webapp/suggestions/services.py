@@ -1,7 +1,8 @@
 """Suggestions both ways: open requests for a volunteer, volunteers for a request; invitations; training.
 
-A page view reads the text features stored when profiles and requests were saved, narrows candidates by area
-(a bounding box around the wijk centroid) in SQL, and lets the engine score only those.
+Ranking reads the text features stored when profiles and requests were saved, narrows candidates by area
+(a bounding box around the wijk centroid) in SQL, and lets the engine score only those. "Aanbevolen voor jou"
+shows the lists stored.py keeps per volunteer; it ranks (here) only when a list is missing or stale.
 """
 
 from __future__ import annotations
