@@ -27,6 +27,7 @@ from webapp.privacy.commands import retention_cli
 from webapp.reference.services import load_reference_data
 from webapp.reports.commands import report_command
 from webapp.staff.commands import staff_cli
+from webapp.suggestions.commands import suggestions_cli
 from webapp.suggestions.services import forget_model, train_from_database
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -183,6 +184,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reference_cli)
     app.cli.add_command(requests_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(suggestions_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(totp_code_command)

@@ -68,6 +68,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "REPORT_MIN_CELL": int(env.get("REPORT_MIN_CELL", "5")),
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
+        # "Aanbevolen voor jou" reads each volunteer's stored suggestions (flask suggestions refresh keeps them
+        # fresh); a page view recomputes a list older than this many minutes.
+        "SUGGESTIONS_MAX_AGE_MINUTES": int(env.get("SUGGESTIONS_MAX_AGE_MINUTES") or "60"),
         "MATCHING_MODEL_PATH": env.get("MATCHING_MODEL_PATH", str(instance / "matching-model.bin")),
         "WTF_CSRF_TIME_LIMIT": None,
         "INSTANCE_PATH": str(instance),

@@ -15,6 +15,7 @@ from webapp.ids import new_public_id, utcnow
 from webapp.reference.models import Wijk
 from webapp.staff.text_checks import Moderation, recheck
 from webapp.suggestions.encoding import encode_volunteer_profile
+from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_ROLES = (Role.RESIDENT, Role.VOLUNTEER, Role.ORGANISER)
@@ -194,4 +195,6 @@ def update_volunteer_profile(user: User, data: VolunteerProfileData) -> Voluntee
     profile.moderation_flags = flags or None
     profile.match_features = encode_volunteer_profile(profile)
     db.session.flush()
+    if user.id is not None:
+        invalidate_suggestions(user.id)
     return profile

@@ -15,7 +15,7 @@ from webapp.pagecache import services
 PRIVATE_TABLES = frozenset({
     "page_cache", "rate_counters", "notifications", "notification_preferences", "email_digests", "audit_log",
     "suggestion_events", "invitations", "need_invitations", "recovery_codes", "account_erasures", "responses",
-    "matches", "intakes",
+    "matches", "intakes", "suggestion_lists", "volunteer_suggestions",
 })
 TAGS = {
     "help_requests": ("requests",),

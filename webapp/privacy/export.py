@@ -68,6 +68,10 @@ EXCLUDED: dict[str, str] = {
     "intakes.staff_id": "staff work: the consent record is in the resident's export",
     "handovers.staff_id": "staff work; a hand-over is part of the request in the requester's export",
     "account_erasures.user_id": "exists only after the account was deleted, when nobody can download any more",
+    "suggestion_lists.volunteer_id": "computed from the profile and the open requests; what was shown to the "
+                                     "volunteer is in suggestion_history",
+    "volunteer_suggestions.volunteer_id": "computed from the profile and the open requests; what was shown to the "
+                                          "volunteer is in suggestion_history",
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
 }
 

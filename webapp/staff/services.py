@@ -23,6 +23,7 @@ from webapp.staff.audit import Action, log_action
 from webapp.staff.models import Handover, Intake, Screening
 from webapp.staff.text_checks import Moderation
 from webapp.suggestions import services as suggestions
+from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 
 DEFAULT_RESCUE_AFTER_DAYS = 3
 DEFAULT_SCREENING_YEARS = 3
@@ -63,6 +64,7 @@ def record_screening(actor: User, volunteer: User, checked_on: date, valid_until
     profile.is_screened = True
     profile.screened_at = datetime(checked_on.year, checked_on.month, checked_on.day)
     profile.screened_until = valid_until
+    invalidate_suggestions(volunteer.id)  # screening-only requests may now suit them
     log_action(actor, Action.SCREEN, "person", volunteer.public_id, checked_on=checked_on.isoformat(),
                valid_until=valid_until.isoformat())
     return screening

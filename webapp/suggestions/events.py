@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import insert
+
 from webapp.extensions import db
+from webapp.ids import utcnow
 from webapp.suggestions.models import SuggestionEvent
 
 
@@ -15,6 +18,8 @@ def record(volunteer_id: int | None, request_id: int, outcome: str) -> None:
 
 
 def record_shown(volunteer_id: int, request_ids: Iterable[int]) -> None:
-    db.session.add_all(
-        SuggestionEvent(volunteer_id=volunteer_id, request_id=rid, outcome="shown") for rid in request_ids
-    )
+    """One INSERT for the whole page (executemany), not one per suggestion."""
+    rows = [{"volunteer_id": volunteer_id, "request_id": rid, "outcome": "shown", "created_at": utcnow()}
+            for rid in request_ids]
+    if rows:
+        db.session.execute(insert(SuggestionEvent), rows)

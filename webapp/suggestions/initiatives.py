@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -21,6 +22,7 @@ from webapp.initiatives.models import (
     NeedSignup,
     NeedStatus,
     SignupStatus,
+    initiative_wijken,
 )
 from webapp.initiatives.services import SEEKING, initiative_record, is_hidden, is_listed, need_text
 from webapp.reference.models import Wijk
@@ -53,6 +55,11 @@ class NeedVolunteerSuggestion:
     is_invited: bool
 
 
+def open_person_needs() -> Any:
+    """SQL: a need a volunteer can still fill with their hands or knowledge."""
+    return and_(InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)
+
+
 def _me(user: User) -> tuple[matching.Volunteer, matching.TextProfile | None] | None:
     record = volunteer_record(user)
     if record is None or user.volunteer_profile is None:
@@ -60,31 +67,98 @@ def _me(user: User) -> tuple[matching.Volunteer, matching.TextProfile | None] | 
     return record, text_profile(user.volunteer_profile.match_features)
 
 
-def suggest_initiatives(user: User, k: int = 5) -> list[InitiativeSuggestion]:
-    """Initiatives within the volunteer's reach that need people, best fit first, with the engine's reasons."""
+@dataclass
+class Candidates:
+    """Initiatives that seek people and their open person needs, loaded once for many volunteers (a refresh batch).
+    Most volunteers organise none of them and signed up for none of their needs: they share one ranking index."""
+
+    rows: list[Initiative]
+    needs: dict[int, list[InitiativeNeed]]
+    complete: bool  # under the MAX_CANDIDATES cap: the same set a single volunteer's query would find
+    shared: tuple[matching.InitiativeIndex, list[Initiative], dict[int, list[InitiativeNeed]]] | None = None
+
+    @classmethod
+    def load(cls) -> Candidates:
+        rows, needs = _load()
+        return cls(rows, needs, complete=len(rows) < MAX_CANDIDATES)
+
+
+def _may_reach(lat: float, lon: float, km: float) -> Any:
+    """SQL: the initiative's centre (the mean of its wijken) can lie within `km`: the box around it overlaps the
+    span of its wijken. Initiatives without a wijk are centred on the city, so they always qualify."""
+    south, north, west, east = _box(lat, lon, km * 1.01 + 0.1)  # a margin: the box must hold the whole circle
+    link = initiative_wijken.c
+    spans = (select(link.initiative_id).join(Wijk, Wijk.id == link.wijk_id).group_by(link.initiative_id)
+             .having(func.min(Wijk.lat) <= north, func.max(Wijk.lat) >= south,
+                     func.min(Wijk.lon) <= east, func.max(Wijk.lon) >= west))
+    return or_(Initiative.id.in_(spans), Initiative.id.not_in(select(link.initiative_id)))
+
+
+def _load(*, not_of: int | None = None, near: tuple[float, float, float] | None = None
+          ) -> tuple[list[Initiative], dict[int, list[InitiativeNeed]]]:
+    """Seeking, listed initiatives with an open person need (not organised by `not_of`, possibly within reach of
+    `near`), and those needs in their page order; the other needs and columns stay in the database."""
+    query = (select(Initiative)
+             .where(Initiative.status.in_(SEEKING), is_listed(),
+                    Initiative.id.in_(select(InitiativeNeed.initiative_id).where(open_person_needs())))
+             .options(selectinload(Initiative.wijken), selectinload(Initiative.goals))
+             .order_by(Initiative.id)
+             .limit(MAX_CANDIDATES))
+    if not_of is not None:
+        query = query.where(Initiative.id.not_in(
+            select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == not_of)))
+    if near is not None:
+        query = query.where(_may_reach(*near))
+    rows = list(db.session.execute(query).scalars())
+    needs: dict[int, list[InitiativeNeed]] = {i.id: [] for i in rows}
+    if rows:
+        for need in db.session.execute(
+                select(InitiativeNeed).where(InitiativeNeed.initiative_id.in_(list(needs)), open_person_needs())
+                .order_by(InitiativeNeed.id)).scalars():
+            needs[need.initiative_id].append(need)
+    return rows, needs
+
+
+def suggest_initiatives(user: User, k: int = 5, *, candidates: Candidates | None = None) -> list[InitiativeSuggestion]:
+    """Initiatives within the volunteer's reach that need people, best fit first, with the engine's reasons.
+    `candidates`: loaded once for a batch of volunteers; the result is the same."""
     me = _me(user)
     if me is None:
         return []
     volunteer, profile = me
-    mine = select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)
-    rows = db.session.execute(
-        select(Initiative)
-        .where(Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), is_listed(),
-               Initiative.id.in_(select(InitiativeNeed.initiative_id).where(
-                   InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)))
-        .options(selectinload(Initiative.wijken), selectinload(Initiative.goals), selectinload(Initiative.needs))
-        .order_by(Initiative.id)
-        .limit(MAX_CANDIDATES)
-    ).scalars().all()
-    if not rows:
-        return []
     taken = set(db.session.execute(select(NeedSignup.need_id).where(
         NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)).scalars())
-    needs = {i.id: [n for n in i.needs if n.kind in PERSON_NEEDS and n.is_open and n.id not in taken] for i in rows}
-    rows = [i for i in rows if needs[i.id]]
+    if candidates is None or not candidates.complete:
+        rows, needs = _load(not_of=user.id, near=(volunteer.lat, volunteer.lon, volunteer.max_distance_km))
+        return _rank(volunteer, profile, k, *_open_to(rows, needs, taken))
+    mine = set(db.session.execute(
+        select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)).scalars())
+    if any(i.id in mine for i in candidates.rows) or any(n.id in taken for ns in candidates.needs.values() for n in ns):
+        rows = [i for i in candidates.rows if i.id not in mine]
+        return _rank(volunteer, profile, k, *_open_to(rows, candidates.needs, taken))
+    if candidates.shared is None:
+        rows, needs = _open_to(candidates.rows, candidates.needs, set())
+        if not rows:
+            return []
+        candidates.shared = (matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows]), rows, needs)
+    index, rows, needs = candidates.shared
+    return _rank(volunteer, profile, k, rows, needs, index=index)
+
+
+def _open_to(rows: list[Initiative], needs: dict[int, list[InitiativeNeed]], taken: set[int]
+             ) -> tuple[list[Initiative], dict[int, list[InitiativeNeed]]]:
+    """The initiatives with a need this volunteer has not signed up for yet, and those needs."""
+    mine = {i.id: [n for n in needs[i.id] if n.id not in taken] for i in rows}
+    return [i for i in rows if mine[i.id]], mine
+
+
+def _rank(volunteer: matching.Volunteer, profile: matching.TextProfile | None, k: int, rows: list[Initiative],
+          needs: dict[int, list[InitiativeNeed]], index: matching.InitiativeIndex | None = None
+          ) -> list[InitiativeSuggestion]:
     if not rows:
         return []
-    index = matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows])
+    if index is None:
+        index = matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows])
     by_public = {i.public_id: i for i in rows}
     out = []
     for suggestion in index.rank_for(volunteer, profile, k):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -51,3 +51,34 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+
+
+class SuggestionList(Base):
+    """When a volunteer's suggestions were last computed. A row with no items means "nothing suits you now";
+    no row means "never computed" (or thrown away because the profile changed)."""
+
+    __tablename__ = "suggestion_lists"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoredSuggestion(Base):
+    """One ranked suggestion for a volunteer, as the engine computed it (by the background refresh or a page view):
+    a request, or an initiative with the need it named. A page view reads these and filters them against the
+    current state of the request or initiative, so nothing that closed since can show."""
+
+    __tablename__ = "volunteer_suggestions"
+    __table_args__ = (
+        UniqueConstraint("volunteer_id", "kind", "rank", name="uq_volunteer_suggestions_volunteer_id_kind_rank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # "request" or "initiative"
+    rank: Mapped[int]
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("initiative_needs.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # the engine's codes and details

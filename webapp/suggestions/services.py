@@ -1,7 +1,8 @@
 """Suggestions both ways: open requests for a volunteer, volunteers for a request; invitations; training.
 
-A page view reads the text features stored when profiles and requests were saved, narrows candidates by area
-(a bounding box around the wijk centroid) in SQL, and lets the engine score only those.
+Ranking reads the text features stored when profiles and requests were saved, narrows candidates by area
+(a bounding box around the wijk centroid) in SQL, and lets the engine score only those. "Aanbevolen voor jou"
+shows the lists stored.py keeps per volunteer; it ranks (here) only when a list is missing or stale.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -150,26 +152,32 @@ def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]
 
 # -- requests for a volunteer -------------------------------------------------------------------------
 
+def open_to_volunteers() -> tuple[Any, ...]:
+    """The SQL conditions for a request a volunteer may be offered: open, not tied to an offer, not expired, passed
+    moderation, its requester not blocked. Used when ranking and again when stored suggestions are read."""
+    return (
+        HelpRequest.status == RequestStatus.OPEN,
+        HelpRequest.offer_id.is_(None),
+        HelpRequest.expires_at > utcnow(),
+        HelpRequest.moderation == Moderation.OK,
+        or_(HelpRequest.requester_id.is_(None),
+            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
+    )
+
+
 def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest]:
     south, north, west, east = _box(lat, lon, km)
     return (
         select(HelpRequest)
         .join(Wijk, Wijk.id == HelpRequest.wijk_id)
-        .where(
-            HelpRequest.status == RequestStatus.OPEN,
-            HelpRequest.offer_id.is_(None),
-            HelpRequest.expires_at > utcnow(),
-            HelpRequest.moderation == Moderation.OK,
-            or_(HelpRequest.requester_id.is_(None),
-                HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
-            Wijk.lat.between(south, north),
-            Wijk.lon.between(west, east),
-        )
+        .where(*open_to_volunteers(), Wijk.lat.between(south, north), Wijk.lon.between(west, east))
     )
 
 
-def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> list[RequestSuggestion]:
-    """"Aanbevolen voor jou": the best open requests for this volunteer, with reasons."""
+def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True,
+                     features: dict[int, matching.TextProfile | None] | None = None) -> list[RequestSuggestion]:
+    """"Aanbevolen voor jou": the best open requests for this volunteer, with reasons. `features`: the requests'
+    decoded text features by id, shared by a batch of volunteers (filled here); the result is the same."""
     records, profiles = _volunteer_records([user])
     if not records:
         return []
@@ -180,9 +188,9 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> l
     )
     if not me.screened:
         query = query.where(HelpRequest.needs_screening.is_(False))
+    loads = (joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
     rows = db.session.execute(
-        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category),
-                      undefer(HelpRequest.match_features))
+        query.options(*loads, *(() if features is not None else (undefer(HelpRequest.match_features),)))
         .order_by(case((HelpRequest.category_key.in_(me.skills or ("",)), 0), else_=1),
                   HelpRequest.created_at.desc())
         .limit(MAX_CANDIDATES)
@@ -193,7 +201,7 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> l
     now = utcnow()
     by_public = {r.public_id: r for r in rows}
     request_records = [request_record(r, responses=counts.get(r.id, 0), now=now) for r in rows]
-    request_profiles = {r.public_id: p for r in rows if (p := text_profile(r.match_features)) is not None}
+    request_profiles = _request_profiles(rows, features)
     index = matching.MatchIndex([me], request_records, volunteer_profiles=profiles,
                                 request_profiles=request_profiles, model=current_model(), now=now)
     ranked = index.rank_requests_for(me.id, k)
@@ -201,6 +209,18 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True) -> l
     if record_shown:
         events.record_shown(user.id, [item.help_request.id for item in out])
     return out
+
+
+def _request_profiles(rows: Sequence[HelpRequest], features: dict[int, matching.TextProfile | None] | None
+                      ) -> dict[str, matching.TextProfile]:
+    if features is None:
+        return {r.public_id: p for r in rows if (p := text_profile(r.match_features)) is not None}
+    missing = [r.id for r in rows if r.id not in features]
+    if missing:
+        for request_id, stored in db.session.execute(
+                select(HelpRequest.id, HelpRequest.match_features).where(HelpRequest.id.in_(missing))):
+            features[request_id] = text_profile(stored)
+    return {r.public_id: p for r in rows if (p := features[r.id]) is not None}
 
 
 def _response_counts(request_ids: list[int]) -> dict[int, int]:

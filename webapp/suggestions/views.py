@@ -10,8 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from webapp.asks.forms import ActionForm
 from webapp.asks.services import can_see, get_by_public_id
 from webapp.extensions import db
-from webapp.suggestions import services
-from webapp.suggestions.initiatives import suggest_initiatives
+from webapp.suggestions import services, stored
 
 bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
 
@@ -19,12 +18,11 @@ bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
 @bp.get("/")
 @login_required
 def for_me() -> str:
-    has_profile = current_user.volunteer_profile is not None and bool(current_user.volunteer_profile.skills)
-    items = services.suggest_requests(current_user, k=10) if has_profile else []
-    db.session.commit()  # the "shown" events
-    initiatives = suggest_initiatives(current_user, k=5) if has_profile else []
-    return render_template("suggestions/for_me.html", items=items, has_profile=has_profile,
-                           action_form=ActionForm(), initiatives=initiatives)
+    found = stored.for_volunteer(current_user, k=10, k_initiatives=5)
+    page = render_template("suggestions/for_me.html", items=found.requests, initiatives=found.initiatives,
+                           has_profile=stored.has_profile(current_user), action_form=ActionForm())
+    db.session.commit()  # the "shown" events, and the lists when they were computed here; after rendering, so
+    return page  # the page does not reload every row the commit expired
 
 
 @bp.post("/<request_id>/uitnodigen/<volunteer_id>")
