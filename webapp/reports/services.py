@@ -5,6 +5,7 @@ Only aggregates leave this module: no name, address, e-mail or phone is ever rea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -156,36 +157,37 @@ class Dashboard:
     previous: figures.Report
     baseline: figures.Report
     reference: figures.Reference
+    computed_at: datetime | None = None  # when the oldest of the three was computed (None: just now)
+
+
+def dashboard_periods(period: Period, baseline: Period | None = None) -> tuple[Period, Period, Period]:
+    """The chosen period, the one before it, and the baseline (default: the same period a year earlier)."""
+    return period, previous(period), baseline or same_period_a_year_earlier(period)
+
+
+def compute_reports(periods: Sequence[Period], reference: figures.Reference, *, min_cell: int = DEFAULT_MIN_CELL,
+                    with_trend: bool = True) -> dict[Period, figures.Report]:
+    """Each period's report, computed (and suppressed) on its own, exactly as it is when chosen as the current
+    period, from one read of the facts that covers them all and their trends."""
+    names = labels(reference)
+    wanted = list(dict.fromkeys(periods))  # the baseline is often the period before (a year's): computed once
+    trends = {p: months_up_to(p, TREND_MONTHS) if with_trend else [] for p in wanted}
+    spans = [*wanted, *(m for months in trends.values() for m in months)]
+    facts = load_facts(min(p.start for p in spans), max(p.end for p in spans))
+    return {p: figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p], labels=names)
+            for p in wanted}
 
 
 def build_report(period: Period, *, min_cell: int = DEFAULT_MIN_CELL, locale: str = "nl",
                  with_trend: bool = True) -> figures.Report:
-    reference = load_reference(locale)
-    months = months_up_to(period, TREND_MONTHS) if with_trend else []
-    start = min([period.start, *(m.start for m in months)])
-    end = max([period.end, *(m.end for m in months)])
-    return figures.compute(load_facts(start, end), reference, period, min_cell=min_cell, trend_months=months,
-                           labels=labels(reference))
+    return compute_reports([period], load_reference(locale), min_cell=min_cell, with_trend=with_trend)[period]
 
 
 def build_dashboard(period: Period, baseline: Period | None = None, *, min_cell: int = DEFAULT_MIN_CELL,
                     locale: str = "nl") -> Dashboard:
-    """The chosen period, the one before it, and a baseline (default: the same period a year earlier). Each is
-    computed (and suppressed) on its own, exactly as it would be when chosen as the current period."""
+    """The chosen period, the one before it, and a baseline, computed now."""
     reference = load_reference(locale)
-    names = labels(reference)
-    before = previous(period)
-    base = baseline or same_period_a_year_earlier(period)
-    trends = {p: months_up_to(p, TREND_MONTHS) for p in (period, before, base)}
-    periods = [period, before, base, *(m for months in trends.values() for m in months)]
-    facts = load_facts(min(p.start for p in periods), max(p.end for p in periods))
-
-    computed: dict[Period, figures.Report] = {}
-
-    def one(p: Period) -> figures.Report:  # the baseline is often the period before (a year's): computed once
-        if p not in computed:
-            computed[p] = figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p],
-                                          labels=names)
-        return computed[p]
-
-    return Dashboard(one(period), one(before), one(base), reference)
+    periods = dashboard_periods(period, baseline)
+    reports = compute_reports(periods, reference, min_cell=min_cell)
+    current, before, base = (reports[p] for p in periods)
+    return Dashboard(current, before, base, reference)
