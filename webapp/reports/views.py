@@ -240,13 +240,13 @@ def export(file_format: str) -> Response | tuple[str, int]:
 @staff_required
 def refresh() -> WerkzeugResponse:
     """Compute the chosen dashboard's figures now (unless they are less than a minute old) and show it again."""
-    form = DashboardForm(formdata=request.form)
+    form = DashboardForm()  # the dashboard's choices, posted back by the button
     period, baseline, problems = _read(form, date.today())
     if not problems:
         snapshots.refresh(services.dashboard_periods(period, baseline), min_cell=min_cell(),
                           unless_younger_than=REFRESH_GRACE)
         db.session.commit()
         flash(_("The figures have been computed again."), "success")
-    arguments = {name: value for name in ("kind", "period", "baseline", "by", "measure")
-                 if (value := (request.form.get(name) or "").strip())}
+    arguments = {field.name: value for field in (form.kind, form.period, form.baseline, form.by, form.measure)
+                 if field.raw_data and 0 < len(value := str(field.raw_data[0]).strip()) <= 40}  # as posted
     return redirect(url_for("reports.dashboard", **arguments))  # type: ignore[arg-type]
