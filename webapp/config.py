@@ -66,6 +66,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RESCUE_AFTER_DAYS": int(env.get("RESCUE_AFTER_DAYS", "3")),
         "SCREENING_VALID_YEARS": int(env.get("SCREENING_VALID_YEARS", "3")),
         "REPORT_MIN_CELL": int(env.get("REPORT_MIN_CELL", "5")),
+        # Stored report figures are served this long before they are computed again (flask report refresh).
+        "REPORT_SNAPSHOT_MINUTES": float(env.get("REPORT_SNAPSHOT_MINUTES") or "10"),
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
         # "Aanbevolen voor jou" reads each volunteer's stored suggestions (flask suggestions refresh keeps them

@@ -148,6 +148,7 @@ privacy.statement              GET  -                                           
 
 reports.dashboard              GET  -                                            login   403   403   403   200   200   403
 reports.export                 GET  file_format='csv'                            login   403   403   403   200   200   403
+reports.refresh                POST -                                            login   403   403   403   302   302   403
 
 staff.approve                  POST kind='request',public_id=request             login   403   403   403   302   302   403
 staff.audit_log                GET  -                                            login   403   403   403   403   200   403

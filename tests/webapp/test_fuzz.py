@@ -172,6 +172,8 @@ FORMS = (
                {"password": "niet mijn wachtwoord", "confirm": "y"}),
     # The walk-in's account; the first ticked box deletes it, and the refusal (403) answers the rest.
     FormTarget("privacy.staff_delete", "staff", privacy_forms.StaffDeleteForm),
+    # The impact dashboard's "compute the figures again" button posts the dashboard's choices back.
+    FormTarget("reports.refresh", "staff", report_forms.DashboardForm, {"period": "2026-Q1", "by": "wijk"}),
 )
 # POST views that read form fields without a form class (besides the CSRF token), with the fields they read.
 RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",)}

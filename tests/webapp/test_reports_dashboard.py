@@ -23,6 +23,10 @@ PLAN = {"WK039218": 8, "WK039219": 6, "WK039220": 2, "WK039202": 7, "WK039201": 
 
 @pytest.fixture
 def history(make):
+    return make_history(make)
+
+
+def make_history(make):
     """29 requests in February 2026 in five wijken, two of them in Molenwijk; some matched."""
     volunteer = make.user("volunteer", first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1], phone=SECRET_PHONE)
     n = 0

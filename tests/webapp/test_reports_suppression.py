@@ -17,7 +17,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from webapp.reports import figures
 from webapp.reports.periods import month_of, months_up_to, parse
-from webapp.reports.suppression import Constraint, Hidden, suppress
+from webapp.reports.suppression import Constraint, Hidden, _only_value, may_be_zero, pinned, suppress
 
 K = 5
 
@@ -162,6 +162,58 @@ def test_random_two_level_tables_never_give_a_small_cell_away(seed):
     assert all(values[k] >= K for k, why in hidden.items() if why == Hidden.SECONDARY)
     assert all(k in hidden for k, v in values.items() if 0 < v < K)
     assert_safe(values, hidden, constraints)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_quick_proofs_find_the_same_pinned_cells_as_one_programme_per_cell(seed):
+    """`pinned` proves most cells free in two linear programmes for all of them at once (and remembers free cells
+    between rounds); it must name exactly the cells that one programme per cell names."""
+    rng = random.Random(seed)
+    values: dict[str, float] = {}
+    constraints = []
+    districts = []
+    for d in range(rng.randint(2, 5)):
+        wijken = [f"w{d}{w}" for w in range(rng.randint(1, 5))]
+        for w in wijken:
+            values[w] = float(rng.choice([0, 1, 1, 2, 3, 4, 5, 6, 8, 12]))
+        values[f"d{d}"] = sum(values[w] for w in wijken)
+        constraints.append(Constraint(f"d{d}", tuple(wijken)))
+        districts.append(f"d{d}")
+    values["T"] = sum(values[d] for d in districts)
+    constraints.append(Constraint("T", tuple(districts)))
+    hidden = {k: Hidden.SMALL for k, v in values.items() if 0 < v < K}
+    visible = sorted((k for k in values if k not in hidden and values[k]), key=lambda k: (values[k], k))
+    for extra in visible[:rng.randint(0, 2)]:
+        hidden[extra] = Hidden.SECONDARY
+    one_by_one = []
+    order = list(hidden)
+    matrix, goal, bounds = suppression_lp(values, hidden, constraints)
+    for i, key in enumerate(order):
+        if hidden[key] == Hidden.SMALL and values[key] and matrix[:, i].any() \
+                and _only_value(matrix, goal, bounds, i, values[key]):
+            one_by_one.append(key)
+    assert pinned(values, hidden, constraints) == one_by_one
+    assert pinned(values, hidden, constraints, known_free=set()) == one_by_one
+
+
+def suppression_lp(values, hidden, constraints):
+    """The sums over the hidden cells and their label ranges, as `pinned` sets them up."""
+    order = list(hidden)
+    rows, goal = [], []
+    for c in constraints:
+        row, rest = np.zeros(len(order)), 0.0
+        for key, sign in [(c.total, 1.0), *((p, -1.0) for p in c.parts)]:
+            if key in hidden:
+                row[order.index(key)] += sign
+            else:
+                rest += sign * values[key]
+        if row.any():
+            rows.append(row)
+            goal.append(-rest)
+    zero_ok = may_be_zero(hidden, constraints)
+    bounds = [(0.0 if k in zero_ok else 1.0, K - 1.0) if hidden[k] == Hidden.SMALL else (float(K), None)
+              for k in order]
+    return (np.array(rows) if rows else np.zeros((0, len(order)))), np.array(goal), bounds
 
 
 # -- the whole report: four tables and the monthly trend at once ---------------------------------------------------

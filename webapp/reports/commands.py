@@ -1,8 +1,10 @@
-"""`flask --app webapp report --from 2026-01-01 --to 2026-03-31 --by wijk --format xlsx --out report.xlsx`"""
+"""`flask --app webapp report --from 2026-01-01 --to 2026-03-31 --by wijk --format xlsx --out report.xlsx`, and
+`flask --app webapp report refresh` (every few minutes): store fresh figures of the periods staff open most."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -10,27 +12,36 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from webapp.extensions import db
+from webapp.reports import services, snapshots
 from webapp.reports.figures import DIMENSIONS
-from webapp.reports.periods import custom
-from webapp.reports.views import export_file
+from webapp.reports.periods import KINDS, Period, custom, period_of, previous
+from webapp.reports.views import export_file, min_cell
 from webapp.staff.audit import Action, log_action
 
 
-@click.command("report")
-@click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.group("report", invoke_without_command=True)
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Last day (included), YYYY-MM-DD.")
 @click.option("--by", type=click.Choice(DIMENSIONS), default="stadsdeel", show_default=True,
               help="One row per district, wijk, kind of help or societal goal.")
 @click.option("--format", "file_format", type=click.Choice(("csv", "xlsx")), default="csv", show_default=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="The file to write.")
 @click.option("--lang", type=click.Choice(("nl", "en")), default="nl", show_default=True,
               help="Language of the column names.")
+@click.pass_context
 @with_appcontext
-def report_command(start: datetime, end: datetime, by: str, file_format: str, out: Path, lang: str) -> None:
-    """Export the impact report's figures (small numbers suppressed, no personal data)."""
+def report_command(context: click.Context, start: datetime | None, end: datetime | None, by: str, file_format: str,
+                   out: Path | None, lang: str) -> None:
+    """Export the impact report's figures (small numbers suppressed, no personal data). `report refresh`: store
+    fresh figures of the periods staff open most."""
+    if context.invoked_subcommand is not None:
+        return
+    if start is None or end is None or out is None:
+        missing = next(name for value, name in ((start, "--from"), (end, "--to"), (out, "--out")) if value is None)
+        raise click.UsageError(f"Missing option '{missing}'.")
     if end.date() < start.date():
         raise click.BadParameter("the last day is before the first day", param_hint="--to")
     if not out.parent.is_dir():
@@ -42,3 +53,26 @@ def report_command(start: datetime, end: datetime, by: str, file_format: str, ou
     log_action(None, Action.EXPORT, "report", period.code, by=by, format=file_format, via="cli")
     db.session.commit()
     click.echo(f"Report {period.code} per {by} written to {out}")
+
+
+def most_opened(today: date) -> list[Period]:
+    """The current and the previous month, quarter and year, each with the periods its dashboard compares it with
+    (the period before and the same period a year earlier)."""
+    periods: list[Period] = []
+    for kind in KINDS:
+        current = period_of(kind, today)
+        for period in (current, previous(current)):
+            periods.extend(services.dashboard_periods(period))
+    return list(dict.fromkeys(periods))
+
+
+@report_command.command("refresh")
+@with_appcontext
+def refresh_command() -> None:
+    """Compute and store the figures of the current and previous month, quarter and year (run every few minutes)."""
+    started = time.perf_counter()
+    stored = snapshots.refresh(most_opened(date.today()), min_cell=min_cell())
+    db.session.commit()
+    codes = ", ".join(period.code for period in stored)
+    click.echo(f"Stored the figures of {len(stored)} periods ({codes}), min_cell {min_cell()}, "
+               f"in {time.perf_counter() - started:.1f} s")

@@ -387,19 +387,23 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
         for key in [TOTAL, *geo.place(wijk)]:
             values["volunteers_new"][key] += count
     by_id = {i.initiative: i for i in facts.initiatives}
+    initiative_keys = {i.initiative: geo.initiative_keys(i) for i in facts.initiatives}  # once, not per backing
     for i in facts.initiatives:
         if i.created_at.date() <= period.last_day and (i.is_active or any(period.contains(d) for d in i.activity_days)):
-            for key in geo.initiative_keys(i):
+            for key in initiative_keys[i.initiative]:
                 values["initiatives_active"][key] += 1
     supported = {e.initiative for e in facts.support if period.contains(e.on)}
     for initiative_id in supported:
         if initiative_id in by_id:
-            for key in geo.initiative_keys(by_id[initiative_id]):
+            for key in initiative_keys[initiative_id]:
                 values["initiatives_supported"][key] += 1
+    backed: dict[int, int] = defaultdict(int)
     for e in facts.backings:
         if period.contains(e.on) and e.initiative in by_id:
-            for key in geo.initiative_keys(by_id[e.initiative]):
-                values["backing"][key] += 1
+            backed[e.initiative] += 1
+    for initiative_id, count in backed.items():
+        for key in initiative_keys[initiative_id]:
+            values["backing"][key] += count
     return values, contributors, lists
 
 

@@ -5,6 +5,7 @@ Only aggregates leave this module: no name, address, e-mail or phone is ever rea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -65,6 +66,11 @@ def labels(reference: figures.Reference) -> dict[figures.CellKey, str]:
     return out
 
 
+def _rows(statement: Any) -> Any:
+    """Plain rows through the session's connection: tens of thousands of them, without the ORM's per-row work."""
+    return db.session.connection().execute(statement)
+
+
 def load_facts(start: date, end: date) -> figures.Facts:
     """Everything the figures need for periods between `start` and `end` (exclusive): ids, dates, places."""
     since, until = _start(start), _start(end)
@@ -72,7 +78,7 @@ def load_facts(start: date, end: date) -> figures.Facts:
         select(Response.request_id, func.min(Response.created_at).label("first_at"))
         .group_by(Response.request_id).subquery()
     )
-    request_rows = db.session.execute(
+    request_rows = _rows(
         select(HelpRequest.created_at, Wijk.code, HelpRequest.category_key, HelpRequest.status,
                first_response.c.first_at, Match.created_at, Match.done_at, Match.hours)
         .join(Wijk, Wijk.id == HelpRequest.wijk_id)
@@ -82,7 +88,7 @@ def load_facts(start: date, end: date) -> figures.Facts:
                HelpRequest.moderation != Moderation.REJECTED)
         .order_by(HelpRequest.created_at)  # figures.Facts keeps facts in date order
     ).all()
-    handover_rows = db.session.execute(
+    handover_rows = _rows(
         select(Handover.handed_over_on, Wijk.code, HelpRequest.category_key)
         .join(HelpRequest, HelpRequest.id == Handover.request_id).join(Wijk, Wijk.id == HelpRequest.wijk_id)
         .where(Handover.handed_over_on >= start, Handover.handed_over_on < end)
@@ -90,14 +96,14 @@ def load_facts(start: date, end: date) -> figures.Facts:
     ).all()
     volunteer_wijk = select(VolunteerProfile.user_id, Wijk.code.label("code")).join(
         Wijk, Wijk.id == VolunteerProfile.wijk_id).subquery()
-    activity_rows = db.session.execute(
+    activity_rows = _rows(
         select(Response.volunteer_id, Response.created_at, volunteer_wijk.c.code, HelpRequest.category_key)
         .join(HelpRequest, HelpRequest.id == Response.request_id)
         .outerjoin(volunteer_wijk, volunteer_wijk.c.user_id == Response.volunteer_id)
         .where(Response.created_at >= since, Response.created_at < until, Response.volunteer_id.is_not(None))
         .order_by(Response.created_at)
     ).all()
-    volunteer_rows = db.session.execute(
+    volunteer_rows = _rows(
         select(User.id, User.created_at, Wijk.code)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(Wijk, Wijk.id == VolunteerProfile.wijk_id)
@@ -118,15 +124,15 @@ def _initiative_facts(start: date, end: date) -> dict[str, Any]:
     """Initiatives (where they work, their goals, their activity days) and the support and backing they got."""
     since, until = _start(start), _start(end)
     places: dict[int, list[str]] = {}
-    for initiative_id, code in db.session.execute(
+    for initiative_id, code in _rows(
             select(initiative_wijken.c.initiative_id, Wijk.code).join(Wijk, Wijk.id == initiative_wijken.c.wijk_id)):
         places.setdefault(int(initiative_id), []).append(code)
     goals: dict[int, list[int]] = {}
-    for initiative_id, goal_id in db.session.execute(select(initiative_goals.c.initiative_id,
+    for initiative_id, goal_id in _rows(select(initiative_goals.c.initiative_id,
                                                             initiative_goals.c.goal_id)):
         goals.setdefault(int(initiative_id), []).append(int(goal_id))
     days: dict[int, list[date]] = {}
-    for initiative_id, starts_at in db.session.execute(
+    for initiative_id, starts_at in _rows(
             select(Activity.initiative_id, Activity.starts_at)
             .where(Activity.status != ActivityStatus.CANCELLED, Activity.starts_at >= since,
                    Activity.starts_at < until)):
@@ -134,12 +140,12 @@ def _initiative_facts(start: date, end: date) -> dict[str, Any]:
     initiatives = tuple(
         figures.InitiativeFact(int(i), created, tuple(places.get(int(i), ())), tuple(goals.get(int(i), ())),
                                status == InitiativeStatus.ACTIVE, tuple(days.get(int(i), ())))
-        for i, created, status in db.session.execute(
+        for i, created, status in _rows(
             select(Initiative.id, Initiative.created_at, Initiative.status).where(Initiative.created_at < until)))
-    support = tuple(figures.InitiativeEvent(int(i), on) for i, on in db.session.execute(
+    support = tuple(figures.InitiativeEvent(int(i), on) for i, on in _rows(
         select(InitiativeSupport.initiative_id, InitiativeSupport.given_on)
         .where(InitiativeSupport.given_on >= start, InitiativeSupport.given_on < end)))
-    backings = tuple(figures.InitiativeEvent(int(i), at.date()) for i, at in db.session.execute(
+    backings = tuple(figures.InitiativeEvent(int(i), at.date()) for i, at in _rows(
         select(Backing.initiative_id, Backing.created_at)
         .where(Backing.created_at >= since, Backing.created_at < until)))
     return {"initiatives": initiatives, "support": support, "backings": backings}
@@ -151,36 +157,37 @@ class Dashboard:
     previous: figures.Report
     baseline: figures.Report
     reference: figures.Reference
+    computed_at: datetime | None = None  # when the oldest of the three was computed (None: just now)
+
+
+def dashboard_periods(period: Period, baseline: Period | None = None) -> tuple[Period, Period, Period]:
+    """The chosen period, the one before it, and the baseline (default: the same period a year earlier)."""
+    return period, previous(period), baseline or same_period_a_year_earlier(period)
+
+
+def compute_reports(periods: Sequence[Period], reference: figures.Reference, *, min_cell: int = DEFAULT_MIN_CELL,
+                    with_trend: bool = True) -> dict[Period, figures.Report]:
+    """Each period's report, computed (and suppressed) on its own, exactly as it is when chosen as the current
+    period, from one read of the facts that covers them all and their trends."""
+    names = labels(reference)
+    wanted = list(dict.fromkeys(periods))  # the baseline is often the period before (a year's): computed once
+    trends = {p: months_up_to(p, TREND_MONTHS) if with_trend else [] for p in wanted}
+    spans = [*wanted, *(m for months in trends.values() for m in months)]
+    facts = load_facts(min(p.start for p in spans), max(p.end for p in spans))
+    return {p: figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p], labels=names)
+            for p in wanted}
 
 
 def build_report(period: Period, *, min_cell: int = DEFAULT_MIN_CELL, locale: str = "nl",
                  with_trend: bool = True) -> figures.Report:
-    reference = load_reference(locale)
-    months = months_up_to(period, TREND_MONTHS) if with_trend else []
-    start = min([period.start, *(m.start for m in months)])
-    end = max([period.end, *(m.end for m in months)])
-    return figures.compute(load_facts(start, end), reference, period, min_cell=min_cell, trend_months=months,
-                           labels=labels(reference))
+    return compute_reports([period], load_reference(locale), min_cell=min_cell, with_trend=with_trend)[period]
 
 
 def build_dashboard(period: Period, baseline: Period | None = None, *, min_cell: int = DEFAULT_MIN_CELL,
                     locale: str = "nl") -> Dashboard:
-    """The chosen period, the one before it, and a baseline (default: the same period a year earlier). Each is
-    computed (and suppressed) on its own, exactly as it would be when chosen as the current period."""
+    """The chosen period, the one before it, and a baseline, computed now."""
     reference = load_reference(locale)
-    names = labels(reference)
-    before = previous(period)
-    base = baseline or same_period_a_year_earlier(period)
-    trends = {p: months_up_to(p, TREND_MONTHS) for p in (period, before, base)}
-    periods = [period, before, base, *(m for months in trends.values() for m in months)]
-    facts = load_facts(min(p.start for p in periods), max(p.end for p in periods))
-
-    computed: dict[Period, figures.Report] = {}
-
-    def one(p: Period) -> figures.Report:  # the baseline is often the period before (a year's): computed once
-        if p not in computed:
-            computed[p] = figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p],
-                                          labels=names)
-        return computed[p]
-
-    return Dashboard(one(period), one(before), one(base), reference)
+    periods = dashboard_periods(period, baseline)
+    reports = compute_reports(periods, reference, min_cell=min_cell)
+    current, before, base = (reports[p] for p in periods)
+    return Dashboard(current, before, base, reference)

@@ -63,8 +63,13 @@ def _matrix(constraints: Sequence[Constraint], hidden: list[Hashable]) -> np.nda
     return rows
 
 
-def determined(constraints: Sequence[Constraint], hidden: Sequence[Hashable]) -> list[Hashable]:
-    """The hidden cells a reader can compute exactly from the constraints and the visible cells."""
+def determined(constraints: Sequence[Constraint], hidden: Sequence[Hashable],
+               known_free: set[Hashable] | None = None) -> list[Hashable]:
+    """The hidden cells a reader can compute exactly from the constraints and the visible cells.
+
+    `known_free`: cells already shown not to be determined while fewer cells were hidden. Hiding more cells never
+    makes a cell determined (a sum that gives it away would have given it away before), so they are not checked
+    again; the cells found not determined now are added."""
     order = list(hidden)
     if not order or not constraints:
         return []
@@ -75,10 +80,14 @@ def determined(constraints: Sequence[Constraint], hidden: Sequence[Hashable]) ->
     rank = np.linalg.matrix_rank(matrix)
     out = []
     for i, key in enumerate(order):
+        if known_free is not None and key in known_free:
+            continue
         unit = np.zeros((1, len(order)))
         unit[0, i] = 1
         if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
             out.append(key)
+        elif known_free is not None:
+            known_free.add(key)
     return out
 
 
@@ -89,11 +98,16 @@ def may_be_zero(hidden: Mapping[Key, Hidden], constraints: Sequence[Constraint])
 
 
 def pinned(values: Mapping[Key, float], hidden: Mapping[Key, Hidden], constraints: Sequence[Constraint],
-           min_cell: int = DEFAULT_MIN_CELL, *, first_only: bool = False, counts: bool = True) -> list[Key]:
+           min_cell: int = DEFAULT_MIN_CELL, *, first_only: bool = False, counts: bool = True,
+           known_free: set[Key] | None = None) -> list[Key]:
     """Hidden small cells a reader can narrow down to one value, using the sums and the label ranges.
 
     For counts the labels say how big a hidden cell is ("<5": 1 to 4, "x": at least 5); for sums such as hours they
-    say nothing (a sum over a few matches can be any size)."""
+    say nothing (a sum over a few matches can be any size).
+
+    `known_free`: cells already shown to have more than one possible value while fewer cells were hidden. Hiding
+    one more cell (whose true value lies within its label's range) keeps every earlier solution possible, so they
+    are not checked again; the cells found free now are added."""
     order = list(hidden)
     zero_ok = may_be_zero(hidden, constraints)
     if not order:
@@ -124,17 +138,44 @@ def pinned(values: Mapping[Key, float], hidden: Mapping[Key, Hidden], constraint
     siblings: dict[bytes, list[int]] = {}
     for i in range(len(order)):
         siblings.setdefault(matrix[:, i].tobytes(), []).append(i)
-    out: list[Key] = []
+    free = known_free if known_free is not None else set()
+    candidates = []
     for i, key in enumerate(order):
         if hidden[key] != Hidden.SMALL or not used[i] or not values[key]:  # a zero may be known: it is no one
             continue
+        if key in free:
+            continue
         if _can_trade(i, siblings[matrix[:, i].tobytes()], truth, bounds):
+            free.add(key)
+            continue
+        candidates.append(i)
+    if len(candidates) > 1:
+        free.update(order[i] for i in _moved(matrix, goal, bounds, candidates, truth))
+    out: list[Key] = []
+    for i in candidates:
+        key = order[i]
+        if key in free:
             continue
         if _only_value(matrix, goal, bounds, i, truth[i]):
             out.append(key)
             if first_only:
                 break
+        else:
+            free.add(key)
     return out
+
+
+def _moved(matrix: np.ndarray, goal: np.ndarray, bounds: Bounds, cells: list[int], truth: list[float]) -> set[int]:
+    """A quick proof that many cells are not pinned at once: two linear programmes push all of them up, then all
+    down; a cell that ends at least 1 away from its true value in a solution can take another value."""
+    moved: set[int] = set()
+    cost = np.zeros(matrix.shape[1])
+    for sign in (-1.0, 1.0):
+        cost[cells] = sign
+        found = linprog(cost, A_eq=matrix, b_eq=goal, bounds=bounds, method="highs")
+        if found.status == 0:
+            moved.update(i for i in cells if abs(found.x[i] - truth[i]) >= 1 - 1e-6)
+    return moved
 
 
 def _can_trade(i: int, group: list[int], truth: list[float], bounds: Bounds) -> bool:
@@ -197,9 +238,12 @@ def suppress(values: Mapping[Key, float], contributors: Mapping[Key, float], con
     relevant = [c for c in constraints if c.total in values and all(p in values for p in c.parts)]
     if counts:
         _hide_parts_of_small_totals(hidden, relevant)
+    not_determined: set[Key] = set()  # stays so while more cells are hidden: checked once, not every round
+    not_pinned: set[Key] = set()
     for _round in range(len(values) + 1):
-        fixed = [key for key in determined(relevant, list(hidden)) if hidden[key] == Hidden.SMALL and values[key]] \
-            or pinned(values, hidden, relevant, min_cell, first_only=True, counts=counts)
+        fixed = [key for key in determined(relevant, list(hidden), not_determined)
+                 if hidden[key] == Hidden.SMALL and values[key]] \
+            or pinned(values, hidden, relevant, min_cell, first_only=True, counts=counts, known_free=not_pinned)
         if not fixed:
             break
         target = fixed[0]

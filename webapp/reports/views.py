@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import format_date, format_decimal
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.extensions import db
+from webapp.ids import utcnow
 from webapp.reference.labels import locale_code
-from webapp.reports import charts, exports, figures, services, svgmap
+from webapp.reports import charts, exports, figures, services, snapshots, svgmap
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
 from webapp.reports.suppression import DEFAULT_MIN_CELL
@@ -24,6 +26,21 @@ bp = Blueprint("reports", __name__, url_prefix="/rapportage")
 
 def min_cell() -> int:
     return int(current_app.config.get("REPORT_MIN_CELL", DEFAULT_MIN_CELL))
+
+
+def snapshot_age() -> timedelta:
+    """How long stored figures are served before they are computed again (REPORT_SNAPSHOT_MINUTES)."""
+    return timedelta(minutes=float(current_app.config.get("REPORT_SNAPSHOT_MINUTES", 10)))
+
+
+# A refresh does not compute figures again that are younger than this: a button pressed twice, or by two people at
+# once, costs one computation.
+REFRESH_GRACE = timedelta(minutes=1)
+
+
+def as_of(moment: datetime | None) -> str:
+    """"Figures as of 23 Nov 2026 04:40", in the reader's language and the city's time zone."""
+    return _("Figures as of %(moment)s", moment=format_datetime(moment or utcnow(), "d MMM y HH:mm"))
 
 
 def cell_text(cell: figures.Cell, measure: str) -> str:
@@ -139,25 +156,28 @@ def dashboard() -> str:
     period, baseline, problems = _read(form, today)
     by = form.by.data if form.by.data in figures.DIMENSIONS else "stadsdeel"
     measure = form.measure.data if form.measure.data in MAP_MEASURES else "posted_per_1000"
-    board = services.build_dashboard(period, baseline, min_cell=min_cell(), locale=locale_code())
+    board = snapshots.dashboard(period, baseline, min_cell=min_cell(), locale=locale_code(), max_age=snapshot_age())
+    db.session.commit()  # the figures computed now are stored for the next reader
     map_svg, legend = _map(board.current, measure)
     return render_template(
-        "reports/dashboard.html", form=form, board=board, by=by, map_measure=measure, map_svg=map_svg,
-        legend=legend, trend_svg=_trend(board.current), problems=problems, choices=_choices(today),
+        "reports/dashboard.html", form=form, board=board, as_of=as_of(board.computed_at), by=by, map_measure=measure,
+        map_svg=map_svg, legend=legend, trend_svg=_trend(board.current), problems=problems, choices=_choices(today),
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
     )
 
 
-def export_notes(period: Period, by: str) -> list[str]:
+def export_notes(period: Period, by: str, computed_at: datetime | None = None) -> list[str]:
     """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
     each figure is made. The same words as under the dashboard."""
     notes = [
         _("Samen impact report, %(period)s.", period=period_label(period)),
+        as_of(computed_at) + ".",
         _("Period: %(start)s to %(end)s (both included). Made on %(today)s; what happened to the period's requests "
           "since then counts up to that day.", start=format_date(period.start, "long"),
-          end=format_date(period.last_day, "long"), today=format_date(date.today(), "long")),
+          end=format_date(period.last_day, "long"),
+          today=format_date(computed_at or utcnow(), "long")),
         _("Only counts: no names, addresses or other personal data."),
         _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
           "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
@@ -182,11 +202,13 @@ def export_notes(period: Period, by: str) -> list[str]:
 def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
     """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
     columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers."""
-    report = services.build_report(period, min_cell=min_cell(), locale=locale, with_trend=True)
+    found = snapshots.reports([period], services.load_reference(locale), min_cell=min_cell(),
+                              max_age=snapshot_age())[period]
+    report = found.report
     rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
                          _("Haarlem (total)"))
     name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
-    notes = export_notes(period, by)
+    notes = export_notes(period, by, found.computed_at)
     if file_format == "xlsx":
         return (exports.to_xlsx(rows, period.code, notes),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
@@ -212,3 +234,19 @@ def export(file_format: str) -> Response | tuple[str, int]:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
+
+
+@bp.post("/ververs")
+@staff_required
+def refresh() -> WerkzeugResponse:
+    """Compute the chosen dashboard's figures now (unless they are less than a minute old) and show it again."""
+    form = DashboardForm()  # the dashboard's choices, posted back by the button
+    period, baseline, problems = _read(form, date.today())
+    if not problems:
+        snapshots.refresh(services.dashboard_periods(period, baseline), min_cell=min_cell(),
+                          unless_younger_than=REFRESH_GRACE)
+        db.session.commit()
+        flash(_("The figures have been computed again."), "success")
+    arguments = {field.name: value for field in (form.kind, form.period, form.baseline, form.by, form.measure)
+                 if field.raw_data and 0 < len(value := str(field.raw_data[0]).strip()) <= 40}  # as posted
+    return redirect(url_for("reports.dashboard", **arguments))  # type: ignore[arg-type]
