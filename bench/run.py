@@ -381,6 +381,7 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
     targets.write_text(json.dumps(plan), encoding="utf-8")
     # The background job production runs every few minutes, here for the volunteers who just logged in.
     run([flask, "suggestions", "refresh", "--active-days", "0.02"], env, f"{kind} {scale}×: suggestions refresh")
+    run([flask, "report", "refresh"], env, f"{kind} {scale}×: report refresh")
     log(f"{kind} {scale}×: gunicorn up ({args.workers} workers × {args.threads} threads); warming up")
     locust(server, env, tmp, users=20, seconds=args.warmup_seconds, mode="mix", spawn_rate=20)  # first-use costs
     for page in PAGES:

@@ -1,7 +1,7 @@
 """report snapshots: the figures of a period, stored so that every worker reads them instead of computing them
 
 Revision ID: b3e8d5a2c6f1
-Revises: a7c4e2f19b3d
+Revises: c3d8a1f5e207
 Create Date: 2026-11-23 03:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b3e8d5a2c6f1'
-down_revision = 'a7c4e2f19b3d'
+down_revision = 'c3d8a1f5e207'
 branch_labels = None
 depends_on = None
 
