@@ -28,17 +28,22 @@ MARK = "mark:"
 
 
 def engine() -> Engine:
-    """The cache's own small connection pool on the app's database. Clearing runs right after a commit, while the
-    request may still hold its connection: borrowing a second one from the app's pool could leave every thread
-    waiting for a connection that another waiting thread holds."""
+    """The cache's own connection pool on the app's database. Clearing runs right after a commit, while the request
+    may still hold its connection: borrowing a second one from the app's pool could leave every thread waiting for a
+    connection that another waiting thread holds.
+
+    Every statement here stands on its own (autocommit): a cache hit is one round trip, not BEGIN, SELECT and
+    ROLLBACK, and no cache statement ever holds a lock past itself. No ping before use either: a connection that died
+    with a database restart fails one read (the page is then rendered as usual) and is replaced; clearing retries."""
     found = current_app.extensions.get("samen_page_cache_engine")
     if found is None:
         uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
-        options: dict[str, Any] = {**database.engine_options(uri), "pool_timeout": 5}
+        options: dict[str, Any] = {"connect_args": database.engine_options(uri).get("connect_args", {}),
+                                   "isolation_level": "AUTOCOMMIT"}
         if current_app.testing:  # tests make many apps; none may leave pooled connections behind
-            options = {"connect_args": options.get("connect_args", {}), "poolclass": NullPool}
-        elif not uri.startswith("sqlite"):
-            options.update(pool_size=2, max_overflow=8)
+            options["poolclass"] = NullPool
+        else:  # about one connection per thread of a worker (gunicorn.conf.py: 8)
+            options.update(pool_size=8, max_overflow=8, pool_timeout=5)
         found = current_app.extensions["samen_page_cache_engine"] = create_engine(uri, **options)
     return found
 
@@ -74,7 +79,7 @@ def store(key: str, tag: str, body: bytes, *, rendered_since: float, seconds: fl
                                                        mark.c.expires_at > rendered_since).correlate(None)
     row = select(literal(key), literal(tag), literal(body), literal(now + seconds)).where(~exists(marks))
     try:
-        with engine().begin() as connection:
+        with engine().connect() as connection:  # autocommit: each statement on its own
             dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
             statement = dialect.insert(TABLE).from_select(["key", "tag", "body", "expires_at"], row)
             stored = connection.execute(statement.on_conflict_do_update(
@@ -90,9 +95,9 @@ def store(key: str, tag: str, body: bytes, *, rendered_since: float, seconds: fl
 
 def clear(tags: Iterable[str]) -> None:
     """Forget the pages of these groups (ALL: every page) and mark the groups, so that a page being rendered right
-    now from the state before the change is not stored. Runs right after the change is committed, in short
-    transactions of its own: first the marks (rows locked in a fixed order, so two writers never wait on each
-    other in a circle), then the pages, so a page stored before the marks were visible is deleted after them."""
+    now from the state before the change is not stored. Runs right after the change is committed, one statement at
+    a time (autocommit, so no lock is held past a statement): first the marks, then the pages, so a page stored
+    before the marks were visible is deleted after them."""
     chosen = sorted(set(tags))
     if not chosen or not has_app_context():
         return
@@ -100,14 +105,16 @@ def clear(tags: Iterable[str]) -> None:
     if ALL not in chosen:
         pages.append(TABLE.c.tag.in_(chosen))
     until = time.time() + SETTLE_SECONDS
-    try:
-        with engine().begin() as connection:
-            dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
-            for tag in chosen:
-                statement = dialect.insert(TABLE).values(key=MARK + tag, tag=tag, body=b"", expires_at=until)
-                connection.execute(statement.on_conflict_do_update(index_elements=[TABLE.c.key],
-                                                                   set_={"expires_at": until}))
-        with engine().begin() as connection:
-            connection.execute(delete(TABLE).where(*pages))
-    except SQLAlchemyError as error:  # pages then live until they expire: say so loudly
-        log.error("page cache not cleared for %s: %s", ", ".join(chosen), error)
+    for attempt in (1, 2):  # a pooled connection may have died with a database restart: the second gets a new one
+        try:
+            with engine().connect() as connection:
+                dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
+                for tag in chosen:
+                    statement = dialect.insert(TABLE).values(key=MARK + tag, tag=tag, body=b"", expires_at=until)
+                    connection.execute(statement.on_conflict_do_update(index_elements=[TABLE.c.key],
+                                                                       set_={"expires_at": until}))
+                connection.execute(delete(TABLE).where(*pages))
+            return
+        except SQLAlchemyError as error:  # pages then live until they expire: say so loudly
+            if attempt == 2:
+                log.error("page cache not cleared for %s: %s", ", ".join(chosen), error)
