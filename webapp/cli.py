@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 import matching
 from webapp.accounts import services as accounts
@@ -179,7 +181,32 @@ def _refuse(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def _database_errors_as_messages(command: click.Command) -> None:
+    """A database that cannot be opened or has no tables yet gets one clear line and exit status 2, not a
+    traceback, from every command of Samen (subcommands included)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _database_errors_as_messages(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_samen_guarded", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except OperationalError as error:
+            _refuse(f"the database cannot be used ({str(error.orig).strip()}). Check DATABASE_URL, and run "
+                    "`flask --app webapp db upgrade` on a new database.")
+
+    guarded._samen_guarded = True  # type: ignore[attr-defined]
+    command.callback = guarded
+
+
 def register(app: Flask) -> None:
+    for command in (users_cli, reference_cli, requests_cli, matching_cli, suggestions_cli, notify_cli,
+                    seed_demo_command, totp_code_command, report_command, staff_cli, retention_cli, backup_command):
+        _database_errors_as_messages(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(requests_cli)

@@ -109,3 +109,14 @@ def test_create_staff_refuses_a_common_password(app, make):
     assert result.exit_code != 0
     assert "common password" in result.output
     assert make.count(User) == 0
+
+
+def test_a_database_without_tables_gets_a_clear_message_not_a_traceback(app, tmp_path):
+    from tests.conftest import sibling_app
+
+    empty = sibling_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
+    for args in (("reference", "load"), ("suggestions", "refresh"), ("report", "refresh"), ("requests", "expire")):
+        result = empty.test_cli_runner().invoke(args=list(args))
+        assert result.exit_code == 2, (args, result.output)
+        assert "the database cannot be used (no such table" in result.output, args
+        assert isinstance(result.exception, SystemExit)  # the clean exit above, no other exception
