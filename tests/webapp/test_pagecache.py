@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask, g
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from tests.conftest import visible
 from webapp.accounts.models import User
@@ -197,3 +197,13 @@ def test_detail_pages_are_shared_with_form_protection_on(cached, anon, make, mon
         first, second = anon("nl").get(url), anon("nl").get(url)
         assert (state(first), state(second)) == ("miss", "hit"), url
         assert 'name="csrf_token"' not in second.get_data(as_text=True)
+
+
+def test_made_up_query_arguments_are_not_stored(cached, anon, app, posted):
+    assert state(anon("nl").get("/vragen/?category=groceries&page=1")) == "miss"
+    for n in range(3):
+        response = anon("nl").get(f"/vragen/?utm_source=x{n}")
+        assert response.status_code == 200 and state(response) is None
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(CachedPage)
+                                  .where(~CachedPage.key.startswith("mark:"))).scalar_one() == 1

@@ -24,6 +24,11 @@ CACHEABLE = {
 }
 
 
+# The query arguments these pages read. A URL with any other argument is rendered as usual and not stored, so that
+# made-up arguments cannot fill the table with copies of the same page.
+KNOWN_ARGS = frozenset({"page", "category", "wijk", "stadsdeel", "when", "q", "goal", "kind", "type", "ended"})
+
+
 def _seconds() -> float:
     return float(current_app.config.get("PAGE_CACHE_SECONDS", 0))
 
@@ -45,6 +50,8 @@ def _is_anonymous_visit() -> bool:
 def serve_from_cache() -> Response | None:
     tag = CACHEABLE.get(request.endpoint or "")
     if tag is None or request.method not in ("GET", "HEAD") or _seconds() <= 0 or not _is_anonymous_visit():
+        return None
+    if not KNOWN_ARGS.issuperset(request.args):
         return None
     key = services.page_key(tag, select_locale(), request.full_path)
     body = services.lookup(key)
