@@ -137,7 +137,6 @@ class Server:
         CLEANUP.push("gunicorn", self.stop)
         self.peak_rss: dict[int, int] = {}
         self.cpu_seen: dict[int, float] = {}
-        self.cpu_seconds = 0.0
         self._sampling = True
         self._sampler = threading.Thread(target=self._sample, daemon=True)
 

@@ -75,6 +75,12 @@ def sibling_app(app: Flask, **overrides: Any) -> Flask:
     return other
 
 
+@pytest.fixture
+def csrf_app(app: Flask) -> Flask:
+    """A second app on the same database with CSRF protection on (the session app has it off)."""
+    return sibling_app(app, WTF_CSRF_ENABLED=True)
+
+
 @pytest.fixture(autouse=True)
 def _close_siblings() -> Iterator[None]:
     """On PostgreSQL a connection left to the garbage collector raises a ResourceWarning in whatever test runs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import EVIL_TARGETS, csrf_token, html_lang, page_text, sibling_app, stays_on_site, visible
+from tests.conftest import EVIL_TARGETS, csrf_token, html_lang, page_text, stays_on_site, visible
 from tests.factories import PASSWORD
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
@@ -264,15 +264,7 @@ def test_saving_a_volunteer_profile_makes_a_resident_a_volunteer(make, login):
     assert "volunteer" in make.run(stored_user, person.email)["roles"]
 
 
-# CSRF: the session app has it switched off; a second app on the same database has it on.
-
-@pytest.fixture
-def csrf_app(app):
-    second = sibling_app(app, WTF_CSRF_ENABLED=True)
-    yield second
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()  # close its pooled connections now, not in some later test's garbage collection
+# CSRF: the session app has it switched off; `csrf_app` (conftest) is a second app with it on.
 
 
 def test_forms_without_csrf_token_are_refused_and_change_nothing(csrf_app, make, tr):

@@ -230,13 +230,6 @@ def test_a_bad_period_to_refresh_computes_nothing(make, login, computations):
     assert computations == [] and stored(make) == {}
 
 
-@pytest.fixture
-def csrf_app(app):
-    second = sibling_app(app, WTF_CSRF_ENABLED=True)
-    yield second
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_the_refresh_button_needs_the_csrf_token(csrf_app, make):
