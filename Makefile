@@ -32,7 +32,7 @@ setup: venv translations-compile ## Migrate the SQLite database, load reference 
 	mkdir -p instance
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask reference load
-	$(VENV)/bin/flask seed-demo --if-empty
+	$(VENV)/bin/flask demo seed --if-empty
 
 run: setup ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@echo ""

@@ -1,7 +1,7 @@
 """`make bench`: Samen under load, as in production, on SQLite and PostgreSQL, at 1× and 100× demo data.
 
 For each database and scale: a fresh database (an SQLite file in a temporary directory; a throwaway PostgreSQL
-cluster from scripts/pg-throwaway.sh), migrations, reference data, `seed-demo --scale N`; then gunicorn with the
+cluster from scripts/pg-throwaway.sh), migrations, reference data, `demo seed --scale N`; then gunicorn with the
 production configuration on 127.0.0.1, a warm-up, `/health` alone (the reference), every page alone, and the
 realistic mix at 200 users, driven by locust (bench/locustfile.py). Everything it starts it stops again, also on
 Ctrl-C or an error: gunicorn, PostgreSQL, temporary directories.
@@ -362,8 +362,8 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
     run([flask, "db", "upgrade"], env, f"{kind} {scale}×: migrations")
     run([flask, "reference", "load"], env, f"{kind} {scale}×: reference data")
     started = time.monotonic()
-    summary = run([flask, "seed-demo", "--scale", str(scale), "--allow-production"], env,
-                  f"{kind} {scale}×: seed-demo --scale {scale}")
+    summary = run([flask, "demo", "seed", "--scale", str(scale), "--allow-production"], env,
+                  f"{kind} {scale}×: demo seed --scale {scale}")
     result.seed_seconds = time.monotonic() - started
     result.counts = summary.strip().splitlines()[-1][:220] if summary.strip() else ""
     targets = tmp / "targets.json"
@@ -380,7 +380,7 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
     targets.write_text(json.dumps(plan), encoding="utf-8")
     # The background job production runs every few minutes, here for the volunteers who just logged in.
     run([flask, "suggestions", "refresh", "--active-days", "0.02"], env, f"{kind} {scale}×: suggestions refresh")
-    run([flask, "report", "refresh"], env, f"{kind} {scale}×: report refresh")
+    run([flask, "reports", "refresh"], env, f"{kind} {scale}×: report refresh")
     log(f"{kind} {scale}×: gunicorn up ({args.workers} workers × {args.threads} threads); warming up")
     locust(server, env, tmp, users=20, seconds=args.warmup_seconds, mode="mix", spawn_rate=20)  # first-use costs
     for page in PAGES:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp import create_app
 from webapp.accounts.models import User, UserRole, VolunteerProfile
 from webapp.asks.models import HelpRequest, RequestStatus
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives.models import Initiative
 from webapp.offers.models import Offer
 

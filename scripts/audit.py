@@ -122,7 +122,7 @@ def start_app(instance: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, s
            # sqlmap sends thousands of requests from one address, logins and forms among them.
            "RATELIMIT_ENABLED": "false"}
     flask = str(VENV_BIN / "flask")
-    for step in (["db", "upgrade"], ["reference", "load"], ["seed-demo"]):
+    for step in (["db", "upgrade"], ["reference", "load"], ["demo", "seed"]):
         done = run([flask, *step], cwd=ROOT, env=env)
         if done.returncode:
             raise SystemExit(f"flask {' '.join(step)} failed:\n{done.stderr[-2000:]}")
@@ -149,7 +149,7 @@ def session_cookie(base: str, email: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     landed = post_form(opener, f"{base}/inloggen", {"email": email, "password": DEMO_PASSWORD})
     if landed == SETUP_PATH:
-        raise SystemExit(f"{email} has no authenticator app set up; was the demo seeded (flask seed-demo)?")
+        raise SystemExit(f"{email} has no authenticator app set up; was the demo seeded (flask demo seed)?")
     if landed == CODE_PATH:
         landed = second_step(opener, base, email)
     check = opener.open(f"{base}/mijn", timeout=30)
@@ -183,7 +183,7 @@ def second_step(opener: urllib.request.OpenerDirector, base: str, email: str) ->
 
 def demo_ids(env: dict[str, str]) -> dict[str, str]:
     """Public ids of a few demo objects anyone may open, for sqlmap runs on URL path parameters."""
-    code = ("from sqlalchemy import select\nfrom webapp import create_app\nfrom webapp.extensions import db\n"
+    code = ("from sqlalchemy import select\nfrom webapp import create_app\nfrom webapp.core.extensions import db\n"
             "from webapp.asks.models import HelpRequest\nfrom webapp.offers.models import Offer\n"
             "from webapp.initiatives.models import Initiative\nfrom webapp.accounts.models import User\n"
             "with create_app().app_context():\n"
@@ -332,7 +332,7 @@ def main() -> int:
         print(results[-1].name, results[-1].summary, f"(logs in {out})", flush=True)
     results.append(csrf_sweep())
     print(results[-1].name, results[-1].summary, flush=True)
-    scanned = ("the app on loopback with a fresh SQLite demo database (flask seed-demo)" if not options.no_sqlmap
+    scanned = ("the app on loopback with a fresh SQLite demo database (flask demo seed)" if not options.no_sqlmap
                else "without the sqlmap scan")
     write_security_md(results, scanned)
     for result in results:

@@ -23,8 +23,8 @@ from sqlalchemy import text
 from tests.factories import PASSWORD, Maker
 from webapp import create_app
 from webapp.accounts.services import find_by_email
-from webapp.extensions import db
-from webapp.reference.services import load_reference_data
+from webapp.core.extensions import db
+from webapp.core.reference.services import load_reference_data
 
 REFERENCE_TABLES = {"stadsdelen", "wijken", "buurten", "postcode_areas", "goals", "categories",
                     "category_goals", "alembic_version"}
@@ -58,6 +58,8 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "MATCHING_MODEL_PATH": f"{instance}/no-model.bin",
         # Many tests log in quickly one after another; tests of rate limits and back-off switch them on.
         "RATELIMIT_ENABLED": False,
+        # Tests send the outbox themselves (tests/webapp/mail_helpers.py); test_outbox.py runs the worker thread.
+        "MAIL_WORKER": False,
         # Tests change rows and look at pages at once; tests/webapp/test_pagecache.py switches the cache on.
         "PAGE_CACHE_SECONDS": float(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0")),
         **overrides,

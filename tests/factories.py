@@ -12,11 +12,11 @@ from webapp.accounts import services as accounts
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Category, Wijk
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
-from webapp.reference.models import Category, Wijk
 
 PASSWORD = "correct horse battery"
 # The authenticator-app secret of staff and admins made here (the `login` fixture types its codes).

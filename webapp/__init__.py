@@ -8,18 +8,19 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from webapp import cli, config, database, errors, i18n, pagecache, security, templating
+from webapp import cli, hooks
 from webapp.accounts.services import find_by_login_id
 from webapp.accounts.views import bp as accounts_bp
 from webapp.asks.views import bp as asks_bp
-from webapp.extensions import babel, csrf, db, login_manager, migrate
+from webapp.core import config, database, errors, i18n, pagecache, security, templating
+from webapp.core.extensions import babel, csrf, db, login_manager, migrate
+from webapp.core.ratelimit import services as ratelimit
 from webapp.help_pages.views import bp as help_pages_bp
 from webapp.initiatives.views import bp as initiatives_bp
 from webapp.notifications.views import bp as notifications_bp
 from webapp.offers.views import bp as offers_bp
 from webapp.pages.views import bp as pages_bp
 from webapp.privacy.views import bp as privacy_bp
-from webapp.ratelimit import services as ratelimit
 from webapp.reports.views import bp as reports_bp
 from webapp.staff.views import bp as staff_bp
 from webapp.suggestions.views import bp as suggestions_bp
@@ -52,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     templating.register(app)
     pagecache.register(app)
+    hooks.register(app)
     return app
 
 

@@ -24,8 +24,8 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.browser.support import PageChecks, chromium_path, in_ci, skip_or_fail
 from webapp import create_app
-from webapp.extensions import db
-from webapp.reference.services import load_reference_data
+from webapp.core.extensions import db
+from webapp.core.reference.services import load_reference_data
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 360, "height": 740}

@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.conftest import sibling_app
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 class Clock:

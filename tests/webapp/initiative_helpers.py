@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from tests.factories import snapshot
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Goal, Wijk
 from webapp.initiatives import activities, needs, services
 from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
-from webapp.reference.models import Goal, Wijk
 
 INITIATIVE_FIELDS = ("id", "public_id", "name")
 NEED_FIELDS = ("id", "public_id", "title", "status")

@@ -14,16 +14,32 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
+from webapp.core import outbox
+
 
 class Sink:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
+    """What the SMTP server received. Reading it first sends what waits in the app's outbox, as the app's worker
+    thread would a moment after the click (the tests run without that thread: MAIL_WORKER is off)."""
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self.app = app
+        self._messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type, attr-defined]
+        self._messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type, attr-defined]
         return "250 Message accepted"
+
+    def send_outbox(self) -> None:
+        if self.app is not None:
+            with self.app.app_context():
+                outbox.send_waiting(limit=10_000)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        self.send_outbox()
+        return self._messages
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m, rcpt in zip(self.messages, self.recipients, strict=True) if address in rcpt]
@@ -38,7 +54,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
     """Point the app at a real SMTP server on 127.0.0.1 for this test."""
-    sink = Sink()
+    sink = Sink(app)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

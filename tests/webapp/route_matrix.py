@@ -48,7 +48,7 @@ accounts.account               GET  -                                           
 accounts.account               POST -                                            login   200   200   200   200   200   200
 accounts.change_password       GET  -                                            login   200   200   200   200   200   200
 accounts.change_password       POST -                                            login   200   200   200   200   200   200
-accounts.dashboard             GET  -                                            login   200   200   200   200   200   200
+pages.dashboard             GET  -                                            login   200   200   200   200   200   200
 accounts.forgot_password       GET  -                                              200   200   200   200   200   200   200
 accounts.forgot_password       POST -                                              200   200   200   200   200   200   200
 accounts.login                 GET  -                                              200   302   302   302   302   302   302
@@ -99,7 +99,7 @@ initiatives.edit_activity      POST public_id=initiative,activity_id=activity   
 initiatives.edit_need          GET  public_id=initiative,need_id=need            login   403   403   200   403   403   403
 initiatives.edit_need          POST public_id=initiative,need_id=need            login   403   403   200   403   403   403
 initiatives.index              GET  -                                              200   200   200   200   200   200   200
-initiatives.invite             POST public_id=initiative,need_id=need,volunteer_id=other login   403   403   302   403   403   403
+suggestions.invite_to_need     POST public_id=initiative,need_id=need,volunteer_id=other login   403   403   302   403   403   403
 initiatives.join_activity      POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302
 initiatives.leave_activity     POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302
 initiatives.log_hours          POST public_id=initiative,activity_id=activity    login   302   302   302   302   302   302

@@ -26,7 +26,7 @@ from tests.webapp import initiative_helpers as ini
 from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.asks import services as asks
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives import needs
 from webapp.initiatives.models import InitiativeNeed
 from webapp.notifications.emails import unsubscribe_token

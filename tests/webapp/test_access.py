@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.conftest import visible
 from webapp.accounts.models import VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 REFUSED = (403, 404)
 

@@ -10,7 +10,7 @@ from tests.conftest import EVIL_TARGETS, csrf_token, html_lang, page_text, stays
 from tests.factories import PASSWORD
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 LANGS = ["nl", "en"]
 

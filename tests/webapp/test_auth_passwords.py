@@ -16,8 +16,8 @@ from tests.webapp.test_accounts import registration
 from webapp.accounts import tokens
 from webapp.accounts.passwords import PasswordProblem, common_passwords, password_problem
 from webapp.accounts.services import find_by_email
+from webapp.core.extensions import db
 from webapp.demo.generator import DEMO_PASSWORD
-from webapp.extensions import db
 
 NEW_PASSWORD = "de fiets staat bij het station"
 

@@ -13,8 +13,8 @@ from tests.webapp.auth_helpers import Clock, another_app, clock, limits, second_
 from tests.webapp.test_accounts import registration
 from tests.webapp.test_requests import request_form
 from webapp.accounts.services import find_by_email
-from webapp.extensions import db
-from webapp.ratelimit.storage import DatabaseStorage
+from webapp.core.extensions import db
+from webapp.core.ratelimit.storage import DatabaseStorage
 
 WRONG = "dit is niet het wachtwoord"
 

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import app_config
 from tests.factories import PASSWORD
 from tests.webapp.auth_helpers import another_app  # noqa: F401 (a fixture)
-from webapp import config
+from webapp.core import config
 
 
 def cookies(response):

@@ -15,7 +15,7 @@ from tests.webapp.auth_helpers import clock  # noqa: F401 (a fixture)
 from webapp.accounts import two_factor
 from webapp.accounts.models import RecoveryCode
 from webapp.accounts.services import find_by_email
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 WRONG_CODE = "This code is not right, or it was used already. Type the newest code from your app."
 
@@ -215,16 +215,16 @@ def test_wrong_codes_back_off_after_five(app, make, anon, tr, clock):  # noqa: F
 def test_totp_code_command_prints_the_code_outside_production(app, make, monkeypatch):
     staff = make.user("staff")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["totp-code", staff.email])
+    result = runner.invoke(args=["accounts", "totp-code", staff.email])
     assert result.exit_code == 0 and result.output.strip() in {
         pyotp.TOTP(TOTP_SECRET).at(time.time() + offset) for offset in (-30, 0, 30)}
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
-    refused = runner.invoke(args=["totp-code", staff.email])
+    refused = runner.invoke(args=["accounts", "totp-code", staff.email])
     assert refused.exit_code != 0 and "production" in refused.output
 
 
 def test_reset_two_factor_command_sends_staff_back_to_set_up(app, make, anon):
     staff = make.user("staff")
-    result = app.test_cli_runner().invoke(args=["users", "reset-two-factor", staff.email])
+    result = app.test_cli_runner().invoke(args=["accounts", "reset-two-factor", staff.email])
     assert result.exit_code == 0, result.output
     assert password_step(anon(), staff.email).headers["Location"].endswith("/inloggen/app-koppelen")

@@ -22,9 +22,9 @@ from tests.conftest import app_config
 from tests.factories import PASSWORD, make_user
 from webapp import create_app
 from webapp.accounts.models import User
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.reference.services import load_reference_data
 from webapp.notifications.models import Notification
-from webapp.reference.services import load_reference_data
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 
@@ -59,7 +59,7 @@ def live(tmp_path: Path) -> Iterator[Flask]:
     """An app on an SQLite file of its own, filled with the demo data (every table has rows)."""
     app = sqlite_app(tmp_path)
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     yield app
     close(app)
@@ -108,7 +108,7 @@ def test_backup_while_the_app_writes_is_consistent_and_restores_every_row(live, 
         committed_before = set(committed)
         out = tmp_path / "backups" / "samen.db"
         out.parent.mkdir()
-        result = live.test_cli_runner().invoke(args=["backup", str(out)])
+        result = live.test_cli_runner().invoke(args=["backup", "create", str(out)])
         written_during = len(committed)
     finally:
         stop.set()
@@ -148,17 +148,17 @@ def test_backup_refuses_to_overwrite_or_to_write_into_a_missing_folder(small, tm
     out = tmp_path / "samen-backup.db"
     out.write_bytes(b"an older backup")
 
-    refused = runner.invoke(args=["backup", str(out)])
+    refused = runner.invoke(args=["backup", "create", str(out)])
     assert refused.exit_code == 2
     assert "already exists" in refused.stderr and "--force" in refused.stderr
     assert "Traceback" not in refused.output
     assert out.read_bytes() == b"an older backup"
 
-    missing = runner.invoke(args=["backup", str(tmp_path / "no-such-folder" / "samen.db")])
+    missing = runner.invoke(args=["backup", "create", str(tmp_path / "no-such-folder" / "samen.db")])
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
     assert not (tmp_path / "no-such-folder").exists()
 
-    forced = runner.invoke(args=["backup", str(out), "--force"])
+    forced = runner.invoke(args=["backup", "create", str(out), "--force"])
     assert forced.exit_code == 0, forced.output
     with sqlite3.connect(out) as copy:
         assert copy.execute("SELECT count(*) FROM users").fetchone()[0] > 0
@@ -167,7 +167,7 @@ def test_backup_refuses_to_overwrite_or_to_write_into_a_missing_folder(small, tm
 
 def test_backup_of_postgresql_points_to_pg_dump(tmp_path):
     app = create_app(app_config("postgresql+psycopg://samen:geheim@db.example:5432/samen", str(tmp_path)))
-    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "samen.db")])
+    result = app.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "samen.db")])
     assert result.exit_code == 2
     assert 'pg_dump --format=custom --file=samen-$(date +%F).dump "postgresql://samen@db.example:5432/samen"' \
         in result.stderr

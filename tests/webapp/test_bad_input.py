@@ -13,7 +13,7 @@ from tests.conftest import html_lang, is_checked, page_text, visible, wtforms_me
 from tests.factories import PASSWORD
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.offers.models import Offer
 
 LANGS = ["nl", "en"]

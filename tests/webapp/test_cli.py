@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.ids import utcnow
-from webapp.reference.models import Buurt, Category, PostcodeArea, Wijk
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Buurt, Category, PostcodeArea, Wijk
 
 STAFF_PASSWORD = "consulent wachtwoord 2026"
 
@@ -25,7 +25,7 @@ def invoke(app, *args, password_input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n"):
 
 
 def test_create_staff_asks_the_password_twice_and_creates_a_staff_member(app, make, anon):
-    result = invoke(app, "users", "create-staff", "Consulent@Example.org")
+    result = invoke(app, "accounts", "create-staff", "Consulent@Example.org")
     assert result.exit_code == 0, result.output
     assert "Staff account ready: consulent@example.org (staff)" in result.output
     assert "Password:" in result.output and "Repeat for confirmation:" in result.output
@@ -39,35 +39,35 @@ def test_create_staff_asks_the_password_twice_and_creates_a_staff_member(app, ma
 
 
 def test_create_staff_with_admin_flag_gives_both_roles(app, make):
-    result = invoke(app, "users", "create-staff", "beheer@example.org", "--admin", "--first-name", "Beheer")
+    result = invoke(app, "accounts", "create-staff", "beheer@example.org", "--admin", "--first-name", "Beheer")
     assert result.exit_code == 0, result.output
     assert make.run(roles_of, "beheer@example.org") == {"staff", "admin"}
 
 
 def test_create_staff_for_an_existing_person_adds_the_role(app, make):
     person = make.user("volunteer", email="vrijwilliger@example.org")
-    result = invoke(app, "users", "create-staff", person.email)
+    result = invoke(app, "accounts", "create-staff", person.email)
     assert result.exit_code == 0, result.output
     assert make.run(roles_of, person.email) == {"volunteer", "staff"}
     assert make.count(User) == 1
 
 
 def test_create_staff_refuses_a_bad_email(app, make):
-    result = invoke(app, "users", "create-staff", "geen-adres")
+    result = invoke(app, "accounts", "create-staff", "geen-adres")
     assert result.exit_code != 0
     assert "this is not an e-mail address" in result.output
     assert make.count(User) == 0
 
 
 def test_create_staff_refuses_a_short_password(app, make):
-    result = invoke(app, "users", "create-staff", "kort@example.org", password_input="kort\nkort\n")
+    result = invoke(app, "accounts", "create-staff", "kort@example.org", password_input="kort\nkort\n")
     assert result.exit_code != 0
     assert "use at least 12 characters" in result.output
     assert make.count(User) == 0
 
 
 def test_create_staff_refuses_two_different_passwords(app, make):
-    result = invoke(app, "users", "create-staff", "twee@example.org",
+    result = invoke(app, "accounts", "create-staff", "twee@example.org",
                     password_input=f"{STAFF_PASSWORD}\niets heel anders hier\n")
     assert result.exit_code != 0
     assert make.count(User) == 0
@@ -81,14 +81,14 @@ def test_expire_closes_only_open_requests_past_their_date(app, make):
     for row in (old_open, old_matched):
         make.set_request(row, expires_at=utcnow() - timedelta(days=1))
 
-    result = invoke(app, "requests", "expire", password_input="")
+    result = invoke(app, "asks", "expire", password_input="")
     assert result.exit_code == 0 and "Expired 1 request(s)." in result.output
 
     def statuses():
         return dict(db.session.execute(select(HelpRequest.id, HelpRequest.status)).all())
 
     assert make.run(statuses) == {old_open.id: "expired", old_matched.id: "matched", fresh.id: "open"}
-    assert "Expired 0 request(s)." in invoke(app, "requests", "expire", password_input="").output
+    assert "Expired 0 request(s)." in invoke(app, "asks", "expire", password_input="").output
 
 
 def test_reference_load_is_idempotent(app, make):
@@ -104,7 +104,7 @@ def test_reference_load_is_idempotent(app, make):
 
 
 def test_create_staff_refuses_a_common_password(app, make):
-    result = invoke(app, "users", "create-staff", "vaak@example.org",
+    result = invoke(app, "accounts", "create-staff", "vaak@example.org",
                     password_input="Wachtwoord2026!\nWachtwoord2026!\n")
     assert result.exit_code != 0
     assert "common password" in result.output
@@ -115,7 +115,7 @@ def test_a_database_without_tables_gets_a_clear_message_not_a_traceback(app, tmp
     from tests.conftest import sibling_app
 
     empty = sibling_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
-    for args in (("reference", "load"), ("suggestions", "refresh"), ("report", "refresh"), ("requests", "expire")):
+    for args in (("reference", "load"), ("suggestions", "refresh"), ("reports", "refresh"), ("asks", "expire")):
         result = empty.test_cli_runner().invoke(args=list(args))
         assert result.exit_code == 2, (args, result.output)
         assert "the database cannot be used (no such table" in result.output, args

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token, page_text, sibling_app, visible
 from tests.factories import PASSWORD
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 TIMEOUT = 60
 BUDGET_SECONDS = 30  # each race, from the barrier to the last answer

@@ -12,7 +12,7 @@ from tests.conftest import visible
 from tests.webapp.route_matrix import FORM_DATA, MATRIX
 from tests.webapp.route_world import HALF_WAY, ROLES, build_world, half_way_login, token_of
 from tests.webapp.test_route_matrix import REFUSALS, app_routes, fingerprint
-from webapp.extensions import csrf
+from webapp.core.extensions import csrf
 
 # POST routes that need no CSRF token, and why. Nothing else may be exempt.
 EXEMPT = {

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from tests.conftest import page_text
 from webapp.accounts.models import User, UserRole, VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Category, Wijk
 from webapp.demo import generator
 from webapp.demo.services import read_reference, seed_demo
-from webapp.extensions import db
-from webapp.ids import utcnow
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer
-from webapp.reference.models import Category, Wijk
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 FIXED_ROLES = {

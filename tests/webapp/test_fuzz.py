@@ -199,7 +199,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
 SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.show"), ("anonymous", "asks.index"),
-         ("volunteer", "asks.index"), ("resident", "accounts.dashboard"), ("volunteer", "accounts.dashboard"),
+         ("volunteer", "asks.index"), ("resident", "pages.dashboard"), ("volunteer", "pages.dashboard"),
          ("resident", "offers.show"), ("anonymous", "offers.index"), ("anonymous", "initiatives.show"),
          ("organiser", "initiatives.show"), ("anonymous", "initiatives.index"),
          ("anonymous", "initiatives.needs_board"),

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from tests.conftest import html_lang, visible
 from tests.webapp import initiative_helpers as h
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.initiatives.ical import escape_text, fold
 from webapp.initiatives.models import Activity, ActivityParticipant
 from webapp.notifications.models import Notification

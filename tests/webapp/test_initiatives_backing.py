@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.conftest import html_lang, visible
 from tests.webapp import initiative_helpers as h
 from webapp.accounts.models import User
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives.models import Backing, Initiative, InitiativeSupport
 from webapp.initiatives.services import back
 

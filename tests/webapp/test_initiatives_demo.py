@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import visible
 from webapp.accounts.models import User
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.demo.services import seed_demo
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.digests.services import send_digests
 from webapp.initiatives.models import (
     ActivityParticipant,
     Backing,
@@ -23,7 +24,6 @@ from webapp.initiatives.models import (
     NeedSignup,
 )
 from webapp.notifications import kinds
-from webapp.notifications.digest import send_digests
 from webapp.notifications.models import EmailDigest, NotificationPreference
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import html_lang, visible
 from tests.webapp import initiative_helpers as h
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives.models import Initiative, InitiativeOrganiser
 from webapp.notifications.models import Notification
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from tests.conftest import visible
 from tests.webapp import initiative_helpers as h
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 def block(make, person):
@@ -39,7 +39,7 @@ def test_blocked_and_held_volunteers_are_not_suggested_for_a_need(make, login):
     assert "Sanne" in page
     assert "Bartholomeus" not in page and "Ciska" not in page
     for person in (blocked, held):  # nor can they be invited by a crafted form
-        url = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/uitnodigen/{person.public_id}"
+        url = f"/aanbevolen/initiatief/{ini.public_id}/behoefte/{need.public_id}/uitnodigen/{person.public_id}"
         assert client.post(url).status_code == 403
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import html_lang, visible
 from tests.webapp import initiative_helpers as h
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives.models import InitiativeNeed, NeedSignup
 from webapp.notifications.models import Notification
 
@@ -188,7 +188,7 @@ def test_organisers_see_suggested_volunteers_and_invite_them(make, login):
     client = login(organiser.email)
     page = client.get(f"/initiatieven/{ini.public_id}").get_data(as_text=True)
     assert "Sanne" in page and volunteer.email not in page
-    url = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/uitnodigen/{volunteer.public_id}"
+    url = f"/aanbevolen/initiatief/{ini.public_id}/behoefte/{need.public_id}/uitnodigen/{volunteer.public_id}"
     assert login(make.user("volunteer").email).post(url).status_code == 403
     assert client.post(url).status_code == 302
     assert client.post(url).status_code == 302  # twice is harmless

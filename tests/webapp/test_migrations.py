@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.conftest import app_config
 from webapp import MIGRATIONS_DIR, create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 def script_directory() -> ScriptDirectory:

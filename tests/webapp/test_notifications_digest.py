@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from tests.webapp.mail_helpers import parts, smtp, unsubscribe_path  # noqa: F401 (smtp is a fixture)
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.digests.services import send_digests
 from webapp.notifications import services
-from webapp.notifications.digest import send_digests
 from webapp.notifications.models import DigestStatus, EmailDigest, Notification
 
 
@@ -69,10 +69,10 @@ def test_a_crash_halfway_and_a_rerun_give_everyone_exactly_one(make, smtp):  # n
 
 def test_the_command_sends_digests_with_plain_text_html_and_unsubscribe(app, make, smtp, tr, anon):  # noqa: F811
     [person] = with_news(make, count=1, lang="en")
-    result = app.test_cli_runner().invoke(args=["notify", "digest"])
+    result = app.test_cli_runner().invoke(args=["digests", "send"])
     assert result.exit_code == 0, result.output
     assert "Digests sent: 1 daily, 0 weekly" in result.output
-    again = app.test_cli_runner().invoke(args=["notify", "digest"])
+    again = app.test_cli_runner().invoke(args=["digests", "send"])
     assert "Digests sent: 0 daily, 0 weekly" in again.output
 
     [mail] = smtp.to(person.email)
@@ -134,7 +134,7 @@ def test_smtp_failure_for_one_person_is_retried_on_the_next_run(app, make, smtp,
     people = with_news(make, count=2)
     with monkeypatch.context() as down:
         down.setitem(app.config, "MAIL_PORT", 1)
-        result = app.test_cli_runner().invoke(args=["notify", "digest"])
+        result = app.test_cli_runner().invoke(args=["digests", "send"])
     assert result.exit_code != 0 and "2 digest(s) could not be delivered" in result.output
     assert run(make).sent["daily"] == 2
     assert sorted(len(smtp.to(p.email)) for p in people) == [1, 1]

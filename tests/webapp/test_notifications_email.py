@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 from itsdangerous import TimestampSigner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import html_lang, sibling_app, visible
 from tests.webapp.mail_helpers import parts, smtp, unsubscribe_path  # noqa: F401 (smtp is a fixture)
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core import outbox
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.outbox import OutboxMail
 from webapp.notifications import kinds, services
 from webapp.notifications.emails import SUBJECTS, render_instant, unsubscribe_token
 from webapp.notifications.models import Notification, NotificationPreference
@@ -192,41 +194,47 @@ def test_off_means_no_mail_and_daily_waits_for_the_digest(scene, make, smtp):  #
     assert emailed == [True, False]  # off: done with; daily: waits for the digest
 
 
-def test_without_a_mail_server_mails_go_to_the_outbox(app, scene, make, monkeypatch, tmp_path):
+def test_without_a_mail_server_mails_go_to_the_outbox_folder(app, scene, make, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")
     monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path))
     resident, volunteer, help_request = scene()
     make.respond(help_request, volunteer)
+    assert make.count(Notification, Notification.emailed_at.is_(None)) == 0
+    assert make.run(outbox.send_waiting).sent == 1
     files = list(tmp_path.glob("*.eml"))
     assert len(files) == 1
     raw = files[0].read_text()
     assert f"To: {resident.email}" in raw and "List-Unsubscribe:" in raw
-    assert make.count(Notification, Notification.emailed_at.is_(None)) == 0
 
 
-def test_a_failed_delivery_stays_pending_and_is_sent_again_later(app, scene, make, login, smtp, monkeypatch):  # noqa: F811
+def test_a_failed_delivery_waits_in_the_outbox_and_is_sent_again_later(app, scene, make, login, smtp, monkeypatch):  # noqa: F811
     resident, volunteer, help_request = scene()
-    port = app.config["MAIL_PORT"]
     with monkeypatch.context() as down:
         down.setitem(app.config, "MAIL_PORT", 1)  # nothing listens there
         response = login(volunteer.email).post(f"/vragen/{help_request.public_id}/reageren", data={"message": "Ja"})
         assert response.status_code == 302  # the response itself is saved
-    assert app.config["MAIL_PORT"] == port
-    assert make.count(Notification, Notification.emailed_at.is_(None)) == 1
-    assert smtp.messages == []
+        report = make.run(outbox.send_waiting)
+        assert (report.sent, report.failed) == (0, 1)
+    waiting = make.run(lambda: db.session.execute(select(OutboxMail)).scalar_one())
+    assert waiting.sent_at is None and waiting.attempts == 1 and waiting.next_try_at > utcnow()
+    assert waiting.recipient == resident.email and waiting.text  # kept whole until it is sent
 
-    def age_notifications():
-        for note in db.session.execute(select(Notification)).scalars():
-            note.created_at = utcnow() - timedelta(minutes=10)
+    result = app.test_cli_runner().invoke(args=["notifications", "send-pending"])
+    assert result.exit_code == 0 and "Sent 0 e-mail(s)" in result.output, result.output  # not due yet
+
+    def due_now() -> None:
+        db.session.execute(update(OutboxMail).values(next_try_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
 
-    make.run(age_notifications)
-    result = app.test_cli_runner().invoke(args=["notify", "send-pending"])
+    make.run(due_now)
+    result = app.test_cli_runner().invoke(args=["notifications", "send-pending"])
     assert result.exit_code == 0, result.output
-    assert "Sent 1 pending e-mail(s)." in result.output
+    assert "Sent 1 e-mail(s)" in result.output
     assert len(smtp.to(resident.email)) == 1
-    result = app.test_cli_runner().invoke(args=["notify", "send-pending"])
-    assert "Sent 0 pending e-mail(s)." in result.output and len(smtp.messages) == 1
+    sent = make.run(lambda: db.session.execute(select(OutboxMail)).scalar_one())
+    assert sent.sent_at is not None and sent.text == sent.html == ""  # only the envelope stays
+    result = app.test_cli_runner().invoke(args=["notifications", "send-pending"])
+    assert "Sent 0 e-mail(s)" in result.output and len(smtp.messages) == 1
 
 
 def test_a_rolled_back_action_sends_no_mail(app, scene, make, smtp):  # noqa: F811

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.conftest import html_lang, visible
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer
 

@@ -26,10 +26,11 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import app_config, csrf_token, page_text, visible
 from tests.factories import PASSWORD, make_user
-from webapp import create_app, database
+from webapp import create_app
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.reference.services import load_reference_data
+from webapp.core import database
+from webapp.core.extensions import db
+from webapp.core.reference.services import load_reference_data
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg-throwaway.sh"
 FAST_ENOUGH = 5.0  # seconds from request to 503 page while the database is down

@@ -14,10 +14,10 @@ from sqlalchemy import func, select, update
 from tests.conftest import visible
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.pagecache import services
+from webapp.core.pagecache.models import CachedPage
 from webapp.notifications.models import Notification
-from webapp.pagecache import services
-from webapp.pagecache.models import CachedPage
 from webapp.staff.services import block_person
 
 
@@ -130,7 +130,7 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(cached, anon, posted
 def test_a_page_with_a_form_token_of_the_visitor_is_not_stored(cached, app):
     from flask_wtf.csrf import generate_csrf
 
-    from webapp.pagecache.views import fill_cache
+    from webapp.core.pagecache.views import fill_cache
 
     with app.test_request_context("/vragen/"):
         g.page_cache = ("requests:test", "requests", time.time(), {})
@@ -150,7 +150,7 @@ def test_a_page_with_a_form_token_of_the_visitor_is_not_stored(cached, app):
 def test_a_page_that_changed_the_visitors_session_is_not_stored(cached, app):
     from flask import session
 
-    from webapp.pagecache.views import fill_cache
+    from webapp.core.pagecache.views import fill_cache
 
     with app.test_request_context("/vragen/"):
         g.page_cache = ("requests:mine", "requests", time.time(), {})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import page_text, visible
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 ROLES = ["anonymous", "owner", "other_resident", "responder", "bystander_volunteer", "staff"]
 PUBLIC_PAGES = ("/", "/vragen/", "/aanbod/")

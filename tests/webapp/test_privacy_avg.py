@@ -15,20 +15,20 @@ from tests.browser.test_plain_language import jargon_in, readable_text
 from tests.conftest import csrf_token, sibling_app, visible
 from tests.factories import PASSWORD
 from tests.webapp import initiative_helpers as h
-from webapp.accounts.models import User
+from webapp.accounts.models import AccountErasure, User
 from webapp.asks import services as asks
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import Base, db
-from webapp.ids import utcnow
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import Base, db
+from webapp.core.ids import utcnow
 from webapp.initiatives.models import ActivityParticipant, Backing, Initiative, NeedSignup
 from webapp.initiatives.services import back
 from webapp.notifications.models import Notification
 from webapp.privacy import export, services
 from webapp.privacy.anonymise import PLACEHOLDER
-from webapp.privacy.models import AccountErasure
 from webapp.reports.periods import year_of
 from webapp.reports.services import build_report, load_facts
-from webapp.staff.models import AuditEntry, Report
+from webapp.staff.models import Report
 
 NAME, LAST, EMAIL, PHONE, POSTCODE = "Ezmeralda", "Vandertuin", "ezmeralda@example.org", "06-99887766", "2011 XY"
 NEEDLES = (NAME, LAST, EMAIL, PHONE, POSTCODE)
@@ -303,7 +303,7 @@ def test_deleting_and_accepting_at_the_same_moment_stays_consistent(app, make):
 # -- retention -------------------------------------------------------------------------------------------------------
 
 def _cli(app: Any, *args: str) -> Result:
-    return app.test_cli_runner().invoke(args=["retention", "run", *args])
+    return app.test_cli_runner().invoke(args=["privacy", "retention", *args])
 
 
 def test_retention_anonymises_old_closed_requests_once_and_keeps_the_figures(app, make):

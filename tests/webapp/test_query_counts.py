@@ -19,14 +19,14 @@ from tests.factories import make_offer, make_request, make_user, wijk
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.audit import log_action
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Goal
 from webapp.initiatives import needs
 from webapp.initiatives import services as initiatives
-from webapp.reference.models import Goal
 from webapp.staff import moderation
 from webapp.staff import services as staff
-from webapp.staff.audit import log_action
 
 FEW, MANY = 3, 30
 # Pages that show at most k items (suggestions, the rescue queue) may add a statement or two between 3 and k

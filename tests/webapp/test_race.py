@@ -16,7 +16,7 @@ from tests.conftest import visible
 from webapp.accounts.models import User
 from webapp.asks import services
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 THREADS = 10
 TIMEOUT = 60

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import page_text, visible
-from webapp.staff.models import AuditEntry
+from webapp.core.audit import AuditEntry
 
 SECRET_NAMES = ("Geheimvoornaam", "Verborgenachternaam")
 SECRET_PHONE = "06-11223344"
@@ -120,7 +120,7 @@ def test_the_xlsx_export_opens_in_a_spreadsheet(make, login, history):
 # -- the command line -----------------------------------------------------------------------------------------------
 
 def invoke(app, *args):
-    return app.test_cli_runner().invoke(args=["report", *args])
+    return app.test_cli_runner().invoke(args=["reports", "export", *args])
 
 
 def test_the_report_command_writes_csv_and_xlsx(app, make, history, tmp_path):
@@ -170,7 +170,7 @@ def test_the_threshold_for_small_numbers_is_configurable(app, make, login, histo
 
 
 def test_the_settings_come_from_the_environment():
-    from webapp.config import from_environment
+    from webapp.core.config import from_environment
 
     config = from_environment({"REPORT_MIN_CELL": "10", "RESCUE_AFTER_DAYS": "5",
                                "HANDOVER_PARTNERS": "Sociaal Wijkteam; CJG ;;Huisarts"})
@@ -189,9 +189,9 @@ def initiatives(make):
 
     from sqlalchemy import select
 
-    from webapp.extensions import db
+    from webapp.core.extensions import db
+    from webapp.core.reference.models import Goal, Wijk
     from webapp.initiatives.models import Backing, Initiative, InitiativeOrganiser, InitiativeSupport
-    from webapp.reference.models import Goal, Wijk
 
     organiser = make.user("organiser", first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1])
     backers = [make.user("resident", first_name=SECRET_NAMES[0]) for _ in range(9)]

@@ -16,8 +16,8 @@ from tests.conftest import csrf_token, page_text, sibling_app, visible
 from tests.factories import PASSWORD
 from tests.webapp.test_reports_dashboard import make_history, rows_of_csv
 from webapp.accounts.services import find_by_email
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.reports import figures, services, snapshots
 from webapp.reports.models import ReportSnapshot
 from webapp.reports.periods import parse, period_of, previous, same_period_a_year_earlier
@@ -252,7 +252,7 @@ def test_the_refresh_button_needs_the_csrf_token(csrf_app, make):
 
 
 def test_the_refresh_command_stores_the_periods_staff_open_most(app, make, history, computations, login):
-    result = app.test_cli_runner().invoke(args=["report", "refresh"])
+    result = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert result.exit_code == 0, result.output
     today = date.today()
     expected = set()
@@ -272,7 +272,7 @@ def test_the_refresh_command_stores_the_periods_staff_open_most(app, make, histo
 
     # Run again: everything is computed again (the job does not trust what is stored).
     computations.clear()
-    assert app.test_cli_runner().invoke(args=["report", "refresh"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["reports", "refresh"]).exit_code == 0
     assert sorted(computations) == sorted(expected)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests.conftest import html_lang, is_checked, page_text, visible
 from tests.factories import wijk
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.notifications.models import Notification
 
 LANGS = ["nl", "en"]
@@ -279,7 +279,7 @@ def test_expired_request_is_closed_by_the_daily_command(app, make, login, anon, 
     fresh = make.request(resident, title="Nieuwe vraag")
     make.set_request(old, expires_at=utcnow() - timedelta(minutes=1))
 
-    result = app.test_cli_runner().invoke(args=["requests", "expire"])
+    result = app.test_cli_runner().invoke(args=["asks", "expire"])
     assert result.exit_code == 0, result.output
     assert "Expired 1 request(s)." in result.output
     stored = make.run(stored_request, old.public_id)
@@ -294,7 +294,7 @@ def test_expired_request_is_closed_by_the_daily_command(app, make, login, anon, 
     assert page.status_code == 200 and 'status-expired' in page.get_data(as_text=True)
     assert owner.get(f"/vragen/{old.public_id}/bewerken").status_code == 302
 
-    again = app.test_cli_runner().invoke(args=["requests", "expire"])
+    again = app.test_cli_runner().invoke(args=["asks", "expire"])
     assert "Expired 0 request(s)." in again.output
 
 
@@ -358,7 +358,7 @@ def test_response_rows_are_kept_when_the_request_is_matched(make):
 
 def test_hours_with_a_decimal_comma_are_accepted(make, login):
     from webapp.asks.models import Match
-    from webapp.extensions import db
+    from webapp.core.extensions import db
 
     resident = make.user("resident")
     volunteer = make.user("volunteer")

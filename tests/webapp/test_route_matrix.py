@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from tests.conftest import REFERENCE_TABLES
 from tests.webapp.route_matrix import FIXED_WORDS, FORM_DATA, MATRIX, STAFF_ONLY_NUMBERS, entries, run_order
 from tests.webapp.route_world import ROLES, World, build_world
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 REFUSALS = {"login", "403", "404"}
 OPAQUE = {"request", "response", "matched", "offer", "asked", "resident", "volunteer", "other", "initiative", "need",
@@ -45,7 +45,7 @@ def test_every_route_is_in_the_matrix(app):
 
 def test_public_urls_cannot_be_enumerated(app):
     """Every route parameter is an opaque random id from the world, a fixed word, or a number on a staff-only
-    route; and the world's ids are random 12-character tokens (webapp/ids.py), not counters."""
+    route; and the world's ids are random 12-character tokens (webapp/core/ids.py), not counters."""
     world_keys = {key for entry in MATRIX.values() for key in entry.args.values()}
     assert world_keys - FIXED_WORDS <= OPAQUE | {"handover"}
     for rule in app.url_map.iter_rules():

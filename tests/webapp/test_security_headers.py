@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from webapp import create_app
-from webapp.config import DEV_SECRET_KEY
+from webapp.core.config import DEV_SECRET_KEY
 
 
 def test_every_page_sends_a_strict_content_security_policy(client):

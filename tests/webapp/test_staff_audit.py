@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.conftest import visible
-from webapp.extensions import db
-from webapp.staff.audit import Action, log_action
-from webapp.staff.models import AuditEntry, AuditImmutable
+from webapp.core.audit import Action, AuditEntry, AuditImmutable, log_action
+from webapp.core.extensions import db
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 

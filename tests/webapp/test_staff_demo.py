@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from tests.conftest import REFERENCE_TABLES, visible
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.demo.generator import DEMO_PASSWORD
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
-from webapp.extensions import db
-from webapp.ids import utcnow
-from webapp.staff.models import AuditEntry, Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening
 
 TODAY = date(2026, 6, 1)
 

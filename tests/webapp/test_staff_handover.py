@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from tests.conftest import page_text, visible
 from webapp.asks.models import HelpRequest, Response
-from webapp.extensions import db
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
 from webapp.notifications.models import Notification
-from webapp.staff.models import AuditEntry, Handover
+from webapp.staff.models import Handover
 
 NOTE = "Schulden bij drie partijen, deurwaarder geweest."
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from tests.conftest import page_text, visible
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match
-from webapp.extensions import db
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
 from webapp.notifications.models import Notification
-from webapp.staff.models import AuditEntry, Intake
+from webapp.staff.models import Intake
 
 RESIDENT_PHONE = "023-5550199"
 

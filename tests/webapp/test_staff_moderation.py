@@ -12,11 +12,12 @@ from sqlalchemy import select
 from tests.conftest import visible
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
+from webapp.core.moderation import bsn_valid, check_text, recheck
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer
-from webapp.staff.models import AuditEntry, Report
-from webapp.staff.text_checks import bsn_valid, check_text, recheck
+from webapp.staff.models import Report
 
 # -- the checks themselves ----------------------------------------------------------------------------------------
 

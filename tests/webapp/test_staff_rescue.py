@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.conftest import visible
-from webapp.ids import utcnow
+from webapp.core.audit import AuditEntry
+from webapp.core.ids import utcnow
 from webapp.notifications.models import Notification
-from webapp.staff.models import AuditEntry
 from webapp.suggestions.models import Invitation
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from tests.conftest import visible
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.extensions import db
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
 from webapp.notifications.models import Notification
-from webapp.staff.models import AuditEntry, Screening
+from webapp.staff.models import Screening
 from webapp.staff.services import refresh_screening
 
 

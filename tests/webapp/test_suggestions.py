@@ -9,9 +9,10 @@ from sqlalchemy import select
 from tests.conftest import page_text
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
-from webapp.extensions import db
+from webapp.asks.models import SuggestionEvent
+from webapp.core.extensions import db
 from webapp.notifications.models import Notification
-from webapp.suggestions.models import Invitation, SuggestionEvent
+from webapp.suggestions.models import Invitation
 
 
 def _profile(make, user, skills, languages=("nl",), screened=False, km=5.0, wijk_code="WK039218"):
@@ -157,7 +158,7 @@ def test_flask_matching_train_writes_a_model_the_app_then_uses(app, make, login,
         client = login(volunteers[n % 3].email)
         client.post(f"/vragen/{req.public_id}/reageren", data={"message": "Ik help"})
     out = tmp_path / "trained.bin"
-    result = app.test_cli_runner().invoke(args=["matching", "train", "--out", str(out)])
+    result = app.test_cli_runner().invoke(args=["suggestions", "train", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists() and "interactions" in result.output
     old = app.config["MATCHING_MODEL_PATH"]

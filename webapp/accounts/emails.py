@@ -15,8 +15,8 @@ from flask_babel.speaklater import LazyString
 
 from webapp.accounts import tokens
 from webapp.accounts.models import User
-from webapp.notifications.emails import external_url
-from webapp.notifications.mail import DELIVERY_ERRORS, Mail, Mailer
+from webapp.core import outbox
+from webapp.core.mail import Mail, external_url
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,6 @@ def verification_mail(user: User) -> Mail:
     return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
 
 
-def send(mail: Mail) -> bool:
-    """Deliver now; False (and a warning in the log) when it could not be delivered."""
-    try:
-        with Mailer(current_app.config) as mailer:
-            mailer.send(mail)
-    except DELIVERY_ERRORS as error:
-        log.warning("Account e-mail (%s) not delivered: %s", mail.subject, error)
-        return False
-    return True
+def send(mail: Mail) -> None:
+    """Put the mail in the outbox: it goes out once the transaction commits, never while the person waits."""
+    outbox.queue(mail)

@@ -6,22 +6,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
     PasswordField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.accounts.services import is_valid_email, normalise_email
-from webapp.reference.forms import PostcodeWijkMixin
-from webapp.reference.labels import language_label, slot_label
-from webapp.reference.slots import ALL_SLOTS, LANGUAGES
+from webapp.core.forms import LocalDecimalField, MultiCheckboxField, language_choices, slot_choices
+from webapp.core.reference.forms import PostcodeWijkMixin
 
 PASSWORD_MESSAGES = {
     PasswordProblem.TOO_SHORT: _l("Use at least %(num)d characters. A short sentence works well.",
@@ -34,20 +30,6 @@ PASSWORD_MESSAGES = {
                                    "for example a short sentence of your own."),
 }
 PERSONAL_FIELDS = ("email", "first_name", "last_name")
-
-
-class LocalDecimalField(DecimalField):
-    """A number field that accepts a decimal comma, as people in the Netherlands write it ("1,5")."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist:
-            valuelist = [value.strip().replace(",", ".") for value in valuelist]
-        super().process_formdata(valuelist)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def role_choices() -> list[SelectChoice]:
@@ -135,14 +117,6 @@ class AccountForm(PostcodeWijkMixin, FlaskForm):
     phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30)],
                         description=_l("Only the person you are matched with sees it."))
     roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices)
-
-
-def language_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, language_label(code)) for code in LANGUAGES]
-
-
-def slot_choices() -> list[SelectChoice]:
-    return [SelectChoice(slot, slot_label(slot)) for slot in ALL_SLOTS]
 
 
 class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):

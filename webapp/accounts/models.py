@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
@@ -23,18 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import Base
-from webapp.ids import new_public_id, utcnow
-from webapp.reference.models import Wijk
-from webapp.staff.text_checks import Moderation
-
-
-class Role(StrEnum):
-    RESIDENT = "resident"
-    VOLUNTEER = "volunteer"
-    ORGANISER = "organiser"
-    STAFF = "staff"
-    ADMIN = "admin"
+from webapp.core.access import Role
+from webapp.core.extensions import Base
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Wijk
 
 
 class UserRole(Base):
@@ -157,3 +149,14 @@ class VolunteerProfile(Base):
     def _is_screened_expression(cls) -> ColumnElement[bool]:
         return and_(cls.screened_flag.is_(True),
                     or_(cls.screened_until.is_(None), cls.screened_until >= utcnow().date()))
+
+
+class AccountErasure(Base):
+    """The record that an account was erased (webapp.privacy). The user row stays as an empty shell (no name,
+    e-mail, phone, postcode, password), so that counts in reports, sign-ups and backings keep adding up."""
+
+    __tablename__ = "account_erasures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)

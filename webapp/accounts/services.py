@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from webapp.accounts.models import Role, User, VolunteerProfile
+from webapp.accounts.models import User, VolunteerProfile
 from webapp.accounts.passwords import hash_password, verify_password
-from webapp.extensions import db
-from webapp.ids import new_public_id, utcnow
-from webapp.reference.models import Wijk
-from webapp.staff.text_checks import Moderation, recheck
-from webapp.suggestions.encoding import encode_volunteer_profile
-from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
+from webapp.core.access import Role
+from webapp.core.extensions import db
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.moderation import Moderation, recheck
+from webapp.core.reference.models import Wijk
+from webapp.core.text_features import encode_volunteer_profile
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_ROLES = (Role.RESIDENT, Role.VOLUNTEER, Role.ORGANISER)
@@ -194,7 +194,5 @@ def update_volunteer_profile(user: User, data: VolunteerProfileData) -> Voluntee
                                         previous_flags=profile.moderation_flags)
     profile.moderation_flags = flags or None
     profile.match_features = encode_volunteer_profile(profile)
-    db.session.flush()
-    if user.id is not None:
-        invalidate_suggestions(user.id)
+    db.session.flush()  # updated_at moves on: stored suggestions computed before now count as stale
     return profile

@@ -14,7 +14,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from webapp.accounts.models import User
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 RESET_SALT = "samen.password-reset"
 VERIFY_SALT = "samen.email-verification"

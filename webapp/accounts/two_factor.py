@@ -20,8 +20,8 @@ import segno
 from sqlalchemy import delete, func, or_, select, update
 
 from webapp.accounts.models import RecoveryCode, User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 
 ISSUER = "Samen Haarlem"
 STEP_SECONDS = 30

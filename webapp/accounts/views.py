@@ -25,13 +25,12 @@ from webapp.accounts.forms import (
     VolunteerProfileForm,
 )
 from webapp.accounts.models import User
-from webapp.asks.services import asks_for_volunteer, requests_of, responses_of
-from webapp.extensions import db
-from webapp.pages.views import safe_next
-from webapp.ratelimit import services as ratelimit
-from webapp.ratelimit.pages import refused
-from webapp.reference.labels import locale_code
-from webapp.reference.services import lookup_postcode
+from webapp.core.extensions import db
+from webapp.core.ratelimit import services as ratelimit
+from webapp.core.ratelimit.pages import refused
+from webapp.core.redirects import safe_next
+from webapp.core.reference.labels import locale_code
+from webapp.core.reference.services import lookup_postcode
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,7 +46,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 @bp.route("/registreren", methods=["GET", "POST"])
 def register() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("pages.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
         assert form.resolved_wijk is not None
@@ -71,20 +70,20 @@ def register() -> Any:
         except services.EmailTaken:
             form.email.errors = [_("There is already an account with this e-mail address. Log in instead.")]
         else:
-            db.session.commit()
             emails.send(emails.verification_mail(user))
+            db.session.commit()
             _start_session(user, remember=False)
             flash(_("Welcome to Samen, %(name)s!", name=user.first_name), "success")
             if user.has_role("volunteer"):
                 return redirect(url_for("accounts.volunteer_profile"))
-            return redirect(url_for("accounts.dashboard"))
+            return redirect(url_for("pages.dashboard"))
     return render_template("accounts/register.html", form=form)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("pages.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
@@ -99,7 +98,7 @@ def login() -> Any:
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
             ratelimit.forget_failures("login", account)  # before any write of this request's session
-            next_url = safe_next(request.args.get("next"), url_for("accounts.dashboard"))
+            next_url = safe_next(request.args.get("next"), url_for("pages.dashboard"))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
                 _start_pending(user, remember, next_url)
@@ -194,7 +193,7 @@ def two_factor_step() -> Any:
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
-            return redirect(safe_next(data.get("n"), url_for("accounts.dashboard")))
+            return redirect(safe_next(data.get("n"), url_for("pages.dashboard")))
         db.session.rollback()
         ratelimit.record_failure("two_factor", who)
         form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
@@ -250,7 +249,7 @@ def recovery_codes() -> Any:
     codes = session.pop(NEW_CODES, None)
     page = render_template("accounts/recovery_codes.html", codes=codes,
                            left=two_factor.recovery_codes_left(current_user),
-                           next_url=safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+                           next_url=safe_next(request.args.get("next"), url_for("pages.dashboard")))
     return page, 200, NO_STORE
 
 
@@ -278,6 +277,7 @@ def forgot_password() -> Any:
         user = services.find_by_email(email)
         if user is not None and user.email and not user.is_blocked:
             emails.send(emails.password_reset_mail(user))
+            db.session.commit()
         # The same answer whether or not there is an account with this address.
         return render_template("accounts/forgot_password_sent.html", email=email)
     return render_template("accounts/forgot_password.html", form=form)
@@ -334,35 +334,23 @@ def verify_email(token: str) -> Any:
         flash(_("Thank you! Your e-mail address is confirmed."), "success")
     else:
         flash(_("Your e-mail address was already confirmed."), "info")
-    return redirect(url_for("accounts.dashboard" if current_user.is_authenticated else "pages.index"))
+    return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "pages.index"))
 
 
 @bp.post("/mijn/e-mail-bevestigen")
 @login_required
 def resend_verification() -> WerkzeugResponse:
-    back = safe_next(request.form.get("next"), url_for("accounts.dashboard"))
+    back = safe_next(request.form.get("next"), url_for("pages.dashboard"))
     if current_user.email_verified_at is not None or not current_user.email:
         flash(_("Your e-mail address was already confirmed."), "info")
         return redirect(back)
     refusal = ratelimit.hit("send_verification", ("user", current_user.public_id))
     if refusal:
         raise ratelimit.RateLimited(refusal)
-    if emails.send(emails.verification_mail(current_user)):
-        flash(_("We sent the e-mail again to %(email)s. Open the link in it.", email=current_user.email), "success")
-    else:
-        flash(_("The e-mail could not be sent right now. Please try again later."), "warning")
+    emails.send(emails.verification_mail(current_user))
+    db.session.commit()
+    flash(_("We sent the e-mail again to %(email)s. Open the link in it.", email=current_user.email), "success")
     return redirect(back)
-
-
-@bp.get("/mijn")
-@login_required
-def dashboard() -> str:
-    return render_template(
-        "accounts/dashboard.html",
-        my_requests=requests_of(current_user),
-        my_responses=responses_of(current_user) if current_user.has_role("volunteer") else [],
-        asks=asks_for_volunteer(current_user) if current_user.has_role("volunteer") else [],
-    )
 
 
 @bp.route("/mijn/account", methods=["GET", "POST"])
@@ -385,7 +373,7 @@ def account() -> str | WerkzeugResponse:
         )
         db.session.commit()
         flash(_("Your details are saved."), "success")
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("pages.dashboard"))
     return render_template("accounts/account.html", form=form)
 
 

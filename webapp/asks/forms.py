@@ -18,11 +18,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.accounts.forms import LocalDecimalField, MultiCheckboxField, language_choices, slot_choices
-from webapp.extensions import db
-from webapp.reference.forms import PostcodeWijkMixin
-from webapp.reference.labels import localized_name
-from webapp.reference.services import all_categories
+from webapp.core.extensions import db
+from webapp.core.forms import LocalDecimalField, MultiCheckboxField, language_choices, slot_choices
+from webapp.core.reference.forms import PostcodeWijkMixin
+from webapp.core.reference.labels import localized_name
+from webapp.core.reference.services import all_categories
 
 
 def category_choices() -> list[SelectChoice]:
@@ -87,6 +87,3 @@ class ThanksForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
-
-class ActionForm(FlaskForm):
-    """An empty form: a button that carries only the CSRF token."""

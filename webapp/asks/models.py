@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
-from webapp.extensions import Base
-from webapp.ids import new_public_id, utcnow
-from webapp.offers.models import Offer
-from webapp.reference.models import Category, Wijk
-from webapp.staff.text_checks import Moderation
+from webapp.core.extensions import Base
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Category, Wijk
+
+if TYPE_CHECKING:  # offers sit above requests: a request made from an offer points up by name only
+    from webapp.offers.models import Offer
 
 
 class RequestStatus(StrEnum):
@@ -68,7 +70,7 @@ class HelpRequest(Base):
     # Set when the text was replaced and the requester unlinked (account deleted, or the retention period
     # passed; see webapp.privacy.services). What stays: category, wijk, dates, status and hours.
     anonymised_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Automatic text checks and staff decisions: only "ok" requests are public (see webapp.staff.text_checks).
+    # Automatic text checks and staff decisions: only "ok" requests are public (see webapp.core.moderation).
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value)
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
     # Assisted intake: the staff member who posted for the resident and is the contact after a match.
@@ -78,7 +80,7 @@ class HelpRequest(Base):
     contact_staff: Mapped[User | None] = relationship(foreign_keys=[contact_staff_id])
     category: Mapped[Category] = relationship()
     wijk: Mapped[Wijk] = relationship()
-    offer: Mapped[Offer | None] = relationship()
+    offer: Mapped[Offer | None] = relationship("Offer")
     responses: Mapped[list[Response]] = relationship(
         back_populates="help_request", order_by="Response.created_at", cascade="all, delete-orphan"
     )
@@ -132,3 +134,28 @@ class Match(Base):
     help_request: Mapped[HelpRequest] = relationship(back_populates="match")
     response: Mapped[Response] = relationship()
     volunteer: Mapped[User | None] = relationship()
+
+
+class Outcome(StrEnum):
+    SHOWN = "shown"
+    OPENED = "opened"
+    RESPONDED = "responded"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
+class SuggestionEvent(Base):
+    """One thing that happened between a volunteer and a request: shown, opened, responded, ..."""
+
+    __tablename__ = "suggestion_events"
+    __table_args__ = (
+        Index("ix_suggestion_events_volunteer_id_created_at", "volunteer_id", "created_at"),
+        Index("ix_suggestion_events_request_id", "request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

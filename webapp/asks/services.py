@@ -15,16 +15,15 @@ from sqlalchemy import CursorResult, Select, Update, and_, func, or_, select, up
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
+from webapp.asks import events
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Moderation, recheck
+from webapp.core.reference.models import Category, Wijk
+from webapp.core.reference.slots import clean_slots
+from webapp.core.text_features import encode_help_request
 from webapp.notifications.services import notify
-from webapp.offers.models import Offer
-from webapp.reference.models import Category, Wijk
-from webapp.reference.slots import clean_slots
-from webapp.staff.text_checks import Moderation, recheck
-from webapp.suggestions import events
-from webapp.suggestions.encoding import encode_help_request
 
 
 class NotAllowed(Exception):
@@ -445,19 +444,5 @@ def responses_of(user: User) -> list[Response]:
             .where(Response.volunteer_id == user.id)
             .options(joinedload(Response.help_request).joinedload(HelpRequest.wijk))
             .order_by(Response.created_at.desc())
-        ).scalars()
-    )
-
-
-def asks_for_volunteer(user: User) -> list[HelpRequest]:
-    """Open requests residents sent to this volunteer from one of their offers."""
-    return list(
-        db.session.execute(
-            select(HelpRequest)
-            # From the volunteer's few offers to their requests (index on offer_id), not through every open
-            # request: the status is wrapped so that no planner prefers its index (SQLite has no statistics).
-            .where(HelpRequest.offer_id.in_(select(Offer.id).where(Offer.volunteer_id == user.id)),
-                   func.coalesce(HelpRequest.status, "").in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
-            .order_by(HelpRequest.created_at.desc())
         ).scalars()
     )

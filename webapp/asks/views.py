@@ -10,17 +10,16 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.asks import services
-from webapp.asks.forms import ActionForm, RequestForm, ResponseForm, ThanksForm
+from webapp.asks.audit import log_sensitive_view
+from webapp.asks.events import record as record_event
+from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.ratelimit import services as ratelimit
-from webapp.ratelimit.pages import refused
-from webapp.reference.labels import locale_code
-from webapp.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
-from webapp.staff.audit import log_sensitive_view
-from webapp.staff.services import staff_panel
-from webapp.suggestions.events import record as record_event
-from webapp.suggestions.services import suggest_volunteers
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.core.ratelimit import services as ratelimit
+from webapp.core.ratelimit.pages import refused
+from webapp.core.reference.labels import locale_code
+from webapp.core.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
 
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
@@ -88,10 +87,8 @@ def _render_show(
         (r for r in help_request.responses if current_user.is_authenticated and r.volunteer_id == current_user.id),
         None,
     )
-    may_invite = help_request.is_open and current_user.is_authenticated and (is_owner or current_user.is_staff)
     page = render_template(
         "asks/show.html",
-        suggested=suggest_volunteers(help_request) if may_invite and help_request.offer_id is None else [],
         help_request=help_request,
         is_owner=is_owner,
         is_party=services.is_party(current_user, help_request),
@@ -100,7 +97,6 @@ def _render_show(
         response_form=response_form or ResponseForm(formdata=None),
         thanks_form=thanks_form or ThanksForm(formdata=None),
         action_form=ActionForm(),
-        staff_panel=staff_panel(help_request) if current_user.is_authenticated and current_user.is_staff else None,
         too_many=too_many,
     )
     return page, status

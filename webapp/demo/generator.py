@@ -17,14 +17,14 @@ from itertools import accumulate
 from random import Random
 from typing import TypeVar
 
+from webapp.core.reference.slots import ALL_SLOTS, DAYPARTS, WEEKDAYS
 from webapp.demo import texts
-from webapp.reference.slots import ALL_SLOTS, DAYPARTS, WEEKDAYS
 
 SEED = 2026
 DEMO_DOMAIN = "demo.samen.nl"
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - a published password for demo accounts only
 # The two-step login secret of the demo staff and admin accounts (published too): add it to an authenticator app,
-# or print the current code with `flask --app webapp totp-code consulent@demo.samen.nl`.
+# or print the current code with `flask --app webapp accounts totp-code consulent@demo.samen.nl`.
 DEMO_TOTP_SECRET = "SAMENDEMOHAARLEMTOTPSECRET234567"  # noqa: S105
 
 RESIDENTS_PER_SCALE = 200

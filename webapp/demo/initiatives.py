@@ -1,5 +1,5 @@
 """Demo initiatives and organisations: needs with sign-ups, backing, activities with waiting lists, staff support,
-and e-mail preferences of every kind, so that `flask notify digest` on a fresh demo database sends real digests.
+and e-mail preferences of every kind, so that `flask digests send` on a fresh demo database sends real digests.
 
 Built after `generator.generate` from its people, with a random generator of its own: the rest of the demo data
 stays exactly as it was. Deterministic in (people, reference, scale, seed, now).
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 import matching
 from webapp.accounts.models import User
+from webapp.core.reference.models import Wijk
 from webapp.demo.generator import DEMO_DOMAIN, DemoData, Reference
 from webapp.initiatives.models import (
     Activity,
@@ -34,7 +35,6 @@ from webapp.initiatives.models import (
 )
 from webapp.notifications import kinds
 from webapp.notifications.models import Notification, NotificationPreference
-from webapp.reference.models import Wijk
 
 AnySession = Session | scoped_session[Any]
 SEED_OFFSET = 7919  # a random generator of its own, so the older demo records do not change
@@ -125,7 +125,7 @@ class InitiativeDemo:
         return (f"Initiatives: {len(self.initiatives)} ({organisations} organisations) with {len(self.needs)} "
                 f"needs, {len(self.signups)} sign-ups, {len(self.backings)} backings, {len(self.activities)} "
                 f"activities ({waiting} people on a waiting list), {len(self.support)} support records; "
-                f"{len(self.preferences)} e-mail preferences. Send the digests: flask --app webapp notify digest.")
+                f"{len(self.preferences)} e-mail preferences. Send the digests: flask --app webapp digests send.")
 
 
 def generate_initiatives(data: DemoData, reference: Reference, scale: int = 1, *, seed: int, now: datetime

@@ -1,4 +1,4 @@
-"""Deterministic demo data: `flask --app webapp seed-demo [--scale N]`.
+"""Deterministic demo data: `flask --app webapp demo seed [--scale N]`.
 
 `generator.generate` builds plain records from the reference data (no database); `insert_demo_data` writes
 them with bulk INSERTs in batches. Every account gets the same password hash (hashed once), so seeding stays fast.
@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session, joinedload, scoped_session
 from webapp.accounts.models import User, UserRole, VolunteerProfile
 from webapp.accounts.passwords import hash_password
 from webapp.asks.models import HelpRequest, Match, Response
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Category, PostcodeArea, Wijk
+from webapp.core.text_features import encode_help_request, encode_volunteer_profile
 from webapp.demo.generator import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -38,11 +41,8 @@ from webapp.demo.generator import (
     generate,
 )
 from webapp.demo.initiatives import generate_initiatives, insert_initiatives
-from webapp.ids import utcnow
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer
-from webapp.reference.models import Category, PostcodeArea, Wijk
-from webapp.suggestions.encoding import encode_help_request, encode_volunteer_profile
 
 Progress = Callable[[str], None]
 AnySession = Session | scoped_session[Any]

@@ -1,6 +1,6 @@
 """Staff work on top of the demo history, so every screen of the staff workspace has something to show:
 certificate-of-conduct checks, held and reported items, requests taken in by staff, hand-overs, requests nobody
-answered for days, and the audit log of all of it. `flask --app webapp seed-demo` runs it after `seed_demo`.
+answered for days, and the audit log of all of it. `flask --app webapp demo seed` runs it after `seed_demo`.
 
 Deterministic: the same demo database, seed and date give the same rows. Runs once (does nothing when the demo
 consulent already recorded a screening).
@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest, RequestStatus, ResponseStatus
+from webapp.core.audit import AuditEntry
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Moderation, check_text
 from webapp.demo.generator import DEMO_DOMAIN, SEED, fixed_now
-from webapp.ids import utcnow
 from webapp.notifications.models import Notification
 from webapp.offers.models import Offer, OfferStatus
-from webapp.staff.models import AuditEntry, Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening
 from webapp.staff.services import DEFAULT_RESCUE_AFTER_DAYS, default_valid_until
-from webapp.staff.text_checks import Moderation, check_text
 
 AnySession = Session | scoped_session[Any]
 FIXED_ACCOUNTS = ("inwoner", "vrijwilliger", "organisator", "consulent", "beheer")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, send_from_directory
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.reference.labels import locale_code
+from webapp.core.reference.labels import locale_code
 
 bp = Blueprint("help_pages", __name__)
 

@@ -14,12 +14,12 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Wijk
 from webapp.initiatives.models import Activity, ActivityParticipant, ActivityStatus, Initiative, ParticipantStatus
 from webapp.initiatives.services import NotAllowed, can_edit
 from webapp.notifications.services import notify
-from webapp.reference.models import Wijk
 
 
 class NoLongerOpen(Exception):

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, ical, services
 from webapp.initiatives.forms import ActivityForm, HoursForm
 from webapp.initiatives.web import (
@@ -23,7 +24,6 @@ from webapp.initiatives.web import (
     to_local,
     to_utc,
 )
-from webapp.reference.services import all_wijken
 
 # -- activities -------------------------------------------------------------------------------------------------------
 

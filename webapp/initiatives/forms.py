@@ -22,13 +22,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.accounts.forms import LocalDecimalField, MultiCheckboxField, slot_choices
 from webapp.accounts.services import is_valid_email, normalise_email
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.forms import LocalDecimalField, MultiCheckboxField, slot_choices
+from webapp.core.reference.labels import localized_name
+from webapp.core.reference.models import Goal
+from webapp.core.reference.services import all_wijken
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
-from webapp.reference.labels import localized_name
-from webapp.reference.models import Goal
-from webapp.reference.services import all_wijken
 
 
 def wijk_choices() -> list[SelectChoice]:

@@ -9,9 +9,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks.forms import ActionForm
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.core.ids import utcnow
+from webapp.core.reference.models import Goal
+from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, needs, services
 from webapp.initiatives.forms import GoalsForm, HoursForm, InitiativeForm, ProgressForm, SignupForm, split_emails
 from webapp.initiatives.models import Initiative, InitiativeStatus, NeedKind
@@ -25,9 +27,6 @@ from webapp.initiatives.web import (
     page_number,
     search_filters,
 )
-from webapp.reference.models import Goal
-from webapp.reference.services import all_wijken
-from webapp.suggestions.initiatives import NeedVolunteerSuggestion, suggest_volunteers_for_need
 
 # -- finding ----------------------------------------------------------------------------------------------------------
 
@@ -127,10 +126,6 @@ def show(public_id: str) -> str:
     initiative = load(public_id)
     is_organiser = services.can_edit(current_user, initiative)
     now = utcnow()
-    suggested: dict[int, list[NeedVolunteerSuggestion]] = {}
-    if is_organiser:
-        for need in initiative.needs:
-            suggested[need.id] = suggest_volunteers_for_need(need, needs.invited_ids(need))
     shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
     return render_template(
         "initiatives/show.html",
@@ -141,7 +136,6 @@ def show(public_id: str) -> str:
         confirmed=needs.confirmed_volunteers(initiative) if is_organiser else [],
         backing_count=services.backing_count(initiative),
         has_backed=services.has_backed(current_user, initiative),
-        suggested=suggested,
         activities=shown_activities,
         now=now,
         signup_of=lambda need: needs.signup_of(current_user, need),

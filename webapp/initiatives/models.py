@@ -10,9 +10,9 @@ from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
-from webapp.extensions import Base
-from webapp.ids import new_public_id, utcnow
-from webapp.reference.models import Goal, Wijk
+from webapp.core.extensions import Base
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.reference.models import Goal, Wijk
 
 
 class InitiativeStatus(StrEnum):

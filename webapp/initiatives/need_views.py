@@ -8,14 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.initiatives import needs, services
 from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
 from webapp.initiatives.models import NeedKind
 from webapp.initiatives.web import back_to, bp, checked, load, load_for_organiser, load_need
-from webapp.suggestions.initiatives import suggest_volunteers_for_need
-
-INVITE_REACH = 200  # an invited volunteer must be among this many suggestions
 
 # -- needs ------------------------------------------------------------------------------------------------------------
 
@@ -130,19 +127,3 @@ def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> Werkz
         flash(_("Saved. The volunteer gets a message."), "success")
     return back_to(initiative, f"need-{need.public_id}")
 
-
-@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/uitnodigen/<volunteer_id>")
-@login_required
-def invite(public_id: str, need_id: str, volunteer_id: str) -> WerkzeugResponse:
-    initiative = load_for_organiser(public_id)
-    need = load_need(initiative, need_id)
-    checked()
-    suggested = {s.volunteer.public_id: s.volunteer
-                 for s in suggest_volunteers_for_need(need, set(), k=INVITE_REACH)}
-    volunteer = suggested.get(volunteer_id)
-    if volunteer is None:
-        abort(403)
-    needs.invite(current_user, need, volunteer)
-    db.session.commit()
-    flash(_("The volunteer is invited and gets a message."), "success")
-    return back_to(initiative, f"need-{need.public_id}")

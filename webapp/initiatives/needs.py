@@ -13,8 +13,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import new_public_id, utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.reference.slots import clean_slots
 from webapp.initiatives.models import (
     Initiative,
     InitiativeNeed,
@@ -26,7 +27,6 @@ from webapp.initiatives.models import (
 )
 from webapp.initiatives.services import SEEKING, NotAllowed, can_edit, insert_ignoring_duplicates
 from webapp.notifications.services import notify
-from webapp.reference.slots import clean_slots
 
 
 class NoLongerOpen(Exception):

@@ -15,10 +15,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 import matching
-from webapp.accounts.models import Role, User
+from webapp.accounts.models import User
 from webapp.accounts.services import find_by_email, normalise_email
-from webapp.extensions import db
-from webapp.ids import new_public_id
+from webapp.core.access import Role
+from webapp.core.extensions import db
+from webapp.core.ids import new_public_id
+from webapp.core.reference.models import Goal, Stadsdeel, Wijk
 from webapp.initiatives.models import (
     Backing,
     Initiative,
@@ -33,7 +35,6 @@ from webapp.initiatives.models import (
     initiative_wijken,
 )
 from webapp.notifications.services import notify
-from webapp.reference.models import Goal, Stadsdeel, Wijk
 
 # Initiatives that still look for people and things; ended and paused ones do not.
 SEEKING = (InitiativeStatus.IDEA, InitiativeStatus.ACTIVE)

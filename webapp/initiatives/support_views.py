@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.initiatives import services
 from webapp.initiatives.forms import SupportForm
 from webapp.initiatives.web import back_to, bp, checked, load, staff_only

@@ -17,13 +17,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks.forms import ActionForm
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.core.reference.models import Goal
+from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, needs, services
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
 from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
-from webapp.reference.models import Goal
-from webapp.reference.services import all_wijken
 
 bp = Blueprint("initiatives", __name__)
 LABELS = {"status": STATUS_LABELS, "need_kind": NEED_KIND_LABELS, "need_status": NEED_STATUS_LABELS,

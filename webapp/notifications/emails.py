@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -18,8 +17,8 @@ from flask_babel.speaklater import LazyString
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.accounts.models import User
+from webapp.core.mail import Mail, external_url
 from webapp.notifications import kinds
-from webapp.notifications.mail import Mail
 from webapp.notifications.models import Notification
 
 TOKEN_SALT = "samen.unsubscribe"  # noqa: S105 (a salt, not a secret)
@@ -45,13 +44,6 @@ class BadToken(Exception):
 
 
 # -- links ------------------------------------------------------------------------------------------------------------
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail, on MAIL_SITE_URL; works without a request (in the CLI too)."""
-    parts = urlsplit(current_app.config.get("MAIL_SITE_URL") or "http://127.0.0.1:5000")
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http")
-    return str(adapter.build(endpoint, values, force_external=True))
-
 
 def link_for(params: Mapping[str, Any]) -> str:
     if params.get("request"):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.extensions import Base
-from webapp.ids import utcnow
+from webapp.core.extensions import Base
+from webapp.core.ids import utcnow
 
 
 class Notification(Base):

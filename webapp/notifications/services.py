@@ -1,8 +1,8 @@
 """Creating and reading notifications, and each person's e-mail preferences.
 
 `notify` is what every feature calls. It stores the in-app message and routes the e-mail by the recipient's
-preference: straight away (sent right after the transaction commits), daily or weekly (picked up by
-`flask notify digest`), or not at all.
+preference: straight away (through the outbox, sent once the transaction commits), daily or weekly (picked up by
+`flask digests send`), or not at all.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from webapp.accounts.models import User
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.notifications import delivery, kinds
 from webapp.notifications.models import Notification, NotificationPreference
 
@@ -28,7 +28,7 @@ def notify(user_id: int | None, kind: str, **params: Any) -> None:
         note.emailed_at = utcnow()  # nothing to send, now or in a digest
     db.session.add(note)
     if channel == kinds.INSTANT:
-        delivery.queue_instant(note)
+        delivery.mail_now(note)
 
 
 def unread_count(user_id: int) -> int:

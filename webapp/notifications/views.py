@@ -7,14 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks.forms import ActionForm
-from webapp.extensions import csrf, db
-from webapp.notifications import delivery, kinds, services
+from webapp.core.extensions import csrf, db
+from webapp.core.forms import ActionForm
+from webapp.notifications import kinds, services
 from webapp.notifications.emails import BadToken, read_unsubscribe_token
 from webapp.notifications.forms import preferences_form
 
 bp = Blueprint("notifications", __name__)
-bp.record_once(lambda _state: delivery.install_hooks())
+
+
+@bp.app_context_processor
+def _unread() -> dict[str, int]:
+    """The number on the bell in the header of every page."""
+    unread = services.unread_count(current_user.id) if current_user and current_user.is_authenticated else 0
+    return {"unread_notifications": unread}
 
 
 @bp.get("/berichten/")

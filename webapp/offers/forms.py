@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from webapp.accounts.forms import MultiCheckboxField, language_choices, slot_choices
 from webapp.asks.forms import category_choices
-from webapp.reference.forms import PostcodeWijkMixin
+from webapp.core.forms import MultiCheckboxField, language_choices, slot_choices
+from webapp.core.reference.forms import PostcodeWijkMixin
 
 
 class OfferForm(PostcodeWijkMixin, FlaskForm):

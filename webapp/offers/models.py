@@ -9,10 +9,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
-from webapp.extensions import Base
-from webapp.ids import new_public_id, utcnow
-from webapp.reference.models import Category, Wijk
-from webapp.staff.text_checks import Moderation
+from webapp.core.extensions import Base
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Category, Wijk
 
 
 class OfferStatus(StrEnum):
@@ -34,7 +34,7 @@ class Offer(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(12), default=OfferStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Automatic text checks and staff decisions: only "ok" offers are public (see webapp.staff.text_checks).
+    # Automatic text checks and staff decisions: only "ok" offers are public (see webapp.core.moderation).
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
                                             index=True)
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)

@@ -8,14 +8,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
-from webapp.asks.models import HelpRequest
+from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.asks.services import RequestData, post_request
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.moderation import Moderation, recheck
+from webapp.core.reference.models import Category, Wijk
+from webapp.core.reference.slots import clean_slots
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
-from webapp.reference.models import Category, Wijk
-from webapp.reference.slots import clean_slots
-from webapp.staff.text_checks import Moderation, recheck
 
 
 class NotAllowed(Exception):
@@ -123,3 +123,17 @@ def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
     if help_request.moderation == Moderation.OK:  # a held question reaches the volunteer once staff approve it
         notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)
     return help_request
+
+
+def asks_for_volunteer(user: User) -> list[HelpRequest]:
+    """Open requests residents sent to this volunteer from one of their offers."""
+    return list(
+        db.session.execute(
+            select(HelpRequest)
+            # From the volunteer's few offers to their requests (index on offer_id), not through every open
+            # request: the status is wrapped so that no planner prefers its index (SQLite has no statistics).
+            .where(HelpRequest.offer_id.in_(select(Offer.id).where(Offer.volunteer_id == user.id)),
+                   func.coalesce(HelpRequest.status, "").in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
+            .order_by(HelpRequest.created_at.desc())
+        ).scalars()
+    )

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks.forms import ActionForm
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.core.reference.labels import locale_code
+from webapp.core.reference.services import all_categories
 from webapp.offers import services
 from webapp.offers.forms import AskForm, OfferForm
 from webapp.offers.models import Offer
-from webapp.reference.labels import locale_code
-from webapp.reference.services import all_categories
 
 bp = Blueprint("offers", __name__, url_prefix="/aanbod")
 
@@ -104,4 +104,4 @@ def close(public_id: str) -> WerkzeugResponse:
         abort(403)
     db.session.commit()
     flash(_("Your offer is closed."), "info")
-    return redirect(url_for("accounts.dashboard"))
+    return redirect(url_for("pages.dashboard"))

@@ -1,34 +1,35 @@
-"""Home page, language switcher and health check."""
+"""Home page, "my page", language switcher and health check."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, session
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts.services import set_locale
-from webapp.asks.services import ListFilters, list_open_requests
-from webapp.extensions import db
+from webapp.asks.services import ListFilters, list_open_requests, requests_of, responses_of
+from webapp.core.extensions import db
+from webapp.core.redirects import safe_next
+from webapp.offers.services import asks_for_volunteer
 
 bp = Blueprint("pages", __name__)
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only redirect within this site: a path, never another host."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 @bp.get("/")
 def index() -> str:
     latest = list_open_requests(current_user, ListFilters(), page=1, per_page=5)
     return render_template("pages/index.html", latest=latest.items, open_total=latest.total)
+
+
+@bp.get("/mijn")
+@login_required
+def dashboard() -> str:
+    return render_template(
+        "pages/dashboard.html",
+        my_requests=requests_of(current_user),
+        my_responses=responses_of(current_user) if current_user.has_role("volunteer") else [],
+        asks=asks_for_volunteer(current_user) if current_user.has_role("volunteer") else [],
+    )
 
 
 @bp.get("/taal/<code>")

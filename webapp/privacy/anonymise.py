@@ -18,8 +18,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core import outbox
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.notifications.models import Notification
 from webapp.staff.models import Handover, Intake, Report
 
@@ -38,6 +39,7 @@ def anonymise_requests(requests: Sequence[HelpRequest], now: datetime | None = N
         return 0
     ids = [r.id for r in todo]
     public_ids = [r.public_id for r in todo]
+    outbox.redact([r.title for r in todo], PLACEHOLDER)  # mails on their way that quote a title
     for help_request in todo:
         help_request.title = PLACEHOLDER
         help_request.description = PLACEHOLDER

@@ -1,4 +1,4 @@
-"""`flask --app webapp retention run`: anonymise requests closed longer ago than the retention period."""
+"""`flask privacy retention`: anonymise requests closed longer ago than the retention period."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.privacy.anonymise import run_retention
 
-retention_cli = AppGroup("retention", help="Privacy: remove personal data after the retention period.")
+cli = AppGroup("privacy", help="Privacy: remove personal data after the retention period.")
 
 
-@retention_cli.command("run")
+@cli.command("retention")
 @click.option("--months", type=click.IntRange(1, 1200), default=None,
               help="Anonymise requests closed more than this many months ago (default: RETENTION_MONTHS, 12).")
 @click.option("--dry-run", is_flag=True, help="Only count; change nothing.")

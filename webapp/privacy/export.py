@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
-from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.core.audit import AuditEntry
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.initiatives.models import (
     ActivityParticipant,
     Backing,
@@ -27,8 +28,8 @@ from webapp.initiatives.models import (
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
-from webapp.staff.models import AuditEntry, Intake, Report, Screening
-from webapp.suggestions.models import Invitation, SuggestionEvent
+from webapp.staff.models import Intake, Report, Screening
+from webapp.suggestions.models import Invitation
 
 FORMAT_VERSION = 1
 

@@ -24,11 +24,13 @@ from typing import Any
 from sqlalchemy import String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
-from webapp.accounts.models import RecoveryCode, User, UserRole
+from webapp.accounts.models import AccountErasure, RecoveryCode, User, UserRole
 from webapp.accounts.passwords import verify_password
-from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
-from webapp.extensions import Base, db
-from webapp.ids import new_public_id, utcnow
+from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus, SuggestionEvent
+from webapp.core import outbox
+from webapp.core.audit import Action, log_action
+from webapp.core.extensions import Base, db
+from webapp.core.ids import new_public_id, utcnow
 from webapp.initiatives.models import (
     Initiative,
     InitiativeOrganiser,
@@ -45,11 +47,9 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.privacy.models import AccountErasure
-from webapp.staff.audit import Action, log_action
 from webapp.staff.models import Handover, Intake, Report, Screening
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
-from webapp.suggestions.models import Invitation, SuggestionEvent
+from webapp.suggestions.models import Invitation
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
 KEEP_USER_COLUMNS = frozenset({"public_id", "session_token", "locale"})
@@ -177,6 +177,8 @@ def erase_account(user: User, *, staff: User | None = None, now: datetime | None
     _remove_offers(user)
     _empty_volunteer_profile(user)
     _detach_everything_else(user)
+    if user.email:
+        outbox.forget(user.email)  # mails on their way, and the envelopes of mails sent
     _empty_user_row(user)
     db.session.add(AccountErasure(user_id=user.id, erased_at=moment, by_staff=staff is not None))
     if staff is not None:

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.extensions import db
+from webapp.core.access import staff_required
+from webapp.core.extensions import db
+from webapp.core.reference.labels import locale_code
 from webapp.privacy import export, services
 from webapp.privacy.forms import DeleteAccountForm, StaffDeleteForm
-from webapp.reference.labels import locale_code
-from webapp.staff.access import staff_required
 from webapp.staff.services import find_person
 
 bp = Blueprint("privacy", __name__)

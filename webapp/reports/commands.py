@@ -1,5 +1,5 @@
-"""`flask --app webapp report --from 2026-01-01 --to 2026-03-31 --by wijk --format xlsx --out report.xlsx`, and
-`flask --app webapp report refresh` (every few minutes): store fresh figures of the periods staff open most."""
+"""`flask reports export --from 2026-01-01 --to 2026-03-31 --by wijk --format xlsx --out report.xlsx`, and
+`flask reports refresh` (every few minutes): store fresh figures of the periods staff open most."""
 
 from __future__ import annotations
 
@@ -8,18 +8,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from webapp.extensions import db
+from webapp.core.audit import Action, log_action
+from webapp.core.extensions import db
 from webapp.reports import services, snapshots
+from webapp.reports.documents import export_file, min_cell
 from webapp.reports.figures import DIMENSIONS
 from webapp.reports.periods import KINDS, Period, custom, period_of, previous
-from webapp.reports.views import export_file, min_cell
-from webapp.staff.audit import Action, log_action
+
+cli = AppGroup("reports", help="The impact report: exports and stored figures.")
 
 
-@click.group("report", invoke_without_command=True)
+@cli.command("export")
 @click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -31,14 +33,9 @@ from webapp.staff.audit import Action, log_action
               help="The file to write.")
 @click.option("--lang", type=click.Choice(("nl", "en")), default="nl", show_default=True,
               help="Language of the column names.")
-@click.pass_context
-@with_appcontext
-def report_command(context: click.Context, start: datetime | None, end: datetime | None, by: str, file_format: str,
-                   out: Path | None, lang: str) -> None:
-    """Export the impact report's figures (small numbers suppressed, no personal data). `report refresh`: store
-    fresh figures of the periods staff open most."""
-    if context.invoked_subcommand is not None:
-        return
+def export_command(start: datetime | None, end: datetime | None, by: str, file_format: str, out: Path | None,
+                   lang: str) -> None:
+    """Export the impact report's figures (small numbers suppressed, no personal data)."""
     if start is None or end is None or out is None:
         missing = next(name for value, name in ((start, "--from"), (end, "--to"), (out, "--out")) if value is None)
         raise click.UsageError(f"Missing option '{missing}'.")
@@ -66,8 +63,7 @@ def most_opened(today: date) -> list[Period]:
     return list(dict.fromkeys(periods))
 
 
-@report_command.command("refresh")
-@with_appcontext
+@cli.command("refresh")
 def refresh_command() -> None:
     """Compute and store the figures of the current and previous month, quarter and year (run every few minutes)."""
     started = time.perf_counter()

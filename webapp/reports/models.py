@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.extensions import Base
+from webapp.core.extensions import Base
 
 
 class ReportSnapshot(Base):

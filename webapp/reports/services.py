@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Category, Goal, Stadsdeel, Wijk, category_goals
 from webapp.initiatives.models import (
     Activity,
     ActivityStatus,
@@ -25,12 +27,10 @@ from webapp.initiatives.models import (
     initiative_goals,
     initiative_wijken,
 )
-from webapp.reference.models import Category, Goal, Stadsdeel, Wijk, category_goals
 from webapp.reports import figures
 from webapp.reports.periods import Period, months_up_to, previous, same_period_a_year_earlier
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 from webapp.staff.models import Handover
-from webapp.staff.text_checks import Moderation
 
 TREND_MONTHS = 12
 

@@ -1,5 +1,5 @@
 """Stored reports: every worker reads a period's figures from the database while they are fresh, instead of
-computing them again (a year at 100x data takes seconds). `flask report refresh` keeps the periods staff open most
+computing them again (a year at 100x data takes seconds). `flask reports refresh` keeps the periods staff open most
 fresh; a period nobody stored yet, or whose figures are stale, is computed on the spot and stored.
 
 Only aggregates are stored: counts, sums, medians and which cells are hidden. Never a name, address, e-mail or
@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.reports import figures, services
 from webapp.reports.models import ReportSnapshot
 from webapp.reports.periods import KINDS, Period

@@ -13,7 +13,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-GEOJSON = Path(__file__).resolve().parent.parent / "reference" / "data" / "haarlem_wijken.geojson"
+GEOJSON = Path(__file__).resolve().parent.parent / "core" / "reference" / "data" / "haarlem_wijken.geojson"
 # A sequential green scale, light to dark (readable as grey when printed), and the fills for other cells.
 PALETTE = ("#e5f5e0", "#a1d99b", "#74c476", "#31a354", "#006d2c")
 HIDDEN_FILL = "#bdbdbd"

@@ -2,45 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.extensions import db
-from webapp.ids import utcnow
-from webapp.reference.labels import locale_code
-from webapp.reports import charts, exports, figures, services, snapshots, svgmap
+from webapp.core.access import staff_required
+from webapp.core.audit import Action, log_action
+from webapp.core.extensions import db
+from webapp.core.reference.labels import locale_code
+from webapp.reports import charts, figures, services, snapshots, svgmap
+from webapp.reports.documents import as_of, export_file, min_cell, period_label, snapshot_age
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
-from webapp.reports.suppression import DEFAULT_MIN_CELL
-from webapp.staff.access import staff_required
-from webapp.staff.audit import Action, log_action
 
 bp = Blueprint("reports", __name__, url_prefix="/rapportage")
-
-
-def min_cell() -> int:
-    return int(current_app.config.get("REPORT_MIN_CELL", DEFAULT_MIN_CELL))
-
-
-def snapshot_age() -> timedelta:
-    """How long stored figures are served before they are computed again (REPORT_SNAPSHOT_MINUTES)."""
-    return timedelta(minutes=float(current_app.config.get("REPORT_SNAPSHOT_MINUTES", 10)))
 
 
 # A refresh does not compute figures again that are younger than this: a button pressed twice, or by two people at
 # once, costs one computation.
 REFRESH_GRACE = timedelta(minutes=1)
-
-
-def as_of(moment: datetime | None) -> str:
-    """"Figures as of 23 Nov 2026 04:40", in the reader's language and the city's time zone."""
-    return _("Figures as of %(moment)s", moment=format_datetime(moment or utcnow(), "d MMM y HH:mm"))
 
 
 def cell_text(cell: figures.Cell, measure: str) -> str:
@@ -101,16 +86,6 @@ def _read(form: DashboardForm, today: date) -> tuple[Period, Period | None, list
     return period, baseline, problems
 
 
-def period_label(period: Period) -> str:
-    if period.kind == "month":
-        return str(format_date(period.start, "MMMM y"))
-    if period.kind == "quarter":
-        return _("Quarter %(num)d of %(year)d", num=(period.start.month - 1) // 3 + 1, year=period.start.year)
-    if period.kind == "year":
-        return str(period.start.year)
-    return _("%(start)s to %(end)s", start=format_date(period.start), end=format_date(period.last_day))
-
-
 def _map(report: figures.Report, measure: str) -> tuple[Markup, list[tuple[Markup, str]]]:
     values: dict[str, float | None] = {}
     titles: dict[str, str] = {}
@@ -166,55 +141,6 @@ def dashboard() -> str:
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
     )
-
-
-def export_notes(period: Period, by: str, computed_at: datetime | None = None) -> list[str]:
-    """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
-    each figure is made. The same words as under the dashboard."""
-    notes = [
-        _("Samen impact report, %(period)s.", period=period_label(period)),
-        as_of(computed_at) + ".",
-        _("Period: %(start)s to %(end)s (both included). Made on %(today)s; what happened to the period's requests "
-          "since then counts up to that day.", start=format_date(period.start, "long"),
-          end=format_date(period.last_day, "long"),
-          today=format_date(computed_at or utcnow(), "long")),
-        _("Only counts: no names, addresses or other personal data."),
-        _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
-          "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
-        _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0.", num=min_cell()),
-        _("An empty cell: nothing to compute (for example a median when no request got a response)."),
-        _("Requests posted: placed in the period. Matched, done and still unanswered: what happened to those "
-          "requests since."),
-        _("Active volunteers: responded to a request in the period. New volunteers: joined in the period."),
-        _("Hours given: the hours logged for the period's requests. Hand-overs: recorded in the period."),
-        _("Per 1,000 inhabitants: by the number of inhabitants (CBS) of the wijk or district."),
-        _("Resident initiatives active: registered before the end of the period and marked active, or with an "
-          "activity in the period. Supported: got advice, a grant or a space from staff in the period. Backing: "
-          "residents who backed an initiative in the period."),
-        _("An initiative counts in every wijk and goal it works for, so wijken, districts and goals need not add up "
-          "to the total for initiatives and backing."),
-    ]
-    if by == "goal":
-        notes.append(_("A request serves every goal of its kind of help, so the goals do not add up to the total."))
-    return notes
-
-
-def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
-    """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
-    columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers."""
-    found = snapshots.reports([period], services.load_reference(locale), min_cell=min_cell(),
-                              max_age=snapshot_age())[period]
-    report = found.report
-    rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
-                         _("Haarlem (total)"))
-    name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
-    notes = export_notes(period, by, found.computed_at)
-    if file_format == "xlsx":
-        return (exports.to_xlsx(rows, period.code, notes),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
-    dutch = locale == "nl"
-    content = exports.to_csv(rows, notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
-    return content.encode("utf-8-sig"), "text/csv; charset=utf-8", name
 
 
 @bp.get("/export.<file_format>")

@@ -1,18 +1,18 @@
-"""What staff record: certificate-of-conduct checks, reports, assisted intakes, hand-overs and the audit log."""
+"""What staff record: certificate-of-conduct checks, reports, assisted intakes and hand-overs (the audit log is
+webapp.core.audit)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
-from webapp.extensions import Base
-from webapp.ids import utcnow
+from webapp.core.extensions import Base
+from webapp.core.ids import utcnow
 from webapp.offers.models import Offer
 
 
@@ -98,41 +98,3 @@ class Handover(Base):
 
     help_request: Mapped[HelpRequest] = relationship()
     staff: Mapped[User | None] = relationship()
-
-
-class AuditImmutable(RuntimeError):
-    """The audit log is append-only: nothing may change or remove an entry."""
-
-
-class AuditEntry(Base):
-    """One staff action: who, when, what. Append-only."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    target_kind: Mapped[str] = mapped_column(String(20), default="")
-    target_ref: Mapped[str] = mapped_column(String(40), default="")
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
-
-
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: AuditEntry) -> None:
-    raise AuditImmutable("audit log entries cannot be changed")
-
-
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(mapper: Any, connection: Any, target: AuditEntry) -> None:
-    raise AuditImmutable("audit log entries cannot be deleted")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state: ORMExecuteState) -> None:
-    """Bulk UPDATE and DELETE statements on the audit log through a session are refused as well."""
-    if (state.is_update or state.is_delete) and any(m.class_ is AuditEntry for m in state.all_mappers):
-        raise AuditImmutable("audit log entries cannot be changed or deleted")

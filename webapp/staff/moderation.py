@@ -1,7 +1,7 @@
 """Moderation: the queue of held items, staff decisions on them, and reports by members.
 
 Requests, offers and volunteer profiles carry a `moderation` state ("ok", "held", "rejected") and the flags that
-put them on hold. The automatic checks run when they are saved (webapp.staff.text_checks); reports by members
+put them on hold. The automatic checks run when they are saved (webapp.core.moderation); reports by members
 hold an item once enough different people reported it (MODERATION_REPORT_THRESHOLD).
 """
 
@@ -18,13 +18,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.audit import Action, log_action
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Flag, Moderation
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer
-from webapp.staff.audit import Action, log_action
 from webapp.staff.models import Report, ReportTarget
-from webapp.staff.text_checks import Flag, Moderation
 
 DEFAULT_REPORT_THRESHOLD = 3
 

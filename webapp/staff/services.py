@@ -11,17 +11,17 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from webapp.accounts.models import Role, User, VolunteerProfile
+from webapp.accounts.models import AccountErasure, User, VolunteerProfile
 from webapp.asks import services as asks
 from webapp.asks.models import HelpRequest, RequestStatus, Response
-from webapp.extensions import db
-from webapp.ids import new_public_id, utcnow
+from webapp.core.access import Role
+from webapp.core.audit import Action, log_action
+from webapp.core.extensions import db
+from webapp.core.ids import new_public_id, utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
-from webapp.privacy.models import AccountErasure
-from webapp.reference.models import Wijk
-from webapp.staff.audit import Action, log_action
 from webapp.staff.models import Handover, Intake, Screening
-from webapp.staff.text_checks import Moderation
 from webapp.suggestions import services as suggestions
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 

@@ -12,16 +12,18 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from webapp.accounts.models import User
+from webapp.asks import audit as request_audit
 from webapp.asks import services as asks
-from webapp.asks.forms import ActionForm
 from webapp.asks.models import HelpRequest
 from webapp.asks.views import request_data
-from webapp.extensions import db
+from webapp.core import audit
+from webapp.core.access import admin_required, staff_required
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.core.reference.labels import locale_code
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
-from webapp.reference.labels import locale_code
-from webapp.staff import audit, moderation, services
-from webapp.staff.access import admin_required, staff_required
+from webapp.staff import moderation, services
 from webapp.staff.forms import (
     CONSENT_BY_LABELS,
     CONSENT_HOW_LABELS,
@@ -83,7 +85,7 @@ def index() -> str:
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
     items = moderation.moderation_queue()
     shown = asks.get_many_by_public_id([i.public_id for i in items if i.kind == "request"])
-    if audit.log_sensitive_views(current_user, shown):
+    if request_audit.log_sensitive_views(current_user, shown):
         db.session.commit()  # the queue shows each held request's full text
     return render_template("staff/moderation.html", items=items,
                            people=moderation.reported_people(), action_form=ActionForm(),
@@ -159,8 +161,8 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
             return redirect(url_for("asks.show", public_id=target.public_id))
         if isinstance(target, Offer) and offers.can_see(current_user, target):
             return redirect(url_for("offers.show", public_id=target.public_id))
-        return redirect(url_for("accounts.dashboard"))
-    if isinstance(target, HelpRequest) and audit.log_sensitive_view(current_user, target):
+        return redirect(url_for("pages.dashboard"))
+    if isinstance(target, HelpRequest) and request_audit.log_sensitive_view(current_user, target):
         db.session.commit()
     status = 400 if request.method == "POST" else 200
     return render_template("staff/report.html", form=form, kind=kind, target=target), status
@@ -338,7 +340,7 @@ def handover(public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
         db.session.commit()
         flash(_("The hand-over is recorded. The request is no longer public."), "success")
         return redirect(url_for("staff.handovers"))
-    if audit.log_sensitive_view(current_user, help_request):
+    if request_audit.log_sensitive_view(current_user, help_request):
         db.session.commit()
     status = 400 if request.method == "POST" else 200
     return render_template("staff/handover_form.html", form=form, help_request=help_request), status
@@ -410,3 +412,11 @@ def audit_log() -> str:
         action = None
     log = audit.log_page(_page_arg(), 50, action)
     return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
+
+
+def request_panel(help_request: HelpRequest) -> str:
+    """The staff tools on a request's page (template hook "request-page:staff"): intake, hand-overs, moderation."""
+    if not (current_user.is_authenticated and current_user.is_staff):
+        return ""
+    return render_template("staff/_request_panel.html", r=help_request,
+                           staff_panel=services.staff_panel(help_request))

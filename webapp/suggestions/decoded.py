@@ -9,8 +9,8 @@ from sqlalchemy import inspect, select
 
 import matching
 from webapp.accounts.models import VolunteerProfile
-from webapp.extensions import db
-from webapp.suggestions.encoding import text_profile
+from webapp.core.extensions import db
+from webapp.core.text_features import text_profile
 
 # Decoded stored profiles by (user id, profile version): decoding the stored JSON is most of what ranking
 # candidates costs, and a profile only changes when it is saved (updated_at). Derived data of this process, never

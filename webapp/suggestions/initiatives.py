@@ -12,8 +12,11 @@ from sqlalchemy.orm import selectinload
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Wijk
+from webapp.core.text_features import text_profile
 from webapp.initiatives.models import (
     Initiative,
     InitiativeNeed,
@@ -25,9 +28,6 @@ from webapp.initiatives.models import (
     initiative_wijken,
 )
 from webapp.initiatives.services import SEEKING, initiative_record, is_hidden, is_listed, need_text
-from webapp.reference.models import Wijk
-from webapp.staff.text_checks import Moderation
-from webapp.suggestions.encoding import text_profile
 from webapp.suggestions.records import volunteer_record
 
 # Needs a volunteer can fill with their hands or knowledge (not a space, materials or money).

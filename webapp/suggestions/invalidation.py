@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.suggestions.models import StoredSuggestion, SuggestionList
 
 

@@ -6,7 +6,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 import matching
-from webapp.reference.labels import language_label, locale_code, slot_label
+from webapp.core.reference.labels import language_label, locale_code, slot_label
 
 
 def _category_name(key: str) -> str:

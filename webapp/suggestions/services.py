@@ -24,16 +24,16 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.asks.models import HelpRequest, Match, RequestStatus, Response
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.asks import events
+from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, SuggestionEvent
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Moderation
+from webapp.core.reference.models import Wijk
+from webapp.core.text_features import text_profile
 from webapp.notifications.services import notify
-from webapp.reference.models import Wijk
-from webapp.staff.text_checks import Moderation
-from webapp.suggestions import events
 from webapp.suggestions.decoded import stored_volunteer_profiles
-from webapp.suggestions.encoding import text_profile
-from webapp.suggestions.models import Invitation, SuggestionEvent
+from webapp.suggestions.models import Invitation
 from webapp.suggestions.records import request_record, volunteer_record
 
 log = logging.getLogger(__name__)

@@ -19,14 +19,14 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.asks.models import HelpRequest, Response
-from webapp.extensions import db
-from webapp.ids import utcnow
+from webapp.asks import events
+from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup, SignupStatus
 from webapp.initiatives.services import SEEKING
-from webapp.suggestions import events
 from webapp.suggestions.initiatives import Candidates, InitiativeSuggestion, open_person_needs, suggest_initiatives
-from webapp.suggestions.models import Outcome, StoredSuggestion, SuggestionEvent, SuggestionList
+from webapp.suggestions.models import StoredSuggestion, SuggestionList
 from webapp.suggestions.services import RequestSuggestion, open_to_volunteers, suggest_requests
 
 # More than a page shows, so that items filtered out when read (answered, closed, ...) are replaced.

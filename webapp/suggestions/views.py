@@ -1,4 +1,5 @@
-""""Aanbevolen voor jou" for volunteers; inviting a suggested volunteer; "not for me"."""
+""""Aanbevolen voor jou" for volunteers; suggested volunteers for a request and for an initiative's need (as
+template hooks on those pages), inviting them; "not for me"."""
 
 from __future__ import annotations
 
@@ -7,12 +8,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks.forms import ActionForm
-from webapp.asks.services import can_see, get_by_public_id
-from webapp.extensions import db
+from webapp.asks.models import HelpRequest
+from webapp.asks.services import can_see, get_by_public_id, speaks_for
+from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
+from webapp.initiatives import needs
+from webapp.initiatives.models import Initiative, InitiativeNeed
+from webapp.initiatives.services import can_edit
+from webapp.initiatives.web import back_to, checked, load_for_organiser, load_need
 from webapp.suggestions import services, stored
+from webapp.suggestions.initiatives import suggest_volunteers_for_need
+from webapp.suggestions.reasons import reason_text
 
 bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
+NEED_INVITE_REACH = 200  # an invited volunteer must be among this many suggestions for the need
+# Why a suggestion fits, in words: "reason" speaks to the volunteer, "reason_other" about them.
+bp.add_app_template_filter(reason_text, "reason")
+bp.add_app_template_filter(lambda reason: reason_text(reason, for_volunteer=False), "reason_other")
 
 
 @bp.get("/")
@@ -53,3 +65,41 @@ def dismiss(request_id: str) -> WerkzeugResponse:
         db.session.commit()
         flash(_("Thanks, we will show you other requests."), "info")
     return redirect(url_for("suggestions.for_me"))
+
+
+@bp.post("/initiatief/<public_id>/behoefte/<need_id>/uitnodigen/<volunteer_id>")
+@login_required
+def invite_to_need(public_id: str, need_id: str, volunteer_id: str) -> WerkzeugResponse:
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    checked()
+    suggested = {s.volunteer.public_id: s.volunteer
+                 for s in suggest_volunteers_for_need(need, set(), k=NEED_INVITE_REACH)}
+    volunteer = suggested.get(volunteer_id)
+    if volunteer is None:
+        abort(403)
+    needs.invite(current_user, need, volunteer)
+    db.session.commit()
+    flash(_("The volunteer is invited and gets a message."), "success")
+    return back_to(initiative, f"need-{need.public_id}")
+
+
+# -- template hooks (registered in webapp/hooks.py) ------------------------------------------------------------------
+
+def request_helpers(help_request: HelpRequest) -> str:
+    """Suggested volunteers on an open request's page, for its requester and staff ("request-page:helpers")."""
+    if not current_user.is_authenticated or not help_request.is_open or help_request.offer_id is not None:
+        return ""
+    if not (speaks_for(current_user, help_request) or current_user.is_staff):
+        return ""
+    return render_template("suggestions/_for_request.html", suggested=services.suggest_volunteers(help_request),
+                           help_request=help_request, action_form=ActionForm())
+
+
+def need_helpers(initiative: Initiative, need: InitiativeNeed) -> str:
+    """Suggested volunteers under a need on the initiative's page, for its organisers ("need:helpers")."""
+    if not can_edit(current_user, initiative):
+        return ""
+    people = suggest_volunteers_for_need(need, needs.invited_ids(need))
+    return render_template("suggestions/_for_need.html", people=people, initiative=initiative, need=need,
+                           action_form=ActionForm())

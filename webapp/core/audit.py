@@ -1,0 +1,106 @@
+"""The audit log: every staff action, with who, when and what. Append-only: there is no function here (or
+anywhere) that changes or removes an entry, and the model refuses updates and deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import JSON, ForeignKey, Index, String, event, func, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, joinedload, mapped_column, relationship
+
+from webapp.core.extensions import Base, db
+from webapp.core.ids import utcnow
+
+
+class Actor(Protocol):
+    id: int
+
+
+class AuditImmutable(RuntimeError):
+    """The audit log is append-only: nothing may change or remove an entry."""
+
+
+class AuditEntry(Base):
+    """One staff action: who, when, what. Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    target_kind: Mapped[str] = mapped_column(String(20), default="")
+    target_ref: Mapped[str] = mapped_column(String(40), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[Any] = relationship("User")
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: AuditEntry) -> None:
+    raise AuditImmutable("audit log entries cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: AuditEntry) -> None:
+    raise AuditImmutable("audit log entries cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    """Bulk UPDATE and DELETE statements on the audit log through a session are refused as well."""
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEntry for m in state.all_mappers):
+        raise AuditImmutable("audit log entries cannot be changed or deleted")
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    DISMISS_REPORTS = "dismiss_reports"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    SCREEN = "screen"
+    INTAKE = "intake"
+    HANDOVER = "handover"
+    HANDOVER_OUTCOME = "handover_outcome"
+    INVITE = "invite"
+    EXPORT = "export"
+    VIEW_SENSITIVE = "view_sensitive"
+    VIEW_PERSON = "view_person"
+    ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
+
+
+def log_action(actor: Actor | None, action: str, target_kind: str = "", target_ref: str = "",
+               **details: Any) -> AuditEntry:
+    """Add one entry to the log (committed with the action it records). Never put contact details in `details`."""
+    entry = AuditEntry(actor_id=actor.id if actor is not None else None, action=str(action),
+                       target_kind=target_kind, target_ref=target_ref[:40], details=details)
+    db.session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class LogPage:
+    items: list[AuditEntry]
+    page: int
+    pages: int
+    total: int
+
+
+def log_page(page: int, per_page: int, action: str | None = None) -> LogPage:
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.execute(
+        query.options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).scalars().all()
+    return LogPage(list(items), page, pages, total)

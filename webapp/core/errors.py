@@ -1,0 +1,121 @@
+"""Translated error pages. No stack trace ever reaches a user.
+
+When the database cannot be reached (PostgreSQL stopped or restarting, SQLite locked for longer than the busy
+timeout, the connection pool exhausted), every page answers "503, try again in a minute" with a Retry-After
+header, quickly and without touching the database again; a posted form comes back on that page so it can be sent
+again with one press. Nothing else is needed to recover: the next request gets a fresh connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import suppress
+
+from flask import Flask, abort, g, render_template, request
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from webapp.core.extensions import db, login_manager
+from webapp.core.ratelimit.services import RateLimited
+
+log = logging.getLogger(__name__)
+PAGES = {400, 403, 404, 405, 429, 500, 503}
+RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+# Fields that are never written back into a page; the person types them again.
+SECRET_FIELD = re.compile(r"password|wachtwoord|secret|token", re.IGNORECASE)
+# A value that is a code from a choice list or a number ("wed-morning", "nl", "3"): sent again, not shown.
+CODE_VALUE = re.compile(r"[a-z0-9_.-]*")
+ErrorPage = tuple[str, int, dict[str, str]]
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes() -> None:
+        """Nobody types a NUL byte, and PostgreSQL cannot store or compare one: refuse it before any view."""
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                          for key, value in request.values.items(multi=True)):
+            abort(400)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> ErrorPage:
+        return _error_page(400, "csrf")
+
+    @app.errorhandler(RateLimited)
+    def _rate_limited(error: RateLimited) -> tuple[str, int, dict[str, str]]:
+        page = render_template("errors/error.html", code=429, reason=None, minutes=error.refusal.minutes)
+        return page, 429, {"Retry-After": str(error.refusal.retry_after)}
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> ErrorPage:
+        code = error.code or 500
+        return _error_page(code if code in PAGES else 400, None, status=code)
+
+    for exception in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exception, database_unavailable)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> ErrorPage:
+        log.exception("Unhandled error")
+        _end_transaction()
+        return _error_page(500, None)
+
+
+def _error_page(code: int, reason: str | None, status: int | None = None) -> ErrorPage:
+    """The error page; if drawing it needs the database (who is logged in) and that fails, the 503 page."""
+    try:
+        return render_template("errors/error.html", code=code, reason=reason), status or code, {}
+    except DATABASE_UNAVAILABLE as error:
+        return database_unavailable(error)
+
+
+def database_unavailable(error: Exception) -> ErrorPage:
+    """503 with Retry-After. Drawn without the database: the person is shown as logged out on this page only."""
+    log.warning("Database unavailable during %s %s: %s", request.method, request.path, _first_line(error))
+    if "_login_user" in g:  # already loaded: their language is known without asking the database again
+        with suppress(*DATABASE_UNAVAILABLE):
+            get_locale()
+    _end_transaction()
+    g.database_unavailable = True
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user; no user lookup on this page
+    kept, dropped_secret = _kept_fields() if request.method == "POST" else ([], False)
+    page = render_template(
+        "errors/unavailable.html",
+        resend=request.method == "POST",
+        kept=kept,
+        shown=[value for name, value in kept if not CODE_VALUE.fullmatch(value)],
+        dropped_secret=dropped_secret,
+        retry_url=request.full_path.rstrip("?"),
+    )
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _kept_fields() -> tuple[list[tuple[str, str]], bool]:
+    """The posted fields to send again, without the CSRF token (the page has a fresh one) and without secrets."""
+    kept, dropped_secret = [], False
+    for name, value in request.form.items(multi=True):
+        if name == "csrf_token":
+            continue
+        if SECRET_FIELD.search(name):
+            dropped_secret = dropped_secret or bool(value)
+            continue
+        kept.append((name, value))
+    return kept, dropped_secret
+
+
+def _end_transaction() -> None:
+    """Roll back what this request did; a connection that is gone is thrown away by the pool."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is already dead: nothing to roll back
+        log.debug("Rollback after an error failed", exc_info=True)
+        db.session.remove()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return f"{type(error).__name__}: {text.strip().splitlines()[0] if text.strip() else ''}"

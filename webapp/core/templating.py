@@ -1,0 +1,45 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal
+
+from webapp.core.reference.labels import language_label, locale_code, localized_name, slot_label
+
+
+def _format_date(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return str(format_date(value, style))
+
+
+def _format_datetime(value: datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return str(format_datetime(value, style))
+
+
+def _format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(format_decimal(round(value, 1)))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["slot"] = slot_label
+    app.jinja_env.filters["language"] = language_label
+    app.jinja_env.filters["lname"] = localized_name
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "current_locale": locale_code(),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,89 @@
+"""What the city takes away from the reports: the export files (CSV, XLSX) with notes on how to read them, made from
+stored figures. Used by the dashboard's export buttons and by `flask reports export`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+
+from webapp.core.ids import utcnow
+from webapp.reports import exports, services, snapshots
+from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
+from webapp.reports.periods import Period
+from webapp.reports.suppression import DEFAULT_MIN_CELL
+
+
+def min_cell() -> int:
+    return int(current_app.config.get("REPORT_MIN_CELL", DEFAULT_MIN_CELL))
+
+
+def snapshot_age() -> timedelta:
+    """How long stored figures are served before they are computed again (REPORT_SNAPSHOT_MINUTES)."""
+    return timedelta(minutes=float(current_app.config.get("REPORT_SNAPSHOT_MINUTES", 10)))
+
+
+def as_of(moment: datetime | None) -> str:
+    """"Figures as of 23 Nov 2026 04:40", in the reader's language and the city's time zone."""
+    return _("Figures as of %(moment)s", moment=format_datetime(moment or utcnow(), "d MMM y HH:mm"))
+
+
+def period_label(period: Period) -> str:
+    if period.kind == "month":
+        return str(format_date(period.start, "MMMM y"))
+    if period.kind == "quarter":
+        return _("Quarter %(num)d of %(year)d", num=(period.start.month - 1) // 3 + 1, year=period.start.year)
+    if period.kind == "year":
+        return str(period.start.year)
+    return _("%(start)s to %(end)s", start=format_date(period.start), end=format_date(period.last_day))
+
+
+def export_notes(period: Period, by: str, computed_at: datetime | None = None) -> list[str]:
+    """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
+    each figure is made. The same words as under the dashboard."""
+    notes = [
+        _("Samen impact report, %(period)s.", period=period_label(period)),
+        as_of(computed_at) + ".",
+        _("Period: %(start)s to %(end)s (both included). Made on %(today)s; what happened to the period's requests "
+          "since then counts up to that day.", start=format_date(period.start, "long"),
+          end=format_date(period.last_day, "long"),
+          today=format_date(computed_at or utcnow(), "long")),
+        _("Only counts: no names, addresses or other personal data."),
+        _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
+          "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
+        _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0.", num=min_cell()),
+        _("An empty cell: nothing to compute (for example a median when no request got a response)."),
+        _("Requests posted: placed in the period. Matched, done and still unanswered: what happened to those "
+          "requests since."),
+        _("Active volunteers: responded to a request in the period. New volunteers: joined in the period."),
+        _("Hours given: the hours logged for the period's requests. Hand-overs: recorded in the period."),
+        _("Per 1,000 inhabitants: by the number of inhabitants (CBS) of the wijk or district."),
+        _("Resident initiatives active: registered before the end of the period and marked active, or with an "
+          "activity in the period. Supported: got advice, a grant or a space from staff in the period. Backing: "
+          "residents who backed an initiative in the period."),
+        _("An initiative counts in every wijk and goal it works for, so wijken, districts and goals need not add up "
+          "to the total for initiatives and backing."),
+    ]
+    if by == "goal":
+        notes.append(_("A request serves every goal of its kind of help, so the goals do not add up to the total."))
+    return notes
+
+
+def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
+    """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
+    columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers."""
+    found = snapshots.reports([period], services.load_reference(locale), min_cell=min_cell(),
+                              max_age=snapshot_age())[period]
+    report = found.report
+    rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
+                         _("Haarlem (total)"))
+    name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
+    notes = export_notes(period, by, found.computed_at)
+    if file_format == "xlsx":
+        return (exports.to_xlsx(rows, period.code, notes),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+    dutch = locale == "nl"
+    content = exports.to_csv(rows, notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
+    return content.encode("utf-8-sig"), "text/csv; charset=utf-8", name
