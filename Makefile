@@ -47,11 +47,15 @@ run: setup ## Set everything up and serve on http://127.0.0.1:$(PORT)
 test: venv translations-compile ## Run the whole test suite (on PostgreSQL when TEST_DATABASE_URL is set)
 	$(PY) -m pytest
 
+test-quick: venv translations-compile ## The suite without the browser and the slow tests: a loop of a minute or two
+	$(PY) -m pytest -m "not browser and not slow"
+
 audit: venv translations-compile ## Security scans: bandit, sqlmap on loopback, CSRF sweep; writes SECURITY.md
 	$(PY) scripts/audit.py
 
-lint: venv ## Ruff
-	$(VENV)/bin/ruff check matching webapp tests
+lint: venv ## Ruff, and the architecture (import-linter: the stack of features in pyproject.toml)
+	$(VENV)/bin/ruff check matching webapp tests scripts bench
+	$(VENV)/bin/lint-imports
 
 typecheck: venv ## mypy (strict on matching/)
 	$(VENV)/bin/mypy --strict matching
@@ -63,7 +67,7 @@ evaluate: venv ## Offline evaluation of the matching engine
 bench-matching: venv ## Speed and memory benchmark of the matching engine
 	$(PY) -m matching bench
 
-.PHONY: help venv translations-compile translations-extract translations-update setup run test audit lint typecheck evaluate bench-matching
+.PHONY: help venv translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching
 
 bench/.venv/.installed: requirements-bench.txt
 	test -x bench/.venv/bin/python || python3.11 -m venv bench/.venv || python3 -m venv bench/.venv

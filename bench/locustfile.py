@@ -200,7 +200,8 @@ if MODE == "mix":
             self.post("/vragen/nieuw", {
                 # Words drawn at random, so that one person's posts are not near-duplicates of each other
                 # (the duplicate check would rightly hold them back).
-                "csrf_token": self.csrf(html), "title": f"Hulp met {what} op {when} " + " ".join(random.sample(WORDS, 3)),
+                "csrf_token": self.csrf(html),
+                "title": f"Hulp met {what} op {when} " + " ".join(random.sample(WORDS, 3)),
                 "description": " ".join(random.sample(WORDS, 14)).capitalize() + ".",
                 "category": random.choice(CATEGORIES), "slots": "wed-morning", "languages": "nl",
                 "frequency": "once", "postcode": postcode.group(1) if postcode else "2034 AB",

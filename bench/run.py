@@ -47,7 +47,8 @@ LOCUST = Path(sys.executable).parent / "locust"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 RESULTS = ROOT / "bench" / "results"
 PAGES = ("health", "home", "request list", "request list, page 3", "request list (logged in)", "request detail",
-         "offer list", "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)", "messages (resident)",
+         "offer list", "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)",
+         "messages (resident)",
          "staff workspace", "rescue queue", "report dashboard, quarter", "report dashboard, year",
          "report export csv, year")
 MIX_USERS = 200
@@ -355,6 +356,7 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
     url = start_database(kind, tmp)
     (tmp / "instance").mkdir()
     env = {**os.environ, "SAMEN_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": url,
+           "PRIVACY_CONTROLLER": "Samen benchmark", "PRIVACY_CONTACT_EMAIL": "privacy@samen.local",
            "SAMEN_INSTANCE_PATH": str(tmp / "instance"), "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
            "FLASK_APP": "webapp", "RATELIMIT_ENABLED": "false", "PYTHONDONTWRITEBYTECODE": "1",
            "GUNICORN_WORKERS": str(args.workers), "GUNICORN_THREADS": str(args.threads)}
@@ -504,7 +506,7 @@ def write_report(results: list[Result], args: argparse.Namespace, facts: dict[st
         "| SQL statements per list page do not grow with rows (no N+1) | `make test` | yes | "
         "tests/webapp/test_query_counts.py |",
         "| suggestions read stored features and area candidates, no all-pairs work in a page view | `make test` | "
-        "yes | tests/webapp/test_query_counts.py, tests/webapp/test_suggestions.py |",
+        "yes | tests/webapp/test_query_counts.py, tests/webapp/suggestions/test_suggestions.py |",
         "",
     ]
     for r in results:

@@ -73,7 +73,7 @@ class Result:
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     # Fixed commands of this script, never a shell, never user input.
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]  # noqa: S603
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
 
 
 # -- bandit -----------------------------------------------------------------------------------------------------------
@@ -127,14 +127,14 @@ def start_app(instance: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, s
         if done.returncode:
             raise SystemExit(f"flask {' '.join(step)} failed:\n{done.stderr[-2000:]}")
     port = free_port()
-    process = subprocess.Popen([sys.executable, __file__, "serve", str(port)], cwd=ROOT, env=env,  # noqa: S603
+    process = subprocess.Popen([sys.executable, __file__, "serve", str(port)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=open(instance / "server.log", "wb"))  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):  # importing scikit-learn on a busy machine can take a minute
         if process.poll() is not None:
             break
         try:
-            urllib.request.urlopen(f"{base}/health", timeout=2)  # noqa: S310 - loopback
+            urllib.request.urlopen(f"{base}/health", timeout=2)
             return process, base, env
         except OSError:
             time.sleep(0.5)

@@ -98,7 +98,8 @@ def check_catalogue(lang: str, template_ids: set) -> tuple[list[str], int, int]:
         problems.append(f"{lang}: the header is marked fuzzy, so the whole catalogue is skipped when compiling")
     expected = get_plural(lang)
     nplurals = catalog.num_plurals
-    if nplurals != expected.num_plurals or catalog.plural_expr.replace(" ", "") != expected.plural_expr.replace(" ", ""):
+    same_rule = catalog.plural_expr.replace(" ", "") == expected.plural_expr.replace(" ", "")
+    if nplurals != expected.num_plurals or not same_rule:
         problems.append(f"{lang}: Plural-Forms is '{catalog.plural_forms}', Babel gives '{expected.plural_forms}'")
     messages = [m for m in catalog if m.id]
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in messages}

@@ -60,7 +60,7 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         # Tests send the outbox themselves (tests/webapp/mail_helpers.py); test_outbox.py runs the worker thread.
         "MAIL_WORKER": False,
-        # Tests change rows and look at pages at once; tests/webapp/test_pagecache.py switches the cache on.
+        # Tests change rows and look at pages at once; tests/webapp/core/test_pagecache.py switches the cache on.
         "PAGE_CACHE_SECONDS": float(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0")),
         **overrides,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,10 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(config.from_environment())
+    try:
+        app.config.update(config.from_environment())
+    except config.ConfigError as error:
+        sys.exit(f"Samen cannot start: {error}")  # one line on stderr, exit status 1: never a traceback
     if overrides:
         app.config.update(overrides)
     register_extensions(app)

@@ -6,18 +6,27 @@
 | template hook "request-page:staff" | the staff tools on a request's page (webapp.staff) |
 | template hook "need:helpers" | suggested volunteers under an initiative's need (webapp.suggestions) |
 | after a commit that queued e-mail | wakes the outbox worker thread, which sends it (webapp.core.outbox) |
+| after a flush and a commit of db.session | clears the cached public pages the change touched (webapp.core.pagecache) |
+| before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |
+| around every request | serves public pages from the page cache and stores them (webapp.core.pagecache) |
+| after every response | security headers; ProxyFix when TRUSTED_PROXIES is set (webapp.core.security) |
+
+SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection (webapp.core.database).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from webapp.core import outbox, template_hooks
+from webapp.core import audit, outbox, template_hooks
+from webapp.core.pagecache import invalidation as pagecache_invalidation
 from webapp.staff import views as staff_views
 from webapp.suggestions import views as suggestions_views
 
 
 def register(app: Flask) -> None:
+    audit.register()
+    pagecache_invalidation.install()
     outbox.register(app)
     template_hooks.register(app)
     template_hooks.add(app, "request-page:helpers", suggestions_views.request_helpers)

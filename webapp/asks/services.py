@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, Select, Update, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, Update, and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
-from webapp.asks import events
+from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -151,52 +151,12 @@ def cancel_request(actor: User, help_request: HelpRequest) -> None:
                    request=help_request.public_id)
 
 
-def can_see(viewer: User | None, help_request: HelpRequest) -> bool:
-    """Whether this person may open the request's page at all."""
-    if viewer is not None and viewer.is_authenticated and (help_request.requester_id == viewer.id or viewer.is_staff):
-        return True
-    if help_request.moderation != Moderation.OK or (help_request.requester and help_request.requester.is_blocked):
-        return False  # held, rejected, or posted by someone who is blocked: only the poster and staff see it
-    if viewer is not None and viewer.is_authenticated:
-        if any(r.volunteer_id == viewer.id for r in help_request.responses):
-            return True
-        if help_request.offer is not None and help_request.offer.volunteer_id == viewer.id:
-            return True
-    if not help_request.is_open or help_request.offer_id is not None or help_request.expires_at <= utcnow():
-        return False
-    if help_request.needs_screening:
-        return viewer is not None and viewer.is_authenticated and viewer.is_screened
-    return True
-
-
-def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
-    """The request got its helper a moment ago, and this person could see it while it was open (so saying
-    "someone else is helping" tells them nothing the listing did not)."""
-    if help_request.status != RequestStatus.MATCHED or can_see(viewer, help_request):
-        return False
-    was_public = help_request.moderation == Moderation.OK and help_request.offer_id is None and not (
-        help_request.requester and help_request.requester.is_blocked)
-    return was_public and (viewer.is_screened or not help_request.needs_screening)
-
-
-def can_respond(viewer: User | None, help_request: HelpRequest) -> bool:
-    return (
-        viewer is not None
-        and viewer.is_authenticated
-        and viewer.has_role("volunteer")
-        and help_request.is_open
-        and help_request.requester_id != viewer.id
-        and (viewer.is_screened or not help_request.needs_screening)
-        and not any(r.volunteer_id == viewer.id for r in help_request.responses)
-    )
-
-
 def respond(volunteer: User, help_request: HelpRequest, message: str) -> Response:
-    if help_request.offer_id is not None or not can_see(volunteer, help_request):
+    if help_request.offer_id is not None or not visibility.may_see(volunteer, help_request):
         raise NotAllowed
     if any(r.volunteer_id == volunteer.id for r in help_request.responses):
         raise AlreadyResponded
-    if not can_respond(volunteer, help_request):
+    if not visibility.may_respond(volunteer, help_request):
         raise NoLongerOpen if not help_request.is_open else NotAllowed
     _claim_open(help_request)
     if db.session.execute(select(func.count()).where(
@@ -379,17 +339,7 @@ class ListFilters:
 
 def _public_listing(viewer: User | None, filters: ListFilters) -> Select[HelpRequest]:
     now = utcnow()
-    query = select(HelpRequest).where(
-        HelpRequest.status == RequestStatus.OPEN,
-        HelpRequest.offer_id.is_(None),
-        HelpRequest.expires_at > now,
-        HelpRequest.moderation == Moderation.OK,
-        or_(HelpRequest.requester_id.is_(None),
-            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
-    )
-    screened = viewer is not None and viewer.is_authenticated and (viewer.is_screened or viewer.is_staff)
-    if not screened:
-        query = query.where(HelpRequest.needs_screening.is_(False))
+    query = select(HelpRequest).where(*visibility.open_to_volunteers(now), *visibility.screening_for(viewer))
     if filters.category:
         query = query.where(HelpRequest.category_key == filters.category)
     if filters.wijk_id:

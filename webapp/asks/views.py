@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.asks import services
+from webapp.asks import services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
 from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
@@ -59,7 +59,7 @@ def index() -> str:
 
 def _load_visible(public_id: str) -> HelpRequest:
     help_request = services.get_by_public_id(public_id)
-    if help_request is None or not services.can_see(current_user, help_request):
+    if help_request is None or not visibility.may_see(current_user, help_request):
         abort(404)
     return help_request
 
@@ -93,7 +93,7 @@ def _render_show(
         is_owner=is_owner,
         is_party=services.is_party(current_user, help_request),
         my_response=my_response,
-        can_respond=services.can_respond(current_user, help_request),
+        can_respond=visibility.may_respond(current_user, help_request),
         response_form=response_form or ResponseForm(formdata=None),
         thanks_form=thanks_form or ThanksForm(formdata=None),
         action_form=ActionForm(),
@@ -202,7 +202,7 @@ def cancel(public_id: str) -> WerkzeugResponse:
 @login_required
 def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]] | WerkzeugResponse:
     help_request = services.get_by_public_id(public_id)
-    if help_request is not None and services.matched_meanwhile(current_user, help_request):
+    if help_request is not None and visibility.matched_meanwhile(current_user, help_request):
         # Matched while this volunteer was writing: say so kindly instead of "page not found".
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))

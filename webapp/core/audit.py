@@ -50,11 +50,16 @@ def _refuse_delete(mapper: Any, connection: Any, target: AuditEntry) -> None:
     raise AuditImmutable("audit log entries cannot be deleted")
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state: ORMExecuteState) -> None:
     """Bulk UPDATE and DELETE statements on the audit log through a session are refused as well."""
     if (state.is_update or state.is_delete) and any(m.class_ is AuditEntry for m in state.all_mappers):
         raise AuditImmutable("audit log entries cannot be changed or deleted")
+
+
+def register() -> None:
+    """Refuse bulk changes to the log in every session of the process (installed once, from create_app)."""
+    if not event.contains(Session, "do_orm_execute", _refuse_bulk_changes):
+        event.listen(Session, "do_orm_execute", _refuse_bulk_changes)
 
 
 class Action(StrEnum):

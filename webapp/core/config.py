@@ -1,35 +1,121 @@
-"""Configuration, read from the environment when the app is created (never at import)."""
+"""Configuration: read from the environment once, when the app is created (never at import), typed and checked.
+
+A wrong value stops the start with one line that names the variable (`ConfigError`); nothing half-configured runs.
+Every variable is in the README's configuration table.
+"""
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 (refused in production)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+LANGUAGES = ("nl", "en")
 
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class ConfigError(ValueError):
+    """A configuration value that Samen cannot start with; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """The environment variables Samen reads. Empty values count as not set."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, extra="ignore")
+
+    SAMEN_ENV: Literal["development", "production"] = "development"
+    SECRET_KEY: str = Field(DEV_SECRET_KEY, min_length=16)
+    DATABASE_URL: str | None = None
+    SAMEN_INSTANCE_PATH: Path = DEFAULT_INSTANCE
+    PORT: int = Field(5000, ge=1, le=65535)  # what `make run` serves on; the default base of links in e-mails
+    # Rate limits and back-off after failed logins (webapp/core/ratelimit). The counters live in the app's own
+    # database unless RATELIMIT_STORAGE_URI points elsewhere (redis://host:6379 needs the `redis` package).
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_STORAGE_URI: str = "samen+db://"
+    TRUSTED_PROXIES: int = Field(0, ge=0, le=5)  # reverse proxies in front of the app that set X-Forwarded-For
+    REQUEST_EXPIRY_DAYS: int = Field(60, ge=1, le=3650)
+    RETENTION_MONTHS: int = Field(12, ge=1, le=1200)  # closed requests are anonymised after this long
+    PRIVACY_CONTROLLER: str | None = None  # the controller on the privacy statement (required in production)
+    PRIVACY_CONTACT_EMAIL: str | None = None
+    PAGE_SIZE: int = Field(20, ge=1, le=200)
+    PAGE_CACHE_SECONDS: float = Field(30, ge=0, le=3600)
+    MODERATION_REPORT_THRESHOLD: int = Field(3, ge=1, le=100)
+    RESCUE_AFTER_DAYS: int = Field(3, ge=1, le=365)
+    SCREENING_VALID_YEARS: int = Field(3, ge=1, le=10)
+    REPORT_MIN_CELL: int = Field(5, ge=1, le=100)
+    REPORT_SNAPSHOT_MINUTES: float = Field(10, ge=0, le=1440)
+    ARGON2_TIME_COST: int = Field(3, ge=1, le=20)
+    ARGON2_MEMORY_COST: int = Field(65536, ge=256, le=4_194_304)
+    SUGGESTIONS_MAX_AGE_MINUTES: int = Field(60, ge=1, le=10_080)
+    MATCHING_MODEL_PATH: str | None = None
+    # E-mail: SMTP when MAIL_SERVER is set; otherwise mails are written to MAIL_OUTBOX_DIR (default
+    # <instance>/outbox) and the log. MAIL_SITE_URL is where links in e-mails point to.
+    MAIL_SERVER: str = ""
+    MAIL_PORT: int = Field(587, ge=1, le=65535)
+    MAIL_USERNAME: str = ""
+    MAIL_PASSWORD: str = ""
+    MAIL_USE_TLS: bool = False
+    MAIL_DEFAULT_SENDER: str = "Samen Haarlem <noreply@samen.local>"
+    MAIL_OUTBOX_DIR: str = ""
+    MAIL_SITE_URL: str | None = None
+    MAIL_TIMEOUT: float = Field(10, gt=0, le=120)
+    MAIL_UNSUBSCRIBE_MAX_AGE_DAYS: int = Field(90, ge=1, le=3650)
+    HANDOVER_PARTNERS: str | None = None  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services)
+
+    @field_validator("MAIL_SITE_URL")
+    @classmethod
+    def _site_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError("use the address people open, with http:// or https://, e.g. https://samen.example.org")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _production_needs(self) -> Settings:
+        if self.SAMEN_ENV != "production":
+            return self
+        if self.SECRET_KEY == DEV_SECRET_KEY:
+            raise ValueError("SECRET_KEY must be set to a long random value in production (SAMEN_ENV=production)")
+        missing = [name for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL") if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} must be set in production: the privacy statement names the "
+                             "volunteer centre and how to reach it")
+        return self
+
+
+def _one_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]) or "configuration"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["loc"]:
+        shown = "(hidden)" if "SECRET" in name or "PASSWORD" in name else repr(first.get("input"))
+        return f"{name}={shown}: {message}"
+    return message
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Build the configuration dictionary from environment variables.
+    """The Flask configuration from environment variables (`environ`, by default os.environ). Raises ConfigError.
 
     Defaults are safe for development on one machine: an SQLite file in instance/.
     """
-    env = os.environ if environ is None else environ
-    instance = Path(env.get("SAMEN_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
-    is_production = env.get("SAMEN_ENV", "development") == "production"
+    try:
+        if environ is None:
+            settings = Settings()
+        else:
+            settings = Settings.model_validate({k: v for k, v in environ.items() if v != ""})
+    except ValidationError as error:
+        raise ConfigError(_one_line(error)) from None
+    instance = settings.SAMEN_INSTANCE_PATH
+    is_production = settings.SAMEN_ENV == "production"
     config: dict[str, Any] = {
-        "ENV_NAME": "production" if is_production else "development",
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", f"sqlite:///{instance / 'samen.db'}"),
+        "ENV_NAME": settings.SAMEN_ENV,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance / 'samen.db'}",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,
@@ -39,60 +125,47 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
         # A session without "stay logged in" ends when the browser closes; a permanent one lasts at most this long.
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
-        # Rate limits and back-off after failed logins (webapp/ratelimit). The counters live in the app's own
-        # database unless RATELIMIT_STORAGE_URI points elsewhere (redis://host:6379 needs the `redis` package).
-        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "samen+db://",
-        # How many reverse proxies in front of the app set X-Forwarded-For (0: use the connecting address).
-        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or "0"),
+        "RATELIMIT_ENABLED": settings.RATELIMIT_ENABLED,
+        "RATELIMIT_STORAGE_URI": settings.RATELIMIT_STORAGE_URI,
+        "TRUSTED_PROXIES": settings.TRUSTED_PROXIES,
         # Links in e-mails: a password reset link works for an hour, a verification link for three days.
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "EMAIL_VERIFICATION_MAX_AGE": 60 * 60 * 24 * 3,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
-        "LANGUAGES": ("nl", "en"),
-        "REQUEST_EXPIRY_DAYS": int(env.get("REQUEST_EXPIRY_DAYS", "60")),
-        # Privacy: closed requests are anonymised this many months after closing (flask privacy retention).
-        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS") or "12"),
-        # The controller on the privacy statement (webapp/privacy/views.py has clearly marked placeholders).
-        **{name: env[name] for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL") if env.get(name)},
-        "PAGE_SIZE": int(env.get("PAGE_SIZE", "20")),
-        # Public lists and details, as anonymous visitors see them, are kept this long in the database and served
-        # from there (webapp/pagecache); any change to what they show clears them at once. 0 turns it off.
-        "PAGE_CACHE_SECONDS": float(env.get("PAGE_CACHE_SECONDS") or "30"),
-        # Staff workspace and impact reports (webapp/staff, webapp/reports).
-        "MODERATION_REPORT_THRESHOLD": int(env.get("MODERATION_REPORT_THRESHOLD", "3")),
-        "RESCUE_AFTER_DAYS": int(env.get("RESCUE_AFTER_DAYS", "3")),
-        "SCREENING_VALID_YEARS": int(env.get("SCREENING_VALID_YEARS", "3")),
-        "REPORT_MIN_CELL": int(env.get("REPORT_MIN_CELL", "5")),
-        # Stored report figures are served this long before they are computed again (flask reports refresh).
-        "REPORT_SNAPSHOT_MINUTES": float(env.get("REPORT_SNAPSHOT_MINUTES") or "10"),
-        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
-        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
-        # "Aanbevolen voor jou" reads each volunteer's stored suggestions (flask suggestions refresh keeps them
-        # fresh); a page view recomputes a list older than this many minutes.
-        "SUGGESTIONS_MAX_AGE_MINUTES": int(env.get("SUGGESTIONS_MAX_AGE_MINUTES") or "60"),
-        "MATCHING_MODEL_PATH": env.get("MATCHING_MODEL_PATH", str(instance / "matching-model.bin")),
+        "LANGUAGES": LANGUAGES,
+        "REQUEST_EXPIRY_DAYS": settings.REQUEST_EXPIRY_DAYS,
+        "RETENTION_MONTHS": settings.RETENTION_MONTHS,
+        "PAGE_SIZE": settings.PAGE_SIZE,
+        "PAGE_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
+        "MODERATION_REPORT_THRESHOLD": settings.MODERATION_REPORT_THRESHOLD,
+        "RESCUE_AFTER_DAYS": settings.RESCUE_AFTER_DAYS,
+        "SCREENING_VALID_YEARS": settings.SCREENING_VALID_YEARS,
+        "REPORT_MIN_CELL": settings.REPORT_MIN_CELL,
+        "REPORT_SNAPSHOT_MINUTES": settings.REPORT_SNAPSHOT_MINUTES,
+        "ARGON2_TIME_COST": settings.ARGON2_TIME_COST,
+        "ARGON2_MEMORY_COST": settings.ARGON2_MEMORY_COST,
+        "SUGGESTIONS_MAX_AGE_MINUTES": settings.SUGGESTIONS_MAX_AGE_MINUTES,
+        "MATCHING_MODEL_PATH": settings.MATCHING_MODEL_PATH or str(instance / "matching-model.bin"),
         "WTF_CSRF_TIME_LIMIT": None,
         "INSTANCE_PATH": str(instance),
-        # E-mail: SMTP when MAIL_SERVER is set; otherwise mails are written to MAIL_OUTBOX_DIR (default
-        # <instance>/outbox) and the log. MAIL_SITE_URL is where links in e-mails point to.
-        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(env.get("MAIL_PORT") or "587"),
-        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
-        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=False),
-        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Samen Haarlem <noreply@samen.local>"),
-        "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR", ""),
-        "MAIL_SITE_URL": env.get("MAIL_SITE_URL", "http://127.0.0.1:5000"),
-        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or "10"),
-        "MAIL_UNSUBSCRIBE_MAX_AGE_DAYS": int(env.get("MAIL_UNSUBSCRIBE_MAX_AGE_DAYS") or "90"),
+        "MAIL_SERVER": settings.MAIL_SERVER,
+        "MAIL_PORT": settings.MAIL_PORT,
+        "MAIL_USERNAME": settings.MAIL_USERNAME,
+        "MAIL_PASSWORD": settings.MAIL_PASSWORD,
+        "MAIL_USE_TLS": settings.MAIL_USE_TLS,
+        "MAIL_DEFAULT_SENDER": settings.MAIL_DEFAULT_SENDER,
+        "MAIL_OUTBOX_DIR": settings.MAIL_OUTBOX_DIR,
+        "MAIL_SITE_URL": settings.MAIL_SITE_URL or f"http://127.0.0.1:{settings.PORT}",
+        "MAIL_TIMEOUT": settings.MAIL_TIMEOUT,
+        "MAIL_UNSUBSCRIBE_MAX_AGE_DAYS": settings.MAIL_UNSUBSCRIBE_MAX_AGE_DAYS,
+        # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
+        "MAIL_WORKER": True,
     }
-    if env.get("HANDOVER_PARTNERS"):  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services.DEFAULT_PARTNERS)
-        config["HANDOVER_PARTNERS"] = tuple(p.strip() for p in env["HANDOVER_PARTNERS"].split(";") if p.strip())
-    if is_production and config["SECRET_KEY"] == DEV_SECRET_KEY:
-        raise RuntimeError(
-            "SECRET_KEY must be set to a long random value in production (SAMEN_ENV=production)."
-        )
+    for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL"):
+        if getattr(settings, name):
+            config[name] = getattr(settings, name)
+    if settings.HANDOVER_PARTNERS:
+        config["HANDOVER_PARTNERS"] = tuple(p.strip() for p in settings.HANDOVER_PARTNERS.split(";") if p.strip())
     return config

@@ -1,8 +1,9 @@
-"""Security headers on every response."""
+"""Security headers on every response, and which reverse proxies to believe about the visitor's address."""
 
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 CSP = "; ".join((
@@ -20,6 +21,9 @@ CSP = "; ".join((
 
 
 def register(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # X-Forwarded-For/-Proto set by this many proxies: rate limits see the visitor, not the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     is_production = app.config.get("ENV_NAME") == "production"
 
     @app.after_request

@@ -13,12 +13,12 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from webapp.accounts.models import AccountErasure, User, VolunteerProfile
 from webapp.asks import services as asks
+from webapp.asks import visibility
 from webapp.asks.models import HelpRequest, RequestStatus, Response
 from webapp.core.access import Role
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
-from webapp.core.moderation import Moderation
 from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
 from webapp.staff.models import Handover, Intake, Screening
@@ -269,10 +269,7 @@ class Waiting:
 
 def _unanswered_where(after_days: int, now: datetime) -> tuple[Any, ...]:
     return (
-        HelpRequest.status == RequestStatus.OPEN,
-        HelpRequest.offer_id.is_(None),
-        HelpRequest.moderation == Moderation.OK,
-        HelpRequest.expires_at > now,
+        *visibility.open_to_volunteers(now),
         HelpRequest.created_at <= now - timedelta(days=after_days),
         HelpRequest.id.not_in(select(Response.request_id)),
     )

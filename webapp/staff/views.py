@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from webapp.accounts.models import User
 from webapp.asks import audit as request_audit
 from webapp.asks import services as asks
+from webapp.asks import visibility
 from webapp.asks.models import HelpRequest
 from webapp.asks.views import request_data
 from webapp.core import audit
@@ -137,7 +138,7 @@ def _report_target(kind: str, public_id: str) -> HelpRequest | Offer | User:
     target = moderation.find_target(target_kind, public_id) if target_kind else None
     if target is None:
         abort(404)
-    if isinstance(target, HelpRequest) and not asks.can_see(current_user, target):
+    if isinstance(target, HelpRequest) and not visibility.may_see(current_user, target):
         abort(404)
     if isinstance(target, Offer) and not offers.can_see(current_user, target):
         abort(404)
@@ -157,7 +158,7 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
                           threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
         db.session.commit()
         flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
-        if isinstance(target, HelpRequest) and asks.can_see(current_user, target):
+        if isinstance(target, HelpRequest) and visibility.may_see(current_user, target):
             return redirect(url_for("asks.show", public_id=target.public_id))
         if isinstance(target, Offer) and offers.can_see(current_user, target):
             return redirect(url_for("offers.show", public_id=target.public_id))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.asks import events
+from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, SuggestionEvent
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -158,25 +158,12 @@ def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]
 
 # -- requests for a volunteer -------------------------------------------------------------------------
 
-def open_to_volunteers() -> tuple[Any, ...]:
-    """The SQL conditions for a request a volunteer may be offered: open, not tied to an offer, not expired, passed
-    moderation, its requester not blocked. Used when ranking and again when stored suggestions are read."""
-    return (
-        HelpRequest.status == RequestStatus.OPEN,
-        HelpRequest.offer_id.is_(None),
-        HelpRequest.expires_at > utcnow(),
-        HelpRequest.moderation == Moderation.OK,
-        or_(HelpRequest.requester_id.is_(None),
-            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
-    )
-
-
 def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest]:
     south, north, west, east = _box(lat, lon, km)
     return (
         select(HelpRequest)
         .join(Wijk, Wijk.id == HelpRequest.wijk_id)
-        .where(*open_to_volunteers(), Wijk.lat.between(south, north), Wijk.lon.between(west, east))
+        .where(*visibility.open_to_volunteers(), Wijk.lat.between(south, north), Wijk.lon.between(west, east))
     )
 
 

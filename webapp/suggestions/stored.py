@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
-from webapp.asks import events
+from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -27,7 +27,7 @@ from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrga
 from webapp.initiatives.services import SEEKING
 from webapp.suggestions.initiatives import Candidates, InitiativeSuggestion, open_person_needs, suggest_initiatives
 from webapp.suggestions.models import StoredSuggestion, SuggestionList
-from webapp.suggestions.services import RequestSuggestion, open_to_volunteers, suggest_requests
+from webapp.suggestions.services import RequestSuggestion, suggest_requests
 
 # More than a page shows, so that items filtered out when read (answered, closed, ...) are replaced.
 REQUESTS_STORED = 30
@@ -109,21 +109,19 @@ def _suggestion(public_id: str, row: StoredSuggestion) -> matching.Suggestion:
 
 def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
     """The first k stored requests that are still open to this volunteer now."""
-    profile = user.volunteer_profile
     answered = select(Response.request_id).where(Response.volunteer_id == user.id)
     declined = select(SuggestionEvent.request_id).where(SuggestionEvent.volunteer_id == user.id,
                                                         SuggestionEvent.outcome == Outcome.DECLINED)
     query = (
         select(StoredSuggestion, HelpRequest)
         .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
-        .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == REQUEST, *open_to_volunteers(),
+        .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == REQUEST,
+               *visibility.open_to_volunteers(), *visibility.screening_for(user),  # a lapsed VOG counts at once
                HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered), HelpRequest.id.not_in(declined))
         .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
         .order_by(StoredSuggestion.rank)
         .limit(k)
     )
-    if profile is None or not profile.is_screened:  # a lapsed certificate counts from the day it lapses
-        query = query.where(HelpRequest.needs_screening.is_(False))
     return [RequestSuggestion(r, _suggestion(r.public_id, s)) for s, r in db.session.execute(query)]
 
 

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.asks.models import HelpRequest
-from webapp.asks.services import can_see, get_by_public_id, speaks_for
+from webapp.asks.services import get_by_public_id, speaks_for
+from webapp.asks.visibility import may_see
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.initiatives import needs
@@ -41,7 +42,7 @@ def for_me() -> str:
 @login_required
 def invite(request_id: str, volunteer_id: str) -> WerkzeugResponse:
     help_request = get_by_public_id(request_id)
-    if help_request is None or not can_see(current_user, help_request):
+    if help_request is None or not may_see(current_user, help_request):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -58,7 +59,7 @@ def invite(request_id: str, volunteer_id: str) -> WerkzeugResponse:
 @login_required
 def dismiss(request_id: str) -> WerkzeugResponse:
     help_request = get_by_public_id(request_id)
-    if help_request is None or not can_see(current_user, help_request):
+    if help_request is None or not may_see(current_user, help_request):
         abort(404)
     if ActionForm().validate_on_submit():
         services.dismiss(current_user, help_request)

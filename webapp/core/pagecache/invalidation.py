@@ -9,6 +9,7 @@ from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from webapp.core.extensions import db
 from webapp.core.pagecache import services
 
 # Changes here never show on a page for anonymous visitors (or show through a change in a table that does).
@@ -82,8 +83,9 @@ def _after_rollback(session: Session) -> None:
 
 
 def install() -> None:
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _bulk_statement)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+    """Listen to the app's database session (db.session: every request, command and job uses it)."""
+    if not event.contains(db.session, "after_flush", _after_flush):
+        event.listen(db.session, "after_flush", _after_flush)
+        event.listen(db.session, "do_orm_execute", _bulk_statement)
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_rollback", _after_rollback)

@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, g, request, session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.i18n import select_locale
-from webapp.core.pagecache import invalidation, services
+from webapp.core.pagecache import services
 
 # Endpoint -> the group it is cleared with. Only pages that look the same to every anonymous visitor.
 CACHEABLE = {
@@ -83,6 +83,6 @@ def fill_cache(response: WerkzeugResponse) -> WerkzeugResponse:
 
 
 def register(app: Flask) -> None:
-    invalidation.install()
+    """Serve and fill the cache around every request (the clearing hooks are installed by webapp/hooks.py)."""
     app.before_request(serve_from_cache)
     app.after_request(fill_cache)

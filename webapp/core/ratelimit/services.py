@@ -27,7 +27,6 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.core.ratelimit.storage import SCHEME
 
@@ -70,15 +69,12 @@ class RateLimited(TooManyRequests):
 
 
 def register(app: Flask) -> None:
-    """Create this app's limiter on the configured storage (no I/O here) and trust the configured proxies."""
+    """Create this app's limiter on the configured storage (no I/O here)."""
     uri = app.config.get("RATELIMIT_STORAGE_URI") or f"{SCHEME}://"
     options: dict[str, Any] = {}
     if uri.startswith(f"{SCHEME}://"):
         options["clock"] = lambda: _clock(app)()
     app.extensions[EXTENSION] = FixedWindowRateLimiter(storage_from_string(uri, **options))
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _clock(app: Flask) -> Callable[[], float]:

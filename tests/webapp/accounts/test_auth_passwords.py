@@ -11,8 +11,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.conftest import page_text, visible
 from tests.factories import PASSWORD
+from tests.webapp.accounts.test_accounts import registration
 from tests.webapp.mail_helpers import parts, smtp  # noqa: F401 (smtp is a fixture)
-from tests.webapp.test_accounts import registration
 from webapp.accounts import tokens
 from webapp.accounts.passwords import PasswordProblem, common_passwords, password_problem
 from webapp.accounts.services import find_by_email

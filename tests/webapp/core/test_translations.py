@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 from tests.conftest import page_text
 from tests.factories import Maker
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TRANSLATIONS = ROOT / "translations"
 NL_PO = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po"
 NL_MO = NL_PO.with_suffix(".mo")

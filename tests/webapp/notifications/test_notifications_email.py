@@ -283,7 +283,7 @@ STORED_KIND = re.compile(r'Notification\([^)]*?kind="([a-z_]+)"', re.DOTALL)
 def notification_kinds_in_the_code() -> set[str]:
     """Every kind a feature can create: the notify(...) calls in webapp/ and the kinds the demo data stores."""
     found: set[str] = set()
-    for path in (Path(__file__).parents[2] / "webapp").rglob("*.py"):
+    for path in (Path(__file__).parents[3] / "webapp").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         found.update(NOTIFY_CALL.findall(source))
         found.update(STORED_KIND.findall(source))

@@ -27,13 +27,17 @@ def test_pages_contain_no_inline_script(client):
 def test_production_refuses_the_development_secret(monkeypatch):
     monkeypatch.setenv("SAMEN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", DEV_SECRET_KEY)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    monkeypatch.setenv("PRIVACY_CONTROLLER", "Vrijwilligerscentrum Haarlem")
+    monkeypatch.setenv("PRIVACY_CONTACT_EMAIL", "privacy@example.org")
+    with pytest.raises(SystemExit, match="SECRET_KEY"):
         create_app()
 
 
 def test_production_sets_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SAMEN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-for-this-test")
+    monkeypatch.setenv("PRIVACY_CONTROLLER", "Vrijwilligerscentrum Haarlem")
+    monkeypatch.setenv("PRIVACY_CONTACT_EMAIL", "privacy@example.org")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

@@ -13,7 +13,7 @@ from tests.conftest import visible
 from webapp.core.audit import Action, AuditEntry, AuditImmutable, log_action
 from webapp.core.extensions import db
 
-WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
+WEBAPP = Path(__file__).resolve().parents[3] / "webapp"
 
 
 def write_entry():

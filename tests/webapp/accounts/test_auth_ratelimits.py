@@ -9,9 +9,9 @@ from limits.storage import storage_from_string
 
 from tests.conftest import page_text, visible
 from tests.factories import PASSWORD
+from tests.webapp.accounts.test_accounts import registration
+from tests.webapp.asks.test_requests import request_form
 from tests.webapp.auth_helpers import Clock, another_app, clock, limits, second_worker  # noqa: F401 (fixtures)
-from tests.webapp.test_accounts import registration
-from tests.webapp.test_requests import request_form
 from webapp.accounts.services import find_by_email
 from webapp.core.extensions import db
 from webapp.core.ratelimit.storage import DatabaseStorage

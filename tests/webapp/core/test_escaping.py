@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import page_text
 from tests.webapp.initiative_helpers import initiative
 
-WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
+WEBAPP = Path(__file__).resolve().parents[3] / "webapp"
 
 
 def test_a_bad_co_organiser_address_is_shown_escaped_in_the_error(make, login):

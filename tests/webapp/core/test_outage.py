@@ -32,7 +32,7 @@ from webapp.core import database
 from webapp.core.extensions import db
 from webapp.core.reference.services import load_reference_data
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg-throwaway.sh"
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "pg-throwaway.sh"
 FAST_ENOUGH = 5.0  # seconds from request to 503 page while the database is down
 BROKEN_PAGE_SIGNS = ("Traceback", "OperationalError", "psycopg", "sqlalchemy", "Internal Server Error")
 

@@ -25,7 +25,9 @@ def cookies(response):
 
 def settings_for(app, env_name):
     """The configuration of `env_name`, on the test database."""
-    settings = config.from_environment({"SAMEN_ENV": env_name, "SECRET_KEY": "a-long-random-test-secret-key"})
+    settings = config.from_environment({"SAMEN_ENV": env_name, "SECRET_KEY": "a-long-random-test-secret-key",
+                                        "PRIVACY_CONTROLLER": "Vrijwilligerscentrum Haarlem, Haarlem",
+                                        "PRIVACY_CONTACT_EMAIL": "privacy@example.org"})
     settings.update(app_config(app.config["SQLALCHEMY_DATABASE_URI"], app.config["INSTANCE_PATH"]))
     return settings
 
@@ -55,5 +57,6 @@ def test_no_remember_cookie_without_the_tick(app, make):
 
 
 def test_production_refuses_the_development_secret():
-    with pytest.raises(RuntimeError):
-        config.from_environment({"SAMEN_ENV": "production"})
+    with pytest.raises(config.ConfigError, match="SECRET_KEY"):
+        config.from_environment({"SAMEN_ENV": "production", "PRIVACY_CONTROLLER": "VWC",
+                                 "PRIVACY_CONTACT_EMAIL": "privacy@example.org"})

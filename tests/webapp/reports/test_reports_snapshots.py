@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from tests.conftest import csrf_token, page_text, sibling_app, visible
 from tests.factories import PASSWORD
-from tests.webapp.test_reports_dashboard import make_history, rows_of_csv
+from tests.webapp.reports.test_reports_dashboard import make_history, rows_of_csv
 from webapp.accounts.services import find_by_email
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow

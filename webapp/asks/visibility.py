@@ -1,0 +1,82 @@
+"""Who may see a help request: the one place these rules are written. The public list, a request's page, the
+suggestions (computed and stored), the digests, the rescue queue and responding all ask here, so a change cannot
+reach one path and miss another. `open_to_volunteers` is the SQL form of `is_open_to_volunteers`; a test checks
+that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+
+from webapp.accounts.models import User
+from webapp.asks.models import HelpRequest, RequestStatus
+from webapp.core.ids import utcnow
+from webapp.core.moderation import Moderation
+
+
+def open_to_volunteers(now: datetime | None = None) -> tuple[ColumnElement[bool], ...]:
+    """SQL: a request volunteers may be shown: open, not sent to one volunteer's offer, not expired, passed
+    moderation, its requester not blocked. (Screening comes on top: `screening_for`.)"""
+    return (
+        HelpRequest.status == RequestStatus.OPEN,
+        HelpRequest.offer_id.is_(None),
+        HelpRequest.expires_at > (now or utcnow()),
+        HelpRequest.moderation == Moderation.OK,
+        or_(HelpRequest.requester_id.is_(None),
+            HelpRequest.requester_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
+    )
+
+
+def is_open_to_volunteers(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """The same as `open_to_volunteers`, for a request in hand."""
+    return (help_request.status == RequestStatus.OPEN and help_request.offer_id is None
+            and help_request.expires_at > (now or utcnow()) and help_request.moderation == Moderation.OK
+            and not (help_request.requester is not None and help_request.requester.is_blocked))
+
+
+def sees_sensitive(viewer: Any) -> bool:
+    """Requests that need a certificate of conduct (VOG) are shown to screened volunteers and staff only."""
+    return bool(viewer is not None and viewer.is_authenticated and (viewer.is_screened or viewer.is_staff))
+
+
+def screening_for(viewer: Any) -> tuple[ColumnElement[bool], ...]:
+    """SQL: the requests that need screening drop out for a viewer who may not see them."""
+    return () if sees_sensitive(viewer) else (HelpRequest.needs_screening.is_(False),)
+
+
+def may_see(viewer: User | None, help_request: HelpRequest) -> bool:
+    """Whether this person may open the request's page at all."""
+    me = viewer.id if viewer is not None and viewer.is_authenticated else None
+    if me is not None and (help_request.requester_id == me or viewer.is_staff):  # type: ignore[union-attr]
+        return True
+    if help_request.moderation != Moderation.OK or (help_request.requester and help_request.requester.is_blocked):
+        return False  # held, rejected, or posted by someone who is blocked: only the poster and staff see it
+    if me is not None and (any(r.volunteer_id == me for r in help_request.responses)
+                           or (help_request.offer is not None and help_request.offer.volunteer_id == me)):
+        return True
+    return is_open_to_volunteers(help_request) and (not help_request.needs_screening or sees_sensitive(viewer))
+
+
+def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
+    """The request got its helper a moment ago, and this person could see it while it was open (so saying
+    "someone else is helping" tells them nothing the listing did not)."""
+    if help_request.status != RequestStatus.MATCHED or may_see(viewer, help_request):
+        return False
+    was_public = help_request.moderation == Moderation.OK and help_request.offer_id is None and not (
+        help_request.requester and help_request.requester.is_blocked)
+    return was_public and (viewer.is_screened or not help_request.needs_screening)
+
+
+def may_respond(viewer: User | None, help_request: HelpRequest) -> bool:
+    return (
+        viewer is not None
+        and viewer.is_authenticated
+        and viewer.has_role("volunteer")
+        and help_request.is_open
+        and help_request.requester_id != viewer.id
+        and (viewer.is_screened or not help_request.needs_screening)
+        and not any(r.volunteer_id == viewer.id for r in help_request.responses)
+    )
