@@ -20,6 +20,7 @@ from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, Resp
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation, recheck
+from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
 from webapp.core.text_features import encode_help_request
@@ -354,26 +355,10 @@ def _public_listing(viewer: User | None, filters: ListFilters) -> Select[HelpReq
     return query
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[HelpRequest]
-    page: int
-    pages: int
-    total: int
-
-
 def list_open_requests(viewer: User | None, filters: ListFilters, page: int, per_page: int) -> Page:
     query = _public_listing(viewer, filters)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.execute(
-        query.options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
-        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars().all()
-    return Page(items=list(items), page=page, pages=pages, total=total)
+    return paginate(query, page, per_page, HelpRequest.created_at.desc(), HelpRequest.id.desc(),
+                    options=(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category)))
 
 
 def requests_of(user: User) -> list[HelpRequest]:

@@ -16,6 +16,7 @@ from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
+from webapp.core.pagination import int_arg, page_arg
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code
@@ -24,18 +25,13 @@ from webapp.core.reference.services import all_categories, all_wijken, stadsdele
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() and len(value) < 10 else None
-
-
 def _filters() -> services.ListFilters:
     wijk_code = request.args.get("wijk") or None
     wijk_id = next((w.id for w in all_wijken(db.session) if w.code == wijk_code), None)
     when = request.args.get("when")
     return services.ListFilters(
         category=request.args.get("category") or None,
-        stadsdeel_id=_int_arg("stadsdeel"),
+        stadsdeel_id=int_arg("stadsdeel"),
         wijk_id=wijk_id,
         when=when if when in {"flexible", "this_week"} else None,
     )
@@ -45,7 +41,7 @@ def _filters() -> services.ListFilters:
 def index() -> str:
     filters = _filters()
     page = services.list_open_requests(
-        current_user, filters, page=_int_arg("page") or 1, per_page=current_app.config["PAGE_SIZE"]
+        current_user, filters, page=page_arg(), per_page=current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "asks/index.html",

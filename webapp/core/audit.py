@@ -3,16 +3,16 @@ anywhere) that changes or removes an entry, and the model refuses updates and de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event, func, select
+from sqlalchemy import JSON, ForeignKey, Index, String, event, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, joinedload, mapped_column, relationship
 
 from webapp.core.extensions import Base, db
 from webapp.core.ids import utcnow
+from webapp.core.pagination import Page, paginate
 
 
 class Actor(Protocol):
@@ -88,24 +88,9 @@ def log_action(actor: Actor | None, action: str, target_kind: str = "", target_r
     return entry
 
 
-@dataclass(frozen=True)
-class LogPage:
-    items: list[AuditEntry]
-    page: int
-    pages: int
-    total: int
-
-
-def log_page(page: int, per_page: int, action: str | None = None) -> LogPage:
+def log_page(page: int, per_page: int, action: str | None = None) -> Page[AuditEntry]:
     query = select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.execute(
-        query.options(joinedload(AuditEntry.actor))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).scalars().all()
-    return LogPage(list(items), page, pages, total)
+    return paginate(query, page, per_page, AuditEntry.created_at.desc(), AuditEntry.id.desc(),
+                    options=(joinedload(AuditEntry.actor),))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -35,3 +36,10 @@ def engine_options(uri: str) -> dict[str, Any]:
     # recovers by itself when the database is back.
     return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
             "connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}}
+
+
+def conflict_insert(table: Any, bind: Engine | Connection) -> Any:
+    """An INSERT that knows ON CONFLICT (DO NOTHING / DO UPDATE), on SQLite and PostgreSQL alike: the one place
+    that picks the dialect. `bind`: `db.session.get_bind()`, an engine or a connection."""
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.ids import utcnow
+from webapp.core.pagination import page_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, needs, services
@@ -24,7 +25,6 @@ from webapp.initiatives.web import (
     filter_options,
     load,
     load_for_organiser,
-    page_number,
     search_filters,
 )
 
@@ -33,7 +33,7 @@ from webapp.initiatives.web import (
 @bp.get("/initiatieven/")
 def index() -> str:
     filters = search_filters()
-    page = services.search_initiatives(filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = services.search_initiatives(filters, page_arg(), current_app.config["PAGE_SIZE"])
     signed_in = current_user.is_authenticated
     return render_template("initiatives/index.html", page=page, filters=filters,
                            mine=services.initiatives_of(current_user) if signed_in else [],
@@ -44,7 +44,7 @@ def index() -> str:
 @bp.get("/initiatieven/hulp-gezocht")
 def needs_board() -> str:
     filters = search_filters()
-    page = services.search_needs(filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = services.search_needs(filters, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template("initiatives/needs.html", page=page, filters=filters, vacancies=False,
                            endpoint="initiatives.needs_board", **filter_options())
 
@@ -53,7 +53,7 @@ def needs_board() -> str:
 def vacancies() -> str:
     """The city's volunteer vacancies: volunteer needs of volunteering organisations."""
     filters = search_filters(organisations_only=True, kind=NeedKind.VOLUNTEERS)
-    page = services.search_needs(filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = services.search_needs(filters, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template("initiatives/needs.html", page=page, filters=filters, vacancies=True,
                            endpoint="initiatives.vacancies", **filter_options())
 

@@ -11,15 +11,16 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 import matching
 from webapp.accounts.models import User
 from webapp.accounts.services import find_by_email, normalise_email
 from webapp.core.access import Role
+from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id
+from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Goal, Stadsdeel, Wijk
 from webapp.initiatives.models import (
     Backing,
@@ -66,9 +67,9 @@ class InitiativeData:
 
 def insert_ignoring_duplicates(model: Any, values: dict[str, Any], keys: list[str]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL). True when a row was added."""
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     table = model.__table__
-    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = (conflict_insert(table, db.session.get_bind()).values(**values)
+                 .on_conflict_do_nothing(index_elements=keys)
                  .returning(*table.primary_key.columns))
     return db.session.execute(statement).first() is not None
 
@@ -200,14 +201,6 @@ class Filters:
     include_ended: bool = False          # initiatives only
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    page: int
-    pages: int
-    total: int
-
-
 def _like(text: str) -> str:
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -225,14 +218,6 @@ def _initiative_filters(query: Select[Any], filters: Filters) -> Select[Any]:
     return query
 
 
-def _paged(query: Select[Any], page: int, per_page: int, *order: Any) -> Page:
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.execute(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).scalars().all()
-    return Page(items=list(items), page=page, pages=pages, total=total)
-
-
 def search_initiatives(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     query = select(Initiative).where(is_listed())
     if not filters.include_ended:
@@ -242,7 +227,7 @@ def search_initiatives(filters: Filters, page: int = 1, per_page: int = 20) -> P
         query = query.where(or_(func.lower(Initiative.name).like(pattern, escape="\\"),
                                 func.lower(Initiative.description).like(pattern, escape="\\")))
     query = _initiative_filters(query, filters).options(selectinload(Initiative.wijken), selectinload(Initiative.needs))
-    return _paged(query, page, per_page, Initiative.name, Initiative.id)
+    return paginate(query, page, per_page, Initiative.name, Initiative.id)
 
 
 def search_needs(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
@@ -259,7 +244,7 @@ def search_needs(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     query = _initiative_filters(query, filters).options(
         selectinload(InitiativeNeed.initiative).selectinload(Initiative.wijken),
         selectinload(InitiativeNeed.signups))
-    return _paged(query, page, per_page, InitiativeNeed.created_at.desc(), InitiativeNeed.id.desc())
+    return paginate(query, page, per_page, InitiativeNeed.created_at.desc(), InitiativeNeed.id.desc())
 
 
 # -- backing ----------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
+from webapp.core.pagination import int_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, needs, services
@@ -43,15 +44,6 @@ def _when(activity: Activity) -> str:
 
 
 # -- shared by the views ---------------------------------------------------------------------------------------------
-
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() and len(value) < 10 else None
-
-
-def page_number() -> int:
-    return int_arg("page") or 1
-
 
 def load(public_id: str) -> Initiative:
     """An initiative, or 404; also 404 when staff blocked every organiser (only staff still see it)."""

@@ -12,6 +12,7 @@ from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.asks.services import RequestData, post_request
 from webapp.core.extensions import db
 from webapp.core.moderation import Moderation, recheck
+from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
 from webapp.notifications.services import notify
@@ -74,7 +75,7 @@ def get_by_public_id(public_id: str) -> Offer | None:
     return db.session.execute(select(Offer).where(Offer.public_id == public_id)).scalar_one_or_none()
 
 
-def list_open_offers(category: str | None, page: int, per_page: int) -> tuple[list[Offer], int, int]:
+def list_open_offers(category: str | None, page: int, per_page: int) -> Page[Offer]:
     query = select(Offer).where(
         Offer.status == OfferStatus.OPEN, Offer.moderation == Moderation.OK,
         or_(Offer.volunteer_id.is_(None),
@@ -82,16 +83,8 @@ def list_open_offers(category: str | None, page: int, per_page: int) -> tuple[li
     )
     if category:
         query = query.where(Offer.category_key == category)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.execute(
-        query.options(joinedload(Offer.wijk), joinedload(Offer.category))
-        .order_by(Offer.created_at.desc(), Offer.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars().all()
-    return list(items), page, pages
+    return paginate(query, page, per_page, Offer.created_at.desc(), Offer.id.desc(),
+                    options=(joinedload(Offer.wijk), joinedload(Offer.category)))
 
 
 def offers_of(user: User) -> list[Offer]:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
+from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
 from webapp.core.reference.services import all_categories
 from webapp.offers import services
@@ -20,13 +21,10 @@ bp = Blueprint("offers", __name__, url_prefix="/aanbod")
 
 @bp.get("/")
 def index() -> str:
-    page_arg = request.args.get("page", "")
     category = request.args.get("category") or None
-    items, page, pages = services.list_open_offers(
-        category, int(page_arg) if page_arg.isdecimal() and len(page_arg) < 10 else 1,
-        current_app.config["PAGE_SIZE"],
-    )
-    return render_template("offers/index.html", offers=items, page=page, pages=pages, category=category,
+    found = services.list_open_offers(category, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("offers/index.html", offers=found.items, page=found.page, pages=found.pages,
+                           category=category,
                            categories=all_categories(db.session))
 
 

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.reports import figures, services
@@ -100,8 +100,7 @@ def store(report: figures.Report, computed_at: datetime) -> None:
     """Insert or replace the period's snapshot in one statement, so that two workers storing the same period at
     once do not fail on the key (SQLite and PostgreSQL both know ON CONFLICT). The newer figures win."""
     table = ReportSnapshot.__table__
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-    insert = dialect.insert(table).values(period=report.period.code, min_cell=report.min_cell,
+    insert = conflict_insert(table, db.session.get_bind()).values(period=report.period.code, min_cell=report.min_cell,
                                           kind=report.period.kind, figures=encode(report), computed_at=computed_at)
     db.session.execute(insert.on_conflict_do_update(
         index_elements=[table.c.period, table.c.min_cell],

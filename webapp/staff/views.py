@@ -21,6 +21,7 @@ from webapp.core import audit
 from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
+from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
@@ -64,11 +65,6 @@ def _labels() -> dict[str, Any]:
         "consent_by_label": lambda key: str(CONSENT_BY_LABELS.get(key, key)),
         "handover_outcome_label": lambda key: str(HANDOVER_OUTCOME_LABELS.get(key, key)),
     }
-
-
-def _page_arg() -> int:
-    value = request.args.get("page", "")
-    return int(value) if value.isdecimal() and len(value) < 6 else 1
 
 
 # -- overview ---------------------------------------------------------------------------------------------------------
@@ -380,7 +376,7 @@ def update_handover(handover_id: int) -> WerkzeugResponse:
 @bp.get("/werkruimte/onbeantwoord")
 @staff_required
 def unanswered() -> str:
-    page = _page_arg()
+    page = page_arg()
     after = _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS)
     items, total = services.rescue_queue(after, limit=RESCUE_PAGE_SIZE, offset=(page - 1) * RESCUE_PAGE_SIZE)
     pages = max(1, -(-total // RESCUE_PAGE_SIZE))
@@ -411,7 +407,7 @@ def audit_log() -> str:
     action = request.args.get("action") or None
     if action not in {a.value for a in audit.Action}:
         action = None
-    log = audit.log_page(_page_arg(), 50, action)
+    log = audit.log_page(page_arg(), 50, action)
     return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
 
 

@@ -13,14 +13,13 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
+from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup, SignupStatus
@@ -50,8 +49,7 @@ def _upsert(model: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> None
     volunteer's list at once both succeed, the last one wins."""
     if not rows:
         return
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(rows)
+    statement = conflict_insert(model.__table__, db.session.get_bind()).values(rows)
     changed = {c: statement.excluded[c] for c in rows[0] if c not in keys}
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changed))
 

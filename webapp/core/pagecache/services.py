@@ -10,7 +10,6 @@ from typing import Any, cast
 
 from flask import current_app, has_app_context
 from sqlalchemy import Engine, Table, create_engine, delete, exists, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -80,8 +79,8 @@ def store(key: str, tag: str, body: bytes, *, rendered_since: float, seconds: fl
     row = select(literal(key), literal(tag), literal(body), literal(now + seconds)).where(~exists(marks))
     try:
         with engine().connect() as connection:  # autocommit: each statement on its own
-            dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
-            statement = dialect.insert(TABLE).from_select(["key", "tag", "body", "expires_at"], row)
+            statement = database.conflict_insert(TABLE, connection).from_select(
+                ["key", "tag", "body", "expires_at"], row)
             stored = connection.execute(statement.on_conflict_do_update(
                 index_elements=[TABLE.c.key],
                 set_={"body": statement.excluded.body, "expires_at": statement.excluded.expires_at},
@@ -108,9 +107,9 @@ def clear(tags: Iterable[str]) -> None:
     for attempt in (1, 2):  # a pooled connection may have died with a database restart: the second gets a new one
         try:
             with engine().connect() as connection:
-                dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
                 for tag in chosen:
-                    statement = dialect.insert(TABLE).values(key=MARK + tag, tag=tag, body=b"", expires_at=until)
+                    statement = database.conflict_insert(TABLE, connection).values(
+                        key=MARK + tag, tag=tag, body=b"", expires_at=until)
                     connection.execute(statement.on_conflict_do_update(index_elements=[TABLE.c.key],
                                                                        set_={"expires_at": until}))
                 connection.execute(delete(TABLE).where(*pages))

@@ -16,9 +16,9 @@ from typing import Any, cast
 
 from limits.storage import Storage
 from sqlalchemy import Engine, Table, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ratelimit.models import RateCounter
 
@@ -46,8 +46,7 @@ class DatabaseStorage(Storage):
         now = self.clock()
         table = TABLE
         engine = self._engine()
-        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
-        insert = dialect.insert(table).values(key=key, count=amount, expires_at=now + expiry)
+        insert = conflict_insert(table, engine).values(key=key, count=amount, expires_at=now + expiry)
         expired = table.c.expires_at <= now
         statement = insert.on_conflict_do_update(
             index_elements=[table.c.key],
