@@ -136,23 +136,23 @@ FORMS = (
     FormTarget("initiatives.edit", "organiser", initiative_forms.InitiativeForm, {
         "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
         "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"], "co_organisers": ""}),
-    FormTarget("initiatives.new_need", "organiser", initiative_forms.NeedForm, {
+    FormTarget("initiatives.needs.new_need", "organiser", initiative_forms.NeedForm, {
         "kind": "volunteers", "title": "Tuinieren op zaterdag", "skills": "tuinieren", "how_many": "2",
         "frequency": "once"}),
-    FormTarget("initiatives.edit_need", "organiser", initiative_forms.NeedForm, {
+    FormTarget("initiatives.needs.edit_need", "organiser", initiative_forms.NeedForm, {
         "kind": "volunteers", "title": "Tuinieren op zaterdag", "skills": "tuinieren", "how_many": "2",
         "frequency": "once"}),
-    FormTarget("initiatives.need_progress", "organiser", initiative_forms.ProgressForm, {"status": "open"}),
-    FormTarget("initiatives.new_activity", "organiser", initiative_forms.ActivityForm, {
+    FormTarget("initiatives.needs.need_progress", "organiser", initiative_forms.ProgressForm, {"status": "open"}),
+    FormTarget("initiatives.activities.new_activity", "organiser", initiative_forms.ActivityForm, {
         "title": "Zaaidag", "wijk": "WK039218", "place": "Buurthuis De Ring", "day": SOON, "start": "10:00",
         "end": "12:00", "capacity": "5"}),
-    FormTarget("initiatives.edit_activity", "organiser", initiative_forms.ActivityForm, {
+    FormTarget("initiatives.activities.edit_activity", "organiser", initiative_forms.ActivityForm, {
         "title": "Zaaidag", "wijk": "WK039218", "place": "Buurthuis De Ring", "day": SOON, "start": "10:00",
         "end": "12:00", "capacity": "5"}),
-    FormTarget("initiatives.sign_up", "other", initiative_forms.SignupForm, {"message": "Ik doe mee."}),
-    FormTarget("initiatives.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
+    FormTarget("initiatives.needs.sign_up", "other", initiative_forms.SignupForm, {"message": "Ik doe mee."}),
+    FormTarget("initiatives.activities.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
     FormTarget("initiatives.correct_goals", "staff", initiative_forms.GoalsForm, {"goals": ["1"]}),
-    FormTarget("initiatives.support", "staff", initiative_forms.SupportForm, {
+    FormTarget("initiatives.support.support", "staff", initiative_forms.SupportForm, {
         "kind": "advice", "hours": "2", "description": "Advies over de aanvraag.", "given_on": "2026-01-10"}),
     FormTarget("notifications.preferences", "resident", preferences),
     FormTarget("staff.report", "volunteer", staff_forms.ReportForm, {"reason": "spam", "details": "Reclame."}),
@@ -207,7 +207,7 @@ SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.
          ("volunteer", "notifications.index"), ("organiser", "notifications.index"), ("staff", "staff.index"),
          ("staff", "staff.moderation_queue"), ("staff", "staff.person"), ("staff", "staff.screening"),
          ("staff", "staff.handovers"), ("staff", "staff.my_intakes"), ("staff", "staff.unanswered"),
-         ("admin", "staff.audit_log"), ("staff", "initiatives.support"), ("resident", "accounts.account"),
+         ("admin", "staff.audit_log"), ("staff", "initiatives.support.support"), ("resident", "accounts.account"),
          ("volunteer", "accounts.volunteer_profile"), ("resident", "privacy.my_data"), ("resident", "privacy.download"),
          ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"))
 

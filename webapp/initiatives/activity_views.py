@@ -3,7 +3,7 @@ logging hours, and the iCal feed."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -16,7 +16,6 @@ from webapp.initiatives.forms import ActivityForm, HoursForm
 from webapp.initiatives.web import (
     PAST_ACTIVITIES,
     back_to,
-    bp,
     checked,
     load,
     load_activity,
@@ -24,6 +23,8 @@ from webapp.initiatives.web import (
     to_local,
     to_utc,
 )
+
+bp = Blueprint("activities", __name__)
 
 # -- activities -------------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ initiative, its public page, and staff correcting its goals."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,14 +19,24 @@ from webapp.initiatives import activities, needs, services
 from webapp.initiatives.forms import GoalsForm, HoursForm, InitiativeForm, ProgressForm, SignupForm, split_emails
 from webapp.initiatives.models import Initiative, InitiativeStatus, NeedKind
 from webapp.initiatives.web import (
+    LABELS,
     PAST_ACTIVITIES,
     back_to,
-    bp,
     filter_options,
     load,
     load_for_organiser,
     search_filters,
+    when,
 )
+
+bp = Blueprint("initiatives", __name__)
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    """For the templates of initiatives and of its sub-blueprints (needs, activities, support)."""
+    return {"labels": LABELS, "progress_of": needs.progress, "when": when}
+
 
 # -- finding ----------------------------------------------------------------------------------------------------------
 

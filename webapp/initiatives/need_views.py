@@ -3,7 +3,7 @@ and inviting a suggested volunteer."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -12,7 +12,9 @@ from webapp.core.extensions import db
 from webapp.initiatives import needs, services
 from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
 from webapp.initiatives.models import NeedKind
-from webapp.initiatives.web import back_to, bp, checked, load, load_for_organiser, load_need
+from webapp.initiatives.web import back_to, checked, load, load_for_organiser, load_need
+
+bp = Blueprint("needs", __name__)
 
 # -- needs ------------------------------------------------------------------------------------------------------------
 

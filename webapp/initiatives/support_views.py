@@ -3,7 +3,7 @@ wijk."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -12,7 +12,9 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.initiatives import services
 from webapp.initiatives.forms import SupportForm
-from webapp.initiatives.web import back_to, bp, checked, load, staff_only
+from webapp.initiatives.web import back_to, checked, load, staff_only
+
+bp = Blueprint("support", __name__)
 
 # -- backing ---------------------------------------------------------------------------------------------------------
 
@@ -44,7 +46,7 @@ def support(public_id: str) -> str | WerkzeugResponse:
             given_on=form.given_on.data or utcnow().date()))
         db.session.commit()
         flash(_("The support is recorded."), "success")
-        return redirect(url_for("initiatives.support", public_id=public_id))
+        return redirect(url_for("initiatives.support.support", public_id=public_id))
     return render_template("initiatives/support.html", initiative=initiative, form=form,
                            items=services.support_of(initiative))
 

@@ -1,17 +1,17 @@
-"""Pages for initiatives: one blueprint, its routes in four modules by subject. Importing them adds their routes
-to `bp`; endpoint names stay "initiatives.<view>".
+"""Pages for initiatives: the "initiatives" blueprint (finding, registering, editing and showing an initiative;
+initiative_views) with three sub-blueprints nested in it, so endpoints read "initiatives.needs.sign_up":
 
-- initiative_views: finding initiatives and needs, registering, editing and showing an initiative
-- need_views: needs, sign-ups, invitations
-- activity_views: activities, waiting list, hours, iCal feed
-- support_views: backing, and for staff the support given and backing per area
+- needs (need_views): needs, sign-ups, the organisers' decisions
+- activities (activity_views): activities, waiting list, hours, iCal feed
+- support (support_views): backing, and for staff the support given and backing per area
 """
 
 from __future__ import annotations
 
-from webapp.initiatives import activity_views, initiative_views, need_views, support_views
-from webapp.initiatives.web import bp
+from webapp.initiatives import activity_views, need_views, support_views
+from webapp.initiatives.initiative_views import bp
 
-ROUTE_MODULES = (initiative_views, need_views, activity_views, support_views)
+for sub in (need_views.bp, activity_views.bp, support_views.bp):
+    bp.register_blueprint(sub)
 
-__all__ = ["ROUTE_MODULES", "bp"]
+__all__ = ["bp"]

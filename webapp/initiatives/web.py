@@ -1,8 +1,8 @@
 """The initiatives blueprint and what its views share: loading an initiative, need or activity (404 or 403),
 the CSRF check of a button, search filters from the query string, and Haarlem's time zone.
 
-The routes themselves are in initiative_views, need_views, activity_views and support_views; views.py puts
-them together.
+The routes are in initiative_views (the "initiatives" blueprint) and in need_views, activity_views and support_views
+(its sub-blueprints "initiatives.needs", "initiatives.activities", "initiatives.support.support"); views.py nests them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,18 +26,12 @@ from webapp.initiatives import activities, needs, services
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
 from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
 
-bp = Blueprint("initiatives", __name__)
 LABELS = {"status": STATUS_LABELS, "need_kind": NEED_KIND_LABELS, "need_status": NEED_STATUS_LABELS,
           "support_kind": SUPPORT_KIND_LABELS}
 PAST_ACTIVITIES = timedelta(days=90)  # older activities leave the page and the calendar feed
 
 
-@bp.context_processor
-def _labels() -> dict[str, object]:
-    return {"labels": LABELS, "progress_of": needs.progress, "when": _when}
-
-
-def _when(activity: Activity) -> str:
+def when(activity: Activity) -> str:
     """"Tuesday 6 October 2026, 20:00 – 22:00" in the reader's language and Haarlem's time."""
     return _("%(day)s, %(start)s – %(end)s", day=format_date(activity.starts_at, "full"),
              start=format_time(activity.starts_at, "short"), end=format_time(activity.ends_at, "short"))
