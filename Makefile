@@ -12,11 +12,14 @@ help: ## Show this list of targets
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+lock: venv ## Pin every package again from requirements*.in (pip-tools) into requirements*.txt
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links requirements.in -o requirements.txt
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links requirements-dev.in -o requirements-dev.txt
 
 translations-compile: venv ## Compile .po catalogues to .mo
 	$(PY) -m babel.messages.frontend compile -d translations --statistics
@@ -67,7 +70,7 @@ evaluate: venv ## Offline evaluation of the matching engine
 bench-matching: venv ## Speed and memory benchmark of the matching engine
 	$(PY) -m matching bench
 
-.PHONY: help venv translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching
+.PHONY: help venv lock translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching
 
 bench/.venv/.installed: requirements-bench.txt
 	test -x bench/.venv/bin/python || python3.11 -m venv bench/.venv || python3 -m venv bench/.venv
