@@ -117,6 +117,7 @@ def _rows(records: tuple[object, ...]) -> list[dict[str, object]]:
     return rows
 
 
+@pytest.mark.slow
 def test_cli_train_then_rank_with_model(city: City, tmp_path: Path) -> None:
     v = write_jsonl(tmp_path / "v.jsonl", _rows(city.volunteers))
     r = write_jsonl(tmp_path / "r.jsonl", _rows(city.requests))

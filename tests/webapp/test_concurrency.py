@@ -22,6 +22,8 @@ from tests.factories import PASSWORD
 from webapp.asks.models import HelpRequest, Match, Response
 from webapp.core.extensions import db
 
+pytestmark = pytest.mark.slow  # real threads and logins: seconds each (make test-quick leaves them out)
+
 TIMEOUT = 60
 BUDGET_SECONDS = 30  # each race, from the barrier to the last answer
 

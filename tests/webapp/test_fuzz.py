@@ -271,6 +271,7 @@ def check_shown_pages(app: Flask, world: World, clients: Clients) -> None:
         response.close()
 
 
+@pytest.mark.slow
 def test_fuzzed_forms_never_fail_and_never_store_markup(app, world, clients):
     """All forms on one world, so that what one form stored is on the pages checked at the end."""
     for target in FORMS:
