@@ -21,7 +21,17 @@ SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in WEEKDAYS for p in DAYPARTS)
 SLOT_BITS: Mapping[str, int] = {s: 1 << i for i, s in enumerate(SLOTS)}
 
 ReasonCode = Literal[
-    "skill", "category", "distance", "availability", "language", "screening", "experience", "need", "goal"
+    "skill",
+    "asked",
+    "category",
+    "distance",
+    "availability",
+    "language",
+    "speaks_dutch",
+    "screening",
+    "experience",
+    "need",
+    "goal",
 ]
 
 
@@ -53,7 +63,9 @@ class HelpRequest:
     """A help request (vraag). ``when`` empty means flexible.
 
     ``waiting_days`` (or ``posted_at`` together with a ``now`` given to the ranker) lets a request
-    that has had no response (``responses == 0``) rise in volunteers' suggestions.
+    that has had no response (``responses == 0``) rise in volunteers' suggestions. ``responses`` and
+    ``listed_in`` (how many volunteers' stored suggestion lists hold it now) spread attention: a
+    request already answered or shown to many sinks a little in further lists.
     """
 
     id: str
@@ -68,6 +80,7 @@ class HelpRequest:
     posted_at: datetime | None = None
     waiting_days: float | None = None
     responses: int = 0
+    listed_in: int = 0
 
 
 @dataclass(frozen=True, slots=True)
