@@ -80,8 +80,15 @@ class TrainedModel:
     n_examples: int = 0
     trained_at: str = ""
 
+    use_learned: bool = True
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_linear", _linear_parts(self.estimator))
+
+    def linear_parts(self) -> tuple[F64, float] | None:
+        """(weights over FEATURES + cold start, bias) of a logistic model, None for any other kind."""
+        linear: tuple[F64, float] | None = getattr(self, "_linear", None)
+        return linear
 
     def predict(self, features: F64) -> F64:
         """Calibrated P(positive response) per pair row."""

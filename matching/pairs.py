@@ -132,7 +132,6 @@ def pair_block(
     else:
         feats[:, COL["category"]] = np.einsum("ij,ij->i", vm.cat[vol], rm.cat[req])
         feats[:, COL["concept"]] = np.einsum("ij,ij->i", vm.concept[vol], rm.concept[req])
-    feats[:, COL["concept"]] = np.minimum(feats[:, COL["concept"]], 1.0)
     if ngram is None:
         ngram = np.asarray(vng[vol].multiply(rng[req]).sum(axis=1)).ravel()
     feats[:, COL["ngram"]] = ngram

@@ -1,0 +1,335 @@
+"""Scoring blocks of volunteers against blocks of requests at once (dense B x R arrays).
+
+Every ranking goes through :func:`score_block`: one volunteer against all requests, all volunteers
+against one request, blocks of volunteers against all requests (the stored lists' refresh job,
+``rank-requests``), and a new request against every volunteer (:meth:`MatchIndex.place_request`), so
+all of them give the same scores. The features are those of :func:`matching.pairs.pair_block`:
+
+- the cold-start text score ``0.6 category + 0.2 concept + 0.5 n-gram`` is ONE sparse product, of
+  volunteer rows ``[0.5 n-grams | 0.6 categories | 0.2 concepts]`` with request rows
+  ``[n-grams | categories | concepts]``;
+- distances come from a product of 3-D unit vectors (the chord, equal to the great-circle distance to
+  within 1e-7 at city scale); the distance rule is tested on the exact angle (cosine), so no pair at
+  the boundary flips against haversine;
+- languages and slots are bit masks, so a hard rule or an overlap is one integer operation per pair.
+
+Reasons are computed by the caller, for the final top-k only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from matching.geo import EARTH_RADIUS_KM
+from matching.index import RequestMatrix, VolunteerMatrix
+from matching.pairs import (
+    COL,
+    FEATURES,
+    LISTED_FREE,
+    LISTED_PENALTY,
+    LOAD_OPEN_PENALTY,
+    LOAD_RECENT_PENALTY,
+    NO_DUTCH_FACTOR,
+    RESPONSE_PENALTY,
+    W_CATEGORY,
+    W_CONCEPT,
+    W_EXPERIENCE,
+    W_NGRAM,
+    W_PROXIMITY,
+    W_SLOTS,
+    W_TEXT,
+    WAITING_BOOST,
+    WAITING_HORIZON_DAYS,
+)
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+U = npt.NDArray[np.unsignedinteger[npt.NBitBase]]
+B = npt.NDArray[np.bool_]
+
+
+def unit_vectors(lat: F64, lon: F64) -> F64:
+    """Points on the unit sphere (n x 3)."""
+    p, q = np.radians(lat), np.radians(lon)
+    out: F64 = np.column_stack([np.cos(p) * np.cos(q), np.cos(p) * np.sin(q), np.sin(p)])
+    return out
+
+
+def _bits(mat: B, dtype: type[np.unsignedinteger[npt.NBitBase]]) -> U:
+    """Boolean columns as one unsigned bit mask per row."""
+    out = np.zeros(mat.shape[0], dtype=dtype)
+    for col in range(mat.shape[1]):
+        out |= mat[:, col].astype(dtype) << dtype(col)
+    return out
+
+
+def _lang_dtype(n: int) -> type[np.unsignedinteger[npt.NBitBase]] | None:
+    for dtype, size in ((np.uint8, 8), (np.uint16, 16), (np.uint32, 32), (np.uint64, 64)):
+        if n <= size:
+            return dtype  # type: ignore[return-value]
+    return None
+
+
+def _text_rows(ngram: sp.csr_matrix, cat: F32, concept: F32, weights: tuple[float, float, float]) -> sp.csr_matrix:
+    parts = [
+        sp.csr_matrix(ngram, dtype=np.float32) * np.float32(weights[0]),
+        sp.csr_matrix(cat * np.float32(weights[1])),
+        sp.csr_matrix(concept * np.float32(weights[2])),
+    ]
+    out: sp.csr_matrix = sp.csr_matrix(sp.hstack(parts, format="csr", dtype=np.float32))
+    out.sort_indices()
+    return out
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side's arrays: unit vectors (and transposed), language bits, text rows (and transposed), a factor."""
+
+    unit: F64
+    unit_t: F64
+    lang: U | None
+    text: sp.csr_matrix
+    text_t: sp.csr_matrix
+    factor: F64
+
+
+@dataclass(frozen=True)
+class GridIndex:
+    """Both sides' arrays, built once per MatchIndex."""
+
+    vol: Side
+    req: Side
+    vcos_max: F64  # cos of each volunteer's max distance as an angle
+    vkm_scale: F32  # EARTH_RADIUS_KM / max distance: the chord times this is the distance fraction
+    lang_dtype: type[np.unsignedinteger[npt.NBitBase]] | None
+
+    @classmethod
+    def build(cls, vm: VolunteerMatrix, rm: RequestMatrix, vng: sp.csr_matrix, rng: sp.csr_matrix) -> GridIndex:
+        dtype = _lang_dtype(vm.langs.shape[1])
+        text = _text_rows(vng, vm.cat, vm.concept, (W_NGRAM, W_CATEGORY, W_CONCEPT))
+        vunit = unit_vectors(vm.lat, vm.lon)
+        vside = Side(
+            unit=vunit,
+            unit_t=np.ascontiguousarray(vunit.T),
+            lang=None if dtype is None else _bits(vm.langs, dtype),
+            text=text,
+            text_t=sp.csr_matrix(text.T),
+            factor=1.0 / (1.0 + LOAD_OPEN_PENALTY * vm.load_open + LOAD_RECENT_PENALTY * vm.load_recent),
+        )
+        angle = np.minimum((vm.max_km + 1e-9) / EARTH_RADIUS_KM, np.pi)
+        return cls(
+            vol=vside,
+            req=request_side(rm, rng, dtype),
+            vcos_max=np.cos(angle),
+            vkm_scale=(EARTH_RADIUS_KM / np.maximum(vm.max_km, 0.1)).astype(np.float32),
+            lang_dtype=dtype,
+        )
+
+    def with_requests(self, rm: RequestMatrix, rng: sp.csr_matrix) -> GridIndex:
+        """The same volunteers against other requests (e.g. one new request)."""
+        return GridIndex(
+            self.vol, request_side(rm, rng, self.lang_dtype), self.vcos_max, self.vkm_scale, self.lang_dtype
+        )
+
+
+def request_side(rm: RequestMatrix, rng: sp.csr_matrix, dtype: type[np.unsignedinteger[npt.NBitBase]] | None) -> Side:
+    """The request side's arrays; the policy factor is the waiting boost times request-side exposure."""
+    waiting = np.minimum(rm.waiting_days, WAITING_HORIZON_DAYS) / WAITING_HORIZON_DAYS
+    boost = (1.0 + WAITING_BOOST * waiting) / (1.0 + WAITING_BOOST)
+    spread = 1.0 / (
+        1.0
+        + RESPONSE_PENALTY * np.minimum(rm.responses, 5.0)
+        + LISTED_PENALTY * np.maximum(rm.listed_in - LISTED_FREE, 0.0)
+    )
+    text = _text_rows(rng, rm.cat, rm.concept, (1.0, 1.0, 1.0))
+    unit = unit_vectors(rm.lat, rm.lon)
+    return Side(
+        unit=unit,
+        unit_t=np.ascontiguousarray(unit.T),
+        lang=None if dtype is None else _bits(rm.langs, dtype),
+        text=text,
+        text_t=sp.csr_matrix(text.T),
+        factor=boost * spread,
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    """Scores of volunteers ``vol`` (rows) x requests ``req`` (columns); -1 where a hard rule forbids.
+
+    ``score`` leaves out the volunteer's exposure factor when ``row_factor`` is False (it does not
+    change the order of a volunteer's own list); :meth:`final` puts it back for one pair."""
+
+    vol: I64
+    req: I64
+    score: F32
+    probability: F32
+    vfactor: F64
+
+    def final(self, row: int, col: int, with_row_factor: bool) -> float:
+        value = float(self.score[row, col])
+        if with_row_factor:
+            return value
+        base = 0.5 if value >= 0.5 else 0.0
+        return base + (value - base) * float(self.vfactor[row])
+
+
+def _popcount(x: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    out: npt.NDArray[np.uint8] = np.bitwise_count(x)
+    return out
+
+
+def _text(g: GridIndex, vol: I64, req: I64, n_vol: int, n_req: int) -> F32:
+    """0.5 n-gram + 0.6 category + 0.2 concept for every pair, as one sparse product."""
+    if len(req) >= len(vol):
+        cols = g.req.text_t if len(req) == n_req else g.req.text_t[:, req]
+        out = (g.vol.text[vol] @ cols).toarray()
+    else:
+        cols = g.vol.text_t if len(vol) == n_vol else g.vol.text_t[:, vol]
+        out = (g.req.text[req] @ cols).toarray().T
+    return np.asarray(out, dtype=np.float32)
+
+
+def score_block(
+    vm: VolunteerMatrix,
+    rm: RequestMatrix,
+    g: GridIndex,
+    vol: I64,
+    req: I64,
+    *,
+    linear: tuple[F64, float] | None = None,
+    vng: sp.csr_matrix | None = None,
+    rng: sp.csr_matrix | None = None,
+    row_factor: bool = True,
+) -> Block:
+    """Scores of every (volunteer in ``vol``, request in ``req``) pair, with the hard rules applied.
+
+    ``linear`` (weights over FEATURES + cold start, bias) scores with a learned logistic model (then
+    ``vng``/``rng``, the IDF-weighted n-gram rows, are needed) instead of the cold-start weights."""
+    rcols = g.req.unit_t if len(req) == len(rm.records) else np.ascontiguousarray(g.req.unit_t[:, req])
+    dot = g.vol.unit[vol] @ rcols
+    allowed: B = dot >= g.vcos_max[vol][:, None]
+    if g.vol.lang is not None and g.req.lang is not None:
+        allowed &= (g.vol.lang[vol][:, None] & g.req.lang[req][None, :]) != 0
+    else:
+        allowed &= (vm.langs[vol].astype(np.float32) @ rm.langs[req].T.astype(np.float32)) > 0
+    needs = np.flatnonzero(rm.needs_screening[req])
+    if len(needs):
+        allowed[:, needs] &= vm.screened[vol][:, None]
+    np.multiply(dot, -2.0, out=dot)
+    dot += 2.0
+    np.maximum(dot, 0.0, out=dot)
+    chord = np.sqrt(dot).astype(np.float32)  # in earth radii
+    vs, rs = vm.slots[vol].astype(np.uint32), rm.slots[req].astype(np.uint32)
+    vflex, rflex = vs == 0, rs == 0
+    shared = vs[:, None] & rs[None, :]
+    conflict = shared == 0  # both gave slots and none overlaps (flexible rows and columns cleared below)
+    conflict[vflex] = False
+    conflict[:, rflex] = False
+    if linear is None:
+        prob = _text(g, vol, req, len(vm.records), len(rm.records))
+        np.clip(prob, 0.0, 1.0, out=prob)
+        prob *= np.float32(W_TEXT)
+        chord *= g.vkm_scale[vol][:, None]  # now the distance fraction (<= 1 for allowed pairs)
+        np.minimum(chord, 1.0, out=chord)
+        chord *= np.float32(-W_PROXIMITY)
+        prob += chord
+        prob += np.float32(W_PROXIMITY + W_SLOTS)
+        if (~vflex).any() and (~rflex).any():
+            # W_SLOTS * (overlap / smaller slot count - 1) for pairs where both gave slots, 0 otherwise
+            overlap = _popcount(shared).astype(np.float32)
+            vcount = np.maximum(_popcount(vs), 1).astype(np.float32)
+            rcount = np.maximum(_popcount(rs), 1).astype(np.float32)
+            overlap /= np.minimum.outer(vcount, rcount)
+            overlap -= np.float32(1.0)
+            overlap[vflex] = 0.0
+            overlap[:, rflex] = 0.0
+            overlap *= np.float32(W_SLOTS)
+            prob += overlap
+        exp = vm.experience[vol]
+        if exp.any():
+            grid = np.log1p(exp[:, rm.cat_index[req]]) / np.float32(np.log(5.0))
+            prob += np.float32(W_EXPERIENCE) * np.minimum(grid, 1.0)
+    else:
+        if vng is None or rng is None:
+            raise ValueError("a learned model needs the n-gram rows")
+        km = chord.astype(np.float64) * EARTH_RADIUS_KM
+        feats = features_grid(vm, rm, vol, req, vng, rng, km)
+        weights, bias = linear
+        z = np.full(km.shape, bias, dtype=np.float64) + weights[len(FEATURES)] * _cold_from(feats)
+        for name in FEATURES:
+            z += weights[COL[name]] * feats[name]
+        prob = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    probability = prob.copy()
+    policy = prob
+    np.clip(policy, 0.0, 1.0, out=policy)
+    if row_factor:
+        policy *= g.vol.factor[vol].astype(np.float32)[:, None]
+    policy *= g.req.factor[req].astype(np.float32)[None, :]
+    practice = np.flatnonzero(rm.dutch_practice[req])
+    if len(practice):
+        factor = np.where(vm.speaks_dutch[vol], np.float32(1.0), np.float32(NO_DUTCH_FACTOR)).astype(np.float32)
+        policy[:, practice] *= factor[:, None]
+    np.clip(policy, 0.0, 0.999999, out=policy)
+    # score = 0.5 (slots fit) + 0.5 policy; -1 where a hard rule forbids (arithmetic, not masked writes)
+    policy *= np.float32(0.5)
+    policy += np.float32(1.5)
+    policy -= np.float32(0.5) * conflict
+    policy *= allowed
+    policy -= np.float32(1.0)
+    return Block(vol, req, policy, probability, g.vol.factor[vol])
+
+
+def features_grid(
+    vm: VolunteerMatrix, rm: RequestMatrix, vol: I64, req: I64, vng: sp.csr_matrix, rng: sp.csr_matrix, km: F64
+) -> dict[str, F64]:
+    """The pair features of pairs.FEATURES as B x R grids (for a learned model)."""
+    vs, rs = vm.slots[vol][:, None], rm.slots[req][None, :]
+    overlap = _popcount(vs & rs)
+    flexible = (vs == 0) | (rs == 0)
+    smaller = np.maximum(np.minimum(_popcount(vs), _popcount(rs)), 1)
+    shape = (len(vol), len(req))
+    ngram = np.asarray((vng[vol] @ rng[req].T).toarray(), dtype=np.float64)
+    return {
+        "category": (vm.cat[vol] @ rm.cat[req].T).astype(np.float64),
+        "concept": (vm.concept[vol] @ rm.concept[req].T).astype(np.float64),
+        "ngram": ngram,
+        "distance_fraction": np.clip(km / np.maximum(vm.max_km[vol], 0.1)[:, None], 0.0, 2.0),
+        "distance_km": km,
+        "slot_overlap": np.where(flexible, 1.0, overlap / smaller),
+        "flexible": np.broadcast_to(flexible, shape).astype(np.float64),
+        "no_dutch": np.broadcast_to(rm.no_dutch[req][None, :], shape).astype(np.float64),
+        "screening": (rm.needs_screening[req][None, :] & vm.screened[vol][:, None]).astype(np.float64),
+        "open_commitments": np.broadcast_to(vm.load_open[vol][:, None], shape),
+        "recent_suggestions": np.broadcast_to(vm.load_recent[vol][:, None], shape),
+        "waiting_days": np.broadcast_to(rm.waiting_days[req][None, :], shape),
+        "experience": np.log1p(vm.experience[vol][:, rm.cat_index[req]]).astype(np.float64),
+    }
+
+
+def _cold_from(f: dict[str, F64]) -> F64:
+    text = np.clip(W_CATEGORY * f["category"] + W_CONCEPT * f["concept"] + W_NGRAM * f["ngram"], 0.0, 1.0)
+    proximity = 1.0 - np.clip(f["distance_fraction"], 0.0, 1.0)
+    experience = np.minimum(1.0, f["experience"] / np.log(5.0))
+    out: F64 = W_TEXT * text + W_PROXIMITY * proximity + W_SLOTS * f["slot_overlap"] + W_EXPERIENCE * experience
+    return out
+
+
+def top_k_rows(score: F32, k: int) -> list[list[int]]:
+    """Per row, the column positions of the k best allowed scores (score descending, then position)."""
+    n_rows, n_cols = score.shape
+    if n_cols == 0 or k <= 0:
+        return [[] for _ in range(n_rows)]
+    kk = min(k, n_cols)
+    part = np.argpartition(-score, kk - 1, axis=1)[:, :kk] if n_cols > kk else np.tile(np.arange(n_cols), (n_rows, 1))
+    vals = np.take_along_axis(score, part, axis=1)
+    order = np.lexsort((part, -vals), axis=1)
+    ranked = np.take_along_axis(part, order, axis=1)
+    ok = np.take_along_axis(vals, order, axis=1) >= 0.0
+    return [row[mask].tolist() for row, mask in zip(ranked, ok, strict=True)]
