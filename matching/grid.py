@@ -96,6 +96,7 @@ class Side:
     lang: U | None
     text: sp.csr_matrix
     text_t: sp.csr_matrix
+    text_t_cols: sp.csc_matrix  # the transpose again, for slicing columns
     factor: F64
 
 
@@ -120,6 +121,7 @@ class GridIndex:
             lang=None if dtype is None else _bits(vm.langs, dtype),
             text=text,
             text_t=sp.csr_matrix(text.T),
+            text_t_cols=sp.csc_matrix(text.T),
             factor=1.0 / (1.0 + LOAD_OPEN_PENALTY * vm.load_open + LOAD_RECENT_PENALTY * vm.load_recent),
         )
         angle = np.minimum((vm.max_km + 1e-9) / EARTH_RADIUS_KM, np.pi)
@@ -155,6 +157,7 @@ def request_side(rm: RequestMatrix, rng: sp.csr_matrix, dtype: type[np.unsignedi
         lang=None if dtype is None else _bits(rm.langs, dtype),
         text=text,
         text_t=sp.csr_matrix(text.T),
+        text_t_cols=sp.csc_matrix(text.T),
         factor=boost * spread,
     )
 
@@ -187,13 +190,15 @@ def _popcount(x: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
 
 def _text(g: GridIndex, vol: I64, req: I64, n_vol: int, n_req: int) -> F32:
     """0.5 n-gram + 0.6 category + 0.2 concept for every pair, as one sparse product."""
-    if len(req) >= len(vol):
-        cols = g.req.text_t if len(req) == n_req else g.req.text_t[:, req]
-        out = (g.vol.text[vol] @ cols).toarray()
+    if len(req) == n_req:
+        out = (g.vol.text[vol] @ g.req.text_t).toarray()
+    elif len(vol) == n_vol:
+        out = (g.req.text[req] @ g.vol.text_t).toarray().T
+    elif len(req) >= len(vol):  # both sides a subset: slice the request columns, convert them once
+        out = (g.vol.text[vol] @ sp.csr_matrix(g.req.text_t_cols[:, req])).toarray()
     else:
-        cols = g.vol.text_t if len(vol) == n_vol else g.vol.text_t[:, vol]
-        out = (g.req.text[req] @ cols).toarray().T
-    return np.asarray(out, dtype=np.float32)
+        out = (g.req.text[req] @ sp.csr_matrix(g.vol.text_t_cols[:, vol])).toarray().T
+    return np.ascontiguousarray(out, dtype=np.float32)
 
 
 def score_block(
@@ -266,9 +271,8 @@ def score_block(
         for name in FEATURES:
             z += weights[COL[name]] * feats[name]
         prob = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
-    probability = prob.copy()
-    policy = prob
-    np.clip(policy, 0.0, 1.0, out=policy)
+    probability = prob
+    policy = np.clip(prob, 0.0, 1.0)  # a new array: ``probability`` keeps the value before the policy
     if row_factor:
         policy *= g.vol.factor[vol].astype(np.float32)[:, None]
     policy *= g.req.factor[req].astype(np.float32)[None, :]
@@ -318,6 +322,24 @@ def _cold_from(f: dict[str, F64]) -> F64:
     proximity = 1.0 - np.clip(f["distance_fraction"], 0.0, 1.0)
     experience = np.minimum(1.0, f["experience"] / np.log(5.0))
     out: F64 = W_TEXT * text + W_PROXIMITY * proximity + W_SLOTS * f["slot_overlap"] + W_EXPERIENCE * experience
+    return out
+
+
+def reach(g: GridIndex, vol: I64) -> tuple[F64, float]:
+    """A spherical cap holding every point any of these volunteers may reach: (centre, cos of its radius)."""
+    units = g.vol.unit[vol]
+    centre = units.mean(axis=0)
+    centre /= max(float(np.linalg.norm(centre)), 1e-12)
+    spread = np.arccos(np.clip(units @ centre, -1.0, 1.0))
+    radius = float(np.max(spread + np.arccos(np.clip(g.vcos_max[vol], -1.0, 1.0)))) + 1e-9
+    return centre, float(np.cos(min(radius, np.pi)))
+
+
+def spatial_order(vm: VolunteerMatrix, positions: I64) -> I64:
+    """Volunteers ordered so that a block of consecutive ones lives close together with similar reach
+    (max distance, then a ~1 km grid cell), which lets a block skip the requests none of them may reach."""
+    lat, lon = vm.lat[positions], vm.lon[positions]
+    out: I64 = positions[np.lexsort((np.floor(lon / 0.015), np.floor(lat / 0.01), np.ceil(vm.max_km[positions])))]
     return out
 
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from matching.features import TextProfile
 from matching.geo import haversine_many_km, haversine_pairs_km
-from matching.grid import Block, GridIndex, score_block, top_k_rows
+from matching.grid import Block, GridIndex, reach, score_block, spatial_order, top_k_rows
 from matching.index import RequestMatrix, Space, VolunteerMatrix, apply_idf, idf_weights
 from matching.model import TrainedModel
 from matching.pairs import apply_policy, ordering_score, pair_block
@@ -186,26 +186,31 @@ class MatchIndex:
                 ]
             return out
         size = max(1, BLOCK_PAIRS // max(1, len(all_req)))
-        for start in range(0, len(positions), size):
-            vol = positions[start : start + size]
-            block = self._block(vol, all_req, row_factor=False)
+        ordered = spatial_order(vm, positions)
+        for start in range(0, len(ordered), size):
+            vol = ordered[start : start + size]
+            centre, cos_radius = reach(self.grid, vol)
+            near = np.flatnonzero(self.grid.req.unit @ centre >= cos_radius)  # requests any of them may reach
+            req = all_req if len(near) > 0.95 * len(all_req) else near
+            block = self._block(vol, req, row_factor=False)
             tops = top_k_rows(block.score, k)
             rows = np.array([row for row, cols in enumerate(tops) for _ in cols], dtype=np.int64)
-            cols = np.array([c for cols in tops for c in cols], dtype=np.int64)
-            raw = block.score[rows, cols].astype(np.float64)
+            at = np.array([c for cols in tops for c in cols], dtype=np.int64)
+            cols = req[at]
+            raw = block.score[rows, at].astype(np.float64)
             band = np.where(raw >= 0.5, 0.5, 0.0)
             scores = (band + (raw - band) * block.vfactor[rows]).tolist()
-            probs = block.probability[rows, cols].astype(np.float64).tolist()
+            probs = block.probability[rows, at].astype(np.float64).tolist()
             reasons = self._reasons(vol[rows].tolist(), cols.tolist())
             ids = [rm.records[c].id for c in cols.tolist()]
             pos = 0
-            for row, row_cols in enumerate(tops):
+            for row, row_cols in enumerate(tops):  # blocks run in spatial order; the result is in input order
                 end = pos + len(row_cols)
                 out[vm.records[int(vol[row])].id] = [
                     Suggestion(ids[i], scores[i], reasons[i], probs[i]) for i in range(pos, end)
                 ]
                 pos = end
-        return out
+        return {vm.records[int(v)].id: out[vm.records[int(v)].id] for v in positions}
 
     def rank_all_volunteers(self, k: int = 10, request_ids: Sequence[str] | None = None) -> dict[str, list[Suggestion]]:
         """Top-k volunteers for many requests (default: all), in blocks of all volunteers x requests."""
