@@ -248,6 +248,31 @@ class MatchIndex:
                 ]
         return out
 
+    def set_listed_in(self, counts: Mapping[str, int]) -> None:
+        """Tell the index how many stored lists hold each request now (request-side exposure spreading);
+        requests not named keep their count."""
+        rm = self.requests
+        for rid, n in counts.items():
+            pos = rm.position.get(rid)
+            if pos is not None:
+                rm.listed_in[pos] = n
+        self.grid = self.grid.with_requests(rm, self.rngram)
+
+    def rank_all_requests_spread(self, k: int = 10) -> dict[str, list[Suggestion]]:
+        """Every volunteer's top-k with request-side spreading inside the batch: a first pass counts how many
+        lists each request lands in, a second pass ranks with those counts (twice the cost)."""
+        first = self.rank_all_requests(k)
+        counts: dict[str, int] = {}
+        for sugg in first.values():
+            for s in sugg:
+                counts[s.id] = counts.get(s.id, 0) + 1
+        base = {r.id: int(self.requests.listed_in[i]) for i, r in enumerate(self.requests.records)}
+        self.set_listed_in({rid: base[rid] + counts.get(rid, 0) for rid in base})
+        try:
+            return self.rank_all_requests(k)
+        finally:
+            self.set_listed_in(base)
+
     # -- freshness: a new request placed in volunteers' stored lists -----------------------------
     def place_request(
         self,

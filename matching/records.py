@@ -12,9 +12,11 @@ from typing import Literal
 
 from matching.taxonomy import DAYPARTS, WEEKDAYS
 
-Outcome = Literal["shown", "responded", "accepted", "completed", "declined"]
-OUTCOMES: tuple[str, ...] = ("shown", "responded", "accepted", "completed", "declined")
-POSITIVE_OUTCOMES: frozenset[str] = frozenset({"responded", "accepted", "completed"})
+Outcome = Literal["shown", "responded", "accepted", "completed", "declined", "thanked"]
+#: shown (a suggestion was displayed), declined ("not for me"), responded, accepted (chosen by the requester),
+#: completed (done), thanked (the requester said thanks afterwards).
+OUTCOMES: tuple[str, ...] = ("shown", "responded", "accepted", "completed", "declined", "thanked")
+POSITIVE_OUTCOMES: frozenset[str] = frozenset({"responded", "accepted", "completed", "thanked"})
 
 #: Every valid availability slot, e.g. ``"tue-afternoon"``; bit i of a slot mask is SLOTS[i].
 SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in WEEKDAYS for p in DAYPARTS)
