@@ -111,8 +111,9 @@ def load_case_set(path: Path) -> dict[str, Any]:
     return data
 
 
-def run_cli(volunteers: list[dict[str, Any]], requests: list[dict[str, Any]], k: int,
-            extra: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
+def run_cli(
+    volunteers: list[dict[str, Any]], requests: list[dict[str, Any]], k: int, extra: tuple[str, ...] = ()
+) -> dict[str, list[dict[str, Any]]]:
     """rank-volunteers through a subprocess, as every other tool calls it; request id -> suggestions."""
     with tempfile.TemporaryDirectory() as tmp:
         vpath, rpath = Path(tmp) / "v.jsonl", Path(tmp) / "r.jsonl"
@@ -120,9 +121,27 @@ def run_cli(volunteers: list[dict[str, Any]], requests: list[dict[str, Any]], k:
         clean = [{k_: v for k_, v in r.items() if k_ not in LABELS} for r in requests]
         rpath.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in clean), encoding="utf-8")
         proc = subprocess.run(
-            [sys.executable, "-m", "matching", "rank-volunteers", "--volunteers", str(vpath),
-             "--requests", str(rpath), "--k", str(k), "--now", "2025-06-01T12:00:00", *extra],
-            cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300, check=False,
+            [
+                sys.executable,
+                "-m",
+                "matching",
+                "rank-volunteers",
+                "--volunteers",
+                str(vpath),
+                "--requests",
+                str(rpath),
+                "--k",
+                str(k),
+                "--now",
+                "2025-06-01T12:00:00",
+                *extra,
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+            check=False,
         )
     if proc.returncode != 0:
         raise RuntimeError(f"matching CLI failed ({proc.returncode}): {proc.stderr}")
@@ -170,8 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             for r in report.results:
                 if r.rank != 1 or r.explained is False:
                     reasons = ", ".join(f"{x['code']}:{x['detail']}" for x in r.top_reasons)
-                    print(f"  {r.request} [{r.kind}] rank={r.rank} explained={r.explained} "
-                          f"top3={r.ranked[:3]} reasons={reasons}")
+                    print(
+                        f"  {r.request} [{r.kind}] rank={r.rank} explained={r.explained} "
+                        f"top3={r.ranked[:3]} reasons={reasons}"
+                    )
     return 0
 
 
