@@ -47,6 +47,7 @@ from matching.pairs import (
     WAITING_HORIZON_DAYS,
 )
 
+SMALL_BLOCK = 16  # up to this many volunteers, a request subset is cut from the full product
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -109,11 +110,17 @@ class GridIndex:
     vcos_max: F64  # cos of each volunteer's max distance as an angle
     vkm_scale: F32  # EARTH_RADIUS_KM / max distance: the chord times this is the distance fraction
     lang_dtype: type[np.unsignedinteger[npt.NBitBase]] | None
+    columns: I64  # the text columns some volunteer uses (only those can add to a product)
 
     @classmethod
     def build(cls, vm: VolunteerMatrix, rm: RequestMatrix, vng: sp.csr_matrix, rng: sp.csr_matrix) -> GridIndex:
         dtype = _lang_dtype(vm.langs.shape[1])
-        text = _text_rows(vng, vm.cat, vm.concept, (W_NGRAM, W_CATEGORY, W_CONCEPT))
+        wide = _text_rows(vng, vm.cat, vm.concept, (W_NGRAM, W_CATEGORY, W_CONCEPT))
+        # 2^18 hashed n-gram columns are mostly empty: keep the ones a volunteer uses, so products and
+        # conversions work on tens of thousands of columns instead of a quarter million.
+        columns = np.unique(wide.indices).astype(np.int64)
+        text = sp.csr_matrix(wide[:, columns])
+        text.sort_indices()
         vunit = unit_vectors(vm.lat, vm.lon)
         vside = Side(
             unit=vunit,
@@ -127,20 +134,25 @@ class GridIndex:
         angle = np.minimum((vm.max_km + 1e-9) / EARTH_RADIUS_KM, np.pi)
         return cls(
             vol=vside,
-            req=request_side(rm, rng, dtype),
+            req=request_side(rm, rng, dtype, columns),
             vcos_max=np.cos(angle),
             vkm_scale=(EARTH_RADIUS_KM / np.maximum(vm.max_km, 0.1)).astype(np.float32),
             lang_dtype=dtype,
+            columns=columns,
         )
 
     def with_requests(self, rm: RequestMatrix, rng: sp.csr_matrix) -> GridIndex:
         """The same volunteers against other requests (e.g. one new request)."""
-        return GridIndex(
-            self.vol, request_side(rm, rng, self.lang_dtype), self.vcos_max, self.vkm_scale, self.lang_dtype
-        )
+        side = request_side(rm, rng, self.lang_dtype, self.columns)
+        return GridIndex(self.vol, side, self.vcos_max, self.vkm_scale, self.lang_dtype, self.columns)
 
 
-def request_side(rm: RequestMatrix, rng: sp.csr_matrix, dtype: type[np.unsignedinteger[npt.NBitBase]] | None) -> Side:
+def request_side(
+    rm: RequestMatrix,
+    rng: sp.csr_matrix,
+    dtype: type[np.unsignedinteger[npt.NBitBase]] | None,
+    columns: I64,
+) -> Side:
     """The request side's arrays; the policy factor is the waiting boost times request-side exposure."""
     waiting = np.minimum(rm.waiting_days, WAITING_HORIZON_DAYS) / WAITING_HORIZON_DAYS
     boost = (1.0 + WAITING_BOOST * waiting) / (1.0 + WAITING_BOOST)
@@ -149,7 +161,8 @@ def request_side(rm: RequestMatrix, rng: sp.csr_matrix, dtype: type[np.unsignedi
         + RESPONSE_PENALTY * np.minimum(rm.responses, 5.0)
         + LISTED_PENALTY * np.maximum(rm.listed_in - LISTED_FREE, 0.0)
     )
-    text = _text_rows(rng, rm.cat, rm.concept, (1.0, 1.0, 1.0))
+    text = sp.csr_matrix(_text_rows(rng, rm.cat, rm.concept, (1.0, 1.0, 1.0))[:, columns])
+    text.sort_indices()
     unit = unit_vectors(rm.lat, rm.lon)
     return Side(
         unit=unit,
@@ -194,6 +207,8 @@ def _text(g: GridIndex, vol: I64, req: I64, n_vol: int, n_req: int) -> F32:
         out = (g.vol.text[vol] @ g.req.text_t).toarray()
     elif len(vol) == n_vol:
         out = (g.req.text[req] @ g.vol.text_t).toarray().T
+    elif len(vol) <= SMALL_BLOCK:  # a few volunteers: the whole product is cheaper than converting a slice
+        out = (g.vol.text[vol] @ g.req.text_t).toarray()[:, req]
     elif len(req) >= len(vol):  # both sides a subset: slice the request columns, convert them once
         out = (g.vol.text[vol] @ sp.csr_matrix(g.req.text_t_cols[:, req])).toarray()
     else:
