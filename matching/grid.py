@@ -179,21 +179,14 @@ def request_side(
 class Block:
     """Scores of volunteers ``vol`` (rows) x requests ``req`` (columns); -1 where a hard rule forbids.
 
-    ``score`` leaves out the volunteer's exposure factor when ``row_factor`` is False (it does not
-    change the order of a volunteer's own list); :meth:`final` puts it back for one pair."""
+    ``score`` leaves out the volunteer's exposure factor ``vfactor`` when ``row_factor`` is False (it does not
+    change the order of a volunteer's own list); the caller puts it back for the pairs it keeps."""
 
     vol: I64
     req: I64
     score: F32
     probability: F32
     vfactor: F64
-
-    def final(self, row: int, col: int, with_row_factor: bool) -> float:
-        value = float(self.score[row, col])
-        if with_row_factor:
-            return value
-        base = 0.5 if value >= 0.5 else 0.0
-        return base + (value - base) * float(self.vfactor[row])
 
 
 def _popcount(x: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:

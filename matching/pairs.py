@@ -74,29 +74,6 @@ def _popcount(x: I64) -> I64:
     return out
 
 
-def inverted(mat: sp.csr_matrix) -> sp.csr_matrix:
-    """Transpose to an inverted index (n-gram column -> rows holding it) for fast single-query scoring."""
-    out: sp.csr_matrix = sp.csr_matrix(mat.T)
-    out.sort_indices()
-    return out
-
-
-def query_scores(inv: sp.csr_matrix, query: sp.csr_matrix, row: int, n_items: int) -> F64:
-    """Dot products of one query row with every item, summing postings of the query's n-grams."""
-    lo, hi = query.indptr[row], query.indptr[row + 1]
-    cols, vals = query.indices[lo:hi], query.data[lo:hi]
-    starts, ends = inv.indptr[cols], inv.indptr[cols + 1]
-    lens = ends - starts
-    total = int(lens.sum())
-    if total == 0:
-        return np.zeros(n_items, dtype=np.float64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-    pos = offsets + np.arange(total)
-    weights = inv.data[pos].astype(np.float64) * np.repeat(vals.astype(np.float64), lens)
-    out: F64 = np.bincount(inv.indices[pos], weights=weights, minlength=n_items).astype(np.float64)
-    return out
-
-
 def pair_block(
     vm: VolunteerMatrix,
     rm: RequestMatrix,
@@ -109,7 +86,8 @@ def pair_block(
 ) -> PairBlock:
     """Features for pairs ``(vol[i], req[i])``; ``vng``/``rng`` are the IDF-weighted n-gram matrices.
 
-    ``ngram`` may carry precomputed n-gram cosines of the pairs (see :func:`query_scores`)."""
+    ``ngram`` may carry precomputed n-gram cosines of the pairs. Used for training (arbitrary logged pairs) and
+    for a non-linear model; every ranking with the cold start or a logistic model goes through grid.py."""
     n = len(vol)
     if distance_km is None:
         distance_km = haversine_pairs_km(vm.lat[vol], vm.lon[vol], rm.lat[req], rm.lon[req])
