@@ -18,7 +18,7 @@ Reasons are computed by the caller, for the final top-k only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -194,19 +194,37 @@ def _popcount(x: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     return out
 
 
-def _text(g: GridIndex, vol: I64, req: I64, n_vol: int, n_req: int) -> F32:
-    """0.5 n-gram + 0.6 category + 0.2 concept for every pair, as one sparse product."""
+def _text(vside: Side, rside: Side, vol: I64, req: I64, n_vol: int, n_req: int) -> F32:
+    """The product of volunteer text rows with request text rows for every pair (one sparse product)."""
     if len(req) == n_req:
-        out = (g.vol.text[vol] @ g.req.text_t).toarray()
+        out = (vside.text[vol] @ rside.text_t).toarray()
     elif len(vol) == n_vol:
-        out = (g.req.text[req] @ g.vol.text_t).toarray().T
+        out = (rside.text[req] @ vside.text_t).toarray().T
     elif len(vol) <= SMALL_BLOCK:  # a few volunteers: the whole product is cheaper than converting a slice
-        out = (g.vol.text[vol] @ g.req.text_t).toarray()[:, req]
+        out = (vside.text[vol] @ rside.text_t).toarray()[:, req]
     elif len(req) >= len(vol):  # both sides a subset: slice the request columns, convert them once
-        out = (g.vol.text[vol] @ sp.csr_matrix(g.req.text_t_cols[:, req])).toarray()
+        out = (vside.text[vol] @ sp.csr_matrix(rside.text_t_cols[:, req])).toarray()
     else:
-        out = (g.req.text[req] @ sp.csr_matrix(g.vol.text_t_cols[:, vol])).toarray().T
+        out = (rside.text[req] @ sp.csr_matrix(vside.text_t_cols[:, vol])).toarray().T
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic model folded into the block scorer: weights over FEATURES + the cold-start score, the bias,
+    and the volunteer text rows weighted by the model's category, concept and n-gram weights."""
+
+    weights: F64
+    bias: float
+    text: Side
+
+    @classmethod
+    def build(cls, weights: F64, bias: float, g: GridIndex, vm: VolunteerMatrix, vng: sp.csr_matrix) -> Linear:
+        w = (float(weights[COL["ngram"]]), float(weights[COL["category"]]), float(weights[COL["concept"]]))
+        text = sp.csr_matrix(_text_rows(vng, vm.cat, vm.concept, w)[:, g.columns])
+        text.sort_indices()
+        side = replace(g.vol, text=text, text_t=sp.csr_matrix(text.T), text_t_cols=sp.csc_matrix(text.T))
+        return cls(weights, bias, side)
 
 
 def score_block(
@@ -216,15 +234,11 @@ def score_block(
     vol: I64,
     req: I64,
     *,
-    linear: tuple[F64, float] | None = None,
-    vng: sp.csr_matrix | None = None,
-    rng: sp.csr_matrix | None = None,
+    linear: Linear | None = None,
     row_factor: bool = True,
 ) -> Block:
-    """Scores of every (volunteer in ``vol``, request in ``req``) pair, with the hard rules applied.
-
-    ``linear`` (weights over FEATURES + cold start, bias) scores with a learned logistic model (then
-    ``vng``/``rng``, the IDF-weighted n-gram rows, are needed) instead of the cold-start weights."""
+    """Scores of every (volunteer in ``vol``, request in ``req``) pair, with the hard rules applied, by the
+    cold-start weights or a learned logistic model (``linear``)."""
     rcols = g.req.unit_t if len(req) == len(rm.records) else np.ascontiguousarray(g.req.unit_t[:, req])
     dot = g.vol.unit[vol] @ rcols
     allowed: B = dot >= g.vcos_max[vol][:, None]
@@ -245,40 +259,53 @@ def score_block(
     conflict = shared == 0  # both gave slots and none overlaps (flexible rows and columns cleared below)
     conflict[vflex] = False
     conflict[:, rflex] = False
-    if linear is None:
-        prob = _text(g, vol, req, len(vm.records), len(rm.records))
-        np.clip(prob, 0.0, 1.0, out=prob)
-        prob *= np.float32(W_TEXT)
-        chord *= g.vkm_scale[vol][:, None]  # now the distance fraction (<= 1 for allowed pairs)
-        np.minimum(chord, 1.0, out=chord)
-        chord *= np.float32(-W_PROXIMITY)
-        prob += chord
-        prob += np.float32(W_PROXIMITY + W_SLOTS)
-        if (~vflex).any() and (~rflex).any():
-            # W_SLOTS * (overlap / smaller slot count - 1) for pairs where both gave slots, 0 otherwise
-            overlap = _popcount(shared).astype(np.float32)
-            vcount = np.maximum(_popcount(vs), 1).astype(np.float32)
-            rcount = np.maximum(_popcount(rs), 1).astype(np.float32)
-            overlap /= np.minimum.outer(vcount, rcount)
-            overlap -= np.float32(1.0)
-            overlap[vflex] = 0.0
-            overlap[:, rflex] = 0.0
-            overlap *= np.float32(W_SLOTS)
-            prob += overlap
-        exp = vm.experience[vol]
-        if exp.any():
-            grid = np.log1p(exp[:, rm.cat_index[req]]) / np.float32(np.log(5.0))
-            prob += np.float32(W_EXPERIENCE) * np.minimum(grid, 1.0)
-    else:
-        if vng is None or rng is None:
-            raise ValueError("a learned model needs the n-gram rows")
-        km = chord.astype(np.float64) * EARTH_RADIUS_KM
-        feats = features_grid(vm, rm, vol, req, vng, rng, km)
-        weights, bias = linear
-        z = np.full(km.shape, bias, dtype=np.float64) + weights[len(FEATURES)] * _cold_from(feats)
-        for name in FEATURES:
-            z += weights[COL[name]] * feats[name]
-        prob = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    n_vol, n_req = len(vm.records), len(rm.records)
+    text = _text(g.vol, g.req, vol, req, n_vol, n_req)
+    np.clip(text, 0.0, 1.0, out=text)
+    frac = chord * g.vkm_scale[vol][:, None]  # the distance fraction (<= 1 for allowed pairs)
+    both = bool((~vflex).any() and (~rflex).any())
+    slot_gap: F32 | None = None  # slot overlap - 1 where both gave slots, 0 elsewhere
+    if both:
+        slot_gap = _popcount(shared).astype(np.float32)
+        vcount = np.maximum(_popcount(vs), 1).astype(np.float32)
+        rcount = np.maximum(_popcount(rs), 1).astype(np.float32)
+        slot_gap /= np.minimum.outer(vcount, rcount)
+        slot_gap -= np.float32(1.0)
+        slot_gap[vflex] = 0.0
+        slot_gap[:, rflex] = 0.0
+    exp = vm.experience[vol]
+    exp_grid = np.log1p(exp[:, rm.cat_index[req]]).astype(np.float32) if exp.any() else None
+    # the cold-start probability
+    prob = text
+    prob *= np.float32(W_TEXT)
+    prob += np.float32(W_PROXIMITY + W_SLOTS)
+    prob -= np.float32(W_PROXIMITY) * np.minimum(frac, np.float32(1.0))
+    if slot_gap is not None:
+        prob += np.float32(W_SLOTS) * slot_gap
+    if exp_grid is not None:
+        prob += np.float32(W_EXPERIENCE) * np.minimum(exp_grid / np.float32(np.log(5.0)), np.float32(1.0))
+    if linear is not None:
+        w = {name: np.float32(linear.weights[COL[name]]) for name in FEATURES}
+        z = _text(linear.text, g.req, vol, req, n_vol, n_req)  # the model's category, concept and n-gram terms
+        z += np.float32(linear.weights[len(FEATURES)]) * prob
+        z += np.float32(linear.bias)
+        z += w["distance_fraction"] * np.minimum(frac, np.float32(2.0))
+        z += (w["distance_km"] * np.float32(EARTH_RADIUS_KM)) * chord
+        z += w["slot_overlap"] + w["slot_overlap"] * slot_gap if slot_gap is not None else w["slot_overlap"]
+        flexible = vflex[:, None] | rflex[None, :]
+        z += w["flexible"] * flexible
+        z += (w["open_commitments"] * vm.load_open[vol] + w["recent_suggestions"] * vm.load_recent[vol]).astype(
+            np.float32
+        )[:, None]
+        z += (w["no_dutch"] * rm.no_dutch[req] + w["waiting_days"] * rm.waiting_days[req]).astype(np.float32)[None, :]
+        if len(needs):
+            z[:, needs] += w["screening"] * vm.screened[vol].astype(np.float32)[:, None]
+        if exp_grid is not None:
+            z += w["experience"] * exp_grid
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += np.float32(1.0)
+        prob = np.reciprocal(z)
     probability = prob
     policy = np.clip(prob, 0.0, 1.0)  # a new array: ``probability`` keeps the value before the policy
     if row_factor:
@@ -296,41 +323,6 @@ def score_block(
     policy *= allowed
     policy -= np.float32(1.0)
     return Block(vol, req, policy, probability, g.vol.factor[vol])
-
-
-def features_grid(
-    vm: VolunteerMatrix, rm: RequestMatrix, vol: I64, req: I64, vng: sp.csr_matrix, rng: sp.csr_matrix, km: F64
-) -> dict[str, F64]:
-    """The pair features of pairs.FEATURES as B x R grids (for a learned model)."""
-    vs, rs = vm.slots[vol][:, None], rm.slots[req][None, :]
-    overlap = _popcount(vs & rs)
-    flexible = (vs == 0) | (rs == 0)
-    smaller = np.maximum(np.minimum(_popcount(vs), _popcount(rs)), 1)
-    shape = (len(vol), len(req))
-    ngram = np.asarray((vng[vol] @ rng[req].T).toarray(), dtype=np.float64)
-    return {
-        "category": (vm.cat[vol] @ rm.cat[req].T).astype(np.float64),
-        "concept": (vm.concept[vol] @ rm.concept[req].T).astype(np.float64),
-        "ngram": ngram,
-        "distance_fraction": np.clip(km / np.maximum(vm.max_km[vol], 0.1)[:, None], 0.0, 2.0),
-        "distance_km": km,
-        "slot_overlap": np.where(flexible, 1.0, overlap / smaller),
-        "flexible": np.broadcast_to(flexible, shape).astype(np.float64),
-        "no_dutch": np.broadcast_to(rm.no_dutch[req][None, :], shape).astype(np.float64),
-        "screening": (rm.needs_screening[req][None, :] & vm.screened[vol][:, None]).astype(np.float64),
-        "open_commitments": np.broadcast_to(vm.load_open[vol][:, None], shape),
-        "recent_suggestions": np.broadcast_to(vm.load_recent[vol][:, None], shape),
-        "waiting_days": np.broadcast_to(rm.waiting_days[req][None, :], shape),
-        "experience": np.log1p(vm.experience[vol][:, rm.cat_index[req]]).astype(np.float64),
-    }
-
-
-def _cold_from(f: dict[str, F64]) -> F64:
-    text = np.clip(W_CATEGORY * f["category"] + W_CONCEPT * f["concept"] + W_NGRAM * f["ngram"], 0.0, 1.0)
-    proximity = 1.0 - np.clip(f["distance_fraction"], 0.0, 1.0)
-    experience = np.minimum(1.0, f["experience"] / np.log(5.0))
-    out: F64 = W_TEXT * text + W_PROXIMITY * proximity + W_SLOTS * f["slot_overlap"] + W_EXPERIENCE * experience
-    return out
 
 
 def reach(g: GridIndex, vol: I64) -> tuple[F64, float]:

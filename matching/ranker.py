@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from matching.features import TextProfile
 from matching.geo import haversine_many_km, haversine_pairs_km
-from matching.grid import Block, GridIndex, reach, score_block, spatial_order, top_k_rows
+from matching.grid import Block, GridIndex, Linear, reach, score_block, spatial_order, top_k_rows
 from matching.index import RequestMatrix, Space, VolunteerMatrix, apply_idf, idf_weights
 from matching.model import TrainedModel
 from matching.pairs import apply_policy, ordering_score, pair_block
@@ -64,24 +64,23 @@ class MatchIndex:
         self.model = model if model is not None and model.use_learned else None
         self.grid = GridIndex.build(self.volunteers, self.requests, self.vngram, self.rngram)
         self.explainer = Explainer(self.volunteers.profiles, self.requests.profiles)
+        self._linear_grid: Linear | None = None
         self._concept_ids = tuple(sorted(self.space.concepts, key=lambda c: self.space.concepts[c]))
         self._category_keys = tuple(sorted(self.space.categories, key=lambda c: self.space.categories[c]))
 
     # -- scoring -------------------------------------------------------------------------------
-    def _linear(self) -> tuple[F64, float] | None:
-        return None if self.model is None else self.model.linear_parts()
+    def _linear(self) -> Linear | None:
+        """The logistic model folded into the block scorer (built once), None for the cold start."""
+        parts = None if self.model is None else self.model.linear_parts()
+        if parts is None:
+            return None
+        if self._linear_grid is None:
+            self._linear_grid = Linear.build(parts[0], parts[1], self.grid, self.volunteers, self.vngram)
+        return self._linear_grid
 
     def _block(self, vol: I64, req: I64, row_factor: bool = True) -> Block:
         return score_block(
-            self.volunteers,
-            self.requests,
-            self.grid,
-            vol,
-            req,
-            linear=self._linear(),
-            vng=self.vngram,
-            rng=self.rngram,
-            row_factor=row_factor,
+            self.volunteers, self.requests, self.grid, vol, req, linear=self._linear(), row_factor=row_factor
         )
 
     def _reasons(self, vis: list[int], ris: list[int]) -> list[tuple[Reason, ...]]:
@@ -299,8 +298,6 @@ class MatchIndex:
             vol,
             np.zeros(1, dtype=np.int64),
             linear=self._linear(),
-            vng=self.vngram,
-            rng=rng,
         )
         score = block.score[:, 0].astype(np.float64)
         enters = score >= 0.0

@@ -224,3 +224,24 @@ def test_model_applies_to_initiatives(city: City) -> None:
     assert [s.id for s in learned] == ["pc", "garden"]
     losing = TrainedModel(kind="stub", estimator=PrefersMismatch(), use_learned=False)
     assert [s.id for s in rank_initiatives([vol], inis, 2, model=losing)["v"]] == ["garden", "pc"]
+
+
+def test_block_scorer_applies_a_logistic_model_like_the_pair_features(city: City, model_path: Path) -> None:
+    """The logistic model folded into the block scorer gives the scores of model.predict on pair features."""
+    from matching.pairs import apply_policy, ordering_score, pair_block
+
+    model = load_model(model_path)
+    index = MatchIndex(city.volunteers, city.requests, model=model)
+    for volunteer in city.volunteers[:20]:
+        ranked = index.rank_requests_for(volunteer.id, 10)
+        if not ranked:
+            continue
+        vi = index.volunteers.position[volunteer.id]
+        req = np.array([index.requests.position[s.id] for s in ranked], dtype=np.int64)
+        block = pair_block(
+            index.volunteers, index.requests, np.full(len(req), vi, dtype=np.int64), req, index.vngram, index.rngram
+        )
+        prob = model.predict(block.features)
+        expected = ordering_score(apply_policy(prob, block.features) * block.request_factor, block.slot_conflict)
+        assert np.allclose([s.score for s in ranked], expected, atol=2e-4)
+        assert np.allclose([s.probability for s in ranked], prob, atol=2e-4)
