@@ -7,7 +7,7 @@ See ``matching/README.md`` for the API the web app calls.
 
 from __future__ import annotations
 
-from matching.fairness import exposure_gini
+from matching.fairness import Exposure, exposure_gini, measure_exposure
 from matching.features import (
     FEATURE_VERSION,
     TextProfile,
@@ -22,9 +22,10 @@ from matching.model import (
     TrainingError,
     load_model,
     save_model,
+    should_use_model,
     train_model,
 )
-from matching.ranker import MatchIndex, rank_requests, rank_volunteers
+from matching.ranker import MatchIndex, Placement, rank_requests, rank_volunteers
 from matching.records import (
     OUTCOMES,
     SLOTS,
@@ -53,6 +54,7 @@ __all__ = [
     "OUTCOMES",
     "SLOTS",
     "Category",
+    "Exposure",
     "Goal",
     "HelpRequest",
     "Initiative",
@@ -62,6 +64,7 @@ __all__ = [
     "MatchIndex",
     "ModelIncompatible",
     "Outcome",
+    "Placement",
     "Reason",
     "ReasonCode",
     "Suggestion",
@@ -78,6 +81,7 @@ __all__ = [
     "interaction_from_dict",
     "load_model",
     "load_taxonomy",
+    "measure_exposure",
     "normalise_languages",
     "normalise_slots",
     "rank_initiatives",
@@ -85,6 +89,7 @@ __all__ = [
     "rank_volunteers",
     "request_from_dict",
     "save_model",
+    "should_use_model",
     "train_model",
     "volunteer_from_dict",
 ]

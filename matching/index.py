@@ -26,6 +26,7 @@ from matching.records import HelpRequest, Volunteer, slot_mask
 from matching.taxonomy import load_taxonomy
 from matching.vocabulary import load_vocabulary
 
+DUTCH_PRACTICE_MIN = 0.5
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -46,6 +47,12 @@ def _dense(pairs_list: Sequence[tuple[tuple[str, float], ...]], columns: Mapping
             col = columns.get(key)
             if col is not None:
                 out[row, col] = weight
+    return out
+
+
+def _l2_dense(mat: F32) -> F32:
+    """Rows scaled to unit length (a request that names two needs counts each at 0.71)."""
+    out: F32 = (mat / np.maximum(np.sqrt((mat * mat).sum(axis=1, keepdims=True)), 1e-6)).astype(np.float32)
     return out
 
 
@@ -115,6 +122,7 @@ class VolunteerMatrix:
     load_open: F64
     load_recent: F64
     experience: F32
+    speaks_dutch: B
 
     @classmethod
     def build(
@@ -138,12 +146,14 @@ class VolunteerMatrix:
             load_open=np.array([v.open_commitments for v in volunteers], dtype=np.float64),
             load_recent=np.array([v.recent_suggestions for v in volunteers], dtype=np.float64),
             experience=_dense(exp, space.categories),
+            speaks_dutch=np.array(["nl" in v.languages for v in volunteers], dtype=np.bool_),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class RequestMatrix:
     records: tuple[HelpRequest, ...]
+    profiles: tuple[TextProfile, ...]
     position: Mapping[str, int]
     lat: F64
     lon: F64
@@ -157,6 +167,9 @@ class RequestMatrix:
     waiting_days: F64
     english_only: B
     no_dutch: B
+    dutch_practice: B
+    responses: F64
+    listed_in: F64
 
     @classmethod
     def build(
@@ -166,11 +179,12 @@ class RequestMatrix:
         profiles: Mapping[str, TextProfile] | None = None,
         now: datetime | None = None,
     ) -> RequestMatrix:
-        profs = [_profile(profiles, r.id) or encode_request(r) for r in requests]
+        profs = tuple(_profile(profiles, r.id) or encode_request(r) for r in requests)
         cat = _dense([p.categories for p in profs], space.categories)
         cat = cat / np.maximum(cat.sum(axis=1, keepdims=True), 1e-6)
         return cls(
             records=tuple(requests),
+            profiles=profs,
             position={r.id: i for i, r in enumerate(requests)},
             lat=np.array([r.lat for r in requests], dtype=np.float64),
             lon=np.array([r.lon for r in requests], dtype=np.float64),
@@ -179,12 +193,21 @@ class RequestMatrix:
             needs_screening=np.array([r.needs_screening for r in requests], dtype=np.bool_),
             cat_index=np.array([space.categories[r.category] for r in requests], dtype=np.int64),
             cat=cat.astype(np.float32),
-            concept=_dense([p.concepts for p in profs], space.concepts),
+            concept=_l2_dense(_dense([p.concepts for p in profs], space.concepts)),
             ngram=_ngram_matrix(profs),
             waiting_days=np.array([waiting_days(r, now) for r in requests], dtype=np.float64),
             english_only=np.array([r.languages == frozenset({"en"}) for r in requests], dtype=np.bool_),
             no_dutch=np.array(["nl" not in r.languages for r in requests], dtype=np.bool_),
+            dutch_practice=np.array([is_dutch_practice(p) for p in profs], dtype=np.bool_),
+            responses=np.array([r.responses for r in requests], dtype=np.float64),
+            listed_in=np.array([r.listed_in for r in requests], dtype=np.float64),
         )
+
+
+def is_dutch_practice(profile: TextProfile) -> bool:
+    """A request to practise Dutch (taalmaatje, Nederlands oefenen, language buddy ...): it needs a
+    volunteer who speaks Dutch, whatever other language the two share."""
+    return dict(profile.concepts).get("dutch_practice", 0.0) >= DUTCH_PRACTICE_MIN
 
 
 def waiting_days(request: HelpRequest, now: datetime | None) -> float:

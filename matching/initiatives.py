@@ -14,8 +14,10 @@ import numpy.typing as npt
 
 from matching.features import TextProfile, encode_phrases, encode_volunteer
 from matching.geo import haversine_many_km
-from matching.index import _dense, _ngram_matrix
-from matching.records import Initiative, Reason, Suggestion, Volunteer
+from matching.index import RequestMatrix, Space, VolunteerMatrix, _dense, _ngram_matrix, apply_idf, idf_weights
+from matching.model import TrainedModel
+from matching.pairs import pair_block
+from matching.records import HelpRequest, Initiative, Reason, Suggestion, Volunteer
 from matching.taxonomy import load_taxonomy
 from matching.vocabulary import load_vocabulary
 
@@ -35,9 +37,14 @@ def need_profile(text: str) -> TextProfile:
 
 
 class InitiativeIndex:
-    """Needs of all initiatives as matrices (one row per need, or the description if none)."""
+    """Needs of all initiatives as matrices (one row per need, or the description if none).
 
-    def __init__(self, initiatives: Sequence[Initiative]) -> None:
+    With a learned ``model`` (one whose training found it beats the cold start, ``use_learned``), each need
+    is also scored as a help request by the model: the need's text score is replaced by the model's
+    P(response) for (volunteer, need), rescaled so the volunteer's best need keeps its cold-start text score
+    (the model orders the needs, the cold start keeps the scale next to goals and distance)."""
+
+    def __init__(self, initiatives: Sequence[Initiative], model: TrainedModel | None = None) -> None:
         taxonomy = load_taxonomy()
         self.initiatives = tuple(initiatives)
         self.categories = {k: i for i, k in enumerate(taxonomy.category_keys)}
@@ -72,6 +79,35 @@ class InitiativeIndex:
         for cat_obj in taxonomy.categories:
             for g in cat_obj.goals:
                 self.cat_goal[self.categories[cat_obj.key], self.goal_ids.index(g)] = 1.0
+        self.model = model if model is not None and model.use_learned else None
+        self.need_requests = tuple(
+            HelpRequest(
+                id=f"{initiatives[int(o)].id}#{row}",
+                title=text,
+                category=self.need_main_cat[row] or "other",
+                languages=frozenset({"nl"}),
+                lat=initiatives[int(o)].lat,
+                lon=initiatives[int(o)].lon,
+            )
+            for row, (o, text) in enumerate(zip(self.need_owner, self.need_text, strict=True))
+        )
+        self.need_profiles = {r.id: prof for r, prof in zip(self.need_requests, profiles, strict=True)}
+
+    def _learned_need_scores(self, volunteer: Volunteer, prof: TextProfile, cold: F64) -> F64:
+        """The model's P(response) per need, rescaled to the volunteer's best cold-start need score."""
+        assert self.model is not None
+        space = Space.build([volunteer], self.need_requests)
+        vm = VolunteerMatrix.build([volunteer], space, {volunteer.id: prof})
+        rm = RequestMatrix.build(self.need_requests, space, self.need_profiles)
+        idf = idf_weights(rm.ngram)
+        req = np.arange(len(self.need_requests), dtype=np.int64)
+        block = pair_block(
+            vm, rm, np.zeros(len(req), dtype=np.int64), req, apply_idf(vm.ngram, idf), apply_idf(rm.ngram, idf)
+        )
+        prob = self.model.predict(block.features)
+        top = float(prob.max()) if len(prob) else 0.0
+        out: F64 = prob / top * float(cold.max()) if top > 0 else cold
+        return out
 
     def rank_for(self, volunteer: Volunteer, profile: TextProfile | None = None, k: int = 10) -> list[Suggestion]:
         """Top-k initiatives for one volunteer, best first."""
@@ -89,6 +125,8 @@ class InitiativeIndex:
             0.0,
             1.0,
         )
+        if self.model is not None and len(need_score):
+            need_score = self._learned_need_scores(volunteer, prof, need_score.astype(np.float64))
         best_need = np.full(n_ini, -1, dtype=np.int64)
         best = np.zeros(n_ini, dtype=np.float64)
         for row, owner in enumerate(self.need_owner):
@@ -131,8 +169,9 @@ def rank_initiatives(
     k: int = 10,
     *,
     volunteer_profiles: Mapping[str, TextProfile] | None = None,
+    model: TrainedModel | None = None,
 ) -> dict[str, list[Suggestion]]:
-    """For every volunteer (in input order), the top-k initiatives."""
-    index = InitiativeIndex(initiatives)
+    """For every volunteer (in input order), the top-k initiatives (see InitiativeIndex for ``model``)."""
+    index = InitiativeIndex(initiatives, model)
     profiles = volunteer_profiles or {}
     return {v.id: index.rank_for(v, profiles.get(v.id), k) for v in volunteers}

@@ -80,8 +80,20 @@ class TrainedModel:
     n_examples: int = 0
     trained_at: str = ""
 
+    use_learned: bool = True
+
+    @property
+    def decision(self) -> str:
+        """In words: whether the ranker uses this model or the cold start."""
+        return "learned model wins" if self.use_learned else "cold start wins"
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_linear", _linear_parts(self.estimator))
+
+    def linear_parts(self) -> tuple[F64, float] | None:
+        """(weights over FEATURES + cold start, bias) of a logistic model, None for any other kind."""
+        linear: tuple[F64, float] | None = getattr(self, "_linear", None)
+        return linear
 
     def predict(self, features: F64) -> F64:
         """Calibrated P(positive response) per pair row."""
@@ -112,7 +124,15 @@ def interaction_features(
 ) -> tuple[F64, npt.NDArray[np.int64]]:
     """Pair features and 0/1 labels, one row per (volunteer, request) pair in first-seen order.
 
-    A pair is positive when any of its outcomes is responded, accepted or completed."""
+    A pair is positive when any of its outcomes is responded, accepted, completed or thanked."""
+    features, labels, _ = interaction_pairs(volunteers, requests, interactions)
+    return features, labels
+
+
+def interaction_pairs(
+    volunteers: Sequence[Volunteer], requests: Sequence[HelpRequest], interactions: Sequence[Interaction]
+) -> tuple[F64, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Like :func:`interaction_features`, plus each pair's request position (to compare rankings per request)."""
     space = Space.build(volunteers, requests)
     vm = VolunteerMatrix.build(volunteers, space)
     rm = RequestMatrix.build(requests, space)
@@ -126,7 +146,53 @@ def interaction_features(
         label[key] = max(label.get(key, 0), 1 if it.outcome in POSITIVE_OUTCOMES else 0)
     pairs = np.array(list(label), dtype=np.int64).reshape(-1, 2)
     block = pair_block(vm, rm, pairs[:, 0], pairs[:, 1], apply_idf(vm.ngram, idf), apply_idf(rm.ngram, idf))
-    return block.features, np.array(list(label.values()), dtype=np.int64)
+    return block.features, np.array(list(label.values()), dtype=np.int64), pairs[:, 1].copy()
+
+
+def _auc(score: F64, label: npt.NDArray[np.int64]) -> float:
+    """Area under the ROC curve of one group (ties count half)."""
+    pos, neg = score[label == 1], score[label == 0]
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater) / (len(pos) * len(neg))
+
+
+def compare_with_cold_start(
+    learned: F64, features: F64, labels: npt.NDArray[np.int64], groups: npt.NDArray[np.int64], seed: int = 0
+) -> dict[str, float]:
+    """Does the learned model order each request's volunteers better than the cold-start ranker?
+
+    Per hold-out request with both outcomes: the AUC of the learned probability and of the cold-start score
+    among its logged volunteers; the mean gain and the 5th percentile of a bootstrap over requests
+    (``holdout_auc_gain_low``: above 0 means the learned model wins with 95 % confidence)."""
+    cold = cold_start_probability(features)
+    gains, auc_l, auc_c = [], [], []
+    for g in np.unique(groups):
+        mask = groups == g
+        lab = labels[mask]
+        if lab.min() == lab.max():
+            continue
+        a_l, a_c = _auc(learned[mask], lab), _auc(cold[mask], lab)
+        auc_l.append(a_l)
+        auc_c.append(a_c)
+        gains.append(a_l - a_c)
+    if not gains:
+        return {"holdout_requests": 0.0}
+    diff = np.array(gains)
+    rng = np.random.default_rng(seed)
+    boot = diff[rng.integers(0, len(diff), size=(1000, len(diff)))].mean(axis=1)
+    return {
+        "holdout_requests": float(len(diff)),
+        "holdout_auc_learned": round(float(np.mean(auc_l)), 4),
+        "holdout_auc_cold_start": round(float(np.mean(auc_c)), 4),
+        "holdout_auc_gain": round(float(diff.mean()), 4),
+        "holdout_auc_gain_low": round(float(np.percentile(boot, 5)), 4),
+    }
+
+
+def should_use_model(metrics: dict[str, float]) -> bool:
+    """Switch learning on only where it beats the hand ranker: the learned model's per-request AUC gain over
+    the cold start on the time-ordered hold-out is above 0 with 95 % confidence."""
+    return metrics.get("holdout_auc_gain_low", -1.0) > 0.0
 
 
 def _candidates(n: int, seed: int) -> dict[str, Any]:
@@ -149,9 +215,19 @@ def _candidates(n: int, seed: int) -> dict[str, Any]:
 
 
 def fit_from_features(
-    features: F64, labels: npt.NDArray[np.int64], *, seed: int = 0, kind: str = "auto"
+    features: F64,
+    labels: npt.NDArray[np.int64],
+    *,
+    seed: int = 0,
+    kind: str = "auto",
+    groups: npt.NDArray[np.int64] | None = None,
 ) -> TrainedModel:
-    """Fit on precomputed pair features (rows in time order); ``kind``: auto, logistic or boosting."""
+    """Fit on precomputed pair features (rows in time order); ``kind``: auto, logistic or boosting.
+
+    The last 20 % of pairs are a hold-out: ``auto`` picks logistic or boosting there (log loss) and, with
+    ``groups`` (each pair's request), compares the pick with the cold-start ranker per request; the model
+    records ``use_learned`` (:func:`should_use_model`) and is applied only then. A forced kind is always
+    applied (the comparison is still recorded)."""
     if len(labels) < MIN_EXAMPLES or len(set(labels.tolist())) < 2:
         raise TrainingError(f"need at least {MIN_EXAMPLES} pairs with both positive and negative outcomes")
     from sklearn.metrics import log_loss, roc_auc_score
@@ -159,22 +235,29 @@ def fit_from_features(
     x = model_inputs(features)
     metrics: dict[str, float] = {}
     chosen = kind
-    if kind == "auto":
-        cut = int(len(labels) * 0.8)
+    cut = int(len(labels) * 0.8)
+    holdout_ok = len(set(labels[:cut].tolist())) == 2 and len(set(labels[cut:].tolist())) == 2
+    held: dict[str, F64] = {}
+    if holdout_ok:
+        names = ("logistic", "boosting") if kind == "auto" else (kind,)
         best = float("inf")
-        if len(set(labels[:cut].tolist())) < 2 or len(set(labels[cut:].tolist())) < 2:
-            chosen = "logistic"
-        else:
-            for name, est in _candidates(cut, seed).items():
-                est.fit(x[:cut], labels[:cut])
-                prob = est.predict_proba(x[cut:])[:, 1]
-                loss = float(log_loss(labels[cut:], prob, labels=[0, 1]))
-                metrics[f"{name}_log_loss"] = round(loss, 4)
-                metrics[f"{name}_auc"] = round(float(roc_auc_score(labels[cut:], prob)), 4)
-                # Boosting must beat logistic regression clearly: it is ~30x slower per page view.
-                margin = 1.0 if name == "logistic" else BOOSTING_MARGIN
-                if loss < best * margin:
-                    best, chosen = loss, name
+        for name, est in _candidates(cut, seed).items():
+            if name not in names:
+                continue
+            est.fit(x[:cut], labels[:cut])
+            prob = est.predict_proba(x[cut:])[:, 1]
+            held[name] = prob
+            loss = float(log_loss(labels[cut:], prob, labels=[0, 1]))
+            metrics[f"{name}_log_loss"] = round(loss, 4)
+            metrics[f"{name}_auc"] = round(float(roc_auc_score(labels[cut:], prob)), 4)
+            # Boosting must beat logistic regression clearly: it is ~30x slower per page view.
+            margin = 1.0 if name == "logistic" else BOOSTING_MARGIN
+            if kind == "auto" and loss < best * margin:
+                best, chosen = loss, name
+    elif kind == "auto":
+        chosen = "logistic"
+    if groups is not None and chosen in held:
+        metrics.update(compare_with_cold_start(held[chosen], features[cut:], labels[cut:], groups[cut:], seed))
     final = _candidates(len(labels), seed)[chosen]
     final.fit(x, labels)
     return TrainedModel(
@@ -183,6 +266,7 @@ def fit_from_features(
         metrics=metrics,
         n_examples=len(labels),
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        use_learned=should_use_model(metrics) if kind == "auto" else True,
     )
 
 
@@ -196,9 +280,10 @@ def train_model(
 ) -> TrainedModel:
     """Train from in-memory records (what ``flask matching train`` calls with database rows).
 
-    Interactions should be in time order (or carry ``at``)."""
-    features, labels = interaction_features(volunteers, requests, interactions)
-    return fit_from_features(features, labels, seed=seed, kind=kind)
+    Interactions should be in time order (or carry ``at``). With ``kind="auto"`` the result says whether it
+    beats the cold-start ranker (``model.use_learned``, ``model.decision``); MatchIndex applies it only then."""
+    features, labels, groups = interaction_pairs(volunteers, requests, interactions)
+    return fit_from_features(features, labels, seed=seed, kind=kind, groups=groups)
 
 
 def save_model(model: TrainedModel, path: Path | str) -> None:
@@ -213,6 +298,8 @@ def save_model(model: TrainedModel, path: Path | str) -> None:
         "metrics": model.metrics,
         "n_examples": model.n_examples,
         "trained_at": model.trained_at,
+        "use_learned": model.use_learned,
+        "decision": model.decision,
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
     head = json.dumps(header).encode("utf-8")
@@ -270,4 +357,5 @@ def load_model(path: Path | str) -> TrainedModel:
         metrics=dict(header.get("metrics") or {}),
         n_examples=int(header.get("n_examples", 0)),
         trained_at=str(header.get("trained_at", "")),
+        use_learned=bool(header.get("use_learned", True)),
     )

@@ -48,6 +48,12 @@ LOAD_OPEN_PENALTY = 0.25
 LOAD_RECENT_PENALTY = 0.03
 WAITING_HORIZON_DAYS = 21.0
 WAITING_BOOST = 0.3
+# Request side of exposure spreading: responses already in, and lists the request already sits in.
+RESPONSE_PENALTY = 0.15
+LISTED_FREE = 10.0
+LISTED_PENALTY = 0.02
+# A request to practise Dutch with a volunteer who does not speak Dutch.
+NO_DUTCH_FACTOR = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,33 +66,11 @@ class PairBlock:
     distance_km: F64
     slot_conflict: B
     shared_slots: I64
+    request_factor: F64
 
 
 def _popcount(x: I64) -> I64:
     out: I64 = np.bitwise_count(x).astype(np.int64)
-    return out
-
-
-def inverted(mat: sp.csr_matrix) -> sp.csr_matrix:
-    """Transpose to an inverted index (n-gram column -> rows holding it) for fast single-query scoring."""
-    out: sp.csr_matrix = sp.csr_matrix(mat.T)
-    out.sort_indices()
-    return out
-
-
-def query_scores(inv: sp.csr_matrix, query: sp.csr_matrix, row: int, n_items: int) -> F64:
-    """Dot products of one query row with every item, summing postings of the query's n-grams."""
-    lo, hi = query.indptr[row], query.indptr[row + 1]
-    cols, vals = query.indices[lo:hi], query.data[lo:hi]
-    starts, ends = inv.indptr[cols], inv.indptr[cols + 1]
-    lens = ends - starts
-    total = int(lens.sum())
-    if total == 0:
-        return np.zeros(n_items, dtype=np.float64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-    pos = offsets + np.arange(total)
-    weights = inv.data[pos].astype(np.float64) * np.repeat(vals.astype(np.float64), lens)
-    out: F64 = np.bincount(inv.indices[pos], weights=weights, minlength=n_items).astype(np.float64)
     return out
 
 
@@ -102,31 +86,30 @@ def pair_block(
 ) -> PairBlock:
     """Features for pairs ``(vol[i], req[i])``; ``vng``/``rng`` are the IDF-weighted n-gram matrices.
 
-    ``ngram`` may carry precomputed n-gram cosines of the pairs (see :func:`query_scores`)."""
+    ``ngram`` may carry precomputed n-gram cosines of the pairs. Used for training (arbitrary logged pairs) and
+    for a non-linear model; every ranking with the cold start or a logistic model goes through grid.py."""
     n = len(vol)
     if distance_km is None:
         distance_km = haversine_pairs_km(vm.lat[vol], vm.lon[vol], rm.lat[req], rm.lon[req])
     dist = distance_km
     feats = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
-        return PairBlock(vol, req, feats, dist, np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.int64))
+        empty = np.zeros(0, dtype=np.float64)
+        return PairBlock(vol, req, feats, dist, np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.int64), empty)
     one_vol = bool(np.all(vol == vol[0]))
     one_req = not one_vol and bool(np.all(req == req[0]))
+    # concept: the volunteer's strengths over the request's concepts (request rows have unit length)
     if one_vol:
         v = int(vol[0])
         feats[:, COL["category"]] = rm.cat[req] @ vm.cat[v]
-        nz = np.flatnonzero(vm.concept[v])
-        if len(nz):
-            feats[:, COL["concept"]] = (rm.concept[req][:, nz] * vm.concept[v, nz]).max(axis=1)
+        feats[:, COL["concept"]] = rm.concept[req] @ vm.concept[v]
     elif one_req:
         r = int(req[0])
         feats[:, COL["category"]] = vm.cat[vol] @ rm.cat[r]
-        nz = np.flatnonzero(rm.concept[r])
-        if len(nz):
-            feats[:, COL["concept"]] = (vm.concept[vol][:, nz] * rm.concept[r, nz]).max(axis=1)
+        feats[:, COL["concept"]] = vm.concept[vol] @ rm.concept[r]
     else:
         feats[:, COL["category"]] = np.einsum("ij,ij->i", vm.cat[vol], rm.cat[req])
-        feats[:, COL["concept"]] = (vm.concept[vol] * rm.concept[req]).max(axis=1)
+        feats[:, COL["concept"]] = np.einsum("ij,ij->i", vm.concept[vol], rm.concept[req])
     if ngram is None:
         ngram = np.asarray(vng[vol].multiply(rng[req]).sum(axis=1)).ravel()
     feats[:, COL["ngram"]] = ngram
@@ -146,7 +129,18 @@ def pair_block(
     feats[:, COL["waiting_days"]] = rm.waiting_days[req]
     feats[:, COL["experience"]] = np.log1p(vm.experience[vol, rm.cat_index[req]])
     conflict = ~flexible & (overlap == 0)
-    return PairBlock(vol, req, feats, dist, conflict, np.where(flexible, vs | rs, shared))
+    factor = request_factor(rm.responses[req], rm.listed_in[req])
+    factor = np.where(rm.dutch_practice[req] & ~vm.speaks_dutch[vol], factor * NO_DUTCH_FACTOR, factor)
+    return PairBlock(vol, req, feats, dist, conflict, np.where(flexible, vs | rs, shared), factor)
+
+
+def request_factor(responses: F64, listed_in: F64) -> F64:
+    """Request-side exposure spreading: 1 for a request nobody answered that sits in few lists, lower for
+    one that already has responses or sits in many volunteers' lists."""
+    out: F64 = 1.0 / (
+        1.0 + RESPONSE_PENALTY * np.minimum(responses, 5.0) + LISTED_PENALTY * np.maximum(listed_in - LISTED_FREE, 0.0)
+    )
+    return out
 
 
 def cold_start_probability(features: F64) -> F64:

@@ -12,16 +12,28 @@ from typing import Literal
 
 from matching.taxonomy import DAYPARTS, WEEKDAYS
 
-Outcome = Literal["shown", "responded", "accepted", "completed", "declined"]
-OUTCOMES: tuple[str, ...] = ("shown", "responded", "accepted", "completed", "declined")
-POSITIVE_OUTCOMES: frozenset[str] = frozenset({"responded", "accepted", "completed"})
+Outcome = Literal["shown", "responded", "accepted", "completed", "declined", "thanked"]
+#: shown (a suggestion was displayed), declined ("not for me"), responded, accepted (chosen by the requester),
+#: completed (done), thanked (the requester said thanks afterwards).
+OUTCOMES: tuple[str, ...] = ("shown", "responded", "accepted", "completed", "declined", "thanked")
+POSITIVE_OUTCOMES: frozenset[str] = frozenset({"responded", "accepted", "completed", "thanked"})
 
 #: Every valid availability slot, e.g. ``"tue-afternoon"``; bit i of a slot mask is SLOTS[i].
 SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in WEEKDAYS for p in DAYPARTS)
 SLOT_BITS: Mapping[str, int] = {s: 1 << i for i, s in enumerate(SLOTS)}
 
 ReasonCode = Literal[
-    "skill", "category", "distance", "availability", "language", "screening", "experience", "need", "goal"
+    "skill",
+    "asked",
+    "category",
+    "distance",
+    "availability",
+    "language",
+    "speaks_dutch",
+    "screening",
+    "experience",
+    "need",
+    "goal",
 ]
 
 
@@ -53,7 +65,9 @@ class HelpRequest:
     """A help request (vraag). ``when`` empty means flexible.
 
     ``waiting_days`` (or ``posted_at`` together with a ``now`` given to the ranker) lets a request
-    that has had no response (``responses == 0``) rise in volunteers' suggestions.
+    that has had no response (``responses == 0``) rise in volunteers' suggestions. ``responses`` and
+    ``listed_in`` (how many volunteers' stored suggestion lists hold it now) spread attention: a
+    request already answered or shown to many sinks a little in further lists.
     """
 
     id: str
@@ -68,6 +82,7 @@ class HelpRequest:
     posted_at: datetime | None = None
     waiting_days: float | None = None
     responses: int = 0
+    listed_in: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -459,6 +459,8 @@ def simulate_city(seed: int = 7, n_volunteers: int = 800, n_requests: int = 3000
                     if outcome == "completed":
                         experience[vol.id][req.category] = experience[vol.id].get(req.category, 0) + 1
                 interactions.append(Interaction(vol.id, req.id, outcome, at))  # type: ignore[arg-type]
+                if outcome == "completed" and rng.random() < 0.5:  # the requester says thanks afterwards
+                    interactions.append(Interaction(vol.id, req.id, "thanked", at + timedelta(days=3)))
             elif rng.random() < 0.3:
                 interactions.append(Interaction(vol.id, req.id, "declined", at))
     vols_exp = tuple(replace(v, experience=experience[v.id]) for v in vols)

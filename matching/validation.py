@@ -208,6 +208,7 @@ def request_from_dict(obj: Mapping[str, object]) -> HelpRequest:
         posted_at=_datetime(obj, "posted_at"),
         waiting_days=None if waiting is None else _number(obj, "waiting_days"),
         responses=_int(obj, "responses"),
+        listed_in=_int(obj, "listed_in"),
     )
 
 

@@ -140,6 +140,8 @@ def _check_list(suggestions: list[dict[str, object]], k: int) -> None:
             assert set(reason) == {"code", "detail"}
             assert reason["code"] in {
                 "skill",
+                "asked",
+                "speaks_dutch",
                 "category",
                 "distance",
                 "availability",

@@ -154,3 +154,95 @@ def test_cli_train_rejects_unknown_ids(city: City, tmp_path: Path) -> None:
         str(tmp_path / "m.bin"),
     )
     assert proc.returncode == 2 and proc.stdout == "" and "x.jsonl:1:" in proc.stderr
+
+
+def test_auto_records_whether_learning_beats_the_cold_start(city: City, tmp_path: Path) -> None:
+    from matching import should_use_model
+
+    model = train_model(city.volunteers, city.requests, city.interactions, kind="auto")
+    assert {"holdout_auc_learned", "holdout_auc_cold_start", "holdout_auc_gain_low"} <= set(model.metrics)
+    assert model.use_learned == should_use_model(model.metrics)
+    assert model.decision in {"learned model wins", "cold start wins"}
+    path = tmp_path / "auto.bin"
+    save_model(model, path)
+    assert load_model(path).use_learned == model.use_learned
+
+
+def test_should_use_model_needs_a_confident_gain() -> None:
+    from matching import should_use_model
+
+    assert should_use_model({"holdout_auc_gain": 0.05, "holdout_auc_gain_low": 0.01})
+    assert not should_use_model({"holdout_auc_gain": 0.05, "holdout_auc_gain_low": -0.01})
+    assert not should_use_model({})
+
+
+def test_a_model_that_loses_to_the_cold_start_is_not_applied(city: City, model_path: Path) -> None:
+    from dataclasses import replace
+
+    loaded = load_model(model_path)
+    cold = MatchIndex(city.volunteers, city.requests).rank_requests_for(city.volunteers[0].id, 10)
+    learned = MatchIndex(city.volunteers, city.requests, model=loaded).rank_requests_for(city.volunteers[0].id, 10)
+    off = MatchIndex(city.volunteers, city.requests, model=replace(loaded, use_learned=False))
+    assert [s.score for s in learned] != [s.score for s in cold]
+    assert [(s.id, s.score) for s in off.rank_requests_for(city.volunteers[0].id, 10)] == [
+        (s.id, s.score) for s in cold
+    ]
+
+
+def test_thanked_is_a_positive_outcome() -> None:
+    from matching_helpers import request, volunteer
+
+    from matching import Interaction
+    from matching.model import interaction_pairs
+
+    vols = [volunteer("v", ["boodschappen"])]
+    reqs = [request("r", "Boodschappen", "groceries"), request("q", "Tuin", "garden")]
+    its = [Interaction("v", "r", "shown"), Interaction("v", "r", "thanked"), Interaction("v", "q", "shown")]
+    _, labels, groups = interaction_pairs(vols, reqs, its)
+    assert labels.tolist() == [1, 0] and groups.tolist() == [0, 1]
+
+
+def test_model_applies_to_initiatives(city: City) -> None:
+    """--model is not ignored for rank-initiatives: a (made-up) model that prefers weak text matches reorders."""
+    from matching_helpers import volunteer
+
+    from matching import Initiative, TrainedModel, rank_initiatives
+
+    class PrefersMismatch:
+        def predict_proba(self, x: np.ndarray) -> np.ndarray:
+            p = 1.0 / (1.0 + np.exp(5.0 * x[:, 0]))  # column 0 is the category match
+            return np.column_stack([1.0 - p, p])
+
+    vol = volunteer("v", ["tuinieren"])
+    inis = [
+        Initiative("garden", "Moestuin", 52.382, 4.637, needs=("tuinieren",)),
+        Initiative("pc", "Digicafe", 52.382, 4.637, needs=("computerhulp",)),
+    ]
+    cold = rank_initiatives([vol], inis, 2)["v"]
+    model = TrainedModel(kind="stub", estimator=PrefersMismatch())
+    learned = rank_initiatives([vol], inis, 2, model=model)["v"]
+    assert [s.id for s in cold] == ["garden", "pc"]
+    assert [s.id for s in learned] == ["pc", "garden"]
+    losing = TrainedModel(kind="stub", estimator=PrefersMismatch(), use_learned=False)
+    assert [s.id for s in rank_initiatives([vol], inis, 2, model=losing)["v"]] == ["garden", "pc"]
+
+
+def test_block_scorer_applies_a_logistic_model_like_the_pair_features(city: City, model_path: Path) -> None:
+    """The logistic model folded into the block scorer gives the scores of model.predict on pair features."""
+    from matching.pairs import apply_policy, ordering_score, pair_block
+
+    model = load_model(model_path)
+    index = MatchIndex(city.volunteers, city.requests, model=model)
+    for volunteer in city.volunteers[:20]:
+        ranked = index.rank_requests_for(volunteer.id, 10)
+        if not ranked:
+            continue
+        vi = index.volunteers.position[volunteer.id]
+        req = np.array([index.requests.position[s.id] for s in ranked], dtype=np.int64)
+        block = pair_block(
+            index.volunteers, index.requests, np.full(len(req), vi, dtype=np.int64), req, index.vngram, index.rngram
+        )
+        prob = model.predict(block.features)
+        expected = ordering_score(apply_policy(prob, block.features) * block.request_factor, block.slot_conflict)
+        assert np.allclose([s.score for s in ranked], expected, atol=2e-4)
+        assert np.allclose([s.probability for s in ranked], prob, atol=2e-4)
