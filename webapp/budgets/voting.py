@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
@@ -87,11 +87,18 @@ def _lock_open(budget_round: BudgetRound, today: date) -> None:
 
 
 def _save(budget_round: BudgetRound, user: User, wijk: Wijk, sealed: bytes, *, by_intake: bool) -> str:
-    """Insert the voter row, or replace their sealed ballot. Returns "cast" or "changed"."""
+    """Insert the voter row, or replace their sealed ballot. Returns "cast" or "changed".
+
+    Both statements write only while the round is not counted, checked inside the statement itself: on SQLite the
+    earlier check ran outside a transaction (pysqlite starts one at the first write), and a count may have committed
+    since; a statement that writes is serialised with the count's own write."""
+    still_open = exists().where(BudgetRound.id == budget_round.id, BudgetRound.counted_at.is_(None))
+    values = {"round_id": budget_round.id, "user_id": user.id, "cycle": budget_round.cycle, "wijk_id": wijk.id,
+              "by_intake": by_intake, "sealed": sealed}
     inserted = db.session.execute(
         conflict_insert(BudgetVoter.__table__, db.session.get_bind())
-        .values(round_id=budget_round.id, user_id=user.id, cycle=budget_round.cycle, wijk_id=wijk.id,
-                by_intake=by_intake, sealed=sealed)
+        .from_select(list(values), select(*(literal(v, type_=BudgetVoter.__table__.c[k].type)
+                                            for k, v in values.items())).where(still_open))
         .on_conflict_do_nothing()
         .returning(BudgetVoter.user_id)
     ).first()
@@ -100,13 +107,15 @@ def _save(budget_round: BudgetRound, user: User, wijk: Wijk, sealed: bytes, *, b
     changed = db.session.execute(
         update(BudgetVoter)
         .where(BudgetVoter.round_id == budget_round.id, BudgetVoter.user_id == user.id,
-               BudgetVoter.counted.is_(None))
+               BudgetVoter.counted.is_(None), still_open)
         .values(sealed=sealed, wijk_id=wijk.id)
         .execution_options(synchronize_session=False)
     )
     if getattr(changed, "rowcount", 0):
         return "changed"
-    raise NotAllowed("other_round")  # they voted in another stadsdeel's round of this cycle
+    if db.session.execute(select(still_open)).scalar():
+        raise NotAllowed("other_round")  # they voted in another stadsdeel's round of this cycle
+    raise NotAllowed("phase")  # counted in the meantime
 
 
 def cast(user: User, budget_round: BudgetRound, chosen_ids: Iterable[str], today: date, key: bytes, *,

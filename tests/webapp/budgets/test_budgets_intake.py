@@ -45,7 +45,8 @@ def test_staff_enter_a_vote_for_a_resident_without_an_account(make, login):
         ("phone", "resident", staff.id, truus.id)
     entry = make.run(lambda: db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "budget_intake_ballot")).scalar_one())
-    assert benches.public_id not in str(entry.details) and str(benches.id) not in str(entry.details.values())
+    assert set(entry.details) == {"resident", "consent_how", "consent_given_by", "changed"}  # never the choice
+    assert benches.public_id not in str(entry.details)
     page = visible(client.get(f"/werkruimte/wijkbudget/{round_.public_id}"))
     assert "Truus Visserman" in page  # the consent trail, never the choice
     bh.count(make, staff, round_)
