@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from webapp.budgets.services import MAX_AMOUNT
 from webapp.core.forms import MultiCheckboxField
@@ -43,7 +44,10 @@ _EUROS = re.compile(r"^(?:€\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2})|\.(\d{2
 
 
 class EuroField(IntegerField):
-    """Whole euros as people write them: "1500", "1.500", "€ 1.500", "1500,00" or "1500 euro"."""
+    """Whole euros as people write them: "1500", "1.500", "€ 1.500", "1500,00" or "1500 euro" (a text field: a number
+    field would refuse the dot and the euro sign before the server sees them)."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
