@@ -101,8 +101,9 @@ REQUEST = {"title": "Hulp bij boodschappen", "description": "Ik zoek iemand voor
            "frequency": "once"}
 PLAN = {"title": "Bankjes bij de speeltuin", "summary": "Drie bankjes en wat schaduw, voor ouders en ouderen.",
         "cost": "2500", "wijk": "", "initiative": ""}
-ROUND = {"stadsdeel": "4", "cycle": "f1", "title": "Wijkbudget Schalkwijk", "amount": "25000", "new_share_percent": "10",
-         "min_choices": "1", "proposals_from": date.today().isoformat(), "proposals_until": SOON,
+ROUND = {"stadsdeel": "4", "cycle": "f1", "title": "Wijkbudget Schalkwijk", "amount": "25000",
+         "new_share_percent": "10", "min_choices": "1", "proposals_from": date.today().isoformat(),
+         "proposals_until": SOON,
          "voting_from": (date.today() + timedelta(days=20)).isoformat(),
          "voting_until": (date.today() + timedelta(days=30)).isoformat()}
 FORMS = (

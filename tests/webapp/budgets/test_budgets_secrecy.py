@@ -3,13 +3,16 @@ database holds a person's choice only sealed, and after the count not at all."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import inspect, select
 
 from tests.conftest import page_text
+from tests.factories import PASSWORD
 from tests.webapp import budget_helpers as bh
 from webapp.budgets import sealing
-from webapp.budgets.models import BudgetBallot, BudgetVoter
+from webapp.budgets.models import BudgetBallot, BudgetProposal, BudgetVoter
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
 
@@ -117,3 +120,24 @@ def test_voter_rows_hold_no_time():
     """When someone voted, next to when a plan's count would move, could give a choice away: no timestamps."""
     columns = {c.name for c in inspect(BudgetVoter).columns}
     assert not {name for name in columns if name.endswith("_at") or name.endswith("_on")}
+
+
+def test_my_data_says_that_i_voted_never_what(make, login):
+    """The download (the right of access) lists the rounds someone voted in, not their choice: a file that proves a
+    choice could be demanded by someone buying or forcing votes."""
+    _staff, _round, benches, _garden, ans, _bram = two_voters(make)
+    data = json.loads(login(ans.email).get("/mijn/gegevens/download").get_data(as_text=True))
+    assert [v["round"] for v in data["budget_votes"]] == ["Wijkbudget Schalkwijk 2027"]
+    assert benches.title not in json.dumps(data) and benches.public_id not in json.dumps(data)
+
+
+def test_deleting_an_account_withdraws_a_vote_in_an_open_round(make, login):
+    staff, round_, _benches, garden, ans, _bram = two_voters(make)
+    client = login(ans.email)
+    client.get("/mijn/gegevens/verwijderen")
+    answer = client.post("/mijn/gegevens/verwijderen", data={"password": PASSWORD, "confirm": "y"})
+    assert answer.status_code == 302
+    assert make.count(BudgetVoter) == 1  # Bram's
+    result = bh.count(make, staff, round_)
+    assert (result.ballots, result.not_counted) == (1, 0)
+    assert make.run(lambda: db.session.get(BudgetProposal, garden.id).votes) == 1
