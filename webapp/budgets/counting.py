@@ -50,6 +50,7 @@ from webapp.initiatives.models import (
     NeedStatus,
 )
 from webapp.initiatives.services import initiative_record
+from webapp.notifications.services import notify
 
 COUNT = "budget_count"  # audit log action
 
@@ -98,13 +99,14 @@ class CountResult:
     spent: int
 
 
-def count(actor: User | None, budget_round: BudgetRound, today: date, key: bytes) -> CountResult:
+def count(actor: User | None, budget_round: BudgetRound, today: date, key: bytes, *,
+          announce: bool = True) -> CountResult:
     """End voting (now, if it was still running) and count. Only once: the first UPDATE is conditional, and it takes
     the round exclusively, so a ballot being saved at this moment finishes first or is refused after.
 
     Raises NotAllowed("phase") before voting has started, NotAllowed("counted") when counted already, and
     NotAllowed("unreadable") when a sealed ballot does not open (the ballot key changed: put the old one back; the
-    caller rolls back, nothing is lost)."""
+    caller rolls back, nothing is lost). `announce`: tell the authors of funded plans (not for demo data)."""
     if budget_round.phase(today) not in (Phase.VOTING, Phase.COUNTING):
         raise NotAllowed("counted" if budget_round.counted_at is not None else "phase")
     now = utcnow()
@@ -152,7 +154,10 @@ def count(actor: User | None, budget_round: BudgetRound, today: date, key: bytes
     db.session.refresh(budget_round)
     budget_round.ballots_counted = len(ballots)
     for proposal_id in funded:
-        _become_money_need(on_ballot[proposal_id], budget_round)
+        plan = on_ballot[proposal_id]
+        _become_money_need(plan, budget_round)
+        if announce:
+            notify(plan.proposed_by_id, "budget_plan_funded", title=plan.title, plan=plan.public_id)
     spent = sum(on_ballot[i].cost for i in funded)
     log_action(actor, COUNT, "budget_round", budget_round.public_id, ballots=len(ballots), not_counted=len(blocked),
                funded=len(funded), spent=spent)

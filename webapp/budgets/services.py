@@ -23,6 +23,7 @@ from webapp.core.ids import utcnow
 from webapp.core.moderation import PERSONAL_DATA, Moderation, check_text, decide
 from webapp.core.reference.models import Stadsdeel, Wijk
 from webapp.initiatives.models import Initiative, InitiativeOrganiser
+from webapp.notifications.services import notify
 
 MAX_AMOUNT = 10_000_000  # euros in one round
 MAX_PROPOSALS_PER_PERSON = 5  # per round: room for everyone, and no flooding the ballot
@@ -335,6 +336,7 @@ def accept(actor: User, proposal: BudgetProposal, today: date) -> bool:
                    is_new_initiative=is_new_initiative(proposal))
     if done:
         log_action(actor, ACCEPT, "budget_proposal", proposal.public_id, cost=proposal.cost)
+        notify(proposal.proposed_by_id, "budget_plan_accepted", title=proposal.title, plan=proposal.public_id)
     return done
 
 
@@ -345,6 +347,8 @@ def reject(actor: User, proposal: BudgetProposal, reason: str, today: date) -> b
                    decision_reason=reason.strip(), decided_at=utcnow(), decided_by_id=actor.id)
     if done:
         log_action(actor, REJECT, "budget_proposal", proposal.public_id)
+        notify(proposal.proposed_by_id, "budget_plan_rejected", title=proposal.title, plan=proposal.public_id,
+               reason=proposal.decision_reason)
     return done
 
 

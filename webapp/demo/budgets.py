@@ -155,7 +155,7 @@ def _round(session: AnySession, rng: Random, key: bytes, area: _Area, consulent:
     accepted = [p for p in plans if p.status == ProposalStatus.ACCEPTED]
     voters = _ballots(session, rng, key, area, budget_round, accepted, consulent)
     if closed:
-        counting.count(None, budget_round, budget_round.voting_until + timedelta(days=1), key)
+        counting.count(None, budget_round, budget_round.voting_until + timedelta(days=1), key, announce=False)
         budget_round.counted_at = datetime.combine(budget_round.voting_until + timedelta(days=1),
                                                    datetime.min.time()) + timedelta(hours=10)
         budget_round.counted_by_id = consulent.id

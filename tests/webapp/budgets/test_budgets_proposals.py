@@ -211,3 +211,24 @@ def test_an_unverified_account_cannot_send_in_a_plan(make, login, tr):
     assert answer.status_code == 400
     assert tr("en", "First confirm your e-mail address with the link we sent you. Then try again.") in visible(answer)
     assert proposals(make) == [] and make.count(BudgetRound) == 1
+
+
+def test_the_author_hears_what_staff_and_the_vote_decided(make, login, tr):
+    staff, resident = make.user("staff"), make.user("resident", locale="en")
+    round_ = bh.budget_round(make, staff, "review")
+    yes = bh.proposal(make, resident, round_, status="submitted", title="Bankjes")
+    no = bh.proposal(make, resident, round_, status="submitted", title="Zwembad")
+    client = login(staff.email)
+    client.post(f"/werkruimte/wijkbudget/plannen/{yes.public_id}/goedkeuren")
+    client.post(f"/werkruimte/wijkbudget/plannen/{no.public_id}/afwijzen",
+                data={"reason": "Een zwembad kost veel meer dan het hele budget."})
+    bh.to_phase(make, round_, "voting")
+    bh.vote(make, make.user("resident"), round_, yes)
+    bh.count(make, staff, round_)
+    messages = visible(login(resident.email, lang="en").get("/berichten/"))
+    assert tr("en", "Your plan “%(title)s” is on the ballot of the district budget.", title="Bankjes") in messages
+    assert tr("en", "Your plan “%(title)s” cannot be done.", title="Zwembad") in messages
+    assert "Een zwembad kost veel meer dan het hele budget." in messages
+    assert tr("en", "Good news: your plan “%(title)s” gets money from the district budget.", title="Bankjes") \
+        in messages
+    assert f"/wijkbudget/plannen/{yes.public_id}" in messages
