@@ -115,8 +115,8 @@ def open_round(actor: User, data: RoundData) -> BudgetRound:
 
 def change_round(actor: User, budget_round: BudgetRound, data: RoundData, today: date) -> None:
     """Change a round. Once voting has started only the title, the text and the last day of voting may change (not
-    before today); a counted round does not change. Raises NotAllowed("locked" | "counted" | "dates" | "cycle" |
-    "voting_until")."""
+    before today); a counted round does not change, nor the stadsdeel of a round with plans. Raises
+    NotAllowed("locked" | "counted" | "dates" | "cycle" | "voting_until" | "has_plans")."""
     phase = budget_round.phase(today)
     if phase == Phase.FINISHED:
         raise NotAllowed("counted")
@@ -133,6 +133,9 @@ def change_round(actor: User, budget_round: BudgetRound, data: RoundData, today:
             raise NotAllowed("voting_until")
     elif _cycle_taken(data.stadsdeel, data.cycle, but=budget_round):
         raise NotAllowed("cycle")
+    if data.stadsdeel.id != budget_round.stadsdeel_id and db.session.execute(
+            select(BudgetProposal.id).where(BudgetProposal.round_id == budget_round.id).limit(1)).first():
+        raise NotAllowed("has_plans")  # its plans name wijken of this stadsdeel
     _apply(budget_round, data)
     log_action(actor, CHANGE_ROUND, "budget_round", budget_round.public_id, amount=data.amount,
                voting_from=data.voting_from.isoformat(), voting_until=data.voting_until.isoformat())

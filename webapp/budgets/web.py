@@ -105,6 +105,8 @@ def refusal(reason: str, budget_round: BudgetRound | None = None) -> str:
         "locked": lambda: _("Voting has started: the amount, the rules and the first days can no longer change. "
                             "You can still change the name, the text and the last day of voting."),
         "voting_until": lambda: _("The last day of voting cannot be before today."),
+        "has_plans": lambda: _("Plans were sent in for this stadsdeel, so the stadsdeel of the round cannot change. "
+                               "Open a new round for the other stadsdeel."),
         "has_account": lambda: _("This resident has an account and votes themselves."),
         "consent": lambda: _("Choose how the resident agreed, and who gave the agreement."),
     }

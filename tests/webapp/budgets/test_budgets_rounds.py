@@ -114,3 +114,18 @@ def test_the_round_page_says_what_to_do_in_each_phase(make, login, anon, tr):
     assert tr("en", "Log in to vote") in visible(anon("en").get(f"/wijkbudget/{voting.public_id}"))
     page = visible(login(resident.email, lang="nl").get(f"/wijkbudget/{voting.public_id}"))
     assert tr("nl", "Vote") in page and tr("nl", "Voting now") in page
+
+
+def test_the_stadsdeel_of_a_round_with_plans_does_not_change(make, login, tr):
+    staff, resident = make.user("staff"), make.user("resident")
+    round_ = bh.budget_round(make, staff, "proposals")
+    bh.proposal(make, resident, round_, status="submitted", wijk_code="WK039218")
+    current = make.run(lambda: db.session.get(BudgetRound, round_.id))
+    answer = login(staff.email, lang="en").post(f"/werkruimte/wijkbudget/{round_.public_id}/bewerken", data=form(
+        stadsdeel=stadsdeel_id(make, "Centrum"), proposals_from=current.proposals_from.isoformat(),
+        proposals_until=current.proposals_until.isoformat(), voting_from=current.voting_from.isoformat(),
+        voting_until=current.voting_until.isoformat()))
+    assert answer.status_code == 400
+    assert tr("en", "Plans were sent in for this stadsdeel, so the stadsdeel of the round cannot change. Open a new "
+                    "round for the other stadsdeel.") in visible(answer)
+    assert make.run(lambda: db.session.get(BudgetRound, round_.id)).stadsdeel_id == int(stadsdeel_id(make))
