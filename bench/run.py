@@ -47,7 +47,8 @@ LOCUST = Path(sys.executable).parent / "locust"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 RESULTS = ROOT / "bench" / "results"
 PAGES = ("health", "home", "request list", "request list, page 3", "request list (logged in)", "request detail",
-         "offer list", "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)",
+         "offer list", "initiative list", "needs board", "district budgets", "budget round", "budget results",
+         "suggestions (volunteer)", "my page (volunteer)",
          "messages (resident)",
          "staff workspace", "rescue queue", "report dashboard, quarter", "report dashboard, year",
          "report export csv, year")

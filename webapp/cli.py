@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from webapp.accounts.commands import cli as accounts_cli
 from webapp.asks.commands import cli as asks_cli
+from webapp.budgets.commands import cli as budgets_cli
 from webapp.core.commands import backup_cli, database_errors_as_messages
 from webapp.core.reference.commands import cli as reference_cli
 from webapp.demo.commands import cli as demo_cli
@@ -19,8 +20,8 @@ from webapp.staff.commands import cli as staff_cli
 from webapp.suggestions.commands import cli as suggestions_cli
 
 GROUPS: tuple[AppGroup, ...] = (
-    accounts_cli, asks_cli, backup_cli, demo_cli, digests_cli, notifications_cli, privacy_cli, reference_cli,
-    reports_cli, staff_cli, suggestions_cli,
+    accounts_cli, asks_cli, backup_cli, budgets_cli, demo_cli, digests_cli, notifications_cli, privacy_cli,
+    reference_cli, reports_cli, staff_cli, suggestions_cli,
 )
 
 

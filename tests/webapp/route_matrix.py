@@ -14,7 +14,9 @@ request with the volunteer as helper), asked (the resident asked the volunteer t
 offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
 and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
 reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
-without e-mail or password (taken in by staff), whose account staff may delete.
+without e-mail or password (taken in by staff), whose account staff may delete; budget_open (taking plans, with the
+resident's plan_waiting), budget_voting (plan_on_ballot) and budget_done (counted, with plan_funded of the organiser's initiative) are
+district budget rounds in Schalkwijk, where everyone of the world lives.
 
 The world's people are all logged in fully, so the second login step (/inloggen/code, /inloggen/app-koppelen) sends
 everyone back to the login page; test_fuzz.py opens those pages with a staff login that is half-way.
@@ -27,8 +29,9 @@ from dataclasses import dataclass
 from tests.webapp.route_world import ROLES
 
 # GETs run first, then POSTs in table order, then these, in this order: they close the open request (so running
-# them earlier would turn other routes' answers into "no longer open") or end the session.
-RUN_LAST = ("asks.accept", "asks.cancel", "accounts.logout")
+# them earlier would turn other routes' answers into "no longer open"; counting ends a round's voting) or end the
+# session.
+RUN_LAST = ("asks.accept", "asks.cancel", "budgets.manage.count", "accounts.logout")
 # Fixed words in URLs (not ids). Anything else in a URL is an opaque random id.
 FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
@@ -81,6 +84,31 @@ asks.new                       POST -                                           
 asks.respond                   POST public_id=request                            login   403   302   403   403   403   302
 asks.show                      GET  public_id=request                              200   200   200   200   200   200   200
 asks.thanks                    POST public_id=matched                            login   302   302   404   403   403   404
+
+budgets.edit_proposal          GET  public_id=plan_waiting                       login   200   403   403   403   403   403
+budgets.edit_proposal          POST public_id=plan_waiting                       login   400   403   403   403   403   403
+budgets.index                  GET  -                                              200   200   200   200   200   200   200
+budgets.manage.accept          POST public_id=plan_waiting                       login   403   403   403   302   302   403
+budgets.manage.count           POST public_id=budget_voting                      login   403   403   403   302   302   403
+budgets.manage.edit_round      GET  public_id=budget_open                        login   403   403   403   200   200   403
+budgets.manage.edit_round      POST public_id=budget_open                        login   403   403   403   400   400   403
+budgets.manage.index           GET  -                                            login   403   403   403   200   200   403
+budgets.manage.intake          GET  public_id=budget_voting                      login   403   403   403   200   200   403
+budgets.manage.intake          POST public_id=budget_voting                      login   403   403   403   400   400   403
+budgets.manage.new_round       GET  -                                            login   403   403   403   200   200   403
+budgets.manage.new_round       POST -                                            login   403   403   403   400   400   403
+budgets.manage.reject          POST public_id=plan_waiting                       login   403   403   403   400   400   403
+budgets.manage.show            GET  public_id=budget_voting                      login   403   403   403   200   200   403
+budgets.manage.undo            POST public_id=plan_waiting                       login   403   403   403   302   302   403
+budgets.new_proposal           GET  public_id=budget_open                        login   200   200   200   200   200   200
+budgets.new_proposal           POST public_id=budget_open                        login   400   400   400   400   400   400
+budgets.outcome                GET  public_id=plan_funded                        login   403   403   200   200   200   403
+budgets.outcome                POST public_id=plan_funded                        login   403   403   400   400   400   403
+budgets.proposal               GET  public_id=plan_on_ballot                       200   200   200   200   200   200   200
+budgets.results                GET  public_id=budget_done                          200   200   200   200   200   200   200
+budgets.show                   GET  public_id=budget_voting                        200   200   200   200   200   200   200
+budgets.vote                   GET  public_id=budget_voting                      login   200   200   200   200   200   200
+budgets.vote                   POST public_id=budget_voting                      login   400   400   400   400   400   400
 
 help_pages.accessibility       GET  -                                              200   200   200   200   200   200   200
 help_pages.offline             GET  -                                              200   200   200   200   200   200   200

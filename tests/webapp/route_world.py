@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, Maker, make_offer, make_request, make_user
+from tests.webapp import budget_helpers as budgets
 from tests.webapp import initiative_helpers as ini
 from webapp.accounts import tokens
 from webapp.accounts.models import User
@@ -106,7 +107,29 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         world.values.update({"initiative": initiative.public_id, "need": need.public_id,
                              "activity": activity.public_id, "signup": signup.public_id})
+    world.values.update(_budgets(make, world, organiser_ref, initiative))
     return world
+
+
+def _budgets(make: Maker, world: World, organiser: _Ref, initiative: Any) -> dict[str, str]:
+    """District budget rounds in the world's stadsdeel (Schalkwijk, where everyone lives): one taking plans (with the
+    resident's plan waiting for the check), one being voted on (with a plan on the ballot) and one counted (with the
+    organiser's funded plan for their initiative)."""
+    with make.app.app_context():
+        staff_member = db.session.execute(select(User).where(User.email == world.emails["staff"])).scalar_one()
+        resident = db.session.execute(select(User).where(User.email == world.emails["resident"])).scalar_one()
+        staff_ref, resident_ref = _Ref(staff_member.id), _Ref(resident.id)
+    taking = budgets.budget_round(make, staff_ref, "proposals", cycle="w1")
+    voting = budgets.budget_round(make, staff_ref, "voting", cycle="w2")
+    counted = budgets.budget_round(make, staff_ref, "voting", cycle="w3")
+    waiting = budgets.proposal(make, resident_ref, taking, status="submitted", title="Bankjes bij de vijver")
+    on_ballot = budgets.proposal(make, resident_ref, voting, title="Moestuin achter de school")
+    funded = budgets.proposal(make, organiser, counted, title="Picknicktafel in het park", initiative=initiative)
+    budgets.vote(make, resident_ref, counted, funded)
+    budgets.count(make, staff_ref, counted)
+    return {"budget_open": taking.public_id, "budget_voting": voting.public_id, "budget_done": counted.public_id,
+            "plan_waiting": waiting.public_id, "plan_on_ballot": on_ballot.public_id,
+            "plan_funded": funded.public_id}
 
 
 def _people_outside_the_matrix() -> tuple[User, User, User]:

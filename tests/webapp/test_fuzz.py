@@ -27,6 +27,7 @@ from tests.webapp.route_matrix import MATRIX
 from tests.webapp.route_world import HALF_WAY, World, build_world, half_way_login
 from webapp.accounts import forms as account_forms
 from webapp.asks import forms as ask_forms
+from webapp.budgets import forms as budget_forms
 from webapp.initiatives import forms as initiative_forms
 from webapp.notifications import forms as notification_forms
 from webapp.notifications import kinds
@@ -98,6 +99,13 @@ def preferences(**kwargs: Any) -> Any:
 REQUEST = {"title": "Hulp bij boodschappen", "description": "Ik zoek iemand voor de boodschappen op vrijdag.",
            "category": "groceries", "postcode": "2034 AB", "wijk": "WK039218", "languages": ["nl"],
            "frequency": "once"}
+PLAN = {"title": "Bankjes bij de speeltuin", "summary": "Drie bankjes en wat schaduw, voor ouders en ouderen.",
+        "cost": "2500", "wijk": "", "initiative": ""}
+ROUND = {"stadsdeel": "4", "cycle": "f1", "title": "Wijkbudget Schalkwijk", "amount": "25000",
+         "new_share_percent": "10", "min_choices": "1", "proposals_from": date.today().isoformat(),
+         "proposals_until": SOON,
+         "voting_from": (date.today() + timedelta(days=20)).isoformat(),
+         "voting_until": (date.today() + timedelta(days=30)).isoformat()}
 FORMS = (
     FormTarget("accounts.register", "anonymous", account_forms.RegistrationForm, {
         "first_name": "Fatima", "last_name": "El Amrani", "email": "fuzz@example.org", "phone": "06-55501234",
@@ -172,6 +180,20 @@ FORMS = (
                {"password": "niet mijn wachtwoord", "confirm": "y"}),
     # The walk-in's account; the first ticked box deletes it, and the refusal (403) answers the rest.
     FormTarget("privacy.staff_delete", "staff", privacy_forms.StaffDeleteForm),
+    # District budgets: a plan (new and changed), the ballot, what the money did; for staff a round, a rejection and
+    # a vote entered for a resident.
+    FormTarget("budgets.new_proposal", "other", budget_forms.ProposalForm, PLAN),
+    FormTarget("budgets.edit_proposal", "resident", budget_forms.ProposalForm, PLAN),
+    FormTarget("budgets.vote", "volunteer", budget_forms.BallotForm, {"action": "check"}),
+    FormTarget("budgets.outcome", "organiser", budget_forms.OutcomeForm,
+               {"outcome": "De tafel staat er. Elke zondag eten buren er samen."}),
+    FormTarget("budgets.manage.new_round", "staff", budget_forms.RoundForm, ROUND),
+    FormTarget("budgets.manage.edit_round", "staff", budget_forms.RoundForm, {**ROUND, "cycle": "w1"}),
+    FormTarget("budgets.manage.reject", "staff", budget_forms.RejectForm,
+               {"reason": "De grond is van de provincie, daar mogen geen bankjes staan."}),
+    FormTarget("budgets.manage.intake", "staff", budget_forms.IntakeBallotForm, {
+        "resident": "", "first_name": "Truus", "last_name": "Visserman", "postcode": "2036 AB",
+        "consent_how": "phone", "consent_given_by": "resident", "consent_on": date.today().isoformat()}),
     # The impact dashboard's "compute the figures again" button posts the dashboard's choices back.
     FormTarget("reports.refresh", "staff", report_forms.DashboardForm, {"period": "2026-Q1", "by": "wijk"}),
 )
@@ -189,6 +211,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "initiatives.vacancies": ("anonymous", ("wijk", "q", "goal", "page")),
     "staff.screening": ("staff", ("q",)),
     "staff.new_intake": ("staff", ("bewoner",)),
+    "budgets.manage.intake": ("staff", ("bewoner",)),
     "staff.unanswered": ("staff", ("page",)),
     "staff.audit_log": ("admin", ("action", "page")),
     "reports.dashboard": ("staff", DASHBOARD),
@@ -209,7 +232,9 @@ SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.
          ("staff", "staff.handovers"), ("staff", "staff.my_intakes"), ("staff", "staff.unanswered"),
          ("admin", "staff.audit_log"), ("staff", "initiatives.support.support"), ("resident", "accounts.account"),
          ("volunteer", "accounts.volunteer_profile"), ("resident", "privacy.my_data"), ("resident", "privacy.download"),
-         ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"))
+         ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"), ("anonymous", "budgets.index"),
+         ("anonymous", "budgets.show"), ("resident", "budgets.proposal"), ("anonymous", "budgets.results"),
+         ("staff", "budgets.manage.index"), ("staff", "budgets.manage.show"))
 
 
 class Clients:

@@ -24,7 +24,8 @@ from webapp.core.extensions import db
 
 REFUSALS = {"login", "403", "404"}
 OPAQUE = {"request", "response", "matched", "offer", "asked", "resident", "volunteer", "other", "initiative", "need",
-          "activity", "signup", "walk_in", "token", "reset_token", "verify_token"}
+          "activity", "signup", "walk_in", "token", "reset_token", "verify_token", "budget_open", "budget_voting",
+          "budget_done", "plan_waiting", "plan_on_ballot", "plan_funded"}
 SIGNED = {"token", "reset_token", "verify_token"}  # signed links, not random ids
 
 

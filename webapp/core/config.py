@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     MAIL_TIMEOUT: float = Field(10, gt=0, le=120)
     MAIL_UNSUBSCRIBE_MAX_AGE_DAYS: int = Field(90, ge=1, le=3650)
     HANDOVER_PARTNERS: str | None = None  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services)
+    # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
+    # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
+    BALLOT_KEY: str | None = Field(None, min_length=32)
 
     @field_validator("MAIL_SITE_URL")
     @classmethod
@@ -93,7 +96,7 @@ def _one_line(error: ValidationError) -> str:
     name = ".".join(str(part) for part in first["loc"]) or "configuration"
     message = str(first["msg"]).removeprefix("Value error, ")
     if first["loc"]:
-        shown = "(hidden)" if "SECRET" in name or "PASSWORD" in name else repr(first.get("input"))
+        shown = "(hidden)" if any(word in name for word in ("SECRET", "PASSWORD", "KEY")) else repr(first.get("input"))
         return f"{name}={shown}: {message}"
     return message
 
@@ -163,6 +166,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,
     }
+    if settings.BALLOT_KEY:
+        config["BALLOT_KEY"] = settings.BALLOT_KEY
     for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL"):
         if getattr(settings, name):
             config[name] = getattr(settings, name)

@@ -8,8 +8,10 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from webapp.accounts.models import User
+from webapp.budgets.sealing import ballot_key
 from webapp.core.extensions import db
 from webapp.core.reference.services import load_reference_data
+from webapp.demo.budgets import seed_budgets
 from webapp.demo.services import seed_demo
 from webapp.demo.staff_work import seed_staff_work
 
@@ -35,5 +37,7 @@ def seed(scale: int, if_empty: bool, allow_production: bool) -> None:
     load_reference_data(db.session)
     summary = seed_demo(db.session, scale=scale, progress=click.echo if scale > 1 else None)
     summary = f"{summary} {seed_staff_work(db.session)}".strip()  # the staff workspace's screenings, intakes, ...
+    key = ballot_key(current_app.config.get("BALLOT_KEY") or current_app.config["SECRET_KEY"])
+    summary = f"{summary} {seed_budgets(db.session, key)}".strip()  # a counted and an open round per stadsdeel
     db.session.commit()
     click.echo(summary)

@@ -23,7 +23,8 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
     "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
-    "centre": ("moderation_approved", "moderation_rejected", "handed_over"),
+    "centre": ("moderation_approved", "moderation_rejected", "handed_over", "budget_plan_accepted",
+               "budget_plan_rejected", "budget_plan_funded"),
     "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added",
               "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left"),
 }
@@ -129,6 +130,12 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                  "They will contact you.", title=title),
         "request_closed": lambda: _("The request “%(title)s” was closed by the volunteer centre. Thank you for "
                                     "offering your help!", title=title),
+        # District budgets (webapp.budgets): the plan's author hears what staff and the vote decided.
+        "budget_plan_accepted": lambda: _("Your plan “%(title)s” is on the ballot of the district budget.",
+                                          title=title),
+        "budget_plan_rejected": lambda: _("Your plan “%(title)s” cannot be done. Log in to read why.", title=title),
+        "budget_plan_funded": lambda: _("Good news: your plan “%(title)s” gets money from the district budget.",
+                                        title=title),
     }
     text = texts.get(kind)
     return text() if text else title

@@ -14,9 +14,11 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
+from webapp.core.reference.models import Wijk
 from webapp.initiatives.models import (
     ActivityParticipant,
     Backing,
@@ -58,6 +60,9 @@ EXPORTED: dict[str, str] = {
     "invitations.volunteer_id": "invitations_received",
     "invitations.invited_by_id": "invitations_sent",
     "audit_log.actor_id": "audit_log",
+    "budget_proposals.proposed_by_id": "budget_plans",
+    "budget_voters.user_id": "budget_votes",
+    "budget_intakes.resident_id": "budget_consent_records",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -74,6 +79,10 @@ EXCLUDED: dict[str, str] = {
     "volunteer_suggestions.volunteer_id": "computed from the profile and the open requests; what was shown to the "
                                           "volunteer is in suggestion_history",
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
+    "budget_rounds.created_by_id": "staff work: a district budget round is the city's record",
+    "budget_rounds.counted_by_id": "staff work: a district budget round is the city's record",
+    "budget_proposals.decided_by_id": "staff work: the decision is part of the plan, in its author's export",
+    "budget_intakes.staff_id": "staff work: the consent record is in the resident's export",
 }
 
 
@@ -211,10 +220,35 @@ def collect(user: User) -> dict[str, Any]:
         "screenings": [{"checked_on": _when(s.checked_on), "valid_until": _when(s.valid_until),
                         "created_at": _when(s.created_at)}
                        for s in _rows(select(Screening).where(Screening.volunteer_id == uid))],
+        "budget_plans": [{"id": p.public_id, "round": p.round.title, "title": p.title, "text": p.summary,
+                          "cost": p.cost, "status": p.status, "reason": p.decision_reason or None,
+                          "votes": p.votes, "funded": p.funded_via is not None, "outcome": p.outcome or None,
+                          "created_at": _when(p.created_at)}
+                         for p in _rows(select(BudgetProposal).where(BudgetProposal.proposed_by_id == uid)
+                                        .order_by(BudgetProposal.created_at))],
+        # That you voted, never what: a ballot is secret, and a download that proves a choice could be demanded by
+        # someone who wants to buy or force a vote. While a round is open its voting page shows you your choice.
+        "budget_votes": [{"round": _round_title(v.round_id), "from_wijk": _wijk_name(v.wijk_id),
+                          "entered_by_staff": v.by_intake, "counted": v.counted}
+                         for v in _rows(select(BudgetVoter).where(BudgetVoter.user_id == uid))],
+        "budget_consent_records": [{"round": _round_title(i.round_id), "consent_how": i.consent_how,
+                                    "consent_given_by": i.consent_given_by, "consent_on": _when(i.consent_on),
+                                    "created_at": _when(i.created_at)}
+                                   for i in _rows(select(BudgetIntake).where(BudgetIntake.resident_id == uid))],
         # Staff actions by this person, and staff actions about them (without the staff member's name).
         "audit_log": [{"when": _when(e.created_at), "by_you": e.actor_id == uid, "action": e.action,
                        "about": f"{e.target_kind} {e.target_ref}".strip()} for e in audit],
     }
+
+
+def _round_title(round_id: int) -> str | None:
+    found = db.session.get(BudgetRound, round_id)
+    return found.title if found else None
+
+
+def _wijk_name(wijk_id: int) -> str | None:
+    found = db.session.get(Wijk, wijk_id)
+    return found.name if found else None
 
 
 def _initiative_name(initiative_id: int) -> str | None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from webapp.accounts.models import AccountErasure, RecoveryCode, User, UserRole
 from webapp.accounts.passwords import verify_password
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus, SuggestionEvent
+from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core import outbox
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import Base, db
@@ -133,6 +134,11 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
+    # A vote in a round not counted yet is withdrawn with the account (its sealed ballot goes); a counted one stays
+    # as a count (turnout), linked to nothing but the empty shell.
+    still_open = select(BudgetRound.id).where(BudgetRound.counted_at.is_(None))
+    db.session.execute(delete(BudgetVoter).where(BudgetVoter.user_id == uid, BudgetVoter.round_id.in_(still_open))
+                       .execution_options(**opts))
     nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
         (Screening, Screening.recorded_by_id, {}), (Intake, Intake.resident_id, {"note": ""}),
@@ -140,6 +146,11 @@ def _detach_everything_else(user: User) -> None:
         (InitiativeSupport, InitiativeSupport.staff_id, {}),
         (Invitation, Invitation.invited_by_id, {}), (NeedInvitation, NeedInvitation.invited_by_id, {}),
         (Initiative, Initiative.created_by_id, {}), (HelpRequest, HelpRequest.contact_staff_id, {}),
+        # District budgets: a plan stays (it was for the neighbourhood), without its author; consent records lose
+        # the resident and the note; rounds and decisions lose the staff member.
+        (BudgetProposal, BudgetProposal.proposed_by_id, {}), (BudgetProposal, BudgetProposal.decided_by_id, {}),
+        (BudgetRound, BudgetRound.created_by_id, {}), (BudgetRound, BudgetRound.counted_by_id, {}),
+        (BudgetIntake, BudgetIntake.resident_id, {"note": ""}), (BudgetIntake, BudgetIntake.staff_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -215,6 +226,9 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "audit_log.actor_id",  # append-only; refers to the id of the empty shell, never to a name
     "account_erasures.user_id",
     "recovery_codes.user_id",  # deleted: one-time login codes of an account nobody can log in to any more
+    "budget_voters.user_id",  # deleted while the round is open (the vote is withdrawn); kept as a count after
+    "budget_proposals.proposed_by_id", "budget_proposals.decided_by_id", "budget_rounds.created_by_id",
+    "budget_rounds.counted_by_id", "budget_intakes.resident_id", "budget_intakes.staff_id",
 })
 
 
