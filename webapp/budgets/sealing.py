@@ -2,13 +2,10 @@
 the app's configuration (BALLOT_KEY, or derived from SECRET_KEY), never in the database.
 
 Someone who can read the database but not the configuration sees random bytes of a fixed size; someone who changes
-the bytes, or copies them to another person or round, gets a ballot that does not open. The count opens every sealed
-ballot once, writes the choices without a name, and empties the sealed copies (docs/BUDGETS.md).
-
-The construction uses the standard library only: a keystream of HMAC-SHA256 blocks over a random 128-bit nonce and a
-counter (HMAC as a pseudo-random function in counter mode), then HMAC-SHA256 over everything (encrypt-then-MAC), with
-separate keys for the two derived from the ballot key. With the `cryptography` package this would be AES-GCM; the
-format starts with a version byte so it can change.
+the bytes, or copies them to another person or round, gets a ballot that does not open (AES-256-GCM from the
+`cryptography` package, with the round and the voter as associated data). The count opens every sealed ballot once,
+writes the choices without a name, and empties the sealed copies (docs/BUDGETS.md). The format starts with a version
+byte so it can change.
 """
 
 from __future__ import annotations
@@ -19,9 +16,12 @@ import json
 import secrets
 from collections.abc import Iterable
 
-VERSION = b"\x01"
-NONCE_BYTES = 16
-TAG_BYTES = 32
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = b"\x02"
+NONCE_BYTES = 12
+TAG_BYTES = 16
 PAD_TO = 512  # every ballot of up to about 60 choices has the same size, so its length says nothing
 _LABEL = b"samen/budgets/ballot-key/v1"
 
@@ -35,41 +35,22 @@ def ballot_key(secret: str) -> bytes:
     return hmac.new(secret.encode("utf-8"), _LABEL, hashlib.sha256).digest()
 
 
-def _subkey(key: bytes, purpose: bytes) -> bytes:
-    return hmac.new(key, purpose, hashlib.sha256).digest()
-
-
-def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
-    enc = _subkey(key, b"encrypt")
-    blocks = (hmac.new(enc, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
-              for counter in range(-(-length // 32)))
-    return b"".join(blocks)[:length]
-
-
-def _tag(key: bytes, context: bytes, nonce: bytes, body: bytes) -> bytes:
-    mac = _subkey(key, b"authenticate")
-    return hmac.new(mac, VERSION + len(context).to_bytes(2, "big") + context + nonce + body, hashlib.sha256).digest()
-
-
 def seal(key: bytes, context: str, choices: Iterable[int]) -> bytes:
     """`context` names the round and the voter, so a sealed ballot opens only where it was cast."""
     plain = json.dumps(sorted(set(choices)), separators=(",", ":")).encode("ascii")
     plain = plain.ljust(-(-len(plain) // PAD_TO) * PAD_TO)  # JSON ignores the trailing spaces
     nonce = secrets.token_bytes(NONCE_BYTES)
-    body = bytes(a ^ b for a, b in zip(plain, _keystream(key, nonce, len(plain)), strict=True))
-    return VERSION + nonce + body + _tag(key, context.encode("utf-8"), nonce, body)
+    return VERSION + nonce + AESGCM(key).encrypt(nonce, plain, VERSION + context.encode("utf-8"))
 
 
 def unseal(key: bytes, context: str, sealed: bytes) -> list[int]:
     if len(sealed) < 1 + NONCE_BYTES + TAG_BYTES or sealed[:1] != VERSION:
         raise Unreadable
-    nonce, body, tag = sealed[1:1 + NONCE_BYTES], sealed[1 + NONCE_BYTES:-TAG_BYTES], sealed[-TAG_BYTES:]
-    if not hmac.compare_digest(tag, _tag(key, context.encode("utf-8"), nonce, body)):
-        raise Unreadable
-    plain = bytes(a ^ b for a, b in zip(body, _keystream(key, nonce, len(body)), strict=True))
+    nonce, body = sealed[1:1 + NONCE_BYTES], sealed[1 + NONCE_BYTES:]
     try:
+        plain = AESGCM(key).decrypt(nonce, body, VERSION + context.encode("utf-8"))
         choices = json.loads(plain.decode("ascii"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (InvalidTag, UnicodeDecodeError, ValueError) as error:
         raise Unreadable from error
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
         raise Unreadable
