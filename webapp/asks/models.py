@@ -33,6 +33,8 @@ class ResponseStatus(StrEnum):
     ACCEPTED = "accepted"
     NOT_CHOSEN = "not_chosen"
     WITHDRAWN = "withdrawn"
+    # Closed because the request came to need a certificate of conduct (VOG) the volunteer does not have.
+    NEEDS_SCREENING = "needs_vog"
 
 
 class HelpRequest(Base):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -154,13 +155,18 @@ def edit(public_id: str) -> str | WerkzeugResponse:
         form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
-        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
+        closed = services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
         db.session.commit()
         if help_request.moderation != "ok":
             flash(_("Your request is saved, but it is not online yet. Please read below what to change."),
                   "warning")
         else:
             flash(_("Your request is saved."), "success")
+        if closed:
+            flash(ngettext("This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d response of a volunteer without one, with a kind message.",
+                           "This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d responses of volunteers without one, with a kind message.", closed), "info")
         return redirect(url_for("asks.show", public_id=public_id))
     return render_template("asks/form.html", form=form, help_request=help_request)
 
@@ -180,6 +186,10 @@ def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[st
     except services.NoLongerOpen:
         db.session.rollback()
         flash(*stale)
+    except services.NeedsScreening:
+        db.session.rollback()
+        flash(_("This helper has no valid certificate of conduct (VOG), which this request needs. Wait for another "
+                "response, or ask the volunteer centre for help."), "warning")
     else:
         db.session.commit()
         flash(*done)

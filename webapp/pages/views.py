@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts.services import set_locale
 from webapp.asks.services import ListFilters, list_open_requests, requests_of, responses_of
+from webapp.asks.visibility import may_see
 from webapp.core.extensions import db
 from webapp.core.redirects import safe_next
 from webapp.offers.services import asks_for_volunteer
@@ -29,6 +30,7 @@ def dashboard() -> str:
         my_requests=requests_of(current_user),
         my_responses=responses_of(current_user) if current_user.has_role("volunteer") else [],
         asks=asks_for_volunteer(current_user) if current_user.has_role("volunteer") else [],
+        may_see=lambda help_request: may_see(current_user, help_request),
     )
 
 

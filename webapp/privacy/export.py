@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.asks.visibility import may_see
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -157,8 +158,10 @@ def collect(user: User) -> dict[str, Any]:
             "updated_at": _when(profile.updated_at),
         },
         "requests": [_request(r) for r in own_requests],
+        # The request's title only while the person may still read it (not after it came to need a VOG they lack).
         "responses": [{"id": r.public_id, "request": r.help_request.public_id,
-                       "request_title": r.help_request.title, "message": r.message, "status": r.status,
+                       "request_title": r.help_request.title if may_see(user, r.help_request) else None,
+                       "message": r.message, "status": r.status,
                        "created_at": _when(r.created_at)} for r in responses],
         "matches": [_match(m, user) for m in matches],
         "offers": [{"id": o.public_id, "title": o.title, "description": o.description, "category": o.category_key,
