@@ -24,8 +24,10 @@ from webapp.core.extensions import db
 
 REFUSALS = {"login", "403", "404"}
 OPAQUE = {"request", "response", "matched", "offer", "asked", "resident", "volunteer", "other", "initiative", "need",
-          "activity", "signup", "walk_in", "token", "reset_token", "verify_token"}
-SIGNED = {"token", "reset_token", "verify_token"}  # signed links, not random ids
+          "activity", "signup", "walk_in", "token", "reset_token", "verify_token", "pending_initiative", "invitation",
+          "invitation_token"}
+# Links from e-mails, not ids of the 12-character kind: signed ones, and the long random token of an invitation.
+SIGNED = {"token", "reset_token", "verify_token", "invitation_token"}
 
 
 def app_routes(app: Flask) -> set[tuple[str, str]]:

@@ -26,6 +26,7 @@ from webapp.initiatives.models import (
     InitiativeOrganiser,
     NeedInvitation,
     NeedSignup,
+    OrganiserInvitation,
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
@@ -59,6 +60,8 @@ EXPORTED: dict[str, str] = {
     "invitations.volunteer_id": "invitations_received",
     "invitations.invited_by_id": "invitations_sent",
     "audit_log.actor_id": "audit_log",
+    "organiser_invitations.invited_by_id": "organiser_invitations",
+    "organiser_invitations.accepted_by_id": "organiser_invitations",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -75,6 +78,10 @@ EXCLUDED: dict[str, str] = {
     "volunteer_suggestions.volunteer_id": "computed from the profile and the open requests; what was shown to the "
                                           "volunteer is in suggestion_history",
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
+    "initiatives.confirmed_by_id": "staff work: the initiative is in its organisers' export",
+    "shown_volunteers.viewer_id": "a counter for one day (how many volunteers an organiser saw), not about a person",
+    "shown_volunteers.volunteer_id": "a counter for one day of the organiser who saw the volunteer; the "
+                                     "volunteer's own choice to be found is in volunteer_profile",
 }
 
 
@@ -153,7 +160,8 @@ def collect(user: User) -> dict[str, Any]:
             "skills": list(profile.skills or []), "languages": list(profile.languages or []),
             "postcode": profile.postcode, "wijk": profile.wijk.name if profile.wijk else None,
             "max_distance_km": profile.max_distance_km, "availability": list(profile.availability or []),
-            "bio": profile.bio, "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
+            "bio": profile.bio, "findable_by_organisers": profile.findable_by_organisers,
+            "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
             "screened_until": _when(profile.screened_until), "moderation": profile.moderation,
             "updated_at": _when(profile.updated_at),
         },
@@ -185,6 +193,16 @@ def collect(user: User) -> dict[str, Any]:
                              for p in _rows(select(ActivityParticipant).where(ActivityParticipant.user_id == uid)
                                             .order_by(ActivityParticipant.created_at))],
         "invitations_received": _invitations_received(uid),
+        # Invitations to organise: those this person sent (with the address they typed), and those to their address.
+        "organiser_invitations": [
+            {"initiative": i.initiative.name, "email": i.email, "you_invited": i.invited_by_id == uid,
+             "created_at": _when(i.created_at), "expires_at": _when(i.expires_at),
+             "accepted_at": _when(i.accepted_at), "declined_at": _when(i.declined_at),
+             "withdrawn_at": _when(i.withdrawn_at)}
+            for i in _rows(select(OrganiserInvitation).where(or_(
+                OrganiserInvitation.invited_by_id == uid, OrganiserInvitation.accepted_by_id == uid,
+                OrganiserInvitation.email == (user.email or "")))
+                .order_by(OrganiserInvitation.created_at))],
         "invitations_sent": [{"request": _request_ref(i.request_id), "created_at": _when(i.created_at)}
                              for i in _rows(select(Invitation).where(Invitation.invited_by_id == uid))],
         "notification_preferences": {p.kind: p.channel for p in _rows(

@@ -107,8 +107,8 @@ def test_the_requester_cannot_choose_a_responder_whose_vog_lapsed(make, login, t
 
     page = owner.get(f"/vragen/{help_request.public_id}")
     text = visible(page)
-    assert tr("nl", "Verlopen has no valid certificate of conduct (VOG) at the moment, which this request needs. "
-                    "You cannot choose them now.") in text
+    assert tr("nl", "%(name)s has no valid certificate of conduct (VOG) at the moment, which this request needs. "
+                    "You cannot choose them now.", name="Verlopen") in text
     assert f"/kiezen/{response_id}" not in page_text(page)
 
     done = owner.post(f"/vragen/{help_request.public_id}/kiezen/{response_id}", follow_redirects=True)

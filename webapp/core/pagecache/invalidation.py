@@ -17,7 +17,7 @@ PRIVATE_TABLES = frozenset({
     "page_cache", "rate_counters", "notifications", "notification_preferences", "email_digests", "audit_log",
     "suggestion_events", "invitations", "need_invitations", "recovery_codes", "account_erasures", "responses",
     "matches", "intakes", "suggestion_lists", "volunteer_suggestions",
-    "report_snapshots", "mail_outbox",
+    "report_snapshots", "mail_outbox", "organiser_invitations", "shown_volunteers",
 })
 TAGS = {
     "help_requests": ("requests",),
