@@ -3,8 +3,9 @@ need a VOG, volunteers choose whether organisers may find them, and a day's cap 
 
 Initiatives that exist already were public before this rule: they count as confirmed (on the day they were made), so
 nothing that people use disappears. Volunteers are not findable by organisers until they say so themselves (the
-setting is off for everyone). Needs and activities start without the VOG mark; a need gets it when it is next saved
-and its text is about homework support or paperwork, or when the organiser ticks it.
+setting is off for everyone). Needs and activities start without the VOG mark: run `flask --app webapp initiatives
+mark-screening` once after this upgrade to mark existing needs about homework support or paperwork (a need also gets
+it when it is next saved, or when the organiser ticks it).
 
 Revision ID: 1227a02e3bcc
 Revises: 96d350c8c782

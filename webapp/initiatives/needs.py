@@ -131,6 +131,22 @@ def edit_need(actor: User, need: InitiativeNeed, data: NeedData) -> int:
     return closed
 
 
+def mark_screening_by_text() -> tuple[int, int]:
+    """Give open volunteers and expertise needs the VOG mark their text calls for (never removing one), and close the
+    sign-ups that the mark rules out. Returns (needs marked, sign-ups closed). For needs saved before the mark."""
+    marked = closed = 0
+    for need in list(db.session.execute(select(InitiativeNeed).where(
+            InitiativeNeed.kind.in_((NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)),
+            InitiativeNeed.status != NeedStatus.FILLED, InitiativeNeed.needs_screening.is_(False))).scalars()):
+        if text_needs_screening(" ".join((need.title, need.skills, need.description))):
+            need.needs_screening = True
+            marked += 1
+            db.session.flush()
+            closed += close_unscreened_signups(need)
+            _refresh(need)
+    return marked, closed
+
+
 def close_unscreened_signups(need: InitiativeNeed) -> int:
     if not need.needs_screening:
         return 0

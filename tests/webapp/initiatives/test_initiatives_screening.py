@@ -166,3 +166,27 @@ def test_an_activity_that_needs_a_vog_takes_screened_people_only(make, login, tr
     assert login(screened.email).post(f"{url}/aanmelden").status_code == 302
     assert h.participants(make, act) == {early.id: "cancelled", screened.id: "going"}
     assert make.run(lambda: db.session.get(Activity, act.id).needs_screening)
+
+
+def test_needs_saved_before_the_mark_get_it_from_a_one_off_command(app, make, login):
+    """After the upgrade: `flask initiatives mark-screening` marks existing homework needs and closes the sign-ups of
+    volunteers without a VOG (the organiser's own marks stay; running it twice changes nothing more)."""
+    organiser = make.user("organiser")
+    ini = h.initiative(make, organiser)
+    homework = h.need(make, organiser, ini, title="Huiswerkbegeleiders", skills="huiswerkbegeleiding, rekenen")
+    garden = h.need(make, organiser, ini, title="Tuinieren op zaterdag", skills="tuinieren")
+    unscreened = make.user("volunteer")
+
+    def as_before_the_upgrade() -> None:
+        db.session.get(InitiativeNeed, homework.id).needs_screening = False
+        db.session.add(NeedSignup(need_id=homework.id, volunteer_id=unscreened.id, public_id="aanmelding-oud"))
+        db.session.commit()
+
+    make.run(as_before_the_upgrade)
+    result = app.test_cli_runner().invoke(args=["initiatives", "mark-screening"])
+    assert result.exit_code == 0, result.output
+    assert "Marked 1 need(s) as needing a VOG; closed 1 sign-up(s)" in result.output
+    assert needs_screening(make, homework) and not needs_screening(make, garden)
+    assert signups(make, homework) == {unscreened.id: "needs_vog"}
+    again = app.test_cli_runner().invoke(args=["initiatives", "mark-screening"])
+    assert "Marked 0 need(s)" in again.output
