@@ -187,7 +187,7 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     _claim_open(help_request)
     db.session.refresh(help_request)  # as it is now that the row is ours: edited into a VOG category meanwhile?
     if not may_help(volunteer, help_request.needs_screening):
-        raise NotAllowed
+        raise NeedsScreening
     if db.session.execute(select(func.count()).where(
             Response.request_id == help_request.id, Response.volunteer_id == volunteer.id)).scalar_one():
         raise AlreadyResponded  # a second click that went through at the same moment

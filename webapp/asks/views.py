@@ -212,6 +212,8 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         # Matched while this volunteer was writing: say so kindly instead of "page not found".
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    if help_request is not None and visibility.needs_screening_meanwhile(current_user, help_request):
+        return _needs_screening_now()
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
@@ -228,12 +230,21 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         db.session.rollback()
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    except services.NeedsScreening:  # it came to need a VOG while they were writing
+        db.session.rollback()
+        return _needs_screening_now()
     except services.NotAllowed:
         abort(403)
     else:
         db.session.commit()
         flash(_("Your response is sent. You will hear when the neighbour chooses."), "success")
     return redirect(url_for("asks.show", public_id=public_id))
+
+
+def _needs_screening_now() -> WerkzeugResponse:
+    flash(_("This request now needs a volunteer with a certificate of conduct (VOG). Thank you for wanting to help! "
+            "Other requests are waiting for you."), "info")
+    return redirect(url_for("asks.index"))
 
 
 @bp.post("/<public_id>/kiezen/<response_id>")

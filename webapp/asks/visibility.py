@@ -75,6 +75,13 @@ def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
     return was_public and may_help(viewer, help_request.needs_screening)
 
 
+def needs_screening_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
+    """The request came to need a certificate of conduct (VOG) this person does not have while they were writing a
+    response (the public id came from the page they had open; it is a random id nobody guesses)."""
+    return (help_request.needs_screening and not may_help(viewer, True) and not may_see(viewer, help_request)
+            and is_open_to_volunteers(help_request))
+
+
 def may_respond(viewer: User | None, help_request: HelpRequest) -> bool:
     return (
         viewer is not None
