@@ -67,6 +67,9 @@ def upgrade():
     with op.batch_alter_table('initiative_needs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('needs_screening', sa.Boolean(), server_default=sa.false(), nullable=False))
 
+    with op.batch_alter_table('help_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('screening_required_at', sa.DateTime(), nullable=True))
+
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirmed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('confirmed_by_id', sa.Integer(), nullable=True))
@@ -90,6 +93,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_initiatives_confirmed_at'))
         batch_op.drop_column('confirmed_by_id')
         batch_op.drop_column('confirmed_at')
+
+    with op.batch_alter_table('help_requests', schema=None) as batch_op:
+        batch_op.drop_column('screening_required_at')
 
     with op.batch_alter_table('initiative_needs', schema=None) as batch_op:
         batch_op.drop_column('needs_screening')

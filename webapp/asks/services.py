@@ -74,7 +74,10 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.languages = sorted(set(data.languages))
     help_request.is_recurring = data.is_recurring
     # Sensitive categories always need a screened volunteer; the poster may ask for one in any category.
-    help_request.needs_screening = data.needs_screening or data.category.requires_screening
+    needs_screening = data.needs_screening or data.category.requires_screening
+    if needs_screening and help_request.id is not None and not help_request.needs_screening:
+        help_request.screening_required_at = utcnow()  # an edit made it sensitive
+    help_request.needs_screening = needs_screening
     help_request.match_features = encode_help_request(help_request)
 
 

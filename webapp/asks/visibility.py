@@ -8,7 +8,7 @@ and by the volunteer behind the offer it was asked through.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
@@ -75,10 +75,16 @@ def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
     return was_public and may_help(viewer, help_request.needs_screening)
 
 
-def needs_screening_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
-    """The request came to need a certificate of conduct (VOG) this person does not have while they were writing a
-    response (the public id came from the page they had open; it is a random id nobody guesses)."""
-    return (help_request.needs_screening and not may_help(viewer, True) and not may_see(viewer, help_request)
+SCREENING_NEWS = timedelta(days=1)  # how long after an edit made a request sensitive its old readers hear why
+
+
+def needs_screening_meanwhile(viewer: User, help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """An edit made the request need a certificate of conduct (VOG) this person does not have, a short while ago:
+    they may have had it open, so they hear why instead of "page not found". (A request that needed one from the
+    start stays unknown to them.)"""
+    since = help_request.screening_required_at
+    return (since is not None and since >= (now or utcnow()) - SCREENING_NEWS and help_request.needs_screening
+            and not may_help(viewer, True) and not may_see(viewer, help_request)
             and is_open_to_volunteers(help_request))
 
 
