@@ -5,7 +5,8 @@ Initiatives that exist already were public before this rule: they count as confi
 nothing that people use disappears. Volunteers are not findable by organisers until they say so themselves (the
 setting is off for everyone). Needs and activities start without the VOG mark: run `flask --app webapp initiatives
 mark-screening` once after this upgrade to mark existing needs about homework support or paperwork (a need also gets
-it when it is next saved, or when the organiser ticks it).
+it when it is next saved, or when the organiser ticks it). help_requests.screening_required_at records when an edit
+made a request need a VOG.
 
 Revision ID: 1227a02e3bcc
 Revises: 96d350c8c782
