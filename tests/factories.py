@@ -34,7 +34,7 @@ def category(key: str = "groceries") -> Category:
 
 def make_user(*roles: str, first_name: str | None = None, screened: bool = False, wijk_code: str = "WK039218",
               phone: str | None = None, email: str | None = None, locale: str = "nl",
-              last_name: str | None = None) -> User:
+              last_name: str | None = None, findable: bool = False) -> User:
     n = next(_numbers)
     user = accounts.register_user(accounts.Registration(
         email=email or f"person{n}@example.org",
@@ -53,6 +53,7 @@ def make_user(*roles: str, first_name: str | None = None, screened: bool = False
             max_distance_km=5.0, availability=[], bio=""))
         assert user.volunteer_profile is not None
         user.volunteer_profile.is_screened = screened
+        user.volunteer_profile.findable_by_organisers = findable  # organisers may see them (their own choice)
     for role in roles:
         if role in ("staff", "admin"):
             user.add_role(role)

@@ -13,6 +13,7 @@ from webapp.core.commands import backup_cli, database_errors_as_messages
 from webapp.core.reference.commands import cli as reference_cli
 from webapp.demo.commands import cli as demo_cli
 from webapp.digests.commands import cli as digests_cli
+from webapp.initiatives.commands import cli as initiatives_cli
 from webapp.notifications.commands import cli as notifications_cli
 from webapp.privacy.commands import cli as privacy_cli
 from webapp.reports.commands import cli as reports_cli
@@ -20,8 +21,8 @@ from webapp.staff.commands import cli as staff_cli
 from webapp.suggestions.commands import cli as suggestions_cli
 
 GROUPS: tuple[AppGroup, ...] = (
-    accounts_cli, asks_cli, backup_cli, budgets_cli, demo_cli, digests_cli, notifications_cli, privacy_cli,
-    reference_cli, reports_cli, staff_cli, suggestions_cli,
+    accounts_cli, asks_cli, backup_cli, budgets_cli, demo_cli, digests_cli, initiatives_cli, notifications_cli,
+    privacy_cli, reference_cli, reports_cli, staff_cli, suggestions_cli,
 )
 
 

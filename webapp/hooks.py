@@ -2,9 +2,9 @@
 
 | hook | what it does |
 |---|---|
-| template hook "request-page:helpers" | suggested volunteers on an open request's page (webapp.suggestions) |
+| template hook "request-page:helpers" | suggested volunteers on a request: names for staff, a count for its owner |
 | template hook "request-page:staff" | the staff tools on a request's page (webapp.staff) |
-| template hook "need:helpers" | suggested volunteers under an initiative's need (webapp.suggestions) |
+| template hook "need:helpers" | volunteers who chose to be found, under a need for its organisers (suggestions) |
 | after a commit that queued e-mail | wakes the outbox worker thread, which sends it (webapp.core.outbox) |
 | after a flush and a commit of db.session | clears the cached public pages the change touched (webapp.core.pagecache) |
 | before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |

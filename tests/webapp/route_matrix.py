@@ -11,8 +11,9 @@ permitted button POST does its work (302). A refused request must change nothing
 
 World objects: request (the resident's open request; the volunteer responded: response), matched (the resident's
 request with the volunteer as helper), asked (the resident asked the volunteer through the volunteer's offer),
-offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
-and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
+offer, handover (a staff hand-over; a number), initiative (the organiser's, confirmed by staff) with need, signup
+(the volunteer's) and activity, pending_initiative (the organiser's, not confirmed yet), invitation and
+invitation_token (the organiser invited "other" to organise the initiative with them); resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
 reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
 without e-mail or password (taken in by staff), whose account staff may delete; budget_open (taking plans, with the
 resident's plan_waiting), budget_voting (plan_on_ballot) and budget_done (counted, with plan_funded of the organiser's initiative) are
@@ -33,7 +34,7 @@ from tests.webapp.route_world import ROLES
 # session.
 RUN_LAST = ("asks.accept", "asks.cancel", "budgets.manage.count", "accounts.logout")
 # Fixed words in URLs (not ids). Anything else in a URL is an opaque random id.
-FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'en'", "'csv'", "'css/samen.css'"})
+FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'nee'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
 STAFF_ONLY_NUMBERS = frozenset({("staff.update_handover", "handover_id")})
 
@@ -114,6 +115,13 @@ help_pages.accessibility       GET  -                                           
 help_pages.offline             GET  -                                              200   200   200   200   200   200   200
 help_pages.service_worker      GET  -                                              200   200   200   200   200   200   200
 
+initiatives.organisers.answer_link POST token=invitation_token                   login   400   400   400   400   400   400
+initiatives.organisers.answer_own POST invitation_id=invitation,answer='nee'       login   404   404   404   404   404   302
+initiatives.organisers.invitation GET  token=invitation_token                       200   200   200   200   200   200   200
+initiatives.organisers.leave   POST public_id=initiative                         login   403   403   302   403   403   403
+initiatives.organisers.manage  GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.organisers.manage  POST public_id=initiative                         login   403   403   400   403   403   403
+initiatives.organisers.withdraw POST public_id=initiative,invitation_id=invitation login   403   403   302   403   403   403
 initiatives.support.back       POST public_id=initiative                         login   302   302   302   302   302   302
 initiatives.support.backing_overview GET  -                                            login   403   403   403   200   200   403
 initiatives.activities.calendar GET  public_id=initiative                           200   200   200   200   200   200   200
@@ -182,10 +190,12 @@ staff.approve                  POST kind='request',public_id=request            
 staff.audit_log                GET  -                                            login   403   403   403   403   200   403
 staff.block                    POST public_id=volunteer                          login   403   403   403   400   400   403
 staff.dismiss_reports          POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.confirm_initiative       POST public_id=pending_initiative                 login   403   403   403   302   302   403
 staff.handover                 GET  public_id=request                            login   403   403   403   200   200   403
 staff.handover                 POST public_id=request                            login   403   403   403   400   400   403
 staff.handovers                GET  -                                            login   403   403   403   200   200   403
 staff.index                    GET  -                                            login   403   403   403   200   200   403
+staff.initiatives_to_confirm   GET  -                                            login   403   403   403   200   200   403
 staff.invite                   POST public_id=request,volunteer_id=other         login   403   403   403   302   302   403
 staff.moderation_queue         GET  -                                            login   403   403   403   200   200   403
 staff.my_intakes               GET  -                                            login   403   403   403   200   200   403
@@ -205,7 +215,8 @@ static                         GET  filename='css/samen.css'                    
 
 suggestions.dismiss            POST request_id=request                           login   302   302   302   302   302   302
 suggestions.for_me             GET  -                                            login   200   200   200   200   200   200
-suggestions.invite             POST request_id=request,volunteer_id=other        login   302   403   403   302   302   403
+suggestions.invite             POST request_id=request,volunteer_id=other        login   403   403   403   302   302   403
+suggestions.let_know           POST request_id=request                           login   302   403   403   403   403   403
 """
 
 

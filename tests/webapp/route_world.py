@@ -28,8 +28,8 @@ from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.core.extensions import db
-from webapp.initiatives import needs
-from webapp.initiatives.models import InitiativeNeed
+from webapp.initiatives import needs, organisers
+from webapp.initiatives.models import InitiativeNeed, OrganiserInvitation
 from webapp.notifications.emails import unsubscribe_token
 from webapp.offers import services as offers
 from webapp.staff import services as staff
@@ -65,7 +65,7 @@ def build_world(app: Flask) -> World:
     """Create the people and objects. Runs in its own app context; returns only plain strings and numbers."""
     world = World()
     with app.app_context():
-        people = {role: make_user(*roles, screened=True) for role, roles in PERSON_ROLES.items()}
+        people = {role: make_user(*roles, screened=True, findable=True) for role, roles in PERSON_ROLES.items()}
         world.emails = {role: str(user.email) for role, user in people.items()}
         resident, volunteer = people["resident"], people["volunteer"]
         organiser_ref = _Ref(people["organiser"].id)
@@ -99,14 +99,21 @@ def build_world(app: Flask) -> World:
     initiative = ini.initiative(make, organiser_ref, name="Moestuin in de wijk")
     need = ini.need(make, organiser_ref, initiative)
     activity = ini.activity(make, organiser_ref, initiative)
-    with app.app_context():
+    pending = ini.initiative(make, organiser_ref, name="Nieuw idee in de wijk", confirmed=False)
+    with app.app_context(), app.test_request_context("/"):
         row = db.session.get(InitiativeNeed, need.id)
         volunteer = db.session.execute(select(User).where(User.email == world.emails["volunteer"])).scalar_one()
-        assert row is not None
+        organiser = db.session.get(User, organiser_ref.id)
+        assert row is not None and organiser is not None
         signup = needs.sign_up(volunteer, row, "Ik doe graag mee.")
+        # The organiser invited "other" to organise with them; "other" has not answered yet.
+        token = organisers.invite(organiser, row.initiative, world.emails["other"])
+        invitation = db.session.execute(select(OrganiserInvitation.public_id)).scalar_one()
         db.session.commit()
         world.values.update({"initiative": initiative.public_id, "need": need.public_id,
-                             "activity": activity.public_id, "signup": signup.public_id})
+                             "activity": activity.public_id, "signup": signup.public_id,
+                             "pending_initiative": pending.public_id, "invitation": invitation,
+                             "invitation_token": token})
     world.values.update(_budgets(make, world, organiser_ref, initiative))
     return world
 

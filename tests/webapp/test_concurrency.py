@@ -190,6 +190,39 @@ def test_volunteers_responding_while_the_requester_accepts_leave_one_match_and_n
     assert told == Counter({"sent": responses["not_chosen"], "too late": 49 - responses["not_chosen"]}), told
 
 
+def test_volunteers_responding_while_the_request_is_edited_into_a_vog_category_leave_no_unscreened_response(
+        web, make, tr):
+    """Twenty volunteers without a VOG respond at the very moment the requester changes the request into homework
+    support: whoever got in first has their response closed by the change, whoever came after is told kindly; no
+    unscreened response waits to be chosen, and nobody sees an error page."""
+    resident = make.user("resident", locale="en")
+    help_request = make.request(resident)
+    volunteers = [make.user("volunteer", locale="en") for _ in range(20)]
+    clients = [log_in(web, resident.email)] + [log_in(web, v.email) for v in volunteers]
+    page = f"/vragen/{help_request.public_id}"
+    edit = {**new_request_form(0), "title": "Huiswerkhulp voor mijn zoon", "category": "homework",
+            "description": "Mijn zoon van tien zoekt hulp bij rekenen, op woensdagmiddag."}
+
+    def load(i: int) -> str:
+        return csrf_token(page_text(clients[i].get(f"{page}/bewerken" if i == 0 else page)))
+
+    def act(i: int, token: str) -> Any:
+        if i == 0:
+            return clients[0].post(f"{page}/bewerken", data={**edit, "csrf_token": token})
+        return clients[i].post(f"{page}/reageren", data={"message": "Ik kan helpen.", "csrf_token": token})
+
+    answers, seconds = race(21, load, act)
+    assert statuses(answers) == {302: 21}, statuses(answers)
+    assert seconds < BUDGET_SECONDS
+    state = make.run(lambda: (db.session.get(HelpRequest, help_request.id).needs_screening,
+                              Counter(r.status for r in db.session.get(HelpRequest, help_request.id).responses)))
+    assert state[0] is True and state[1]["pending"] == 0, state
+    told = tr("en", "This request now needs a volunteer with a certificate of conduct (VOG). Thank you for wanting "
+                    "to help! Other requests are waiting for you.")
+    late = sum(told in visible(c.get(a.headers["Location"])) for c, a in zip(clients[1:], answers[1:], strict=True))
+    assert late + state[1]["needs_vog"] == 20
+
+
 def test_two_hundred_requests_posted_at_once_are_all_stored(web, make):
     residents = [make.user("resident", locale="en") for _ in range(40)]
     clients = [log_in(web, residents[i % 40].email) for i in range(200)]

@@ -140,10 +140,10 @@ FORMS = (
     FormTarget("offers.ask", "resident", offer_forms.AskForm, {"message": "Kun je mij helpen met de tablet?"}),
     FormTarget("initiatives.new", "organiser", initiative_forms.InitiativeForm, {
         "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
-        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"], "co_organisers": ""}),
+        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"]}),
     FormTarget("initiatives.edit", "organiser", initiative_forms.InitiativeForm, {
         "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
-        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"], "co_organisers": ""}),
+        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"]}),
     FormTarget("initiatives.needs.new_need", "organiser", initiative_forms.NeedForm, {
         "kind": "volunteers", "title": "Tuinieren op zaterdag", "skills": "tuinieren", "how_many": "2",
         "frequency": "once"}),
@@ -158,6 +158,8 @@ FORMS = (
         "title": "Zaaidag", "wijk": "WK039218", "place": "Buurthuis De Ring", "day": SOON, "start": "10:00",
         "end": "12:00", "capacity": "5"}),
     FormTarget("initiatives.needs.sign_up", "other", initiative_forms.SignupForm, {"message": "Ik doe mee."}),
+    FormTarget("initiatives.organisers.manage", "organiser", initiative_forms.InviteOrganiserForm,
+               {"email": "mede-organisator@example.org"}),
     FormTarget("initiatives.activities.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
     FormTarget("initiatives.correct_goals", "staff", initiative_forms.GoalsForm, {"goals": ["1"]}),
     FormTarget("initiatives.support.support", "staff", initiative_forms.SupportForm, {
@@ -198,7 +200,8 @@ FORMS = (
     FormTarget("reports.refresh", "staff", report_forms.DashboardForm, {"period": "2026-Q1", "by": "wijk"}),
 )
 # POST views that read form fields without a form class (besides the CSRF token), with the fields they read.
-RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",)}
+RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",),
+                   "initiatives.organisers.answer_link": ("answer",)}
 
 # Query parameters: endpoint -> (role, parameters). Every request.args name webapp/ reads must be here.
 DASHBOARD = ("kind", "period", "baseline", "by", "measure")
@@ -354,6 +357,21 @@ def test_resubscribe_channel_is_fuzzed_too(app, world, clients):
         response = clients("anonymous").post(url, data={"channel": channel})
         assert_safe_page(response, "POST notifications.resubscribe")
         assert response.status_code in (200, 400)
+
+    post()
+
+
+def test_the_answer_to_an_invitation_is_fuzzed_too(app, world, clients):
+    """The invitee's yes or no to organising (the link in the e-mail)."""
+    url = url_of(app, world, "initiatives.organisers.answer_link")
+
+    @FUZZ
+    @given(text_values)
+    def post(answer: str) -> None:
+        response = clients("other").post(url, data={"answer": answer})
+        assert_safe_page(response, "POST initiatives.organisers.answer_link")
+        assert response.status_code in (302, 400), response.status_code
+        response.close()
 
     post()
 

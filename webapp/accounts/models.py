@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -124,6 +125,9 @@ class VolunteerProfile(Base):
     screened_flag: Mapped[bool] = mapped_column("is_screened", Boolean, default=False)
     screened_at: Mapped[datetime | None]
     screened_until: Mapped[date | None] = mapped_column(index=True)  # None: no end date recorded
+    # The volunteer's choice (off until they tick it): organisers of confirmed initiatives may see their first name
+    # and suggest tasks to them. Requesters never see suggested volunteers' names; staff always may.
+    findable_by_organisers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Automatic text checks and staff decisions on the bio; a held profile is not suggested to anyone.
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
                                             index=True)

@@ -80,7 +80,7 @@ def register_user(data: Registration) -> User:
             user.add_role(role)
     if Role.VOLUNTEER in user.roles:
         user.volunteer_profile = VolunteerProfile(
-            postcode=user.postcode, wijk=data.wijk, languages=[data.locale]
+            postcode=user.postcode, wijk=data.wijk, languages=[data.locale], findable_by_organisers=False
         )
     db.session.add(user)
     db.session.flush()
@@ -163,7 +163,8 @@ def update_account(user: User, *, first_name: str, last_name: str, phone: str, p
     for role in wanted:
         user.add_role(role)
     if Role.VOLUNTEER in user.roles and user.volunteer_profile is None:
-        user.volunteer_profile = VolunteerProfile(postcode=user.postcode, wijk=wijk, languages=[user.locale])
+        user.volunteer_profile = VolunteerProfile(postcode=user.postcode, wijk=wijk, languages=[user.locale],
+                                                  findable_by_organisers=False)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class VolunteerProfileData:
     max_distance_km: float
     availability: list[str]
     bio: str
+    findable_by_organisers: bool = False  # the volunteer's own choice, off until they tick it
 
 
 def update_volunteer_profile(user: User, data: VolunteerProfileData) -> VolunteerProfile:
@@ -188,6 +190,7 @@ def update_volunteer_profile(user: User, data: VolunteerProfileData) -> Voluntee
     profile.max_distance_km = data.max_distance_km
     profile.availability = data.availability
     profile.bio = data.bio.strip()
+    profile.findable_by_organisers = data.findable_by_organisers
     # The bio is checked like any public text; a held profile is not suggested until staff approve it.
     profile.moderation, flags = recheck(" ".join([*profile.skills, profile.bio]), others=(),
                                         current=profile.moderation or Moderation.OK,

@@ -389,6 +389,7 @@ def volunteer_profile() -> str | WerkzeugResponse:
             form.max_distance_km.data = profile.max_distance_km  # type: ignore[assignment]
             form.availability.data = profile.availability
             form.bio.data = profile.bio
+            form.findable_by_organisers.data = profile.findable_by_organisers
             form.postcode.data = profile.postcode or current_user.postcode
             _preset_wijk(form, form.postcode.data, profile.wijk or current_user.wijk)
         else:
@@ -408,6 +409,7 @@ def volunteer_profile() -> str | WerkzeugResponse:
                 max_distance_km=float(form.max_distance_km.data or 3),
                 availability=form.availability.data or [],
                 bio=form.bio.data or "",
+                findable_by_organisers=bool(form.findable_by_organisers.data),
             ),
         )
         db.session.commit()

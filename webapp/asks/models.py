@@ -33,6 +33,8 @@ class ResponseStatus(StrEnum):
     ACCEPTED = "accepted"
     NOT_CHOSEN = "not_chosen"
     WITHDRAWN = "withdrawn"
+    # Closed because the request came to need a certificate of conduct (VOG) the volunteer does not have.
+    NEEDS_SCREENING = "needs_vog"
 
 
 class HelpRequest(Base):
@@ -58,6 +60,8 @@ class HelpRequest(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_screening: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When an edit made an open request need a VOG: volunteers who had it open are told kindly for a while after.
+    screening_required_at: Mapped[datetime | None]
     # Set when a resident asks a volunteer directly from an offer: not in the public listing.
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=RequestStatus.OPEN)

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, Select, Update, and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
+from webapp.accounts.safeguarding import may_help
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.extensions import db
@@ -37,6 +38,10 @@ class NoLongerOpen(Exception):
 
 class AlreadyResponded(Exception):
     pass
+
+
+class NeedsScreening(Exception):
+    """The request needs a certificate of conduct (VOG) that this helper does not have (or no longer has)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,10 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.languages = sorted(set(data.languages))
     help_request.is_recurring = data.is_recurring
     # Sensitive categories always need a screened volunteer; the poster may ask for one in any category.
-    help_request.needs_screening = data.needs_screening or data.category.requires_screening
+    needs_screening = data.needs_screening or data.category.requires_screening
+    if needs_screening and help_request.id is not None and not help_request.needs_screening:
+        help_request.screening_required_at = utcnow()  # an edit made it sensitive
+    help_request.needs_screening = needs_screening
     help_request.match_features = encode_help_request(help_request)
 
 
@@ -125,13 +133,33 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
 
 
 def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
-                 check_duplicates: bool = False) -> None:
+                 check_duplicates: bool = False) -> int:
+    """Change an open request. When it now needs a certificate of conduct (VOG), the waiting responses of
+    volunteers without one are closed, and they get a kind message that names no more than the wijk (they may no
+    longer read the request). Returns how many were closed."""
     if not speaks_for(editor, help_request):
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    db.session.flush()  # the UPDATE holds the row: a response arriving now waits, then sees the new rule
+    return close_unscreened_responses(help_request)
+
+
+def close_unscreened_responses(help_request: HelpRequest) -> int:
+    """Close the waiting responses of volunteers the screening rule no longer allows on this request."""
+    if not help_request.needs_screening:
+        return 0
+    db.session.refresh(help_request, ["responses"])
+    closed = 0
+    for response in help_request.responses:
+        if response.status == ResponseStatus.PENDING and not may_help(response.volunteer,
+                                                                        help_request.needs_screening):
+            response.status = ResponseStatus.NEEDS_SCREENING
+            notify(response.volunteer_id, "response_closed_screening", name=help_request.wijk.name)
+            closed += 1
+    return closed
 
 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:
@@ -160,6 +188,9 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     if not visibility.may_respond(volunteer, help_request):
         raise NoLongerOpen if not help_request.is_open else NotAllowed
     _claim_open(help_request)
+    db.session.refresh(help_request)  # as it is now that the row is ours: edited into a VOG category meanwhile?
+    if not may_help(volunteer, help_request.needs_screening):
+        raise NeedsScreening
     if db.session.execute(select(func.count()).where(
             Response.request_id == help_request.id, Response.volunteer_id == volunteer.id)).scalar_one():
         raise AlreadyResponded  # a second click that went through at the same moment
@@ -194,6 +225,14 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     )
     if changed != 1:
         raise NoLongerOpen
+    # The row is ours now: check the chosen response again as it is (the request may have been edited into a VOG
+    # category, closing it, a moment ago). The caller rolls back on either exception.
+    db.session.refresh(help_request)
+    db.session.refresh(response)
+    if response.status != ResponseStatus.PENDING:
+        raise NoLongerOpen
+    if not may_help(response.volunteer, help_request.needs_screening):
+        raise NeedsScreening
     # Responses that came in after the page was loaded are closed too, not left pending.
     db.session.refresh(help_request, ["responses"])
     match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
@@ -218,6 +257,8 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
         raise NoLongerOpen  # chosen a moment ago (in another tab, or by the staff contact)
     if response.status != ResponseStatus.PENDING:
         raise NotAllowed
+    if not may_help(response.volunteer, help_request.needs_screening):
+        raise NeedsScreening  # their VOG lapsed after they responded
     match = _close_as_matched(help_request, response)
     events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
@@ -228,7 +269,7 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
     """A volunteer says yes to a resident who asked them directly from their offer."""
     if help_request.offer is None or help_request.offer.volunteer_id != volunteer.id:
         raise NotAllowed
-    if help_request.needs_screening and not volunteer.is_screened:
+    if not may_help(volunteer, help_request.needs_screening):
         raise NotAllowed
     _claim_open(help_request)
     response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())

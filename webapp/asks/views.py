@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -154,13 +155,18 @@ def edit(public_id: str) -> str | WerkzeugResponse:
         form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
-        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
+        closed = services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
         db.session.commit()
         if help_request.moderation != "ok":
             flash(_("Your request is saved, but it is not online yet. Please read below what to change."),
                   "warning")
         else:
             flash(_("Your request is saved."), "success")
+        if closed:
+            flash(ngettext("This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d response of a volunteer without one, with a kind message.",
+                           "This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d responses of volunteers without one, with a kind message.", closed), "info")
         return redirect(url_for("asks.show", public_id=public_id))
     return render_template("asks/form.html", form=form, help_request=help_request)
 
@@ -180,6 +186,10 @@ def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[st
     except services.NoLongerOpen:
         db.session.rollback()
         flash(*stale)
+    except services.NeedsScreening:
+        db.session.rollback()
+        flash(_("This helper has no valid certificate of conduct (VOG), which this request needs. Wait for another "
+                "response, or ask the volunteer centre for help."), "warning")
     else:
         db.session.commit()
         flash(*done)
@@ -202,6 +212,8 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         # Matched while this volunteer was writing: say so kindly instead of "page not found".
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    if help_request is not None and visibility.needs_screening_meanwhile(current_user, help_request):
+        return _needs_screening_now()
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
@@ -218,12 +230,21 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         db.session.rollback()
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    except services.NeedsScreening:  # it came to need a VOG while they were writing
+        db.session.rollback()
+        return _needs_screening_now()
     except services.NotAllowed:
         abort(403)
     else:
         db.session.commit()
         flash(_("Your response is sent. You will hear when the neighbour chooses."), "success")
     return redirect(url_for("asks.show", public_id=public_id))
+
+
+def _needs_screening_now() -> WerkzeugResponse:
+    flash(_("This request now needs a volunteer with a certificate of conduct (VOG). Thank you for wanting to help! "
+            "Other requests are waiting for you."), "info")
+    return redirect(url_for("asks.index"))
 
 
 @bp.post("/<public_id>/kiezen/<response_id>")

@@ -77,6 +77,7 @@ class Action(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"
     VIEW_PERSON = "view_person"
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
+    CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
 
 
 def log_action(actor: Actor | None, action: str, target_kind: str = "", target_ref: str = "",

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
     # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
     BALLOT_KEY: str | None = Field(None, min_length=32)
+    # Who may reach whom (docs/security/abuse-cases-access.md): invitations to volunteers per request (or need) and
+    # per person a day; different suggested volunteers one organiser may see a day; days an invitation to
+    # co-organise an initiative works.
+    INVITES_PER_REQUEST: int = Field(5, ge=1, le=50)
+    INVITES_PER_DAY: int = Field(10, ge=1, le=500)
+    ORGANISER_SUGGESTIONS_PER_DAY: int = Field(15, ge=1, le=500)
+    ORGANISER_INVITATION_DAYS: int = Field(14, ge=1, le=90)
 
     @field_validator("MAIL_SITE_URL")
     @classmethod
@@ -163,6 +170,10 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_SITE_URL": settings.MAIL_SITE_URL or f"http://127.0.0.1:{settings.PORT}",
         "MAIL_TIMEOUT": settings.MAIL_TIMEOUT,
         "MAIL_UNSUBSCRIBE_MAX_AGE_DAYS": settings.MAIL_UNSUBSCRIBE_MAX_AGE_DAYS,
+        "INVITES_PER_REQUEST": settings.INVITES_PER_REQUEST,
+        "INVITES_PER_DAY": settings.INVITES_PER_DAY,
+        "ORGANISER_SUGGESTIONS_PER_DAY": settings.ORGANISER_SUGGESTIONS_PER_DAY,
+        "ORGANISER_INVITATION_DAYS": settings.ORGANISER_INVITATION_DAYS,
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,
     }

@@ -157,6 +157,8 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "user_id": user_id, "skills": pr.skills, "languages": pr.languages, "postcode": pr.postcode,
             "wijk_id": wijk_id(pr.wijk_code), "max_distance_km": pr.max_distance_km, "availability": pr.availability,
             "bio": pr.bio, "is_screened": pr.is_screened, "screened_at": pr.screened_at, "updated_at": pr.updated_at,
+            # Demo volunteers said organisers may find them, so organisers' pages show suggestions.
+            "findable_by_organisers": True,
         }
         features = None
         if with_match_features:  # encoded from an unsaved profile, as the profile form does on save

@@ -23,7 +23,13 @@ bp = Blueprint("support", __name__)
 def back(public_id: str) -> WerkzeugResponse:
     initiative = load(public_id)
     checked()
-    if services.back(current_user, initiative):
+    try:
+        added = services.back(current_user, initiative)
+    except services.NotAllowed:
+        flash(_("You organise this initiative, so you cannot back it yourself. Ask your neighbours to back it."),
+              "warning")
+        return back_to(initiative, "backing")
+    if added:
         flash(_("Thank you for backing %(name)s!", name=initiative.name), "success")
     else:
         flash(_("You already back this initiative."), "info")

@@ -22,11 +22,12 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "suggestions": (),  # computed when a digest is made
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
-    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
+    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted", "activity_place_closed_screening"),
     "centre": ("moderation_approved", "moderation_rejected", "handed_over", "budget_plan_accepted",
-               "budget_plan_rejected", "budget_plan_funded"),
+               "budget_plan_rejected", "budget_plan_funded", "initiative_confirmed"),
     "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added",
-              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left"),
+              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left",
+              "response_closed_screening", "signup_closed_screening"),
 }
 DEFAULTS = {
     "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
@@ -118,6 +119,18 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                              "account. We are sorry. You can post your request again.",
                                              title=title),
         "co_organiser_added": lambda: _("You can now edit the initiative %(name)s as an organiser.", name=name),
+        # The screening rule closed something: never the title of a request the person may no longer read.
+        "response_closed_screening": lambda: _("A request in %(name)s you responded to now needs a volunteer with a "
+                                               "certificate of conduct (VOG), so your response was closed. Thank "
+                                               "you for offering your help!", name=name),
+        "signup_closed_screening": lambda: _("%(name)s now asks for a certificate of conduct (VOG) for “%(title)s”, "
+                                             "so your sign-up was closed. Thank you for offering!", title=title,
+                                             name=name),
+        "activity_place_closed_screening": lambda: _("The activity “%(title)s” of %(name)s is now only for people "
+                                                     "with a certificate of conduct (VOG), so your place was "
+                                                     "cancelled.", title=title, name=name),
+        "initiative_confirmed": lambda: _("The volunteer centre confirmed %(name)s. Everyone can see it now, and "
+                                          "you can invite co-organisers.", name=name),
         # From the volunteer centre. A rejection's reason and note stay in the app (they may say more than a title).
         "moderation_approved": lambda: (
             _("Your volunteer profile was checked and is active again.") if profile else

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from webapp.accounts.models import User
+from webapp.accounts.models import User, VolunteerProfile
+from webapp.accounts.safeguarding import may_help, screened
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.asks.services import RequestData, post_request
 from webapp.core.extensions import db
@@ -23,6 +25,10 @@ class NotAllowed(Exception):
     pass
 
 
+class NeedsScreening(Exception):
+    """Help of this kind needs a certificate of conduct (VOG) that the volunteer does not have (any more)."""
+
+
 @dataclass(frozen=True)
 class OfferData:
     title: str
@@ -34,7 +40,10 @@ class OfferData:
 
 
 def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = False) -> Offer:
-    """Post an offer; it is checked like any public text (`check_duplicates`: as for requests, from forms)."""
+    """Post an offer; it is checked like any public text (`check_duplicates`: as for requests, from forms). Help of a
+    kind that needs a certificate of conduct (VOG) is offered by screened volunteers only."""
+    if not may_help(volunteer, data.category.requires_screening):
+        raise NeedsScreening
     offer = Offer(
         volunteer=volunteer,
         title=data.title.strip(),
@@ -65,6 +74,18 @@ def can_see(viewer: User | None, offer: Offer) -> bool:
     return offer.moderation == Moderation.OK and not (offer.volunteer and offer.volunteer.is_blocked)
 
 
+def may_ask(offer: Offer) -> bool:
+    """Residents may ask the volunteer behind this offer: the screening rule allows them on this kind of help (a VOG
+    that lapsed closes the offer to questions, and to the listing)."""
+    return may_help(offer.volunteer, offer.needs_screening)
+
+
+def _askable() -> Any:
+    """SQL: `may_ask` for every offer of a list."""
+    return or_(Offer.category_key.not_in(select(Category.key).where(Category.requires_screening.is_(True))),
+               Offer.volunteer_id.in_(select(VolunteerProfile.user_id).where(screened())))
+
+
 def close_offer(actor: User, offer: Offer) -> None:
     if offer.volunteer_id != actor.id:
         raise NotAllowed
@@ -80,6 +101,7 @@ def list_open_offers(category: str | None, page: int, per_page: int) -> Page[Off
         Offer.status == OfferStatus.OPEN, Offer.moderation == Moderation.OK,
         or_(Offer.volunteer_id.is_(None),
             Offer.volunteer_id.not_in(select(User.id).where(User.is_blocked.is_(True)))),
+        _askable(),
     )
     if category:
         query = query.where(Offer.category_key == category)
@@ -98,6 +120,8 @@ def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
     if (offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None
             or not can_see(resident, offer)):
         raise NotAllowed
+    if not may_ask(offer):
+        raise NeedsScreening
     help_request = post_request(
         resident,
         RequestData(

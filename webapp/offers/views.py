@@ -35,9 +35,14 @@ def _load(public_id: str) -> Offer:
     return offer
 
 
+def _render_show(offer: Offer, form: AskForm, status: int = 200) -> tuple[str, int]:
+    return render_template("offers/show.html", offer=offer, form=form, action_form=ActionForm(),
+                           may_ask=services.may_ask(offer)), status
+
+
 @bp.get("/<public_id>")
-def show(public_id: str) -> str:
-    return render_template("offers/show.html", offer=_load(public_id), form=AskForm(), action_form=ActionForm())
+def show(public_id: str) -> tuple[str, int]:
+    return _render_show(_load(public_id), AskForm())
 
 
 @bp.post("/<public_id>/vragen")
@@ -46,9 +51,11 @@ def ask(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     offer = _load(public_id)
     form = AskForm()
     if not form.validate_on_submit():
-        return render_template("offers/show.html", offer=offer, form=form, action_form=ActionForm()), 400
+        return _render_show(offer, form, 400)
     try:
         help_request = services.ask_volunteer(current_user, offer, form.message.data or "")
+    except services.NeedsScreening:  # the page says why, with the question as typed
+        return _render_show(offer, form, 403)
     except services.NotAllowed:
         abort(403)
     db.session.commit()
@@ -68,18 +75,24 @@ def new() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         assert form.resolved_wijk is not None
         category = next(c for c in all_categories(db.session) if c.key == form.category.data)
-        offer = services.post_offer(
-            current_user,
-            services.OfferData(
-                title=form.title.data or "",
-                description=form.description.data or "",
-                category=category,
-                wijk=form.resolved_wijk,
-                slots=form.slots.data or [],
-                languages=form.languages.data or [],
-            ),
-            check_duplicates=True,
-        )
+        try:
+            offer = services.post_offer(
+                current_user,
+                services.OfferData(
+                    title=form.title.data or "",
+                    description=form.description.data or "",
+                    category=category,
+                    wijk=form.resolved_wijk,
+                    slots=form.slots.data or [],
+                    languages=form.languages.data or [],
+                ),
+                check_duplicates=True,
+            )
+        except services.NeedsScreening:
+            form.category.errors = [_("To offer this kind of help you need a certificate of conduct (VOG) checked by "
+                                      "the volunteer centre. Choose another kind of help, or ask the volunteer centre "
+                                      "about a VOG.")]
+            return render_template("offers/form.html", form=form)
         db.session.commit()
         if offer.moderation != "ok":
             flash(_("Your offer is not online yet. A staff member of the volunteer centre will look at it first."),

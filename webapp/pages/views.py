@@ -8,8 +8,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts.services import set_locale
 from webapp.asks.services import ListFilters, list_open_requests, requests_of, responses_of
+from webapp.asks.visibility import may_see
 from webapp.core.extensions import db
+from webapp.core.forms import ActionForm
 from webapp.core.redirects import safe_next
+from webapp.initiatives.organisers import for_person as organiser_invitations
 from webapp.offers.services import asks_for_volunteer
 
 bp = Blueprint("pages", __name__)
@@ -29,6 +32,9 @@ def dashboard() -> str:
         my_requests=requests_of(current_user),
         my_responses=responses_of(current_user) if current_user.has_role("volunteer") else [],
         asks=asks_for_volunteer(current_user) if current_user.has_role("volunteer") else [],
+        may_see=lambda help_request: may_see(current_user, help_request),
+        invitations=organiser_invitations(current_user),
+        action_form=ActionForm(),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.asks.visibility import may_see
 from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
@@ -27,6 +28,7 @@ from webapp.initiatives.models import (
     InitiativeOrganiser,
     NeedInvitation,
     NeedSignup,
+    OrganiserInvitation,
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
@@ -63,6 +65,8 @@ EXPORTED: dict[str, str] = {
     "budget_proposals.proposed_by_id": "budget_plans",
     "budget_voters.user_id": "budget_votes",
     "budget_intakes.resident_id": "budget_consent_records",
+    "organiser_invitations.invited_by_id": "organiser_invitations",
+    "organiser_invitations.accepted_by_id": "organiser_invitations",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -83,6 +87,10 @@ EXCLUDED: dict[str, str] = {
     "budget_rounds.counted_by_id": "staff work: a district budget round is the city's record",
     "budget_proposals.decided_by_id": "staff work: the decision is part of the plan, in its author's export",
     "budget_intakes.staff_id": "staff work: the consent record is in the resident's export",
+    "initiatives.confirmed_by_id": "staff work: the initiative is in its organisers' export",
+    "shown_volunteers.viewer_id": "a counter for one day (how many volunteers an organiser saw), not about a person",
+    "shown_volunteers.volunteer_id": "a counter for one day of the organiser who saw the volunteer; the "
+                                     "volunteer's own choice to be found is in volunteer_profile",
 }
 
 
@@ -161,13 +169,16 @@ def collect(user: User) -> dict[str, Any]:
             "skills": list(profile.skills or []), "languages": list(profile.languages or []),
             "postcode": profile.postcode, "wijk": profile.wijk.name if profile.wijk else None,
             "max_distance_km": profile.max_distance_km, "availability": list(profile.availability or []),
-            "bio": profile.bio, "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
+            "bio": profile.bio, "findable_by_organisers": profile.findable_by_organisers,
+            "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
             "screened_until": _when(profile.screened_until), "moderation": profile.moderation,
             "updated_at": _when(profile.updated_at),
         },
         "requests": [_request(r) for r in own_requests],
+        # The request's title only while the person may still read it (not after it came to need a VOG they lack).
         "responses": [{"id": r.public_id, "request": r.help_request.public_id,
-                       "request_title": r.help_request.title, "message": r.message, "status": r.status,
+                       "request_title": r.help_request.title if may_see(user, r.help_request) else None,
+                       "message": r.message, "status": r.status,
                        "created_at": _when(r.created_at)} for r in responses],
         "matches": [_match(m, user) for m in matches],
         "offers": [{"id": o.public_id, "title": o.title, "description": o.description, "category": o.category_key,
@@ -191,6 +202,16 @@ def collect(user: User) -> dict[str, Any]:
                              for p in _rows(select(ActivityParticipant).where(ActivityParticipant.user_id == uid)
                                             .order_by(ActivityParticipant.created_at))],
         "invitations_received": _invitations_received(uid),
+        # Invitations to organise: those this person sent (with the address they typed), and those to their address.
+        "organiser_invitations": [
+            {"initiative": i.initiative.name, "email": i.email, "you_invited": i.invited_by_id == uid,
+             "created_at": _when(i.created_at), "expires_at": _when(i.expires_at),
+             "accepted_at": _when(i.accepted_at), "declined_at": _when(i.declined_at),
+             "withdrawn_at": _when(i.withdrawn_at)}
+            for i in _rows(select(OrganiserInvitation).where(or_(
+                OrganiserInvitation.invited_by_id == uid, OrganiserInvitation.accepted_by_id == uid,
+                OrganiserInvitation.email == (user.email or "")))
+                .order_by(OrganiserInvitation.created_at))],
         "invitations_sent": [{"request": _request_ref(i.request_id), "created_at": _when(i.created_at)}
                              for i in _rows(select(Invitation).where(Invitation.invited_by_id == uid))],
         "notification_preferences": {p.kind: p.channel for p in _rows(

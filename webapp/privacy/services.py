@@ -9,8 +9,9 @@ What happens to each kind of data (the export in export.py lists the same tables
 - own requests: open ones cancelled, ongoing matches ended (the helper is told), all anonymised (anonymise.py);
 - responses to others' requests: message replaced, pending ones withdrawn; an ongoing match ends (the requester
   is told); the match row stays for the statistics, without the link to the helper and without thank-you notes;
-- offers, notifications, e-mail preferences and digests, screenings, invitations received, suggestion history,
-  reports about the person, organiser roles: removed;
+- offers, notifications, e-mail preferences and digests, screenings, invitations received (also invitations to
+  organise, sent to their address), suggestion history, reports about the person, organiser roles, the day's record
+  of suggested volunteers an organiser saw: removed;
 - sign-ups for needs, backings, activity places: kept, pointing at the empty shell, messages removed;
 - reports the person filed: kept without the link and without the details;
 - the audit log is append-only and is not changed: it refers to ids, never to names or contact details.
@@ -21,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, delete, select, update
+from sqlalchemy import String, Text, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import AccountErasure, RecoveryCode, User, UserRole
@@ -32,12 +33,14 @@ from webapp.core import outbox
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import Base, db
 from webapp.core.ids import new_public_id, utcnow
+from webapp.initiatives import organisers
 from webapp.initiatives.models import (
     Initiative,
     InitiativeOrganiser,
     InitiativeSupport,
     NeedInvitation,
     NeedSignup,
+    OrganiserInvitation,
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.notifications.services import notify
@@ -50,7 +53,7 @@ from webapp.privacy.anonymise import (
 )
 from webapp.staff.models import Handover, Intake, Report, Screening
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
-from webapp.suggestions.models import Invitation
+from webapp.suggestions.models import Invitation, ShownVolunteer
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
 KEEP_USER_COLUMNS = frozenset({"public_id", "session_token", "locale"})
@@ -139,6 +142,8 @@ def _detach_everything_else(user: User) -> None:
     still_open = select(BudgetRound.id).where(BudgetRound.counted_at.is_(None))
     db.session.execute(delete(BudgetVoter).where(BudgetVoter.user_id == uid, BudgetVoter.round_id.in_(still_open))
                        .execution_options(**opts))
+    db.session.execute(delete(ShownVolunteer).where(or_(ShownVolunteer.viewer_id == uid,
+                                                        ShownVolunteer.volunteer_id == uid)).execution_options(**opts))
     nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
         (Screening, Screening.recorded_by_id, {}), (Intake, Intake.resident_id, {"note": ""}),
@@ -151,6 +156,8 @@ def _detach_everything_else(user: User) -> None:
         (BudgetProposal, BudgetProposal.proposed_by_id, {}), (BudgetProposal, BudgetProposal.decided_by_id, {}),
         (BudgetRound, BudgetRound.created_by_id, {}), (BudgetRound, BudgetRound.counted_by_id, {}),
         (BudgetIntake, BudgetIntake.resident_id, {"note": ""}), (BudgetIntake, BudgetIntake.staff_id, {}),
+        (Initiative, Initiative.confirmed_by_id, {}), (OrganiserInvitation, OrganiserInvitation.invited_by_id, {}),
+        (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -190,6 +197,7 @@ def erase_account(user: User, *, staff: User | None = None, now: datetime | None
     _detach_everything_else(user)
     if user.email:
         outbox.forget(user.email)  # mails on their way, and the envelopes of mails sent
+        organisers.forget(user.email)  # invitations to organise, sent to this address
     _empty_user_row(user)
     db.session.add(AccountErasure(user_id=user.id, erased_at=moment, by_staff=staff is not None))
     if staff is not None:
@@ -229,6 +237,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "budget_voters.user_id",  # deleted while the round is open (the vote is withdrawn); kept as a count after
     "budget_proposals.proposed_by_id", "budget_proposals.decided_by_id", "budget_rounds.created_by_id",
     "budget_rounds.counted_by_id", "budget_intakes.resident_id", "budget_intakes.staff_id",
+    "initiatives.confirmed_by_id", "organiser_invitations.invited_by_id", "organiser_invitations.accepted_by_id",
+    "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
 })
 
 

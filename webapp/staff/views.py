@@ -23,6 +23,7 @@ from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
+from webapp.initiatives import services as initiatives
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
 from webapp.staff import moderation, services
@@ -74,7 +75,7 @@ def _labels() -> dict[str, Any]:
 def index() -> str:
     summary = services.overview(current_user, moderation.queue_size(), len(moderation.reported_people()),
                                 _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS))
-    return render_template("staff/index.html", summary=summary)
+    return render_template("staff/index.html", summary=summary, to_confirm=initiatives.to_confirm_count())
 
 
 # -- moderation -------------------------------------------------------------------------------------------------------
@@ -397,6 +398,31 @@ def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
     db.session.commit()
     flash(_("The volunteer is invited and gets a message."), "success")
     return redirect(url_for("staff.unanswered", page=request.args.get("page") or None))
+
+
+# -- initiatives to confirm --------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/initiatieven")
+@staff_required
+def initiatives_to_confirm() -> str:
+    return render_template("staff/initiatives.html", items=initiatives.to_confirm(), action_form=ActionForm())
+
+
+@bp.post("/werkruimte/initiatieven/<public_id>/bevestigen")
+@staff_required
+def confirm_initiative(public_id: str) -> WerkzeugResponse:
+    initiative = initiatives.get_initiative(public_id)
+    if initiative is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if initiatives.confirm_initiative(current_user, initiative):
+        db.session.commit()
+        flash(_("%(name)s is confirmed. Everyone can see it now, and its organisers hear it.", name=initiative.name),
+              "success")
+    else:
+        flash(_("%(name)s was confirmed already.", name=initiative.name), "info")
+    return redirect(url_for("staff.initiatives_to_confirm"))
 
 
 # -- the audit log ----------------------------------------------------------------------------------------------------

@@ -57,3 +57,15 @@ class StoredSuggestion(Base):
     need_id: Mapped[int | None] = mapped_column(ForeignKey("initiative_needs.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # the engine's codes and details
+
+
+class ShownVolunteer(Base):
+    """A volunteer an organiser was shown as a suggestion for a need, and when last. Caps how many different
+    volunteers one organiser sees a day, so that changing a need over and over does not page through everyone."""
+
+    __tablename__ = "shown_volunteers"
+
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)

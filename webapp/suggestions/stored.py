@@ -12,11 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
+from webapp.accounts.safeguarding import may_help
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
 from webapp.core.database import conflict_insert
@@ -126,8 +127,9 @@ def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
 def _listed() -> Any:
     """`initiatives.services.is_listed` as a correlated EXISTS: for a handful of initiatives it looks at their own
     organisers instead of listing the organisers of every initiative."""
-    return exists(select(InitiativeOrganiser.id).join(User, User.id == InitiativeOrganiser.user_id).where(
-        InitiativeOrganiser.initiative_id == Initiative.id, User.is_blocked.is_(False)))
+    return and_(Initiative.confirmed_at.is_not(None), exists(
+        select(InitiativeOrganiser.id).join(User, User.id == InitiativeOrganiser.user_id).where(
+            InitiativeOrganiser.initiative_id == Initiative.id, User.is_blocked.is_(False))))
 
 
 def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
@@ -141,7 +143,8 @@ def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
         .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
         .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == INITIATIVE,
                Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), _listed(),
-               InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), InitiativeNeed.id.not_in(taken))
+               InitiativeNeed.initiative_id == Initiative.id, InitiativeNeed.id.not_in(taken),
+               open_person_needs(screened_volunteer=may_help(user, True)))  # a lapsed VOG counts at once
         .options(selectinload(Initiative.wijken))
         .order_by(StoredSuggestion.rank)
         .limit(k)

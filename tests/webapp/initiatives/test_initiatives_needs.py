@@ -184,7 +184,7 @@ def test_organisers_see_suggested_volunteers_and_invite_them(make, login):
     organiser = make.user("organiser")
     ini = h.initiative(make, organiser)
     need = h.need(make, organiser, ini, title="Boodschappen rondbrengen", skills="boodschappen")
-    volunteer = make.user("volunteer", first_name="Sanne")
+    volunteer = make.user("volunteer", first_name="Sanne", findable=True)
     client = login(organiser.email)
     page = client.get(f"/initiatieven/{ini.public_id}").get_data(as_text=True)
     assert "Sanne" in page and volunteer.email not in page

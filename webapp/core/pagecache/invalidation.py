@@ -17,7 +17,7 @@ PRIVATE_TABLES = frozenset({
     "page_cache", "rate_counters", "notifications", "notification_preferences", "email_digests", "audit_log",
     "suggestion_events", "invitations", "need_invitations", "recovery_codes", "account_erasures", "responses",
     "matches", "intakes", "suggestion_lists", "volunteer_suggestions",
-    "report_snapshots", "mail_outbox",
+    "report_snapshots", "mail_outbox", "organiser_invitations", "shown_volunteers",
     # District budgets: who voted, the sealed and the counted ballots, and the intake trail show on no public page
     # (the results read them only after the count, which changes budget_rounds and so clears "budgets").
     "budget_voters", "budget_ballots", "budget_intakes",

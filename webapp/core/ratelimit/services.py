@@ -39,6 +39,7 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "post_request": "10 per hour;30 per day",  # per person
     "respond": "30 per hour",                 # per person
     "send_verification": "3 per hour",        # per person
+    "invite_organiser": "10 per day",         # per person: e-mails to addresses they type
 }
 # Only failures count; then everything is refused until the window ends.
 DEFAULT_BACK_OFF: Mapping[str, str] = {
