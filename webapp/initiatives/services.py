@@ -22,6 +22,7 @@ from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Goal, Stadsdeel, Wijk
+from webapp.core.small_counts import HIDDEN, Cell, primary, suppress
 from webapp.initiatives.models import (
     Backing,
     Initiative,
@@ -291,9 +292,9 @@ def has_backed(user: User | None, initiative: Initiative) -> bool:
 @dataclass(frozen=True)
 class BackingRow:
     name: str
-    initiatives: int       # initiatives active in this area
-    backings: int          # backings of those initiatives
-    backers_living_here: int
+    initiatives: int       # initiatives active in this area (public: not about a person)
+    backings: Cell         # backings of those initiatives
+    backers_living_here: Cell
 
 
 @dataclass(frozen=True)
@@ -302,8 +303,19 @@ class BackingArea:
     wijken: list[BackingRow]
 
 
-def backing_overview() -> list[BackingArea]:
-    """For staff: per stadsdeel and wijk, how many initiatives, how much backing, and backers who live there."""
+@dataclass(frozen=True)
+class BackingOverview:
+    areas: list[BackingArea]
+
+
+def backing_overview(min_cell: int) -> BackingOverview:
+    """For staff: per stadsdeel and wijk, how many initiatives, how much backing, and backers who live there. Counts of
+    people follow the reports' small-number rule (webapp.core.small_counts): 1 to min_cell - 1 show as "<5".
+
+    Backers living here add up (each person lives in one wijk): wijken to their stadsdeel, stadsdelen to the city, so
+    a part that would give a small one away is hidden too, and a hidden stadsdeel hides its wijken. Backings of the
+    initiatives in an area do not add up (an initiative in two wijken counts in both), so they are suppressed one by
+    one."""
     places = db.session.execute(
         select(initiative_wijken.c.initiative_id, Wijk.id, Wijk.stadsdeel_id)
         .join(Wijk, Wijk.id == initiative_wijken.c.wijk_id)
@@ -320,23 +332,31 @@ def backing_overview() -> list[BackingArea]:
     for initiative_id, wijk_id, stadsdeel_id in places:
         per_wijk.setdefault(wijk_id, set()).add(initiative_id)
         per_stadsdeel.setdefault(stadsdeel_id, set()).add(initiative_id)
-    living_wijk = {wijk_id: n for wijk_id, _s, n in living}
+    living_wijk = {wijk_id: int(n) for wijk_id, _s, n in living}
     living_stadsdeel: dict[int, int] = {}
     for _w, stadsdeel_id, n in living:
-        living_stadsdeel[stadsdeel_id] = living_stadsdeel.get(stadsdeel_id, 0) + n
+        living_stadsdeel[stadsdeel_id] = living_stadsdeel.get(stadsdeel_id, 0) + int(n)
 
-    def row(name: str, ids: set[int], backers: int) -> BackingRow:
-        return BackingRow(name, len(ids), sum(backings.get(i, 0) for i in ids), backers)
+    stadsdelen = list(db.session.execute(
+        select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars())
+    city, _shown = suppress({s.id: living_stadsdeel.get(s.id, 0) for s in stadsdelen}, min_cell)
+
+    def backed(ids: set[int]) -> Cell:
+        return primary(sum(backings.get(i, 0) for i in ids), min_cell)
 
     areas = []
-    for stadsdeel in db.session.execute(
-            select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars():
+    for stadsdeel in stadsdelen:
+        total = city[stadsdeel.id]
+        wijken, _shown = suppress({w.id: living_wijk.get(w.id, 0) for w in stadsdeel.wijken}, min_cell)
+        if total.state == HIDDEN:  # its wijken would add up to it
+            wijken = {k: c if c.value == 0 or not c.shown else Cell(c.value, HIDDEN) for k, c in wijken.items()}
         areas.append(BackingArea(
-            stadsdeel=row(stadsdeel.name, per_stadsdeel.get(stadsdeel.id, set()),
-                          living_stadsdeel.get(stadsdeel.id, 0)),
-            wijken=[row(w.name, per_wijk.get(w.id, set()), living_wijk.get(w.id, 0)) for w in stadsdeel.wijken],
+            stadsdeel=BackingRow(stadsdeel.name, len(per_stadsdeel.get(stadsdeel.id, set())),
+                                 backed(per_stadsdeel.get(stadsdeel.id, set())), total),
+            wijken=[BackingRow(w.name, len(per_wijk.get(w.id, set())), backed(per_wijk.get(w.id, set())),
+                               wijken[w.id]) for w in stadsdeel.wijken],
         ))
-    return areas
+    return BackingOverview(areas)
 
 
 # -- support by staff -------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ wijk."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -61,4 +61,6 @@ def support(public_id: str) -> str | WerkzeugResponse:
 @login_required
 def backing_overview() -> str:
     staff_only()
-    return render_template("initiatives/backing_overview.html", areas=services.backing_overview())
+    return render_template("initiatives/backing_overview.html",
+                           overview=services.backing_overview(current_app.config["REPORT_MIN_CELL"]),
+                           min_cell=current_app.config["REPORT_MIN_CELL"])
