@@ -3,12 +3,13 @@ checkbox lists, and the choices of languages and time slots."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.reference.labels import language_label, slot_label
-from webapp.core.reference.slots import ALL_SLOTS, LANGUAGES
+from webapp.core.reference.slots import ALL_SLOTS, DAYPARTS, LANGUAGES
 
 
 class ActionForm(FlaskForm):
@@ -31,6 +32,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, language_label(code)) for code in LANGUAGES]
+
+
+DAYPART_LABELS = {"morning": _l("In the morning"), "afternoon": _l("In the afternoon"), "evening": _l("In the evening")}
+
+
+def daypart_choices() -> list[SelectChoice]:
+    return [SelectChoice(part, str(DAYPART_LABELS[part])) for part in DAYPARTS]
 
 
 def slot_choices() -> list[SelectChoice]:

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.accounts.services import is_valid_email, normalise_email
 from webapp.core.extensions import db
-from webapp.core.forms import LocalDecimalField, MultiCheckboxField, slot_choices
+from webapp.core.forms import LocalDecimalField, MultiCheckboxField, daypart_choices, language_choices, slot_choices
 from webapp.core.reference.labels import localized_name
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
@@ -33,6 +33,10 @@ from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STAT
 
 def wijk_choices() -> list[SelectChoice]:
     return [SelectChoice(w.code, w.name) for w in all_wijken(db.session)]
+
+
+def need_wijk_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Where the initiative is")), *wijk_choices()]
 
 
 def goal_choices() -> list[SelectChoice]:
@@ -98,9 +102,17 @@ class NeedForm(FlaskForm):
                                                                 message=_l("Choose a number from 1 to 500."))])
     frequency = RadioField(_l("How often? (volunteers)"),
                            choices=[SelectChoice("once", _l("Once")), SelectChoice("recurring", _l("Regularly"))],
-                           default="once", validators=[Optional()])
+                           default="once", validators=[Optional()],
+                           description=_l("Once: a task on one day. Regularly: a role, for example every week."))
     on_date = DateField(_l("On which day? (once)"), validators=[Optional()])
+    day_parts = MultiCheckboxField(_l("At what time of the day? (once)"), choices=daypart_choices)
     slots = MultiCheckboxField(_l("At what times? (regularly)"), choices=slot_choices)
+    wijk = SelectField(_l("Where is the work? (volunteers and expertise)"), choices=need_wijk_choices,
+                       validators=[Optional()], description=_l("A wijk, never an address. Leave it as it is when "
+                                                               "the work is where the initiative is."))
+    languages = MultiCheckboxField(_l("Languages that help (optional)"), choices=language_choices,
+                                   description=_l("Only when it matters, for example for a language café. When you "
+                                                  "tick none, every volunteer can help."))
     needs_screening = BooleanField(
         _l("Helpers need a certificate of conduct (VOG) (volunteers and expertise)"),
         description=_l("Tick this when helpers work with children or with people in a vulnerable position. Needs "

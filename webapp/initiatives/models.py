@@ -235,7 +235,9 @@ class NeedSignup(Base):
     status: Mapped[str] = mapped_column(String(10), default=SignupStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
-    # The kind words the organisers chose when they said no (shown to the volunteer; webapp.initiatives.applicants).
+    # When the organisers said no: which of the kind texts they chose (webapp.initiatives.applicants.KIND_WORDS), and
+    # words of their own; both are shown to the volunteer.
+    decline_reason: Mapped[str] = mapped_column(String(10), default="", server_default="")
     decline_message: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     need: Mapped[InitiativeNeed] = relationship(back_populates="signups")

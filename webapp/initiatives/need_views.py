@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.extensions import db
+from webapp.core.reference.services import all_wijken
 from webapp.initiatives import needs, services
 from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
 from webapp.initiatives.models import NeedKind
@@ -26,6 +27,8 @@ def _need_data(form: NeedForm) -> needs.NeedData:
         how_many=form.how_many.data or 1, on_date=form.on_date.data, slots=form.slots.data or [],
         is_recurring=form.frequency.data == "recurring", amount=form.amount.data, purpose=form.purpose.data or "",
         needs_screening=bool(form.needs_screening.data),
+        wijk=next((w for w in all_wijken(db.session) if w.code == form.wijk.data), None),
+        languages=form.languages.data or [], day_parts=form.day_parts.data or [],
     )
 
 
@@ -50,6 +53,9 @@ def edit_need(public_id: str, need_id: str) -> str | WerkzeugResponse:
     form = NeedForm(obj=need)
     if request.method == "GET":
         form.frequency.data = "recurring" if need.is_recurring else "once"
+        form.wijk.data = need.wijk.code if need.wijk else ""
+        form.day_parts.data = sorted({slot.partition("-")[2] for slot in need.slots or []}) \
+            if not need.is_recurring else []
     if form.validate_on_submit():
         closed = needs.edit_need(current_user, need, _need_data(form))
         db.session.commit()
