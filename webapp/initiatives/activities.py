@@ -8,11 +8,13 @@ last place at the same moment go one after the other: one gets the place, the ot
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, func, select, update
 
+import matching
 from webapp.accounts.models import User
 from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
@@ -59,6 +61,25 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.ends_at = data.ends_at
     activity.capacity = data.capacity if data.capacity and data.capacity > 0 else None
     activity.needs_screening = data.needs_screening
+    activity.match_features = matching.encode_request(matching.task_request(
+        "-", activity.title, lat=data.wijk.lat, lon=data.wijk.lon, languages=frozenset({"nl"}),
+        text=activity.description)).to_dict()
+
+
+def slot_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The availability slot ("sat-morning") a UTC moment falls in, in local time."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    part = "morning" if local.hour < 12 else "afternoon" if local.hour < 18 else "evening"
+    return f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[local.weekday()]}-{part}"
+
+
+def task_record(activity: Activity, any_language: frozenset[str], zone: ZoneInfo) -> matching.HelpRequest:
+    """The engine's view of an activity with places: a task in request form (matching.tasks), at its wijk and in the
+    slot it starts in; anyone may take part whatever their language (`any_language`: the volunteers being ranked)."""
+    return matching.task_request(
+        activity.public_id, activity.title, lat=activity.wijk.lat, lon=activity.wijk.lon, languages=any_language,
+        text=activity.description, when=frozenset({slot_of(activity.starts_at, zone)}),
+        needs_screening=activity.needs_screening, posted_at=activity.created_at)
 
 
 def add_activity(actor: User, initiative: Initiative, data: ActivityData) -> Activity:

@@ -3,7 +3,7 @@ logging hours, and the iCal feed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
+from webapp.core.redirects import safe_next
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, ical, services
 from webapp.initiatives.forms import ActivityForm, HoursForm
@@ -132,7 +133,8 @@ def leave_activity(public_id: str, activity_id: str) -> WerkzeugResponse:
     activities.leave(current_user, activity)
     db.session.commit()
     flash(_("You are no longer signed up for this activity."), "info")
-    return back_to(initiative, f"activity-{activity.public_id}")
+    return redirect(safe_next(request.form.get("next"), url_for("initiatives.show", public_id=initiative.public_id)
+                              + f"#activity-{activity.public_id}"))
 
 
 @bp.post("/initiatieven/<public_id>/activiteiten/<activity_id>/uren")

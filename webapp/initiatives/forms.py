@@ -29,6 +29,7 @@ from webapp.core.reference.labels import localized_name
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
+from webapp.notifications.kinds import DECLINE_WORDS
 
 
 def wijk_choices() -> list[SelectChoice]:
@@ -146,6 +147,44 @@ class SignupForm(FlaskForm):
         description=_l("For example when you can help. Do not share your phone number yet."))
 
 
+class NewsForm(FlaskForm):
+    body = TextAreaField(_l("Your news"), validators=[
+        DataRequired(message=_l("Write your news.")),
+        Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
+        description=_l("Everyone can read this on the page, and your followers get it as a message. Do not write a "
+                       "phone number or home address."))
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your message"), validators=[
+        DataRequired(message=_l("Write your message.")),
+        Length(min=5, max=1000, message=_l("Use between 5 and 1000 characters."))],
+        description=_l("Everyone who signed up gets it, in the app and by e-mail. For example: where to meet, or "
+                       "what to bring."))
+
+
+class DeclineForm(FlaskForm):
+    """Saying no to an applicant: one of the kind texts, and words of one's own if wanted."""
+
+    reason = RadioField(_l("What do you want to tell them?"), validators=[Optional()],
+                        choices=lambda: [SelectChoice(k, str(v)) for k, v in DECLINE_WORDS.items()])
+    words = TextAreaField(_l("A few words of your own (optional)"), validators=[Optional(), Length(max=1000)],
+                          description=_l("They read this on their page. Be kind: they wanted to help."))
+
+
+class NeedHoursForm(FlaskForm):
+    worked_on = DateField(_l("On which day?"), default=date.today,
+                          validators=[InputRequired(message=_l("Choose a day."))])
+    hours = LocalDecimalField(_l("How many hours did you help?"), places=1, validators=[
+        InputRequired(message=_l("Fill in a number of hours.")),
+        NumberRange(min=0.5, max=24, message=_l("Fill in a number of hours from 0.5 to 24."))],
+        render_kw={"inputmode": "decimal"})
+
+    def validate_worked_on(self, field: DateField) -> None:
+        if field.data is not None and field.data > date.today():
+            raise ValidationError(_l("This day has not come yet. Log your hours afterwards."))
+
+
 class ActivityForm(FlaskForm):
     title = StringField(_l("Name of the activity"), validators=[
         DataRequired(message=_l("Fill in a name.")),
@@ -197,6 +236,8 @@ class SupportForm(FlaskForm):
         render_kw={"inputmode": "decimal"})
     amount = IntegerField(_l("Amount of the grant in euros"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("Choose an amount from 1 to 100000 euros."))])
+    need = SelectField(_l("Which money need does the grant answer? (optional)"), choices=[], validators=[Optional()],
+                       description=_l("Its progress then counts the grant."))
     description = StringField(_l("What was it? (optional)"), validators=[Optional(), Length(max=300)],
                               description=_l("For example: subsidy application, or the room at the community centre."))
 

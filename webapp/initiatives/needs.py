@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import joinedload
 
 import matching
 from webapp.accounts.models import User
@@ -402,6 +403,7 @@ def confirmed_volunteers(initiative: Initiative) -> list[NeedSignup]:
 def commitments_of(user: User) -> list[NeedSignup]:
     return list(db.session.execute(
         select(NeedSignup).where(NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)
+        .options(joinedload(NeedSignup.need).joinedload(InitiativeNeed.initiative))
         .order_by(NeedSignup.created_at.desc())
     ).scalars())
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -26,13 +25,12 @@ from webapp.core.small_counts import HIDDEN, Cell, primary, suppress
 from webapp.initiatives.models import (
     Backing,
     Initiative,
+    InitiativeFollower,
     InitiativeNeed,
     InitiativeOrganiser,
     InitiativeStatus,
-    InitiativeSupport,
     NeedKind,
     NeedStatus,
-    SupportKind,
     initiative_goals,
     initiative_wijken,
 )
@@ -198,10 +196,15 @@ def get_initiative(public_id: str) -> Initiative | None:
     ).scalar_one_or_none()
 
 
+def card() -> tuple[Any, ...]:
+    """What an initiative's card shows, loaded with the list (a list of cards is two more queries, not one a card)."""
+    return selectinload(Initiative.wijken), selectinload(Initiative.needs)
+
+
 def initiatives_of(user: User) -> list[Initiative]:
     return list(db.session.execute(
         select(Initiative).join(InitiativeOrganiser, InitiativeOrganiser.initiative_id == Initiative.id)
-        .where(InitiativeOrganiser.user_id == user.id).order_by(Initiative.name)
+        .where(InitiativeOrganiser.user_id == user.id).options(*card()).order_by(Initiative.name)
     ).scalars())
 
 
@@ -270,8 +273,26 @@ def back(user: User, initiative: Initiative) -> bool:
     organisers may not: backing is how neighbours say they want it."""
     if initiative.is_organiser(user):
         raise NotAllowed
-    return insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
-                                      ["initiative_id", "user_id"])
+    added = insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
+                                       ["initiative_id", "user_id"])
+    if added:  # backers hear its news (they can stop following)
+        insert_ignoring_duplicates(InitiativeFollower, {"initiative_id": initiative.id, "user_id": user.id,
+                                                        "created_at": utcnow()}, ["initiative_id", "user_id"])
+    return added
+
+
+def withdraw_backing(user: User, initiative: Initiative) -> bool:
+    """Take one's backing back (the count goes down by one). True when there was one. Following stays as it was."""
+    removed = db.session.execute(delete(Backing).where(Backing.initiative_id == initiative.id,
+                                                       Backing.user_id == user.id)
+                                 .execution_options(synchronize_session=False))
+    return int(cast(CursorResult[Any], removed).rowcount) > 0
+
+
+def backed_by(user: User) -> list[Initiative]:
+    return list(db.session.execute(
+        select(Initiative).join(Backing, Backing.initiative_id == Initiative.id)
+        .where(Backing.user_id == user.id).options(*card()).order_by(Initiative.name)).scalars())
 
 
 def backing_count(initiative: Initiative) -> int:
@@ -357,37 +378,3 @@ def backing_overview(min_cell: int) -> BackingOverview:
                                wijken[w.id]) for w in stadsdeel.wijken],
         ))
     return BackingOverview(areas)
-
-
-# -- support by staff -------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SupportData:
-    kind: str
-    hours: float | None
-    amount: int | None
-    description: str
-    given_on: date
-
-
-def record_support(staff: User, initiative: Initiative, data: SupportData) -> InitiativeSupport:
-    if not staff.is_staff:
-        raise NotAllowed
-    if data.kind not in set(SupportKind):
-        raise ValueError(data.kind)
-    support = InitiativeSupport(
-        initiative_id=initiative.id, staff_id=staff.id, kind=data.kind,
-        hours=data.hours if data.kind == SupportKind.ADVICE else None,
-        amount=data.amount if data.kind == SupportKind.GRANT else None,
-        description=data.description.strip(), given_on=data.given_on,
-    )
-    db.session.add(support)
-    db.session.flush()
-    return support
-
-
-def support_of(initiative: Initiative) -> list[InitiativeSupport]:
-    return list(db.session.execute(
-        select(InitiativeSupport).where(InitiativeSupport.initiative_id == initiative.id)
-        .order_by(InitiativeSupport.given_on.desc(), InitiativeSupport.id.desc())
-    ).scalars())

@@ -40,6 +40,8 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "respond": "30 per hour",                 # per person
     "send_verification": "3 per hour",        # per person
     "invite_organiser": "10 per day",         # per person: e-mails to addresses they type
+    "activity_message": "5 per day",          # per person and per activity: a message to everyone signed up
+    "initiative_news": "5 per day",           # per person and per initiative: news to every follower
 }
 # Only failures count; then everything is refused until the window ends.
 DEFAULT_BACK_OFF: Mapping[str, str] = {
