@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -203,6 +203,22 @@ class ActivityForm(FlaskForm):
         _l("Only for people with a certificate of conduct (VOG)"),
         description=_l("Tick this when the people who join work with children or with people in a vulnerable "
                        "position."))
+    repeat = RadioField(_l("Does it repeat?"), default="", validators=[Optional()], choices=[
+        SelectChoice("", _l("No, once")), SelectChoice("weekly", _l("Every week")),
+        SelectChoice("monthly", _l("Every month, on the same day"))],
+        description=_l("Each date gets its own places and its own list of people."))
+    repeat_until = DateField(_l("Until which day? (when it repeats)"), validators=[Optional()],
+                             description=_l("At most a year ahead."))
+
+    def validate_repeat_until(self, field: DateField) -> None:
+        if not self.repeat.data:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Choose until which day it repeats."))
+        if self.day.data is not None and field.data <= self.day.data:
+            raise ValidationError(_l("Choose a day after the first date."))
+        if self.day.data is not None and field.data > self.day.data + timedelta(days=366):
+            raise ValidationError(_l("Choose a day at most a year after the first date."))
 
     def validate_day(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():
@@ -217,6 +233,22 @@ class ActivityForm(FlaskForm):
         start: time = self.start.data  # type: ignore[assignment]
         end: time = self.end.data  # type: ignore[assignment]
         return datetime.combine(day, start), datetime.combine(day, end)
+
+
+class ShiftForm(FlaskForm):
+    title = StringField(_l("Name of the shift"), validators=[
+        DataRequired(message=_l("Fill in a name.")),
+        Length(min=2, max=120, message=_l("Use between 2 and 120 characters."))],
+        description=_l("For example: Setting up, Morning, or Cleaning up."))
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Fill in a start time, like 19:30."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Fill in an end time, like 21:00."))])
+    capacity = IntegerField(_l("How many people for this shift? (optional)"), validators=[
+        Optional(), NumberRange(min=1, max=10000, message=_l("Choose a number from 1 to 10000."))],
+        description=_l("Leave empty when there is no limit."))
+
+    def validate_end(self, field: TimeField) -> None:
+        if field.data is not None and self.start.data is not None and field.data <= self.start.data:
+            raise ValidationError(_l("The end time must be after the start time."))
 
 
 class HoursForm(FlaskForm):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -99,6 +101,14 @@ def preference_label(preference: str) -> str:
     return str(PREFERENCE_LABELS.get(preference, preference))
 
 
+def _time(starts: Any) -> str:
+    """A stored UTC moment ("2026-12-12T17:30:00") as the local time of day, in the reader's language."""
+    try:
+        return str(format_time(datetime.fromisoformat(str(starts)), "short"))
+    except ValueError:
+        return ""
+
+
 def sentence(kind: str, params: Mapping[str, Any]) -> str:
     """The message in the current language. Only a title and a name: never contact details."""
     title = str(params.get("title", ""))
@@ -131,8 +141,8 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                     title=title, name=name),
         "activity_message": lambda: _("Message from %(name)s about “%(title)s”: %(message)s", title=title, name=name,
                                       message=str(params.get("message", ""))),
-        "activity_reminder": lambda: _("Tomorrow: “%(title)s” of %(name)s, %(when)s. See you there!", title=title,
-                                       name=name, when=str(params.get("when", ""))),
+        "activity_reminder": lambda: _("Tomorrow: “%(title)s” of %(name)s, at %(time)s. See you there!",
+                                       title=title, name=name, time=_time(params.get("starts"))),
         "initiative_update": lambda: _("News from %(name)s: %(message)s", name=name,
                                        message=str(params.get("message", ""))),
         "need_invited": lambda: _("%(name)s invites you to help with “%(title)s”.", title=title, name=name),
