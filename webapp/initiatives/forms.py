@@ -166,7 +166,7 @@ class MessageForm(FlaskForm):
 class DeclineForm(FlaskForm):
     """Saying no to an applicant: one of the kind texts, and words of one's own if wanted."""
 
-    reason = RadioField(_l("What do you want to tell them?"), validators=[Optional()],
+    reason = RadioField(_l("What do you want to tell them?"), validators=[Optional()], validate_choice=False,
                         choices=lambda: [SelectChoice(k, str(v)) for k, v in DECLINE_WORDS.items()])
     words = TextAreaField(_l("A few words of your own (optional)"), validators=[Optional(), Length(max=1000)],
                           description=_l("They read this on their page. Be kind: they wanted to help."))
@@ -210,15 +210,23 @@ class ActivityForm(FlaskForm):
     repeat_until = DateField(_l("Until which day? (when it repeats)"), validators=[Optional()],
                              description=_l("At most a year ahead."))
 
-    def validate_repeat_until(self, field: DateField) -> None:
-        if not self.repeat.data:
-            return
-        if field.data is None:
-            raise ValidationError(_l("Choose until which day it repeats."))
-        if self.day.data is not None and field.data <= self.day.data:
-            raise ValidationError(_l("Choose a day after the first date."))
-        if self.day.data is not None and field.data > self.day.data + timedelta(days=366):
-            raise ValidationError(_l("Choose a day at most a year after the first date."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A repeating activity needs a last day after the first, at most a year on (Optional() would skip a field
+        validator on an empty field)."""
+        valid = super().validate(extra_validators)
+        until, first = self.repeat_until.data, self.day.data
+        problem = None
+        if self.repeat.data and not self.repeat_until.errors:
+            if until is None:
+                problem = _l("Choose until which day it repeats.")
+            elif first is not None and until <= first:
+                problem = _l("Choose a day after the first date.")
+            elif first is not None and until > first + timedelta(days=366):
+                problem = _l("Choose a day at most a year after the first date.")
+        if problem is not None:
+            self.repeat_until.errors = [*self.repeat_until.errors, problem]
+            return False
+        return valid
 
     def validate_day(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():
