@@ -3,6 +3,7 @@ buttons."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, SelectChoice, SelectField
 
@@ -40,8 +41,9 @@ def _day_parts() -> list[SelectChoice]:
 
 
 def _distances() -> list[SelectChoice]:
+    """Called when a form is made (in a request): gettext, as a lazy string must not carry a variable."""
     return [SelectChoice("", _l("Any distance")),
-            *(SelectChoice(str(km), str(_l("Within %(km)d km", km=km))) for km in DISTANCES)]
+            *(SelectChoice(str(km), _("Within %(km)d km", km=km)) for km in DISTANCES)]
 
 
 def _rhythms() -> list[SelectChoice]:
