@@ -157,6 +157,7 @@ FORMS = (
     FormTarget("notifications.preferences", "resident", preferences),
     FormTarget("staff.report", "volunteer", staff_forms.ReportForm, {"reason": "spam", "details": "Reclame."}),
     FormTarget("staff.reject", "staff", staff_forms.RejectForm, {"reason": "spam", "note": "Dit is reclame."}),
+    FormTarget("staff.approve", "staff", staff_forms.DecisionForm),
     FormTarget("staff.record_screening", "staff", staff_forms.ScreeningForm, {"checked_on": "2026-01-10"}),
     FormTarget("staff.block", "admin", staff_forms.BlockForm, {"reason": "Oplichting"}, args={"public_id": "other"}),
     FormTarget("staff.new_intake", "staff", staff_forms.IntakeForm, {

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from webapp.asks.forms import RequestForm
@@ -44,7 +44,14 @@ class ReportForm(FlaskForm):
                             description=_l("Only staff of the volunteer centre read this."))
 
 
-class RejectForm(FlaskForm):
+class DecisionForm(FlaskForm):
+    """A decision on a held item: carries the item's version from when the page was drawn (see moderation.version),
+    so a decision never applies to an item someone else decided or that changed meanwhile."""
+
+    seen = HiddenField()
+
+
+class RejectForm(DecisionForm):
     reason = SelectField(_l("Reason the poster will read"),
                          choices=[SelectChoice(k, v) for k, v in REJECT_REASONS.items()],
                          validators=[InputRequired(message=_l("Choose a reason."))])
@@ -114,3 +121,4 @@ class HandoverForm(FlaskForm):
 class HandoverOutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k, v) for k, v in HANDOVER_OUTCOME_LABELS.items()])
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)])
+    seen = HiddenField()  # the hand-over's version when the page was drawn (services.handover_version)
