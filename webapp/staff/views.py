@@ -376,6 +376,7 @@ def handovers() -> str:
         form = HandoverOutcomeForm(formdata=None, prefix=f"h{item.id}")
         form.outcome.data = item.outcome
         form.staff_note.data = item.staff_note
+        form.seen.data = services.handover_version(item)
         forms[item.id] = form
     return render_template("staff/handovers.html", items=items, forms=forms)
 
@@ -389,7 +390,13 @@ def update_handover(handover_id: int) -> WerkzeugResponse:
     form = HandoverOutcomeForm(prefix=f"h{handover_id}")
     if not form.validate_on_submit():
         abort(400)
-    services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "")
+    try:
+        services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "",
+                                 form.seen.data or "")
+    except services.ChangedMeanwhile:
+        db.session.rollback()
+        flash(_("Someone else changed this hand-over since you opened the page. Look at it again."), "warning")
+        return redirect(url_for("staff.handovers"))
     db.session.commit()
     flash(_("The outcome is saved."), "success")
     return redirect(url_for("staff.handovers"))
