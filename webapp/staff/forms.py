@@ -10,6 +10,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from webapp.asks.forms import RequestForm
+from webapp.core.forms import DecisionForm
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
 
 CONSENT_HOW_LABELS = {
@@ -44,14 +45,9 @@ class ReportForm(FlaskForm):
                             description=_l("Only staff of the volunteer centre read this."))
 
 
-class DecisionForm(FlaskForm):
-    """A decision on a held item: carries the item's version from when the page was drawn (see moderation.version),
-    so a decision never applies to an item someone else decided or that changed meanwhile."""
-
-    seen = HiddenField()
-
-
 class RejectForm(DecisionForm):
+    """A decision on a held item; `seen` is the item's moderation.version() when the queue was drawn."""
+
     reason = SelectField(_l("Reason the poster will read"),
                          choices=[SelectChoice(k, v) for k, v in REJECT_REASONS.items()],
                          validators=[InputRequired(message=_l("Choose a reason."))])

@@ -20,7 +20,7 @@ from webapp.asks.views import request_data
 from webapp.core import audit
 from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, DecisionForm
 from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
 from webapp.offers import services as offers
@@ -31,7 +31,6 @@ from webapp.staff.forms import (
     CONSENT_HOW_LABELS,
     HANDOVER_OUTCOME_LABELS,
     BlockForm,
-    DecisionForm,
     HandoverForm,
     HandoverOutcomeForm,
     IntakeForm,
