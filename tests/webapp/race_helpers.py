@@ -90,8 +90,10 @@ HIDDEN_RE = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 
 
 def form_fields(page: str, action: str) -> dict[str, str]:
-    """The hidden fields (CSRF token, state at page load) of the form on the page that posts to `action`."""
-    found = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
+    """The hidden fields (CSRF token, state at page load) of the form on the page that posts to `action` (or, when
+    there is none, of the page's form without an action, which posts to the page itself)."""
+    found = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S) or \
+        re.search(r'<form(?![^>]*action=)[^>]*method="post"[^>]*>(.*?)</form>', page, re.S)
     assert found, f"no form posting to {action} on the page"
     fields = {}
     for tag in HIDDEN_RE.findall(found.group(1)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -102,9 +102,10 @@ def _pause(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def send_waiting(limit: int = BATCH) -> SendReport:
+def send_waiting(limit: int = BATCH, stop: Callable[[], bool] | None = None) -> SendReport:
     """Send what is due, in its own session (never the caller's transaction). Stops at the first failure to reach
-    the mail server: the rest would only wait for the same timeout, one by one."""
+    the mail server: the rest would only wait for the same timeout, one by one; and between two mails when `stop()`
+    says so (the process is shutting down)."""
     now = utcnow()
     sent = failed = given_up = 0
     with Session(db.engine) as session:
@@ -122,6 +123,8 @@ def send_waiting(limit: int = BATCH) -> SendReport:
             return SendReport(given_up=given_up)
         with Mailer(current_app.config) as mailer:
             for mail_id in due:
+                if stop is not None and stop():
+                    break
                 row = _claim(session, mail_id)
                 if row is None:
                     continue  # another process took it
@@ -160,7 +163,7 @@ def _claim(session: Session, mail_id: int) -> OutboxMail | None:
 
 class Worker:
     """A daemon thread per app process that sends the outbox. Started at the first wake-up (never in create_app),
-    and again in a process forked from one where it ran."""
+    and again in a process forked from one where it ran (each gunicorn worker, the child of Flask's reloader)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -168,22 +171,39 @@ class Worker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._stopping = False
 
     def wake(self) -> None:
         with self._lock:
+            if self._stopping:
+                return  # the process is shutting down: the rows wait for the next process or send-pending
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="samen-outbox", daemon=True)
                 self._thread.start()
         self._wake.set()
 
+    def stop(self, timeout: float | None = None) -> bool:
+        """Let the thread finish the mail it is sending and end; True when it ended within `timeout`. Called when a
+        gunicorn worker exits (gunicorn.conf.py), so no mail is left claimed for CLAIM_SECONDS, and by tests."""
+        with self._lock:
+            self._stopping = True
+            thread = self._thread if self._pid == os.getpid() else None
+        self._wake.set()
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.wait(timeout=POLL_SECONDS)
             self._wake.clear()
+            if self._stopping:
+                break
             try:
                 with self.app.app_context():
-                    send_waiting()
+                    send_waiting(stop=lambda: self._stopping)
             except Exception:  # keep the thread alive; the rows wait for the next round
                 log.exception("Sending the outbox failed")
 
