@@ -3,6 +3,7 @@
 #   eval "$(scripts/pg-throwaway.sh start)"   # sets TEST_DATABASE_URL and SAMEN_PG_DIR
 #   scripts/pg-throwaway.sh stop "$SAMEN_PG_DIR"
 #   scripts/pg-throwaway.sh pause DIR | resume DIR   # stop and start it again, keeping its data and port
+#   scripts/pg-throwaway.sh freeze DIR | thaw DIR    # SIGSTOP / SIGCONT every process of it: a hung server
 # Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
 set -euo pipefail
 
@@ -57,10 +58,26 @@ resume() {
   as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -l "$1/server.log" -w -o "$(cat "$1/options")" start >/dev/null
 }
 
+cluster_pids() {
+  local main
+  main=$(head -n 1 "$1/data/postmaster.pid")
+  echo "$main" $(pgrep -P "$main" || true)
+}
+
+freeze() {
+  kill -STOP $(cluster_pids "$1")
+}
+
+thaw() {
+  kill -CONT $(cluster_pids "$1")
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   pause) pause "${2:?usage: $0 pause DIR}" ;;
   resume) resume "${2:?usage: $0 resume DIR}" ;;
-  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR" >&2; exit 2 ;;
+  freeze) freeze "${2:?usage: $0 freeze DIR}" ;;
+  thaw) thaw "${2:?usage: $0 thaw DIR}" ;;
+  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR | freeze DIR | thaw DIR" >&2; exit 2 ;;
 esac

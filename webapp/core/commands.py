@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import click
 from alembic.script import ScriptDirectory
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy.exc import OperationalError
 
 from webapp.core.backup import (
@@ -24,6 +24,7 @@ from webapp.core.backup import (
     sqlite_file,
 )
 from webapp.core.config import PROJECT_ROOT
+from webapp.core.database import for_jobs
 from webapp.core.extensions import db
 
 backup_cli = AppGroup("backup", help="Backing up and restoring the database.")
@@ -97,12 +98,13 @@ def restore(backup: Path, yes: bool) -> None:
     click.echo("Start Samen again.")
 
 
-def database_errors_as_messages(command: click.Command) -> None:
-    """A database that cannot be opened or has no tables yet gets one clear line and exit status 2, not a
-    traceback, from every command of Samen (subcommands included)."""
+def as_job(command: click.Command) -> None:
+    """Every command of Samen (subcommands included) runs as a job: without the web app's statement and lock
+    timeouts (webapp.core.database.for_jobs), and a database that cannot be opened or has no tables yet gets one
+    clear line and exit status 2, not a traceback."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            database_errors_as_messages(sub)
+            as_job(sub)
     callback = command.callback
     if callback is None or getattr(callback, "_samen_guarded", False):
         return
@@ -110,6 +112,8 @@ def database_errors_as_messages(command: click.Command) -> None:
     @functools.wraps(callback)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
+            with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
+                for_jobs(db.engine)  # opens no connection
             return callback(*args, **kwargs)
         except OperationalError as error:
             refuse(f"the database cannot be used ({str(error.orig).strip()}). Check DATABASE_URL, and run "

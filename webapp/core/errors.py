@@ -1,8 +1,9 @@
 """Translated error pages. No stack trace ever reaches a user.
 
-When the database cannot be reached (PostgreSQL stopped or restarting, SQLite locked for longer than the busy
-timeout, the connection pool exhausted), every page answers "503, try again in a minute" with a Retry-After
-header, quickly and without touching the database again; a posted form comes back on that page so it can be sent
+When the database cannot be used, every page answers 503 with a Retry-After header, quickly and without touching
+the database again, and says what is happening: "Samen cannot reach its database" (PostgreSQL stopped, restarting
+or not answering) or "Samen is very busy" (every connection in use, SQLite locked for longer than the busy timeout,
+a statement or a lock wait longer than its timeout). A posted form comes back on that page so it can be sent
 again with one press. Nothing else is needed to recover: the next request gets a fresh connection.
 """
 
@@ -73,9 +74,20 @@ def _error_page(code: int, reason: str | None, status: int | None = None) -> Err
         return database_unavailable(error)
 
 
+BUSY_SIGNS = ("database is locked", "statement timeout", "lock timeout")
+
+
+def cause(error: Exception) -> str:
+    """"busy": the database answered but had no room in time; "unreachable": it did not answer at all."""
+    if isinstance(error, PoolTimeout):
+        return "busy"
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "busy" if any(sign in text for sign in BUSY_SIGNS) else "unreachable"
+
+
 def database_unavailable(error: Exception) -> ErrorPage:
     """503 with Retry-After. Drawn without the database: the person is shown as logged out on this page only."""
-    log.warning("Database unavailable during %s %s: %s", request.method, request.path, _first_line(error))
+    log.warning("Database unavailable during %s %s: %s", request.method, request.path, first_line(error))
     if "_login_user" in g:  # already loaded: their language is known without asking the database again
         with suppress(*DATABASE_UNAVAILABLE):
             get_locale()
@@ -85,6 +97,7 @@ def database_unavailable(error: Exception) -> ErrorPage:
     kept, dropped_secret = _kept_fields() if request.method == "POST" else ([], False)
     page = render_template(
         "errors/unavailable.html",
+        cause=cause(error),
         resend=request.method == "POST",
         kept=kept,
         shown=[value for name, value in kept if not CODE_VALUE.fullmatch(value)],
@@ -116,6 +129,6 @@ def _end_transaction() -> None:
         db.session.remove()
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     text = str(getattr(error, "orig", None) or error)
     return f"{type(error).__name__}: {text.strip().splitlines()[0] if text.strip() else ''}"
