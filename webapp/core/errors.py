@@ -16,7 +16,7 @@ from contextlib import suppress
 from flask import Flask, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -89,7 +89,9 @@ def database_unavailable(error: Exception) -> ErrorPage:
     """503 with Retry-After. Drawn without the database: the person is shown as logged out on this page only."""
     log.warning("Database unavailable during %s %s: %s", request.method, request.path, first_line(error))
     if "_login_user" in g:  # already loaded: their language is known without asking the database again
-        with suppress(*DATABASE_UNAVAILABLE):
+        # SQLAlchemyError: a save that failed half-way leaves the session refusing to load anything until it is
+        # rolled back (PendingRollbackError); the page is then in the language of the browser.
+        with suppress(SQLAlchemyError):
             get_locale()
     _end_transaction()
     g.database_unavailable = True

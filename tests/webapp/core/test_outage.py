@@ -26,7 +26,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.datastructures import MultiDict
@@ -278,3 +278,28 @@ def test_ready_checks_the_database_and_how_long_mail_has_waited(app, make, monke
     gone = client.get("/health/ready")
     assert (gone.status_code, gone.get_data(as_text=True)) == (503, "not ready: database unreachable")
     assert client.get("/health").get_data(as_text=True) == "ok"
+
+
+def test_the_database_going_away_during_a_save_gives_the_503_page_not_a_500(app, make, login, tr):
+    """PostgreSQL killed while a response is being saved: the flush fails, the session's objects are expired and
+    the session refuses to load them again until it is rolled back. The 503 page must not try."""
+    resident, volunteer = make.user("resident"), make.user("volunteer", locale="en")
+    help_request = make.request(resident)
+    client = login(volunteer.email)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with app.app_context():
+        engine = db.engine
+
+    def killed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO RESPONSES"):
+            raise OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(engine, "before_cursor_execute", killed)
+    try:
+        answer, seconds = timed(client.post, f"/vragen/{help_request.public_id}/reageren",
+                                data={"message": "Ik kan woensdag helpen."})
+    finally:
+        event.remove(engine, "before_cursor_execute", killed)
+    text = assert_friendly_503(answer, seconds, tr)
+    assert "Ik kan woensdag helpen." in text  # kept, to send again
+    assert client.get(f"/vragen/{help_request.public_id}").status_code == 200  # and the next page is fine
