@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,14 +19,14 @@ from sqlalchemy import func, select, update
 from tests.conftest import csrf_token, page_text, sibling_app
 from tests.webapp import initiative_helpers as h
 from tests.webapp.accounts.test_accounts import registration
-from tests.webapp.mail_helpers import Sink, free_port
+from tests.webapp.mail_helpers import Sink, free_port, smtp  # noqa: F401 (smtp is a fixture)
 from tests.webapp.race_helpers import form_fields, log_in
 from webapp.accounts import emails
 from webapp.accounts.models import User
 from webapp.accounts.services import find_by_email
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.outbox import OutboxMail
+from webapp.core.outbox import OutboxMail, claim_seconds, send_waiting
 from webapp.initiatives import activities
 from webapp.initiatives.models import Activity
 
@@ -209,3 +209,45 @@ def test_the_outbox_thread_ends_when_asked_and_is_not_started_again(app, silent,
     worker.wake()
     assert worker._thread is None or not worker._thread.is_alive()
     assert waiting(web) == 1
+
+
+def test_a_mail_tried_twice_keeps_its_message_id(app, make, monkeypatch):
+    """The server took the first try but the answer was lost: the second try is the same message to mail programs."""
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    try:
+        with app.test_request_context():
+            emails.send(emails.password_reset_mail(find_by_email(make.user("resident").email)))
+            db.session.commit()
+            send_waiting()
+            db.session.execute(update(OutboxMail).values(sent_at=None, text="x", html="<p>x</p>",
+                                                         next_try_at=utcnow()))
+            db.session.commit()
+            send_waiting()
+            db.session.remove()
+        first, second = (message["Message-ID"] for message in sink._messages)
+        assert first == second and first.startswith("<samen.")
+        assert len(sink._messages) == 2
+    finally:
+        controller.stop()
+
+
+def test_a_mail_claimed_by_a_process_that_died_is_taken_over_after_a_minute(app, make, smtp):  # noqa: F811
+    """A worker killed after sending, or whose database went away before it could mark the mail sent, leaves the
+    row claimed; another process sends it once the claim period (a minute by default) has passed."""
+    with app.test_request_context():
+        emails.send(emails.password_reset_mail(find_by_email(make.user("resident").email)))
+        db.session.commit()
+        assert claim_seconds() == 60
+        db.session.execute(update(OutboxMail).values(claimed_until=utcnow() + timedelta(seconds=50)))
+        db.session.commit()
+        assert send_waiting().sent == 0  # still someone else's
+        db.session.execute(update(OutboxMail).values(claimed_until=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        assert send_waiting().sent == 1
+        db.session.remove()
+    assert len(smtp._messages) == 1
