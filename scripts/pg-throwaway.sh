@@ -4,6 +4,7 @@
 #   scripts/pg-throwaway.sh stop "$SAMEN_PG_DIR"
 #   scripts/pg-throwaway.sh pause DIR | resume DIR   # stop and start it again, keeping its data and port
 #   scripts/pg-throwaway.sh freeze DIR | thaw DIR    # SIGSTOP / SIGCONT every process of it: a hung server
+#   scripts/pg-throwaway.sh crash DIR                # stop it the hard way (no checkpoint), as a crash would
 # Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
 set -euo pipefail
 
@@ -50,6 +51,10 @@ stop() {
   rm -rf "$dir"
 }
 
+crash() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null
+}
+
 pause() {
   as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null
 }
@@ -78,6 +83,7 @@ case "${1:-}" in
   pause) pause "${2:?usage: $0 pause DIR}" ;;
   resume) resume "${2:?usage: $0 resume DIR}" ;;
   freeze) freeze "${2:?usage: $0 freeze DIR}" ;;
+  crash) crash "${2:?usage: $0 crash DIR}" ;;
   thaw) thaw "${2:?usage: $0 thaw DIR}" ;;
-  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR | freeze DIR | thaw DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR | freeze DIR | thaw DIR | crash DIR" >&2; exit 2 ;;
 esac
