@@ -59,6 +59,9 @@ def register(app: Flask) -> None:
     for exception in DATABASE_UNAVAILABLE:
         app.register_error_handler(exception, database_unavailable)
 
+    # Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first), which would raise.
+    app.teardown_appcontext(_give_back_connection)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ErrorPage:
         log.exception("Unhandled error")
@@ -120,6 +123,16 @@ def _kept_fields() -> tuple[list[tuple[str, str]], bool]:
             continue
         kept.append((name, value))
     return kept, dropped_secret
+
+
+def _give_back_connection(error: BaseException | None) -> None:
+    """End the request's transaction. When the database went away after the page was made (the rollback fails or
+    does not answer), the page is still sent: the connection is thrown away instead of raising at the very end."""
+    try:
+        db.session.close()
+    except SQLAlchemyError as failure:
+        log.warning("Giving the database connection back failed (%s); it is thrown away", first_line(failure))
+        db.session().invalidate()
 
 
 def _end_transaction() -> None:

@@ -303,3 +303,22 @@ def test_the_database_going_away_during_a_save_gives_the_503_page_not_a_500(app,
     text = assert_friendly_503(answer, seconds, tr)
     assert "Ik kan woensdag helpen." in text  # kept, to send again
     assert client.get(f"/vragen/{help_request.public_id}").status_code == 200  # and the next page is fine
+
+
+def test_the_database_going_away_after_the_page_was_made_does_not_turn_it_into_a_500(app, make, login):
+    """PostgreSQL killed (or frozen) between the page's last query and the end of the request: giving the
+    connection back (a rollback) fails. The page was made; it is sent, and the connection is thrown away."""
+    client = login(make.user("resident", locale="en").email)
+    with app.app_context():
+        engine = db.engine
+
+    def killed(conn: Any) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(engine, "rollback", killed)
+    try:
+        answer = client.get("/vragen/nieuw")
+    finally:
+        event.remove(engine, "rollback", killed)
+    assert answer.status_code == 200
+    assert client.get("/vragen/nieuw").status_code == 200
