@@ -193,6 +193,8 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "staff.screening": ("staff", ("q",)),
     "staff.new_intake": ("staff", ("bewoner",)),
     "staff.unanswered": ("staff", ("page",)),
+    "staff.moderation_queue": ("staff", ("page",)),
+    "pages.ready": ("anonymous", ("only",)),
     "staff.audit_log": ("admin", ("action", "page")),
     "reports.dashboard": ("staff", DASHBOARD),
     "reports.export": ("staff", DASHBOARD),
