@@ -89,9 +89,10 @@ class Answer:
 @dataclass
 class Record:
     answers: list[Answer] = field(default_factory=list)
-    requests_saved: dict[str, str] = field(default_factory=dict)  # title -> public id, as the person was told
+    requests_saved: dict[str, str] = field(default_factory=dict)  # title -> phase in which the person was told
+
     requests_given_up: list[str] = field(default_factory=list)
-    responses_saved: dict[str, str] = field(default_factory=dict)  # message -> request public id
+    responses_saved: dict[str, str] = field(default_factory=dict)  # message -> phase in which the person was told
     responses_given_up: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     phase: str = "start"
@@ -183,7 +184,7 @@ def resident(browser: Browser, record: Record, stop: threading.Event, who: int) 
             location = headers.get("Location", "")
             if status == 302 and re.search(r"/vragen/[A-Za-z0-9_-]+$", location):
                 with record.lock:
-                    record.requests_saved[title] = location.rsplit("/", 1)[-1]
+                    record.requests_saved[title] = record.phase
                 return True
             return False
 
@@ -213,7 +214,7 @@ def volunteer(browser: Browser, record: Record, stop: threading.Event, who: int)
                                                         {"message": message, "csrf_token": token})
             if status == 302 and headers.get("Location", "").endswith(f"/vragen/{public_id}"):
                 with record.lock:
-                    record.responses_saved[message] = public_id
+                    record.responses_saved[message] = record.phase
                 return True
             return status == 302  # matched meanwhile: told politely, nothing to save
 
@@ -314,7 +315,10 @@ def pg(command: str, pg_dir: str) -> None:
 
 
 def start_postgres() -> tuple[str, str]:
-    out = subprocess.run([str(PG), "start"], capture_output=True, text=True, check=True).stdout
+    """A cluster with fsync and synchronous commit on, as in production: the throwaway cluster of the tests runs
+    without them (fast), and then a crash loses the last commits by design."""
+    out = subprocess.run([str(PG), "start"], capture_output=True, text=True, check=True,
+                         env={**os.environ, "SAMEN_PG_DURABLE": "1"}).stdout
     values = dict(re.findall(r"export (\w+)=(\S+)", out))
     pg_dir = values["SAMEN_PG_DIR"]
     CLEANUP.push("postgresql", lambda: (subprocess.run([str(PG), "thaw", pg_dir], check=False, capture_output=True),
@@ -451,30 +455,25 @@ def drill(args: argparse.Namespace) -> int:
 
     order: list[str] = []
 
-    def phase(name: str, seconds: float) -> None:
+    def phase(name: str, seconds: float, fault: Any = None) -> Any:
+        """Label the clicks from now on, then cause the fault (so the clicks it hits count in its phase)."""
         order.append(name)
         record.phase = name
         log(f"phase: {name} ({seconds:.0f} s)")
+        done = fault() if fault is not None else None
         time.sleep(seconds)
+        return done
 
     s = args.phase_seconds
     phase("steady load", s)
-    mail.kill()
-    phase("mail server killed", s)
-    mail.start()
-    phase("mail server back", s / 2)
-    pg("crash", pg_dir)
-    phase("PostgreSQL killed", s / 2)
-    pg("resume", pg_dir)
-    phase("PostgreSQL restarted", s / 2)
-    pg("freeze", pg_dir)
-    phase("PostgreSQL frozen", 25)
-    pg("thaw", pg_dir)
-    phase("PostgreSQL thawed", s / 2)
-    victims = [server.kill_worker()]
-    phase("a worker killed", s / 2)
-    victims.append(server.kill_worker())
-    phase("another worker killed", s / 2)
+    phase("mail server killed", s, mail.kill)
+    phase("mail server back", s / 2, mail.start)
+    phase("PostgreSQL killed", s / 2, lambda: pg("crash", pg_dir))
+    phase("PostgreSQL restarted", s / 2, lambda: pg("resume", pg_dir))
+    phase("PostgreSQL frozen", 25, lambda: pg("freeze", pg_dir))
+    phase("PostgreSQL thawed", s / 2, lambda: pg("thaw", pg_dir))
+    victims = [phase("a worker killed", s / 2, server.kill_worker)]
+    victims.append(phase("another worker killed", s / 2, server.kill_worker))
     record.phase = "after the load (people finishing a retry)"
     order.append(record.phase)
     stop.set()
@@ -503,6 +502,9 @@ def drill(args: argparse.Namespace) -> int:
         f"outbox empty {drained:.0f} s after the load stopped",
         *(f"{name}: {value}" for name, value in lost.twice.items()),
         "",
+        *(f"lost: {kind} {item!r}, told saved during '{phase}'" for kind, items, told in (
+            ("request", lost.requests, record.requests_saved), ("response", lost.responses, record.responses_saved))
+          for item in items for phase in [told[item]]),
         f"LOST: {len(lost.requests)} requests, {len(lost.responses)} responses, {lost.mails_unsent} e-mails never "
         f"sent, {lost.mails_not_received} e-mails sent but not received. Total lost: {lost.total}",
         "```",

@@ -5,6 +5,8 @@
 #   scripts/pg-throwaway.sh pause DIR | resume DIR   # stop and start it again, keeping its data and port
 #   scripts/pg-throwaway.sh freeze DIR | thaw DIR    # SIGSTOP / SIGCONT every process of it: a hung server
 #   scripts/pg-throwaway.sh crash DIR                # stop it the hard way (no checkpoint), as a crash would
+#   SAMEN_PG_DURABLE=1 scripts/pg-throwaway.sh start # with fsync and synchronous commit, as in production (for
+#                                                    # the fault drill: a crash must not lose a confirmed commit)
 # Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
 set -euo pipefail
 
@@ -36,7 +38,9 @@ start() {
   db=samen_test
   [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/options"
+  local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # fast, and loses commits in a crash
+  [[ -n "${SAMEN_PG_DURABLE:-}" ]] && speed=""
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=200" >"$dir/options"
   resume "$dir"
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" "$db"
   echo "export SAMEN_PG_DIR=$dir"
