@@ -12,7 +12,7 @@ workers every few hundred requests (GUNICORN_MAX_REQUESTS). Then the drill waits
 - every e-mail the app queued reached the mail server;
 - how each fault looked to the people clicking: 503 pages (and how fast), connections dropped, and any other error.
 
-    .venv/bin/python -m bench.drill            # ~6 minutes; writes bench/results/drill.md and prints it
+    .venv/bin/python -m bench.drill            # 4-6 minutes; writes bench/results/drill.md and prints it
 
 Everything it starts it stops again, also on Ctrl-C or an error. Needs PostgreSQL (apt-get install postgresql).
 """
