@@ -10,8 +10,10 @@
 | before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |
 | around every request | serves public pages from the page cache and stores them (webapp.core.pagecache) |
 | after every response | security headers; ProxyFix when TRUSTED_PROXIES is set (webapp.core.security) |
+| end of every request | gives the connection back, or drops it if the database went away (webapp.core.errors) |
 
-SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection (webapp.core.database).
+SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection; PostgreSQL connections are opened
+with statement, lock and answer timeouts and pinged (within 1.5 s) when they leave the pool (webapp.core.database).
 """
 
 from __future__ import annotations

@@ -170,6 +170,7 @@ offers.new                     POST -                                           
 offers.show                    GET  public_id=offer                                200   200   200   200   200   200   200
 
 pages.health                   GET  -                                              200   200   200   200   200   200   200
+pages.ready                    GET  -                                              200   200   200   200   200   200   200
 pages.index                    GET  -                                              200   200   200   200   200   200   200
 pages.switch_language          GET  code='en'                                      302   302   302   302   302   302   302
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.accounts.passwords import hash_password, verify_password
@@ -118,12 +118,25 @@ def change_password(user: User, current: str, new: str) -> bool:
     return True
 
 
+class AddressChanged(Exception):
+    """The address a confirmation link was sent to is no longer the account's address (or the account is gone)."""
+
+
 def mark_email_verified(user: User) -> bool:
-    """Record that the person showed they read this address; False when it was confirmed before."""
-    if user.email_verified_at is not None:
-        return False
-    user.email_verified_at = utcnow()
-    return True
+    """Record that the person read the address `user.email` (as loaded when the link was checked); False when it was
+    confirmed before. A conditional UPDATE: a link opened twice at once confirms once, and an address that changed
+    meanwhile (or an account deleted meanwhile) is never confirmed by it (AddressChanged)."""
+    address = user.email
+    result = db.session.execute(
+        update(User).where(User.id == user.id, User.email == address, User.is_blocked.is_(False),
+                           User.email_verified_at.is_(None))
+        .values(email_verified_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.refresh(user)
+    if int(getattr(result, "rowcount", 0) or 0) == 1:
+        return True
+    if user.email != address or user.is_blocked or user.email_verified_at is None:
+        raise AddressChanged
+    return False
 
 
 def needs_two_factor(user: User) -> bool:

@@ -4,6 +4,7 @@ volunteer profile."""
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -292,7 +293,8 @@ def reset_password(token: str) -> Any:
     form = ResetPasswordForm(personal=(user.email or "", user.first_name, user.last_name))
     if form.validate_on_submit():
         services.set_password(user, form.password.data or "")
-        services.mark_email_verified(user)  # the link reached them, so the address is theirs
+        with suppress(services.AddressChanged):
+            services.mark_email_verified(user)  # the link reached them, so the address is theirs
         db.session.commit()
         ratelimit.forget_failures("login", ("account", user.email or ""))
         logout_user()
@@ -329,7 +331,12 @@ def verify_email(token: str) -> Any:
         user = tokens.user_for_email_verification(token)
     except tokens.BadLink as bad:
         return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
-    if services.mark_email_verified(user):
+    try:
+        confirmed = services.mark_email_verified(user)
+    except services.AddressChanged:  # the account changed (or was deleted) since the link was checked
+        db.session.rollback()
+        return render_template("accounts/bad_link.html", expired=False, purpose="verify"), 400
+    if confirmed:
         db.session.commit()
         flash(_("Thank you! Your e-mail address is confirmed."), "success")
     else:

@@ -44,6 +44,10 @@ class NeedsScreening(Exception):
     """The request needs a certificate of conduct (VOG) that this helper does not have (or no longer has)."""
 
 
+class HelperGone(Exception):
+    """The chosen response is no longer pending, or its volunteer deleted their account or was blocked, meanwhile."""
+
+
 @dataclass(frozen=True)
 class RequestData:
     title: str
@@ -217,6 +221,9 @@ def _claim_open(help_request: HelpRequest) -> None:
 
 
 def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
+    """open → matched, and this response pending → accepted, both conditional: NoLongerOpen when the request was
+    closed meanwhile, HelperGone when the response is no longer pending or its volunteer no longer exists (an
+    account deleted at this very moment withdraws its pending responses the same way; see webapp.privacy)."""
     changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
@@ -225,19 +232,26 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     )
     if changed != 1:
         raise NoLongerOpen
-    # The row is ours now: check the chosen response again as it is (the request may have been edited into a VOG
-    # category, closing it, a moment ago). The caller rolls back on either exception.
+    # The request's row is ours now: check the helper against the request as it is (it may have been edited into a
+    # VOG category a moment ago). The caller rolls back on any of these exceptions: the request stays open.
     db.session.refresh(help_request)
     db.session.refresh(response)
-    if response.status != ResponseStatus.PENDING:
-        raise NoLongerOpen
     if not may_help(response.volunteer, help_request.needs_screening):
         raise NeedsScreening
+    taken = _rows_changed(
+        update(Response)
+        .where(Response.id == response.id, Response.status == ResponseStatus.PENDING,
+               Response.volunteer_id.in_(select(User.id).where(User.is_blocked.is_(False))))
+        .values(status=ResponseStatus.ACCEPTED)
+        .execution_options(synchronize_session=False)
+    )
+    if taken != 1:
+        raise HelperGone
     # Responses that came in after the page was loaded are closed too, not left pending.
     db.session.refresh(help_request, ["responses"])
+    db.session.refresh(response)
     match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
     db.session.add(match)
-    response.status = ResponseStatus.ACCEPTED
     for other in help_request.responses:
         if other.id != response.id and other.status == ResponseStatus.PENDING:
             other.status = ResponseStatus.NOT_CHOSEN
@@ -255,11 +269,9 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen  # chosen a moment ago (in another tab, or by the staff contact)
-    if response.status != ResponseStatus.PENDING:
-        raise NotAllowed
     if not may_help(response.volunteer, help_request.needs_screening):
         raise NeedsScreening  # their VOG lapsed after they responded
-    match = _close_as_matched(help_request, response)
+    match = _close_as_matched(help_request, response)  # NoLongerOpen, HelperGone: what is stored decides
     events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
     return match

@@ -172,10 +172,11 @@ def edit(public_id: str) -> str | WerkzeugResponse:
 
 
 def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[str, str],
-         stale: tuple[str, str]) -> WerkzeugResponse:
+         stale: tuple[str, str], gone: tuple[str, str] | None = None) -> WerkzeugResponse:
     """A one-button action on a request: check the token, run the service, say how it went.
 
-    `done` and `stale` are (message, flash category) for success and for "someone got there first"."""
+    `done` and `stale` are (message, flash category) for success and for "someone got there first"; `gone` for
+    "the helper you chose is no longer there"."""
     help_request = _load_visible(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -190,6 +191,9 @@ def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[st
         db.session.rollback()
         flash(_("This helper has no valid certificate of conduct (VOG), which this request needs. Wait for another "
                 "response, or ask the volunteer centre for help."), "warning")
+    except services.HelperGone:  # the chosen helper withdrew or deleted their account a moment ago
+        db.session.rollback()
+        flash(*(gone or stale))
     else:
         db.session.commit()
         flash(*done)
@@ -252,7 +256,9 @@ def _needs_screening_now() -> WerkzeugResponse:
 def accept(public_id: str, response_id: str) -> WerkzeugResponse:
     return _act(public_id, lambda r: services.accept_response(current_user, r, response_id),
                 done=(_("You have chosen a helper. You can now see each other's contact details."), "success"),
-                stale=(_("This request already has a helper."), "warning"))
+                stale=(_("This request already has a helper."), "warning"),
+                gone=(_("This helper is no longer available. Please choose someone else, or wait for new "
+                        "responses."), "warning"))
 
 
 @bp.post("/<public_id>/ja")

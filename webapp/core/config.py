@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     SAMEN_ENV: Literal["development", "production"] = "development"
     SECRET_KEY: str = Field(DEV_SECRET_KEY, min_length=16)
     DATABASE_URL: str | None = None
+    # PostgreSQL only (webapp.core.database, docs/RELIABILITY.md): connections per process (pool + overflow: one
+    # for each of gunicorn's 8 threads and the outbox thread), how long a request waits for a free one, and how
+    # long the server lets one statement run or wait for a lock.
+    DATABASE_POOL_SIZE: int = Field(5, ge=1, le=100)
+    DATABASE_MAX_OVERFLOW: int = Field(4, ge=0, le=100)
+    DATABASE_POOL_TIMEOUT: float = Field(3, gt=0, le=60)
+    DATABASE_STATEMENT_TIMEOUT: float = Field(5, gt=0, le=600)
+    DATABASE_LOCK_TIMEOUT: float = Field(3, gt=0, le=600)
     SAMEN_INSTANCE_PATH: Path = DEFAULT_INSTANCE
     PORT: int = Field(5000, ge=1, le=65535)  # what `make run` serves on; the default base of links in e-mails
     # Rate limits and back-off after failed logins (webapp/core/ratelimit). The counters live in the app's own
@@ -66,6 +74,8 @@ class Settings(BaseSettings):
     MAIL_SITE_URL: str | None = None
     MAIL_TIMEOUT: float = Field(10, gt=0, le=120)
     MAIL_UNSUBSCRIBE_MAX_AGE_DAYS: int = Field(90, ge=1, le=3650)
+    # /health/ready answers 503 when the oldest e-mail still waiting in the outbox is older than this (0: never).
+    HEALTH_OUTBOX_MAX_MINUTES: float = Field(60, ge=0, le=10_080)
     HANDOVER_PARTNERS: str | None = None  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services)
     # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
     # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
@@ -126,6 +136,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "ENV_NAME": settings.SAMEN_ENV,
         "SECRET_KEY": settings.SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance / 'samen.db'}",
+        "DATABASE_POOL_SIZE": settings.DATABASE_POOL_SIZE,
+        "DATABASE_MAX_OVERFLOW": settings.DATABASE_MAX_OVERFLOW,
+        "DATABASE_POOL_TIMEOUT": settings.DATABASE_POOL_TIMEOUT,
+        "DATABASE_STATEMENT_TIMEOUT": settings.DATABASE_STATEMENT_TIMEOUT,
+        "DATABASE_LOCK_TIMEOUT": settings.DATABASE_LOCK_TIMEOUT,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,
@@ -174,6 +189,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "INVITES_PER_DAY": settings.INVITES_PER_DAY,
         "ORGANISER_SUGGESTIONS_PER_DAY": settings.ORGANISER_SUGGESTIONS_PER_DAY,
         "ORGANISER_INVITATION_DAYS": settings.ORGANISER_INVITATION_DAYS,
+        "HEALTH_OUTBOX_MAX_MINUTES": settings.HEALTH_OUTBOX_MAX_MINUTES,
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,
     }

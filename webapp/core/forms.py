@@ -1,10 +1,10 @@
-"""Form pieces every feature uses: a button that carries only the CSRF token, a decimal field that reads "1,5",
-checkbox lists, and the choices of languages and time slots."""
+"""Form pieces every feature uses: a button that carries only the CSRF token (or also the state at page load), a
+decimal field that reads "1,5", checkbox lists, and the choices of languages and time slots."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectChoice, SelectMultipleField
+from wtforms import DecimalField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.reference.labels import language_label, slot_label
@@ -13,6 +13,13 @@ from webapp.core.reference.slots import ALL_SLOTS, LANGUAGES
 
 class ActionForm(FlaskForm):
     """An empty form: a button that carries only the CSRF token."""
+
+
+class DecisionForm(FlaskForm):
+    """A button that decides something two people could decide at once (approve, confirm, ...): it carries the
+    state of the thing when the page was drawn, and the service applies the decision only from that state."""
+
+    seen = HiddenField()
 
 
 class LocalDecimalField(DecimalField):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.core.extensions import db
+from webapp.core.forms import DecisionForm
 from webapp.initiatives import needs, services
 from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
 from webapp.initiatives.models import NeedKind
@@ -121,22 +122,26 @@ def withdraw(public_id: str, need_id: str) -> WerkzeugResponse:
 def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> WerkzeugResponse:
     initiative = load_for_organiser(public_id)
     need = load_need(initiative, need_id)
-    checked()
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
     if decision not in ("bevestigen", "afwijzen"):
         abort(404)
     try:
         if decision == "bevestigen":
-            needs.confirm(current_user, need, signup_id)
+            needs.confirm(current_user, need, signup_id, form.seen.data or "")
         else:
-            needs.decline(current_user, need, signup_id)
+            needs.decline(current_user, need, signup_id, form.seen.data or "")
     except needs.NeedFull:
+        db.session.rollback()
         flash(_("Enough people are confirmed already. Raise the number first if you need more."), "warning")
     except needs.NeedsScreening as refusal:
         db.session.rollback()
         flash(_("%(name)s has no valid certificate of conduct (VOG), which this needs. You cannot confirm them now.",
                 name=str(refusal)), "warning")
     except needs.NoLongerOpen:
-        flash(_("This was already decided."), "info")
+        db.session.rollback()
+        flash(_("Someone else already decided this. Look at the list again."), "info")
     except services.NotAllowed:
         abort(404)
     else:

@@ -86,15 +86,19 @@ def _end_own_requests(user: User, now: datetime) -> None:
 
 
 def _end_own_responses(user: User, now: datetime) -> None:
-    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)).scalars().all()
+    # Pending responses are withdrawn in one conditional UPDATE, before anything is read: a resident choosing this
+    # helper at this very moment either chose first (the response is accepted and the match ends below, with the
+    # resident told) or finds the response withdrawn (asks.services refuses the choice politely).
+    db.session.execute(update(Response).where(Response.volunteer_id == user.id,
+                                              Response.status == ResponseStatus.PENDING)
+                       .values(status=ResponseStatus.WITHDRAWN).execution_options(synchronize_session=False))
+    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)
+                                   .execution_options(populate_existing=True)).scalars().all()
     for response in responses:
         help_request = response.help_request
-        if (response.status == ResponseStatus.ACCEPTED and help_request.status == RequestStatus.MATCHED
-                and end_ongoing_match(help_request, now)):
+        if response.status == ResponseStatus.ACCEPTED and end_ongoing_match(help_request, now):
             notify(help_request.contact_staff_id or help_request.requester_id, "match_ended_helper_left",
                    title=help_request.title, request=help_request.public_id)
-        if response.status == ResponseStatus.PENDING:
-            response.status = ResponseStatus.WITHDRAWN
         response.message = PLACEHOLDER
     # The match stays for the statistics (category, wijk, dates, hours), without the helper and their words.
     db.session.execute(update(Match).where(Match.volunteer_id == user.id)

@@ -3,17 +3,25 @@
 Requests, offers and volunteer profiles carry a `moderation` state ("ok", "held", "rejected") and the flags that
 put them on hold. The automatic checks run when they are saved (webapp.core.moderation); reports by members
 hold an item once enough different people reported it (MODERATION_REPORT_THRESHOLD).
+
+A decision is a transition from "held", made by a conditional UPDATE checked by its row count, and only on the
+text the staff member saw: the decision form carries `version(item)` from when the queue was drawn. When two staff
+members decide at once, or a colleague's old tab decides after the item was decided or its text changed, the
+second gets AlreadyDecided: nothing is changed, logged or sent twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, String, func, literal, select, union_all, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User, VolunteerProfile
@@ -22,6 +30,7 @@ from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Flag, Moderation
+from webapp.core.pagination import Page, paginate
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer
 from webapp.staff.models import Report, ReportTarget
@@ -31,6 +40,14 @@ DEFAULT_REPORT_THRESHOLD = 3
 
 class NotFound(LookupError):
     pass
+
+
+class AlreadyDecided(Exception):
+    """Someone else decided on this item, or its text changed, since the page was drawn. `now`: its state now."""
+
+    def __init__(self, now: str) -> None:
+        super().__init__(now)
+        self.now = now
 
 
 class ItemKind(StrEnum):
@@ -115,6 +132,7 @@ class QueueItem:
     owner: User | None
     created_at: datetime
     reports: list[Report] = field(default_factory=list)
+    seen: str = ""  # version() when the page was drawn: the decision forms send it back
 
 
 @dataclass
@@ -137,31 +155,54 @@ def _open_reports(column: object, ids: list[int]) -> dict[int, list[Report]]:
     return out
 
 
-def moderation_queue() -> list[QueueItem]:
-    """Held requests, offers and volunteer profiles, oldest first."""
-    requests = db.session.execute(
-        select(HelpRequest).where(HelpRequest.moderation == Moderation.HELD)
-        .options(joinedload(HelpRequest.requester)).order_by(HelpRequest.created_at)
-    ).scalars().all()
-    offers = db.session.execute(
-        select(Offer).where(Offer.moderation == Moderation.HELD)
-        .options(joinedload(Offer.volunteer)).order_by(Offer.created_at)
-    ).scalars().all()
-    profiles = db.session.execute(
-        select(VolunteerProfile).where(VolunteerProfile.moderation == Moderation.HELD)
-        .options(joinedload(VolunteerProfile.user)).order_by(VolunteerProfile.updated_at)
-    ).scalars().all()
-    request_reports = _open_reports(Report.request_id, [r.id for r in requests])
-    offer_reports = _open_reports(Report.offer_id, [o.id for o in offers])
-    person_reports = _open_reports(Report.person_id, [p.user_id for p in profiles])
-    items = [QueueItem(ItemKind.REQUEST, r.public_id, r.title, r.description, list(r.moderation_flags or []),
-                       r.requester, r.created_at, request_reports.get(r.id, [])) for r in requests]
-    items += [QueueItem(ItemKind.OFFER, o.public_id, o.title, o.description, list(o.moderation_flags or []),
-                        o.volunteer, o.created_at, offer_reports.get(o.id, [])) for o in offers]
-    items += [QueueItem(ItemKind.PROFILE, p.user.public_id, p.user.first_name, p.bio,
-                        list(p.moderation_flags or []), p.user, p.updated_at, person_reports.get(p.user_id, []))
-              for p in profiles]
-    return sorted(items, key=lambda item: item.created_at)
+def _held() -> Any:
+    """(kind, id, sort time) of every held item, as one subquery: the queue is paged over the three tables."""
+    def branch(kind: ItemKind, key: Any, at: Any, model: Any) -> Any:
+        return select(literal(kind.value, String(10)).label("kind"), key.label("id"), at.label("at")).where(
+            model.moderation == Moderation.HELD)
+    return union_all(
+        branch(ItemKind.REQUEST, HelpRequest.id, HelpRequest.created_at, HelpRequest),
+        branch(ItemKind.OFFER, Offer.id, Offer.created_at, Offer),
+        branch(ItemKind.PROFILE, VolunteerProfile.user_id, VolunteerProfile.updated_at, VolunteerProfile),
+    ).subquery()
+
+
+def moderation_queue(page: int = 1, per_page: int = 20) -> Page[QueueItem]:
+    """One page of the held requests, offers and volunteer profiles, oldest first."""
+    held = _held()
+    keys = paginate(select(held.c.kind, held.c.id), page, per_page, held.c.at, held.c.kind, held.c.id, rows=True)
+    wanted: dict[str, list[int]] = {kind.value: [] for kind in ItemKind}
+    for kind, key in keys.items:
+        wanted[kind].append(key)
+    requests = {r.id: r for r in db.session.execute(
+        select(HelpRequest).where(HelpRequest.id.in_(wanted[ItemKind.REQUEST]))
+        .options(joinedload(HelpRequest.requester))).scalars()}
+    offers = {o.id: o for o in db.session.execute(
+        select(Offer).where(Offer.id.in_(wanted[ItemKind.OFFER])).options(joinedload(Offer.volunteer))).scalars()}
+    profiles = {p.user_id: p for p in db.session.execute(
+        select(VolunteerProfile).where(VolunteerProfile.user_id.in_(wanted[ItemKind.PROFILE]))
+        .options(joinedload(VolunteerProfile.user))).scalars()}
+    request_reports = _open_reports(Report.request_id, list(requests))
+    offer_reports = _open_reports(Report.offer_id, list(offers))
+    person_reports = _open_reports(Report.person_id, list(profiles))
+    items: list[QueueItem] = []
+    for kind, key in keys.items:
+        if kind == ItemKind.REQUEST and key in requests:
+            r = requests[key]
+            items.append(QueueItem(ItemKind.REQUEST, r.public_id, r.title, r.description,
+                                   list(r.moderation_flags or []), r.requester, r.created_at,
+                                   request_reports.get(r.id, []), version(r)))
+        elif kind == ItemKind.OFFER and key in offers:
+            o = offers[key]
+            items.append(QueueItem(ItemKind.OFFER, o.public_id, o.title, o.description,
+                                   list(o.moderation_flags or []), o.volunteer, o.created_at,
+                                   offer_reports.get(o.id, []), version(o)))
+        elif kind == ItemKind.PROFILE and key in profiles:
+            p = profiles[key]
+            items.append(QueueItem(ItemKind.PROFILE, p.user.public_id, p.user.first_name, p.bio,
+                                   list(p.moderation_flags or []), p.user, p.updated_at,
+                                   person_reports.get(p.user_id, []), version(p)))
+    return Page(items=items, page=keys.page, pages=keys.pages, total=keys.total)
 
 
 def reported_people() -> list[PersonReports]:
@@ -239,25 +280,50 @@ def _resolve_reports(actor: User, item: Item) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def approve(actor: User, item: Item) -> None:
-    """The item may be public. Open reports on it are closed; the poster hears it is online."""
-    was_held = item.moderation != Moderation.OK
-    item.moderation = Moderation.OK
+def version(item: Item, state: str | None = None) -> str:
+    """The item's state and what staff read of it, as a short fingerprint: a decision applies only to this."""
+    if isinstance(item, VolunteerProfile):
+        shown: list[Any] = [item.user.first_name, item.skills, item.bio]
+    else:
+        shown = [item.title, item.description]
+    moderation = state or item.moderation
+    digest = hashlib.sha256(json.dumps([moderation, *shown], ensure_ascii=False).encode()).hexdigest()[:16]
+    return f"{moderation}-{digest}"
+
+
+def _decide(item: Item, new_state: Moderation, seen: str) -> None:
+    """held → new_state, only from "held" and only for the text in `seen`; AlreadyDecided otherwise."""
+    model = type(item)
+    key = VolunteerProfile.user_id if isinstance(item, VolunteerProfile) else model.id  # type: ignore[union-attr]
+    changed = int(cast(CursorResult[Any], db.session.execute(
+        update(model).where(key == getattr(item, key.key), model.moderation == Moderation.HELD)
+        .values(moderation=new_state).execution_options(synchronize_session=False))).rowcount)
+    db.session.refresh(item)  # what is stored now, after whoever decided first
+    if changed != 1:
+        raise AlreadyDecided(item.moderation)
+    if version(item, Moderation.HELD) != seen:
+        raise AlreadyDecided(Moderation.HELD)  # still held, but not the text this person read: the caller rolls back
+
+
+def approve(actor: User, item: Item, seen: str) -> None:
+    """The held item may be public. Open reports on it are closed; the poster hears it is online.
+    `seen`: version(item) when the page was drawn. Raises AlreadyDecided (the caller rolls back)."""
+    _decide(item, Moderation.OK, seen)
     item.moderation_flags = None
     kind, ref, params = _describe(item)
     resolved = _resolve_reports(actor, item)
-    if was_held:
-        notify(_owner_id(item), "moderation_approved", item_kind=kind, **params)
-        if isinstance(item, HelpRequest) and item.offer is not None and item.is_open:
-            notify(item.offer.volunteer_id, "asked", title=item.title, request=item.public_id)
+    notify(_owner_id(item), "moderation_approved", item_kind=kind, **params)
+    if isinstance(item, HelpRequest) and item.offer is not None and item.is_open:
+        notify(item.offer.volunteer_id, "asked", title=item.title, request=item.public_id)
     log_action(actor, Action.APPROVE, kind, ref, reports_closed=resolved)
 
 
-def reject(actor: User, item: Item, reason: str, note: str = "") -> None:
-    """The item stays hidden. The poster reads the reason (in their language) and the staff member's note."""
+def reject(actor: User, item: Item, reason: str, note: str = "", *, seen: str) -> None:
+    """The held item stays hidden. The poster reads the reason (in their language) and the staff member's note.
+    `seen` as for approve()."""
     if reason not in REJECT_REASONS:
         raise ValueError(reason)
-    item.moderation = Moderation.REJECTED
+    _decide(item, Moderation.REJECTED, seen)
     kind, ref, params = _describe(item)
     resolved = _resolve_reports(actor, item)
     notify(_owner_id(item), "moderation_rejected", item_kind=kind, reason=reason, note=note.strip()[:1000], **params)

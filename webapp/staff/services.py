@@ -38,6 +38,10 @@ class NotAllowed(Exception):
     pass
 
 
+class ChangedMeanwhile(Exception):
+    """Someone else changed this since the page was drawn; nothing was saved."""
+
+
 def find_person(public_id: str) -> User | None:
     return db.session.execute(
         select(User).where(User.public_id == public_id).options(selectinload(User.volunteer_profile))
@@ -232,11 +236,25 @@ def hand_over(actor: User, help_request: HelpRequest, partner: str, on: date, ou
     return handover
 
 
-def update_handover(actor: User, handover: Handover, outcome: str, staff_note: str) -> None:
+def handover_version(handover: Handover) -> str:
+    """What the outcome form carries: the hand-over as it was when the page was drawn."""
+    return handover.updated_at.isoformat()
+
+
+def update_handover(actor: User, handover: Handover, outcome: str, staff_note: str, seen: str) -> None:
+    """Record the outcome, only on the hand-over as `seen` (handover_version when the page was drawn): a conditional
+    UPDATE checked by its row count. Two staff saving at once, or an old tab, get ChangedMeanwhile (roll back)."""
     if outcome not in HANDOVER_OUTCOMES:
         raise ValueError(outcome)
-    handover.outcome = outcome
-    handover.staff_note = staff_note.strip()
+    if seen != handover_version(handover):
+        raise ChangedMeanwhile
+    changed = int(getattr(db.session.execute(
+        update(Handover).where(Handover.id == handover.id, Handover.updated_at == handover.updated_at)
+        .values(outcome=outcome, staff_note=staff_note.strip(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)), "rowcount", 0) or 0)
+    if changed != 1:
+        raise ChangedMeanwhile
+    db.session.refresh(handover)
     log_action(actor, Action.HANDOVER_OUTCOME, "request", handover.help_request.public_id, outcome=outcome)
 
 

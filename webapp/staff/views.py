@@ -20,7 +20,7 @@ from webapp.asks.views import request_data
 from webapp.core import audit
 from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, DecisionForm
 from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
 from webapp.initiatives import services as initiatives
@@ -80,14 +80,29 @@ def index() -> str:
 
 # -- moderation -------------------------------------------------------------------------------------------------------
 
+QUEUE_PAGE_SIZE = 20
+
+
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
-    items = moderation.moderation_queue()
-    shown = asks.get_many_by_public_id([i.public_id for i in items if i.kind == "request"])
+    queue = moderation.moderation_queue(page_arg(), QUEUE_PAGE_SIZE)
+    shown = asks.get_many_by_public_id([i.public_id for i in queue.items if i.kind == "request"])
     if request_audit.log_sensitive_views(current_user, shown):
         db.session.commit()  # the queue shows each held request's full text
-    return render_template("staff/moderation.html", items=items,
+    return render_template("staff/moderation.html", queue=queue, items=queue.items,
                            people=moderation.reported_people(), action_form=ActionForm(),
                            reject_form=RejectForm(formdata=None), failed=failed), status
+
+
+def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
+    """The loser of two decisions at once, or a decision from a page drawn before the item changed."""
+    db.session.rollback()
+    if error.now == "ok":
+        flash(_("Someone else already decided this: it is now public."), "warning")
+    elif error.now == "rejected":
+        flash(_("Someone else already decided this: it is now rejected."), "warning")
+    else:
+        flash(_("This item changed since you opened the page. Read it again before you decide."), "warning")
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 @bp.get("/werkruimte/moderatie")
@@ -107,12 +122,16 @@ def _load_item(kind: str, public_id: str) -> moderation.Item:
 @staff_required
 def approve(kind: str, public_id: str) -> WerkzeugResponse:
     item = _load_item(kind, public_id)
-    if not ActionForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
         abort(400)
-    moderation.approve(current_user, item)
+    try:
+        moderation.approve(current_user, item, form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Approved. It is public again."), "success")
-    return redirect(url_for("staff.moderation_queue"))
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 @bp.post("/werkruimte/moderatie/<kind>/<public_id>/afwijzen")
@@ -122,10 +141,14 @@ def reject(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
     form = RejectForm()
     if not form.validate_on_submit():
         return _render_queue(failed=(public_id, form), status=400)
-    moderation.reject(current_user, item, form.reason.data or "other", form.note.data or "")
+    try:
+        moderation.reject(current_user, item, form.reason.data or "other", form.note.data or "",
+                          seen=form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Rejected. The poster gets a message with the reason."), "info")
-    return redirect(url_for("staff.moderation_queue"))
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 # -- reports by members -----------------------------------------------------------------------------------------------
@@ -353,6 +376,7 @@ def handovers() -> str:
         form = HandoverOutcomeForm(formdata=None, prefix=f"h{item.id}")
         form.outcome.data = item.outcome
         form.staff_note.data = item.staff_note
+        form.seen.data = services.handover_version(item)
         forms[item.id] = form
     return render_template("staff/handovers.html", items=items, forms=forms)
 
@@ -366,7 +390,13 @@ def update_handover(handover_id: int) -> WerkzeugResponse:
     form = HandoverOutcomeForm(prefix=f"h{handover_id}")
     if not form.validate_on_submit():
         abort(400)
-    services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "")
+    try:
+        services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "",
+                                 form.seen.data or "")
+    except services.ChangedMeanwhile:
+        db.session.rollback()
+        flash(_("Someone else changed this hand-over since you opened the page. Look at it again."), "warning")
+        return redirect(url_for("staff.handovers"))
     db.session.commit()
     flash(_("The outcome is saved."), "success")
     return redirect(url_for("staff.handovers"))
