@@ -359,7 +359,7 @@ def test_ask_form_with_bad_input_is_refused(make, login, tr, lang, message, msgi
     ({"skills": ""}, "Name at least one thing you like to help with."),
     ({"max_distance_km": "0"}, "Choose a distance between 0.5 and 50 km."),
     ({"max_distance_km": "100"}, "Choose a distance between 0.5 and 50 km."),
-    ({"max_distance_km": "nan"}, "Choose a distance between 0.5 and 50 km."),
+    ({"max_distance_km": "nan"}, "Fill in a number, for example 1,5."),
     ({"max_distance_km": "ver"}, None),
     ({"postcode": "abc"}, "This is not a Dutch postcode. Write four digits and two letters, for example 2034 AB."),
 ])

@@ -75,7 +75,8 @@ class Action(StrEnum):
     INVITE = "invite"
     EXPORT = "export"
     VIEW_SENSITIVE = "view_sensitive"
-    VIEW_PERSON = "view_person"
+    VIEW_PERSON = "view_person"  # a staff member opened a person's record
+    SEARCH_PEOPLE = "search_people"  # a staff member searched the volunteers (the ids shown, never the words)
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
 
 

@@ -44,6 +44,15 @@ def find_person(public_id: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def open_person_record(actor: User, public_id: str) -> User | None:
+    """A person's record (contact details, reports, screenings) as a staff member opens it: written to the audit
+    log, so the volunteer centre can answer "who looked at my details?"."""
+    person = find_person(public_id)
+    if person is not None:
+        log_action(actor, Action.VIEW_PERSON, "person", person.public_id)
+    return person
+
+
 # -- screening (VOG) --------------------------------------------------------------------------------------------------
 
 def default_valid_until(checked_on: date, years: int = DEFAULT_SCREENING_YEARS) -> date:
@@ -81,6 +90,15 @@ def refresh_screening(today: date | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def search_volunteers(actor: User, query: str = "", limit: int = 50) -> list[User]:
+    """`volunteers` as the screening page shows them (with e-mail addresses): the search is written to the audit
+    log with the ids of the people it showed, never the search words (they may be a name)."""
+    found = volunteers(query, limit)
+    log_action(actor, Action.SEARCH_PEOPLE, "person", "", searched=bool(query.strip()),
+               shown=[person.public_id for person in found])
+    return found
 
 
 def volunteers(query: str = "", limit: int = 50) -> list[User]:

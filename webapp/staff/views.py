@@ -171,7 +171,9 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
 @staff_required
 def screening() -> str:
     query = request.args.get("q", "")[:100]
-    return render_template("staff/screening.html", people=services.volunteers(query), query=query,
+    people = services.search_volunteers(current_user, query)
+    db.session.commit()  # the audit entry
+    return render_template("staff/screening.html", people=people, query=query,
                            expiring=services.expiring_screenings())
 
 
@@ -194,7 +196,11 @@ def _render_person(person: User, screening_form: ScreeningForm | None = None, bl
 @bp.get("/werkruimte/personen/<public_id>")
 @staff_required
 def person(public_id: str) -> tuple[str, int]:
-    return _render_person(_load_person(public_id))
+    found = services.open_person_record(current_user, public_id)
+    if found is None:
+        abort(404)
+    db.session.commit()  # the audit entry
+    return _render_person(found)
 
 
 @bp.post("/werkruimte/personen/<public_id>/vog")
