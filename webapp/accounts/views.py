@@ -40,11 +40,16 @@ PENDING_MAX_AGE = 10 * 60
 TWO_FACTOR_DONE = "two_factor"
 SETUP_SECRET = "totp_setup"  # noqa: S105 (a session key)
 NEW_CODES = "new_recovery_codes"
+SIGNUP = "signup"  # a random nonce; the confirmation link logs in only in the browser whose session holds it
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register() -> Any:
+    """Sign up. Whether or not the address already has an account, the answer is the same page ("check your
+    e-mail"), with the same status and cookies and about the same time (one argon2 hash, one e-mail rendered):
+    a new address gets the link to confirm it, a known address gets a note that it already has an account (with a
+    link to choose a new password). Nobody is logged in here; the link logs in (in this browser)."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.dashboard"))
     form = RegistrationForm()
@@ -53,10 +58,13 @@ def register() -> Any:
         refusal = ratelimit.hit("register", ("ip", ratelimit.client_ip()))
         if refusal:
             return refused("accounts/register.html", refusal, form=form)
+        email = services.normalise_email(form.email.data or "")
+        may_mail = _may_mail(email)  # counted before the session writes anything
+        nonce = tokens.new_nonce()
         try:
             user = services.register_user(
                 services.Registration(
-                    email=form.email.data or "",
+                    email=email,
                     password=form.password.data or "",
                     first_name=form.first_name.data or "",
                     last_name=form.last_name.data or "",
@@ -68,16 +76,24 @@ def register() -> Any:
                 )
             )
         except services.EmailTaken:
-            form.email.errors = [_("There is already an account with this e-mail address. Log in instead.")]
-        else:
-            emails.send(emails.verification_mail(user))
-            db.session.commit()
-            _start_session(user, remember=False)
-            flash(_("Welcome to Samen, %(name)s!", name=user.first_name), "success")
-            if user.has_role("volunteer"):
-                return redirect(url_for("accounts.volunteer_profile"))
-            return redirect(url_for("pages.dashboard"))
+            owner = services.find_by_email(email)
+            if owner is not None and not owner.is_blocked:
+                mail = emails.already_registered_mail(owner)
+                if may_mail:
+                    emails.send(mail)
+        else:  # a new account always gets its link (the cap is for mails to an existing account)
+            emails.send(emails.verification_mail(user, nonce))
+        db.session.commit()
+        _keep_language()
+        session[SIGNUP] = nonce
+        return render_template("accounts/register_sent.html", email=email)
     return render_template("accounts/register.html", form=form)
+
+
+def _may_mail(email: str) -> bool:
+    """Mails about an account (confirm, already registered, new password) to one address are capped (3 an hour):
+    silently, so that the answer on the page stays the same and nobody can flood a mailbox from Samen."""
+    return ratelimit.hit("account_mail", ("account", email)) is None
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -268,16 +284,24 @@ def logout() -> WerkzeugResponse:
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 def forgot_password() -> Any:
+    """Always the same answer, with or without an account, however often it is asked: mails to one address are
+    capped silently (see `_may_mail`), so asking again and again neither tells anything nor floods the owner. The
+    mails that did go out hold working links: nobody can keep the owner from choosing a new password."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
-        refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()), ("account", email))
+        refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()))
         if refusal:
             return refused("accounts/forgot_password.html", refusal, form=form)
+        may_mail = _may_mail(email)
         user = services.find_by_email(email)
         if user is not None and user.email and not user.is_blocked:
-            emails.send(emails.password_reset_mail(user))
-            db.session.commit()
+            mail = emails.password_reset_mail(user)
+            if may_mail:
+                emails.send(mail)
+        else:  # the same work (a link signed, an e-mail rendered), so the time of the answer tells nothing
+            emails.password_reset_mail(services.stand_in(email))
+        db.session.commit()
         # The same answer whether or not there is an account with this address.
         return render_template("accounts/forgot_password_sent.html", email=email)
     return render_template("accounts/forgot_password.html", form=form)
@@ -325,16 +349,28 @@ def change_password() -> Any:
 
 @bp.get("/e-mail-bevestigen/<token>")
 def verify_email(token: str) -> Any:
+    """Confirm the address. In the browser that signed up (its session holds the nonce in the link), the first
+    confirmation also logs the person in; anywhere else they log in with their password."""
     try:
-        user = tokens.user_for_email_verification(token)
+        user, nonce = tokens.verification_link(token)
     except tokens.BadLink as bad:
         return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
-    if services.mark_email_verified(user):
-        db.session.commit()
-        flash(_("Thank you! Your e-mail address is confirmed."), "success")
-    else:
+    if not services.mark_email_verified(user):
         flash(_("Your e-mail address was already confirmed."), "info")
-    return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "pages.index"))
+        return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "accounts.login"))
+    same_browser = bool(nonce) and session.get(SIGNUP) == nonce
+    if not current_user.is_authenticated and same_browser and not services.needs_two_factor(user):
+        _finish_login(user, remember=False)  # commits the confirmation too
+        flash(_("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=user.first_name), "success")
+        if user.has_role("volunteer"):
+            return redirect(url_for("accounts.volunteer_profile"))
+        return redirect(url_for("pages.dashboard"))
+    db.session.commit()
+    flash(_("Thank you! Your e-mail address is confirmed."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    flash(_("Log in with your e-mail address and password."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.post("/mijn/e-mail-bevestigen")

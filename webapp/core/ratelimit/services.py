@@ -35,7 +35,8 @@ EXTENSION = "samen.ratelimit"
 DEFAULT_LIMITS: Mapping[str, str] = {
     "login": "20 per 15 minutes",             # per client IP
     "register": "10 per hour",                # per client IP
-    "password_reset": "5 per 15 minutes",     # per client IP and per e-mail address
+    "password_reset": "5 per 15 minutes",     # per client IP (per address, mails are capped: account_mail)
+    "account_mail": "3 per hour",             # per e-mail address: mails about an account, capped silently
     "post_request": "10 per hour;30 per day",  # per person
     "respond": "30 per hour",                 # per person
     "send_verification": "3 per hour",        # per person
