@@ -96,12 +96,14 @@ def register_user(data: Registration) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Takes the same time whether or not the address exists."""
-    user = find_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+def authenticate(candidate: User | None, password: str) -> User | None:
+    """`candidate` (found by the typed address, or None) when the password is right and they may log in; else None.
+    Takes the same time whether or not there is a candidate (one argon2 verification)."""
+    if not verify_password(candidate.password_hash if candidate else None, password):
         return None
-    return user
+    if candidate is None or candidate.is_blocked:
+        return None
+    return candidate
 
 
 def record_login(user: User) -> None:

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.accounts import emails, services, tokens, two_factor
+from webapp.accounts import devices, emails, services, throttle, tokens, two_factor
 from webapp.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
@@ -98,22 +98,25 @@ def _may_mail(email: str) -> bool:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login() -> Any:
+    """Log in. Failures are counted so that guessing slows down with growing delays, never so that somebody else
+    can keep the owner out: see webapp.accounts.throttle."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
-        account, address = ("account", email), ("ip", ratelimit.client_ip())
-        # After five failed attempts for an address (known or not) or from one IP, even the right password waits.
-        refusal = ratelimit.back_off("login", account, address) or ratelimit.hit("login", address)
+        candidate = services.find_by_email(email)
+        device = devices.read(request.cookies.get(devices.COOKIE))
+        attempt = throttle.login(email, ratelimit.client_ip(), device, candidate)
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/login.html", refusal, form=form)
-        user = services.authenticate(email, form.password.data or "")
-        if user is None or user.is_blocked:
-            ratelimit.record_failure("login", account, address)
+        user = services.authenticate(candidate, form.password.data or "")
+        if user is None:
+            attempt.failed()
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
-            ratelimit.forget_failures("login", account)  # before any write of this request's session
+            attempt.succeeded()  # before any write of this request's session
             next_url = safe_next(request.args.get("next"), url_for("pages.dashboard"))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
@@ -121,8 +124,14 @@ def login() -> Any:
                 step = "accounts.two_factor_step" if user.totp_secret else "accounts.two_factor_setup"
                 return redirect(url_for(step))
             _finish_login(user, remember)
-            return redirect(next_url)
+            return _known_from_now_on(redirect(next_url), user)
     return render_template("accounts/login.html", form=form)
+
+
+def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugResponse:
+    """This browser logged in to (or chose a new password for) this account: see webapp.accounts.devices."""
+    devices.remember(response, request.cookies.get(devices.COOKIE), user)
+    return response
 
 
 def _keep_language() -> None:
@@ -195,8 +204,8 @@ def two_factor_step() -> Any:
         return redirect(url_for("accounts.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
-        who = ("user", user.public_id)
-        refusal = ratelimit.back_off("two_factor", who)
+        attempt = throttle.second_step(user, devices.read(request.cookies.get(devices.COOKIE)))
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor.html", refusal, form=form)
         code = form.code.data or ""
@@ -205,13 +214,13 @@ def two_factor_step() -> Any:
         if ok:
             left = two_factor.recovery_codes_left(user) if by_recovery else None
             _finish_login(user, bool(data.get("r")), two_steps=True)
-            ratelimit.forget_failures("two_factor", who)  # after the commit: counters use their own connection
+            attempt.succeeded()  # after the commit: counters use their own connection
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
-            return redirect(safe_next(data.get("n"), url_for("pages.dashboard")))
+            return _known_from_now_on(redirect(safe_next(data.get("n"), url_for("pages.dashboard"))), user)
         db.session.rollback()
-        ratelimit.record_failure("two_factor", who)
+        attempt.failed()
         form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
     return render_template("accounts/two_factor.html", form=form)
 
@@ -229,19 +238,19 @@ def two_factor_setup() -> Any:
         secret = session[SETUP_SECRET] = two_factor.new_secret()
     form = CodeForm()
     if form.validate_on_submit():
-        who = ("user", user.public_id)
-        refusal = ratelimit.back_off("two_factor", who)
+        attempt = throttle.second_step(user, devices.read(request.cookies.get(devices.COOKIE)))
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor_setup.html", refusal, form=form, **_setup_context(user, secret))
         codes = two_factor.enrol(user, secret, form.code.data or "")
         if codes is not None:
             _finish_login(user, bool(data.get("r")), two_steps=True)
-            ratelimit.forget_failures("two_factor", who)
+            attempt.succeeded()
             session[NEW_CODES] = codes
             flash(_("Two-step login is on. From now on you log in with your password and a code from the app."),
                   "success")
-            return redirect(url_for("accounts.recovery_codes", next=data.get("n")))
-        ratelimit.record_failure("two_factor", who)
+            return _known_from_now_on(redirect(url_for("accounts.recovery_codes", next=data.get("n"))), user)
+        attempt.failed()
         form.code.errors = [_("This code is not right. Type the code that the app shows now.")]
     page = render_template("accounts/two_factor_setup.html", form=form, **_setup_context(user, secret))
     return page, 200, NO_STORE
@@ -318,12 +327,13 @@ def reset_password(token: str) -> Any:
         services.set_password(user, form.password.data or "")
         services.mark_email_verified(user)  # the link reached them, so the address is theirs
         db.session.commit()
-        ratelimit.forget_failures("login", ("account", user.email or ""))
+        throttle.after_reset(user, ratelimit.client_ip())
         logout_user()
         _keep_language()
         flash(_("Your new password is saved. You are logged out everywhere. Log in with your new password."),
               "success")
-        return redirect(url_for("accounts.login"))
+        # Whoever read the e-mail chose this password here: this browser logs in whatever others try elsewhere.
+        return _known_from_now_on(redirect(url_for("accounts.login")), user)
     return render_template("accounts/reset_password.html", form=form), 200, NO_STORE
 
 
@@ -332,17 +342,18 @@ def reset_password(token: str) -> Any:
 def change_password() -> Any:
     form = ChangePasswordForm(personal=(current_user.email or "", current_user.first_name, current_user.last_name))
     if form.validate_on_submit():
-        account = ("account", current_user.email or current_user.public_id)
-        refusal = ratelimit.back_off("login", account)
+        user: User = current_user._get_current_object()
+        attempt = throttle.current_password(user)
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/change_password.html", refusal, form=form)
-        user: User = current_user._get_current_object()
         if services.change_password(user, form.current_password.data or "", form.password.data or ""):
             db.session.commit()
+            attempt.succeeded()
             _start_session(user, remember=False, two_steps=bool(session.get(TWO_FACTOR_DONE)))
             flash(_("Your new password is saved. On other devices you are logged out."), "success")
             return redirect(url_for("accounts.account"))
-        ratelimit.record_failure("login", account)
+        attempt.failed()
         form.current_password.errors = [_("Your current password is not right.")]
     return render_template("accounts/change_password.html", form=form)
 
