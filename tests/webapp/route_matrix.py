@@ -65,7 +65,7 @@ accounts.two_factor_setup      GET  -                                           
 accounts.two_factor_setup      POST -                                            login login login login login login login
 accounts.two_factor_step       GET  -                                            login login login login login login login
 accounts.two_factor_step       POST -                                            login login login login login login login
-accounts.verify_email          GET  token=verify_token                             302   302   302   302   302   302   302
+accounts.verify_email          GET  token=verify_token                           login   302   302   302   302   302   302
 accounts.volunteer_profile     GET  -                                            login   200   200   200   200   200   200
 accounts.volunteer_profile     POST -                                            login   200   200   200   200   200   200
 

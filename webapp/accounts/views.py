@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.accounts import devices, emails, services, throttle, tokens, two_factor
+from webapp.accounts import confirmation, devices, emails, services, throttle, tokens, two_factor
 from webapp.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
@@ -179,6 +179,12 @@ def _login_again() -> WerkzeugResponse:
     return redirect(url_for("accounts.login"))
 
 
+@bp.app_context_processor
+def _confirmation() -> dict[str, Any]:
+    """`address_confirmed`: whether the person may respond, report, invite, back (webapp.accounts.confirmation)."""
+    return {"address_confirmed": confirmation.has_confirmed_address(current_user)}
+
+
 @bp.before_app_request
 def _two_steps_for_staff() -> WerkzeugResponse | None:
     """A staff member whose session did not pass the second step (a remember-me cookie, a role given while logged
@@ -325,7 +331,7 @@ def reset_password(token: str) -> Any:
     form = ResetPasswordForm(personal=(user.email or "", user.first_name, user.last_name))
     if form.validate_on_submit():
         services.set_password(user, form.password.data or "")
-        services.mark_email_verified(user)  # the link reached them, so the address is theirs
+        confirmation.confirm(user)  # the link reached them, so the address is theirs
         db.session.commit()
         throttle.after_reset(user, ratelimit.client_ip())
         logout_user()
@@ -366,7 +372,7 @@ def verify_email(token: str) -> Any:
         user, nonce = tokens.verification_link(token)
     except tokens.BadLink as bad:
         return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
-    if not services.mark_email_verified(user):
+    if not confirmation.confirm(user):  # also puts online what waited for the confirmation
         flash(_("Your e-mail address was already confirmed."), "info")
         return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "accounts.login"))
     same_browser = bool(nonce) and session.get(SIGNUP) == nonce

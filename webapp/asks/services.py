@@ -19,7 +19,7 @@ from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.moderation import Moderation, recheck
+from webapp.core.moderation import Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
@@ -108,9 +108,11 @@ def _requester_side_id(help_request: HelpRequest) -> int | None:
 
 
 def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
-                 contact_staff_id: int | None = None, check_duplicates: bool = False) -> HelpRequest:
+                 contact_staff_id: int | None = None, check_duplicates: bool = False,
+                 waiting: bool = False) -> HelpRequest:
     """Post a request. `check_duplicates`: also hold it when it repeats an open request of the same person (the
-    web forms ask for this; imports and scripts that post a series on purpose do not)."""
+    web forms ask for this; imports and scripts that post a series on purpose do not). `waiting`: the poster has
+    not confirmed their e-mail address yet; the request is kept and goes online then (`publish_waiting`)."""
     help_request = HelpRequest(
         requester=requester,
         offer_id=offer_id,
@@ -119,9 +121,28 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
     )
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if waiting:
+        help_request.moderation = Moderation.WAITING
     db.session.add(help_request)
     db.session.flush()
     return help_request
+
+
+def publish_waiting(requester: User) -> int:
+    """The poster confirmed their e-mail address: their waiting requests go online (or to the staff queue when the
+    text checks flagged them), with their full time to find a helper from now. A question asked through an offer
+    reaches its volunteer now. Returns how many. (Registered in webapp/hooks.py.)"""
+    waiting = db.session.execute(
+        select(HelpRequest).where(HelpRequest.requester_id == requester.id,
+                                  HelpRequest.moderation == Moderation.WAITING)
+    ).scalars().all()
+    for help_request in waiting:
+        help_request.moderation = decide(help_request.moderation_flags or [])
+        help_request.expires_at = utcnow() + timedelta(days=current_app.config["REQUEST_EXPIRY_DAYS"])
+        if help_request.moderation == Moderation.OK and help_request.offer is not None and help_request.is_open:
+            notify(help_request.offer.volunteer_id, "asked", title=help_request.title,
+                   request=help_request.public_id)
+    return len(waiting)
 
 
 def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,

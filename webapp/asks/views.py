@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.asks import services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
@@ -128,9 +129,13 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
         refusal = ratelimit.hit("post_request", ("user", current_user.public_id))
         if refusal:
             return refused("asks/form.html", refusal, form=form, help_request=None)
-        help_request = services.post_request(current_user, request_data(form), check_duplicates=True)
+        help_request = services.post_request(current_user, request_data(form), check_duplicates=True,
+                                             waiting=not confirmation.has_confirmed_address(current_user))
         db.session.commit()
-        if help_request.moderation != "ok":
+        if help_request.moderation == "waiting":
+            flash(_("Your request is saved. It goes online as soon as you confirm your e-mail address with the "
+                    "link we sent you."), "warning")
+        elif help_request.moderation != "ok":
             flash(_("Your request is not online yet. Please read below what to change."), "warning")
         else:
             flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
@@ -206,6 +211,9 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
     form = ResponseForm()
     if not form.validate_on_submit():
         return _render_show(help_request, response_form=form, status=400)
+    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form
+        flash(str(confirmation.NOT_YET), "warning")
+        return _render_show(help_request, response_form=form, status=403)
     refusal = ratelimit.hit("respond", ("user", current_user.public_id))
     if refusal:  # the page again, with the message as typed and when to try again
         page, status = _render_show(help_request, response_form=form, status=429, too_many=refusal)
@@ -237,6 +245,9 @@ def accept(public_id: str, response_id: str) -> WerkzeugResponse:
 @bp.post("/<public_id>/ja")
 @login_required
 def agree(public_id: str) -> WerkzeugResponse:
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
     return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
                 done=(_("Thank you! You can now see each other's contact details."), "success"),
                 stale=(_("This request is no longer open."), "warning"))

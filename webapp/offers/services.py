@@ -11,7 +11,7 @@ from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.asks.services import RequestData, post_request
 from webapp.core.extensions import db
-from webapp.core.moderation import Moderation, recheck
+from webapp.core.moderation import Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
@@ -21,6 +21,14 @@ from webapp.offers.models import Offer, OfferStatus
 
 class NotAllowed(Exception):
     pass
+
+
+class AlreadyAsked(Exception):
+    """The resident already has an open question to this offer's volunteer."""
+
+    def __init__(self, help_request: HelpRequest) -> None:
+        super().__init__(help_request.public_id)
+        self.help_request = help_request
 
 
 @dataclass(frozen=True)
@@ -33,8 +41,9 @@ class OfferData:
     languages: list[str]
 
 
-def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = False) -> Offer:
-    """Post an offer; it is checked like any public text (`check_duplicates`: as for requests, from forms)."""
+def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = False, waiting: bool = False) -> Offer:
+    """Post an offer; it is checked like any public text (`check_duplicates`: as for requests, from forms).
+    `waiting`: kept until the volunteer confirms their e-mail address (`publish_waiting`)."""
     offer = Offer(
         volunteer=volunteer,
         title=data.title.strip(),
@@ -53,9 +62,22 @@ def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = Fal
                                       others=[f"{t}\n{d}" for t, d in others], current=Moderation.OK,
                                       previous_flags=None)
     offer.moderation_flags = flags or None
+    if waiting:
+        offer.moderation = Moderation.WAITING
     db.session.add(offer)
     db.session.flush()
     return offer
+
+
+def publish_waiting(volunteer: User) -> int:
+    """The volunteer confirmed their e-mail address: their waiting offers go online (or to the staff queue when the
+    text checks flagged them). Returns how many. (Registered in webapp/hooks.py.)"""
+    waiting = db.session.execute(
+        select(Offer).where(Offer.volunteer_id == volunteer.id, Offer.moderation == Moderation.WAITING)
+    ).scalars().all()
+    for offer in waiting:
+        offer.moderation = decide(offer.moderation_flags or [])
+    return len(waiting)
 
 
 def can_see(viewer: User | None, offer: Offer) -> bool:
@@ -93,11 +115,18 @@ def offers_of(user: User) -> list[Offer]:
     ).scalars())
 
 
-def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
-    """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to."""
+def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool = False) -> HelpRequest:
+    """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to.
+    `waiting`: the resident has not confirmed their address; the volunteer hears of it once they do."""
     if (offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None
             or not can_see(resident, offer)):
         raise NotAllowed
+    open_question = db.session.execute(
+        select(HelpRequest).where(HelpRequest.offer_id == offer.id, HelpRequest.requester_id == resident.id,
+                                  HelpRequest.status == RequestStatus.OPEN).limit(1)
+    ).scalar_one_or_none()
+    if open_question is not None:
+        raise AlreadyAsked(open_question)
     help_request = post_request(
         resident,
         RequestData(
@@ -112,6 +141,7 @@ def ask_volunteer(resident: User, offer: Offer, message: str) -> HelpRequest:
             needs_screening=False,
         ),
         offer_id=offer.id,
+        waiting=waiting,
     )
     if help_request.moderation == Moderation.OK:  # a held question reaches the volunteer once staff approve it
         notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)

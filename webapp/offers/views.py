@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import page_arg
@@ -47,12 +48,20 @@ def ask(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     form = AskForm()
     if not form.validate_on_submit():
         return render_template("offers/show.html", offer=offer, form=form, action_form=ActionForm()), 400
+    waiting = not confirmation.has_confirmed_address(current_user)
     try:
-        help_request = services.ask_volunteer(current_user, offer, form.message.data or "")
+        help_request = services.ask_volunteer(current_user, offer, form.message.data or "", waiting=waiting)
+    except services.AlreadyAsked as asked:  # a second click, or the same question again
+        flash(_("You already asked this volunteer. You will hear when they say yes."), "info")
+        return redirect(url_for("asks.show", public_id=asked.help_request.public_id))
     except services.NotAllowed:
         abort(403)
     db.session.commit()
-    flash(_("Your question is sent. You will hear when the volunteer says yes."), "success")
+    if waiting:
+        flash(_("Your question is saved. The volunteer gets it as soon as you confirm your e-mail address with "
+                "the link we sent you."), "warning")
+    else:
+        flash(_("Your question is sent. You will hear when the volunteer says yes."), "success")
     return redirect(url_for("asks.show", public_id=help_request.public_id))
 
 
@@ -79,9 +88,13 @@ def new() -> str | WerkzeugResponse:
                 languages=form.languages.data or [],
             ),
             check_duplicates=True,
+            waiting=not confirmation.has_confirmed_address(current_user),
         )
         db.session.commit()
-        if offer.moderation != "ok":
+        if offer.moderation == "waiting":
+            flash(_("Your offer is saved. It goes online as soon as you confirm your e-mail address with the link "
+                    "we sent you."), "warning")
+        elif offer.moderation != "ok":
             flash(_("Your offer is not online yet. A staff member of the volunteer centre will look at it first."),
                   "warning")
         else:

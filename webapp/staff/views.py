@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from webapp.accounts import confirmation
 from webapp.accounts.models import User
 from webapp.asks import audit as request_audit
 from webapp.asks import services as asks
@@ -148,6 +149,9 @@ def _report_target(kind: str, public_id: str) -> HelpRequest | Offer | User:
 def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     target = _report_target(kind, public_id)
     form = ReportForm()
+    if form.validate_on_submit() and not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")  # what was typed stays in the form
+        return render_template("staff/report.html", form=form, kind=kind, target=target), 403
     if form.validate_on_submit():
         moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
                           form.details.data or "",
