@@ -39,6 +39,10 @@ class AlreadyResponded(Exception):
     pass
 
 
+class AlreadyThanked(Exception):
+    """This side of the match already said thanks and recorded its hours."""
+
+
 @dataclass(frozen=True)
 class RequestData:
     title: str
@@ -288,19 +292,44 @@ def mark_done(actor: User, help_request: HelpRequest) -> None:
 
 
 def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: float | None) -> None:
+    """Each side says thanks and records hours once (a second click, or a second try, raises AlreadyThanked and
+    tells nobody anything). The hours that count are the requester's, else the volunteer's, unless staff
+    corrected them (`correct_hours`)."""
     if not is_party(actor, help_request) or help_request.status != RequestStatus.DONE:
         raise NotAllowed
     match = help_request.match
     assert match is not None
-    if speaks_for(actor, help_request):
-        match.requester_thanks = message.strip()
-        other = match.volunteer_id
-    else:
-        match.volunteer_thanks = message.strip()
-        other = _requester_side_id(help_request)
-    if hours is not None:
-        match.hours = hours
+    is_requester = speaks_for(actor, help_request)
+    side = "requester" if is_requester else "volunteer"
+    recorded = _rows_changed(
+        update(Match)
+        .where(Match.id == match.id, getattr(Match, f"{side}_thanked_at").is_(None))
+        .values({f"{side}_thanked_at": utcnow(), f"{side}_thanks": message.strip(), f"{side}_hours": hours})
+        .execution_options(synchronize_session=False)
+    )
+    if recorded != 1:
+        raise AlreadyThanked
+    db.session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.hours_corrected_at.is_(None))
+        .values(hours=func.coalesce(Match.requester_hours, Match.volunteer_hours, Match.hours))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(match)
+    other = match.volunteer_id if is_requester else _requester_side_id(help_request)
     notify(other, "thanks", title=help_request.title, request=help_request.public_id)
+
+
+def correct_hours(help_request: HelpRequest, hours: float | None) -> tuple[float | None, float | None]:
+    """Staff set the hours that count for a match (after talking to both sides). Returns (before, after); the
+    caller writes the audit entry."""
+    match = help_request.match
+    if match is None or help_request.status != RequestStatus.DONE:
+        raise NotAllowed
+    before = match.hours
+    match.hours = hours
+    match.hours_corrected_at = utcnow()
+    return before, hours
 
 
 def expire_requests() -> int:

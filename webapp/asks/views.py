@@ -273,6 +273,10 @@ def thanks(public_id: str) -> tuple[str, int] | WerkzeugResponse:
                             float(form.hours.data) if form.hours.data is not None else None)
     except services.NotAllowed:
         abort(403)
+    except services.AlreadyThanked:  # a second click: nothing changes, nobody gets a second message
+        db.session.rollback()
+        flash(_("You already said thanks. Thank you!"), "info")
+        return redirect(url_for("asks.show", public_id=public_id))
     db.session.commit()
     flash(_("Thank you for letting us know!"), "success")
     return redirect(url_for("asks.show", public_id=public_id))

@@ -215,6 +215,11 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "request_id": request_ids[m.request], "response_id": response_ids[m.response],
             "volunteer_id": user_ids[m.volunteer], "created_at": m.created_at, "done_at": m.done_at,
             "hours": m.hours, "requester_thanks": m.requester_thanks, "volunteer_thanks": m.volunteer_thanks,
+            # Each side thanked once; the hours were written by the requester when they thanked, else the volunteer.
+            "requester_thanked_at": m.done_at if m.requester_thanks else None,
+            "volunteer_thanked_at": m.done_at if m.volunteer_thanks else None,
+            "requester_hours": m.hours if m.requester_thanks else None,
+            "volunteer_hours": None if m.requester_thanks else m.hours,
         }
 
     _insert(session, Match, data.matches, match_row, "matches", progress)

@@ -356,11 +356,24 @@ def overview(staff: User, moderation_held: int, reported: int, after_days: int) 
 
 @dataclass(frozen=True)
 class StaffPanel:
-    """What staff see about a request on its page: the intake and the hand-overs (with their staff-only notes)."""
+    """What staff see about a request on its page: the intake and the hand-overs (with their staff-only notes), and
+    the form to correct the hours of a match that is done."""
 
     intake: Intake | None
     handovers: list[Handover]
+    hours_form: Any = None
 
 
-def staff_panel(help_request: HelpRequest) -> StaffPanel:
-    return StaffPanel(intake_for(help_request), handovers_of(help_request))
+def staff_panel(help_request: HelpRequest, hours_form: Any = None) -> StaffPanel:
+    return StaffPanel(intake_for(help_request), handovers_of(help_request), hours_form)
+
+
+# -- hours of a match -------------------------------------------------------------------------------------------------
+
+def correct_hours(actor: User, help_request: HelpRequest, hours: float) -> None:
+    """Set the hours that count for a match that is done (each side recorded its own once). Audit-logged."""
+    try:
+        before, after = asks.correct_hours(help_request, hours)
+    except asks.NotAllowed as error:
+        raise NotAllowed from error
+    log_action(actor, Action.CORRECT_HOURS, "request", help_request.public_id, before=before, after=after)

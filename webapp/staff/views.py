@@ -34,6 +34,7 @@ from webapp.staff.forms import (
     BlockForm,
     HandoverForm,
     HandoverOutcomeForm,
+    HoursCorrectionForm,
     IntakeForm,
     RejectForm,
     ReportForm,
@@ -421,9 +422,31 @@ def audit_log() -> str:
     return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
 
 
-def request_panel(help_request: HelpRequest) -> str:
-    """The staff tools on a request's page (template hook "request-page:staff"): intake, hand-overs, moderation."""
+def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | None = None) -> str:
+    """The staff tools on a request's page (template hook "request-page:staff"): intake, hand-overs, moderation,
+    correcting the hours of a match."""
     if not (current_user.is_authenticated and current_user.is_staff):
         return ""
-    return render_template("staff/_request_panel.html", r=help_request,
-                           staff_panel=services.staff_panel(help_request))
+    form = hours_form or HoursCorrectionForm(formdata=None)
+    if hours_form is None and help_request.match is not None and help_request.match.hours is not None:
+        form.hours.data = help_request.match.hours  # type: ignore[assignment]
+    return render_template("staff/_request_panel.html", r=help_request, hours_form=form,
+                           staff_panel=services.staff_panel(help_request, form))
+
+
+@bp.post("/werkruimte/vragen/<public_id>/uren")
+@staff_required
+def correct_hours(public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    help_request = _load_request(public_id)
+    form = HoursCorrectionForm()
+    if not form.validate_on_submit():
+        flash(form.hours.errors[0] if form.hours.errors else _("Fill in a number of hours."), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
+    try:
+        services.correct_hours(current_user, help_request, float(form.hours.data or 0))
+    except services.NotAllowed:
+        flash(_("Hours can be corrected only when the help is done."), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
+    db.session.commit()
+    flash(_("The hours are corrected. The reports count them from now on."), "success")
+    return redirect(url_for("asks.show", public_id=public_id))
