@@ -1,4 +1,5 @@
-"""trust and safety: hours and thanks once per side of a match
+"""trust and safety: hours and thanks once per side of a match; reports weighed, urgent, one open per reporter and
+target, with an outcome; staff on duty for urgent reports
 
 Revision ID: d4c7a9e1b2f3
 Revises: 96d350c8c782
@@ -27,8 +28,31 @@ def upgrade():
     op.execute("UPDATE matches SET requester_thanked_at = COALESCE(done_at, created_at) WHERE requester_thanks <> ''")
     op.execute("UPDATE matches SET volunteer_thanked_at = COALESCE(done_at, created_at) WHERE volunteer_thanks <> ''")
 
+    # Reports filed before keep open_key empty (older code allowed the same report twice; they stay as they are).
+    with op.batch_alter_table('moderation_reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('open_key', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('is_urgent', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('weight', sa.Float(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('outcome', sa.String(length=10), nullable=True))
+        batch_op.create_unique_constraint('uq_moderation_reports_reporter_id_open_key', ['reporter_id', 'open_key'])
+    op.execute("UPDATE moderation_reports SET is_urgent = true WHERE reason IN ('unsafe', 'money')"
+               " AND resolved_at IS NULL")
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('staff_on_duty', sa.Boolean(), server_default=sa.true(), nullable=False))
+
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('staff_on_duty')
+
+    with op.batch_alter_table('moderation_reports', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_moderation_reports_reporter_id_open_key', type_='unique')
+        batch_op.drop_column('outcome')
+        batch_op.drop_column('weight')
+        batch_op.drop_column('is_urgent')
+        batch_op.drop_column('open_key')
+
     with op.batch_alter_table('matches', schema=None) as batch_op:
         batch_op.drop_column('hours_corrected_at')
         batch_op.drop_column('volunteer_thanked_at')

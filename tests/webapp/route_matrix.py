@@ -172,6 +172,7 @@ staff.report                   POST kind='vraag',public_id=request              
 staff.screening                GET  -                                            login   403   403   403   200   200   403
 staff.unanswered               GET  -                                            login   403   403   403   200   200   403
 staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.toggle_duty              POST -                                            login   403   403   403   302   302   403
 staff.update_handover          POST handover_id=handover                         login   403   403   403   400   400   403
 
 static                         GET  filename='css/samen.css'                       200   200   200   200   200   200   200

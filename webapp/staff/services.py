@@ -155,6 +155,12 @@ def block_person(actor: User, person: User, reason: str) -> None:
     log_action(actor, Action.BLOCK, "person", person.public_id, reason=reason.strip()[:200])
 
 
+def set_on_duty(member: User, on_duty: bool) -> bool:
+    """Whether a staff member gets urgent reports by e-mail (webapp.staff.emails)."""
+    member.staff_on_duty = on_duty
+    return on_duty
+
+
 def unblock_person(actor: User, person: User) -> None:
     person.is_blocked = False
     log_action(actor, Action.UNBLOCK, "person", person.public_id)

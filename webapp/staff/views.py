@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,6 +24,8 @@ from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import page_arg
+from webapp.core.ratelimit import services as ratelimit
+from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
@@ -76,7 +79,21 @@ def _labels() -> dict[str, Any]:
 def index() -> str:
     summary = services.overview(current_user, moderation.queue_size(), len(moderation.reported_people()),
                                 _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS))
-    return render_template("staff/index.html", summary=summary)
+    return render_template("staff/index.html", summary=summary, urgent=moderation.urgent_count(),
+                           action_form=ActionForm())
+
+
+@bp.post("/werkruimte/dienst")
+@staff_required
+def toggle_duty() -> WerkzeugResponse:
+    """Switch getting urgent reports by e-mail on or off (webapp.staff.emails: when nobody is on duty, all are)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    on_duty = services.set_on_duty(current_user, not current_user.staff_on_duty)
+    db.session.commit()
+    flash(_("You get urgent reports by e-mail.") if on_duty else
+          _("You no longer get urgent reports by e-mail. When nobody is on duty, all staff get them."), "info")
+    return redirect(url_for("staff.index"))
 
 
 # -- moderation -------------------------------------------------------------------------------------------------------
@@ -86,8 +103,9 @@ def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 20
     shown = asks.get_many_by_public_id([i.public_id for i in items if i.kind == "request"])
     if request_audit.log_sensitive_views(current_user, shown):
         db.session.commit()  # the queue shows each held request's full text
-    return render_template("staff/moderation.html", items=items,
-                           people=moderation.reported_people(), action_form=ActionForm(),
+    people = moderation.reported_people()
+    return render_template("staff/moderation.html", items=items, people=people, action_form=ActionForm(),
+                           records=moderation.queue_reporter_records(items, people),
                            reject_form=RejectForm(formdata=None), failed=failed), status
 
 
@@ -147,18 +165,27 @@ def _report_target(kind: str, public_id: str) -> HelpRequest | Offer | User:
 
 @bp.route("/melden/<kind>/<public_id>", methods=["GET", "POST"])
 @login_required
-def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
+def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     target = _report_target(kind, public_id)
     form = ReportForm()
     if form.validate_on_submit() and not confirmation.has_confirmed_address(current_user):
         flash(str(confirmation.NOT_YET), "warning")  # what was typed stays in the form
         return render_template("staff/report.html", form=form, kind=kind, target=target), 403
     if form.validate_on_submit():
-        moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
-                          form.details.data or "",
-                          threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
-        db.session.commit()
-        flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
+        refusal = ratelimit.hit("report", ("user", current_user.public_id))
+        if refusal:  # the page again, with what was typed and when to try again
+            return refused("staff/report.html", refusal, form=form, kind=kind, target=target)
+        try:
+            moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
+                              form.details.data or "",
+                              threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
+        except moderation.AlreadyReported as already:  # a second click, or the same report again
+            db.session.rollback()
+            flash(_("You reported this on %(date)s already. A staff member of the volunteer centre will look at it.",
+                    date=format_date(already.report.created_at)), "info")
+        else:
+            db.session.commit()
+            flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
         if isinstance(target, HelpRequest) and visibility.may_see(current_user, target):
             return redirect(url_for("asks.show", public_id=target.public_id))
         if isinstance(target, Offer) and offers.can_see(current_user, target):
@@ -193,7 +220,8 @@ def _render_person(person: User, screening_form: ScreeningForm | None = None, bl
                    status: int = 200) -> tuple[str, int]:
     return render_template(
         "staff/person.html", person=person, screenings=services.screenings_of(person),
-        reports=moderation.reports_about(person), screening_form=screening_form or ScreeningForm(formdata=None),
+        reports=moderation.reports_about(person), filed=moderation.reporter_records([person.id]).get(person.id),
+        screening_form=screening_form or ScreeningForm(formdata=None),
         block_form=block_form or BlockForm(formdata=None), action_form=ActionForm(),
     ), status
 

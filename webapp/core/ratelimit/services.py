@@ -40,6 +40,7 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "post_request": "10 per hour;30 per day",  # per person
     "respond": "30 per hour",                 # per person
     "send_verification": "3 per hour",        # per person
+    "report": "5 per day",                    # per person: reports by members (each reaches staff)
 }
 # Only failures count; then everything is refused until the window ends. Several windows: growing delays.
 # Which identities each kind counts is decided by webapp.accounts.throttle.
