@@ -1,5 +1,5 @@
 """trust and safety: hours and thanks once per side of a match; reports weighed, urgent, one open per reporter and
-target, with an outcome; staff on duty for urgent reports
+target, with an outcome; staff on duty for urgent reports; tasks for staff (phone someone after a block)
 
 Revision ID: d4c7a9e1b2f3
 Revises: 96d350c8c782
@@ -41,8 +41,34 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('staff_on_duty', sa.Boolean(), server_default=sa.true(), nullable=False))
 
+    op.create_table('staff_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('done_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_staff_tasks_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['done_by_id'], ['users.id'], name=op.f('fk_staff_tasks_done_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['users.id'], name=op.f('fk_staff_tasks_person_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'], name=op.f('fk_staff_tasks_request_id_help_requests'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_tasks')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_staff_tasks_public_id'))
+    )
+    with op.batch_alter_table('staff_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_tasks_done_at'), ['done_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_tasks_person_id'), ['person_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('staff_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_tasks_person_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_tasks_done_at'))
+    op.drop_table('staff_tasks')
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('staff_on_duty')
 

@@ -14,7 +14,7 @@ request with the volunteer as helper), asked (the resident asked the volunteer t
 offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
 and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
 reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
-without e-mail or password (taken in by staff), whose account staff may delete.
+without e-mail or password (taken in by staff), whose account staff may delete; task is a staff task to phone them.
 
 The world's people are all logged in fully, so the second login step (/inloggen/code, /inloggen/app-koppelen) sends
 everyone back to the login page; test_fuzz.py opens those pages with a staff login that is half-way.
@@ -173,6 +173,8 @@ staff.screening                GET  -                                           
 staff.unanswered               GET  -                                            login   403   403   403   200   200   403
 staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
 staff.toggle_duty              POST -                                            login   403   403   403   302   302   403
+staff.tasks                    GET  -                                            login   403   403   403   200   200   403
+staff.finish_task              POST task_id=task                                 login   403   403   403   302   302   403
 staff.update_handover          POST handover_id=handover                         login   403   403   403   400   400   403
 
 static                         GET  filename='css/samen.css'                       200   200   200   200   200   200   200

@@ -24,7 +24,7 @@ from webapp.core.extensions import db
 
 REFUSALS = {"login", "403", "404"}
 OPAQUE = {"request", "response", "matched", "offer", "asked", "resident", "volunteer", "other", "initiative", "need",
-          "activity", "signup", "walk_in", "token", "reset_token", "verify_token"}
+          "activity", "signup", "walk_in", "task", "token", "reset_token", "verify_token"}
 SIGNED = {"token", "reset_token", "verify_token"}  # signed links, not random ids
 
 

@@ -7,7 +7,7 @@ so two acceptances at the same moment produce exactly one match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
@@ -106,9 +106,10 @@ def speaks_for(user: User | None, help_request: HelpRequest) -> bool:
         help_request.contact_staff_id is not None and user.id == help_request.contact_staff_id)
 
 
-def _requester_side_id(help_request: HelpRequest) -> int | None:
+def requester_side_id(help_request: HelpRequest) -> int | None:
     """Who hears news for the requester: the staff contact of an assisted intake, else the requester."""
     return help_request.contact_staff_id or help_request.requester_id
+
 
 
 def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
@@ -192,7 +193,7 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     db.session.add(response)
     db.session.flush()
     events.record(volunteer.id, help_request.id, "responded")
-    notify(_requester_side_id(help_request), "new_response", title=help_request.title,
+    notify(requester_side_id(help_request), "new_response", title=help_request.title,
            request=help_request.public_id)
     return response
 
@@ -260,7 +261,7 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
     db.session.add(response)
     db.session.flush()
     match = _close_as_matched(help_request, response)
-    notify(_requester_side_id(help_request), "ask_agreed", title=help_request.title,
+    notify(requester_side_id(help_request), "ask_agreed", title=help_request.title,
            request=help_request.public_id)
     return match
 
@@ -270,6 +271,47 @@ def is_party(user: User | None, help_request: HelpRequest) -> bool:
     if user is None or not user.is_authenticated or help_request.match is None:
         return False
     return speaks_for(user, help_request) or user.id == help_request.match.volunteer_id
+
+
+def contact_details_visible(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Whether the two sides of a match see each other's contact details (full name, e-mail, phone): while the
+    match is live, and for CONTACT_GRACE_DAYS after the help was marked done; never after it was ended otherwise
+    (a cancellation, a block, a hand-over to a professional). Who may see them at all: `is_party`."""
+    match = help_request.match
+    if match is None:
+        return False
+    if help_request.status == RequestStatus.MATCHED:
+        return True
+    if help_request.status != RequestStatus.DONE or match.done_at is None:
+        return False
+    grace = timedelta(days=int(current_app.config.get("CONTACT_GRACE_DAYS", 14)))
+    return (now or utcnow()) < match.done_at + grace
+
+
+def end_match(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Close a matched request as cancelled (the volunteer centre ended it), as a conditional UPDATE: True when this
+    call ended it. The match row stays (it counts as a match in the reports); contact details are no longer shown."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.MATCHED)
+        .values(status=RequestStatus.CANCELLED, closed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(help_request)
+    return changed == 1
+
+
+def close_question(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Close an open request (a question asked through an offer that can no longer be answered) as cancelled, as a
+    conditional UPDATE: True when this call closed it."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.CANCELLED, closed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(help_request)
+    return changed == 1
 
 
 def mark_done(actor: User, help_request: HelpRequest) -> None:
@@ -287,7 +329,7 @@ def mark_done(actor: User, help_request: HelpRequest) -> None:
     help_request.match.done_at = utcnow()
     events.record(help_request.match.volunteer_id, help_request.id, "completed")
     db.session.refresh(help_request)
-    other = help_request.match.volunteer_id if speaks_for(actor, help_request) else _requester_side_id(help_request)
+    other = help_request.match.volunteer_id if speaks_for(actor, help_request) else requester_side_id(help_request)
     notify(other, "done", title=help_request.title, request=help_request.public_id)
 
 
@@ -316,7 +358,7 @@ def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: floa
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(match)
-    other = match.volunteer_id if is_requester else _requester_side_id(help_request)
+    other = match.volunteer_id if is_requester else requester_side_id(help_request)
     notify(other, "thanks", title=help_request.title, request=help_request.public_id)
 
 
@@ -347,7 +389,9 @@ def expire_requests() -> int:
 
 def close_for_handover(help_request: HelpRequest) -> None:
     """Staff hand the request over to a professional partner: it leaves the listing; waiting responders hear it
-    is closed. Open or matched requests only."""
+    is closed; a matched helper hears kindly that their help is no longer needed (and the two no longer see each
+    other's contact details). Open or matched requests only."""
+    was_matched = help_request.status == RequestStatus.MATCHED
     changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id,
@@ -363,6 +407,9 @@ def close_for_handover(help_request: HelpRequest) -> None:
             response.status = ResponseStatus.NOT_CHOSEN
             notify(response.volunteer_id, "request_closed", title=help_request.title,
                    request=help_request.public_id)
+    if was_matched and help_request.match is not None:
+        notify(help_request.match.volunteer_id, "helper_handed_over", title=help_request.title,
+               request=help_request.public_id)
 
 
 def get_many_by_public_id(public_ids: list[str]) -> list[HelpRequest]:

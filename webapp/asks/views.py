@@ -89,6 +89,7 @@ def _render_show(
         help_request=help_request,
         is_owner=is_owner,
         is_party=services.is_party(current_user, help_request),
+        show_contact=services.contact_details_visible(help_request),
         my_response=my_response,
         can_respond=visibility.may_respond(current_user, help_request),
         response_form=response_form or ResponseForm(formdata=None),

@@ -77,6 +77,7 @@ class Action(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"
     VIEW_PERSON = "view_person"  # a staff member opened a person's record
     SEARCH_PEOPLE = "search_people"  # a staff member searched the volunteers (the ids shown, never the words)
+    TASK_DONE = "task_done"  # a staff member did a task (phoned someone after a block)
     CORRECT_HOURS = "correct_hours"  # staff set the hours of a match that count in the reports
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
 

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.asks.services import contact_details_visible
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -28,7 +29,7 @@ from webapp.initiatives.models import (
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
-from webapp.staff.models import Intake, Report, Screening
+from webapp.staff.models import Intake, Report, Screening, StaffTask
 from webapp.suggestions.models import Invitation
 
 FORMAT_VERSION = 1
@@ -58,6 +59,7 @@ EXPORTED: dict[str, str] = {
     "invitations.volunteer_id": "invitations_received",
     "invitations.invited_by_id": "invitations_sent",
     "audit_log.actor_id": "audit_log",
+    "staff_tasks.person_id": "staff_tasks_about_you",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -74,6 +76,8 @@ EXCLUDED: dict[str, str] = {
     "volunteer_suggestions.volunteer_id": "computed from the profile and the open requests; what was shown to the "
                                           "volunteer is in suggestion_history",
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
+    "staff_tasks.created_by_id": "staff work: the task is in the export of the person it is about",
+    "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
 }
 
 
@@ -108,7 +112,9 @@ def _match(m: Match, user: User) -> dict[str, Any]:
     r = m.help_request
     is_requester = r.requester_id == user.id
     other: dict[str, Any] | None
-    if is_requester:
+    if not contact_details_visible(r):  # the match page shows them no longer either
+        other = None
+    elif is_requester:
         other = _contact(m.volunteer)
     elif r.contact_staff_id is not None:
         other = {"contact": "staff", **(_contact(r.contact_staff) or {})}
@@ -211,6 +217,10 @@ def collect(user: User) -> dict[str, Any]:
         "screenings": [{"checked_on": _when(s.checked_on), "valid_until": _when(s.valid_until),
                         "created_at": _when(s.created_at)}
                        for s in _rows(select(Screening).where(Screening.volunteer_id == uid))],
+        # Tasks staff had about this person (phone them after a match ended): what and when, not who.
+        "staff_tasks_about_you": [{"kind": t.kind, "request": _request_ref(t.request_id) if t.request_id else None,
+                                   "created_at": _when(t.created_at), "done_at": _when(t.done_at)}
+                                  for t in _rows(select(StaffTask).where(StaffTask.person_id == uid))],
         # Staff actions by this person, and staff actions about them (without the staff member's name).
         "audit_log": [{"when": _when(e.created_at), "by_you": e.actor_id == uid, "action": e.action,
                        "about": f"{e.target_kind} {e.target_ref}".strip()} for e in audit],

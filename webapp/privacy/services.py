@@ -47,7 +47,7 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.staff.models import Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation
 
@@ -132,6 +132,7 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
+    db.session.execute(delete(StaffTask).where(StaffTask.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
     nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
@@ -140,6 +141,7 @@ def _detach_everything_else(user: User) -> None:
         (InitiativeSupport, InitiativeSupport.staff_id, {}),
         (Invitation, Invitation.invited_by_id, {}), (NeedInvitation, NeedInvitation.invited_by_id, {}),
         (Initiative, Initiative.created_by_id, {}), (HelpRequest, HelpRequest.contact_staff_id, {}),
+        (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -215,6 +217,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "audit_log.actor_id",  # append-only; refers to the id of the empty shell, never to a name
     "account_erasures.user_id",
     "recovery_codes.user_id",  # deleted: one-time login codes of an account nobody can log in to any more
+    "staff_tasks.person_id",  # deleted: nobody to phone any more
+    "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
 })
 
 

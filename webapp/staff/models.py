@@ -13,7 +13,7 @@ from sqlalchemy.sql import expression
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import Base
-from webapp.core.ids import utcnow
+from webapp.core.ids import new_public_id, utcnow
 from webapp.offers.models import Offer
 
 
@@ -113,3 +113,25 @@ class Handover(Base):
 
     help_request: Mapped[HelpRequest] = relationship()
     staff: Mapped[User | None] = relationship()
+
+
+class StaffTask(Base):
+    """Something a staff member must do for a person: phone them (after a block ended their match, so they hear
+    what happened from a person and not only from a message). Open until a staff member marks it done."""
+
+    __tablename__ = "staff_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    kind: Mapped[str] = mapped_column(String(30))  # "phone_after_block"
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    help_request: Mapped[HelpRequest | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])

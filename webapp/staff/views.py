@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -80,7 +80,7 @@ def index() -> str:
     summary = services.overview(current_user, moderation.queue_size(), len(moderation.reported_people()),
                                 _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS))
     return render_template("staff/index.html", summary=summary, urgent=moderation.urgent_count(),
-                           action_form=ActionForm())
+                           tasks=services.open_task_count(), action_form=ActionForm())
 
 
 @bp.post("/werkruimte/dienst")
@@ -262,12 +262,39 @@ def block(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_person(person, block_form=form, status=400)
     try:
-        services.block_person(current_user, person, form.reason.data or "")
+        result = services.block_person(
+            current_user, person, form.reason.data or "",
+            report_threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
     except services.NotAllowed:
         abort(403)
     db.session.commit()
     flash(_("This person is blocked and can no longer log in."), "info")
+    if result.tasks:
+        flash(ngettext("%(num)d help this person was part of has ended. Please phone the other side: see the "
+                       "tasks.", "%(num)d helps this person was part of have ended. Please phone the other sides: "
+                       "see the tasks.", result.tasks), "warning")
     return redirect(url_for("staff.person", public_id=public_id))
+
+
+# -- tasks ------------------------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/taken")
+@staff_required
+def tasks() -> str:
+    return render_template("staff/tasks.html", tasks=services.open_tasks(), action_form=ActionForm())
+
+
+@bp.post("/werkruimte/taken/<task_id>/klaar")
+@staff_required
+def finish_task(task_id: str) -> WerkzeugResponse:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if services.finish_task(current_user, task_id):
+        db.session.commit()
+        flash(_("The task is done. Thank you."), "success")
+    else:
+        flash(_("This task was done already."), "info")
+    return redirect(url_for("staff.tasks"))
 
 
 @bp.post("/werkruimte/personen/<public_id>/deblokkeren")

@@ -94,7 +94,8 @@ def test_admins_read_who_did_what_and_when(make, login):
         row = db.session.execute(select(AuditEntry)).scalar_one()
         return row.actor_id, row.action, row.target_kind, row.created_at is not None, row.details
 
-    assert make.run(entry) == (staff.id, "block", "person", True, {"reason": "Oplichting"})
+    assert make.run(entry) == (staff.id, "block", "person", True, {
+        "reason": "Oplichting", "matches_ended": 0, "responses_withdrawn": 0, "offers_closed": 0})
 
 
 def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
