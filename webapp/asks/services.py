@@ -133,6 +133,18 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
     return help_request
 
 
+def just_posted(requester: User, data: RequestData, within: timedelta = timedelta(minutes=10)) -> HelpRequest | None:
+    """The same request (title and text) this person posted a moment ago: a second press of "post" (a double
+    click, a reload) shows that one instead of posting it twice."""
+    return db.session.execute(
+        select(HelpRequest).where(HelpRequest.requester_id == requester.id, HelpRequest.offer_id.is_(None),
+                                  HelpRequest.title == data.title.strip(),
+                                  HelpRequest.description == data.description.strip(),
+                                  HelpRequest.created_at >= utcnow() - within)
+        .order_by(HelpRequest.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def publish_waiting(requester: User) -> int:
     """The poster confirmed their e-mail address: their waiting requests go online (or to the staff queue when the
     text checks flagged them), with their full time to find a helper from now. A question asked through an offer

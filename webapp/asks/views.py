@@ -127,10 +127,15 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
     if form.validate_on_submit():
+        data = request_data(form)
+        posted = services.just_posted(current_user, data)
+        if posted is not None:  # the same request a moment ago: a second press, not a second request
+            flash(_("You posted this request a moment ago. Here it is."), "info")
+            return redirect(url_for("asks.show", public_id=posted.public_id))
         refusal = ratelimit.hit("post_request", ("user", current_user.public_id))
         if refusal:
             return refused("asks/form.html", refusal, form=form, help_request=None)
-        help_request = services.post_request(current_user, request_data(form), check_duplicates=True,
+        help_request = services.post_request(current_user, data, check_duplicates=True,
                                              waiting=not confirmation.has_confirmed_address(current_user))
         db.session.commit()
         if help_request.moderation == "waiting":

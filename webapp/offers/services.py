@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -11,6 +12,7 @@ from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.asks.services import RequestData, post_request
 from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
@@ -67,6 +69,16 @@ def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = Fal
     db.session.add(offer)
     db.session.flush()
     return offer
+
+
+def just_posted(volunteer: User, data: OfferData, within: timedelta = timedelta(minutes=10)) -> Offer | None:
+    """The same offer this volunteer posted a moment ago (a second press of "post")."""
+    return db.session.execute(
+        select(Offer).where(Offer.volunteer_id == volunteer.id, Offer.title == data.title.strip(),
+                            Offer.description == data.description.strip(),
+                            Offer.created_at >= utcnow() - within)
+        .order_by(Offer.id.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 def publish_waiting(volunteer: User) -> int:

@@ -77,16 +77,21 @@ def new() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         assert form.resolved_wijk is not None
         category = next(c for c in all_categories(db.session) if c.key == form.category.data)
+        data = services.OfferData(
+            title=form.title.data or "",
+            description=form.description.data or "",
+            category=category,
+            wijk=form.resolved_wijk,
+            slots=form.slots.data or [],
+            languages=form.languages.data or [],
+        )
+        posted = services.just_posted(current_user, data)
+        if posted is not None:  # the same offer a moment ago: a second press, not a second offer
+            flash(_("You posted this offer a moment ago. Here it is."), "info")
+            return redirect(url_for("offers.show", public_id=posted.public_id))
         offer = services.post_offer(
             current_user,
-            services.OfferData(
-                title=form.title.data or "",
-                description=form.description.data or "",
-                category=category,
-                wijk=form.resolved_wijk,
-                slots=form.slots.data or [],
-                languages=form.languages.data or [],
-            ),
+            data,
             check_duplicates=True,
             waiting=not confirmation.has_confirmed_address(current_user),
         )
