@@ -11,6 +11,7 @@ password is checked as always; it only decides which counters apply.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
@@ -19,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from webapp.accounts.models import User
 
-COOKIE = "samen_device"
+COOKIE = "samen_device"  # "__Host-samen_device" in production (KNOWN_DEVICE_COOKIE_NAME)
 SALT = "samen.known-device"
 MAX_AGE = 60 * 60 * 24 * 365
 MAX_ACCOUNTS = 5  # a family computer: a few people log in from it
@@ -32,6 +33,14 @@ class Device:
 
     def knows(self, user: User | None) -> bool:
         return user is not None and user.public_id in self.accounts
+
+
+def cookie_name() -> str:
+    return str(current_app.config.get("KNOWN_DEVICE_COOKIE_NAME") or COOKIE)
+
+
+def from_request(cookies: Mapping[str, str]) -> Device | None:
+    return read(cookies.get(cookie_name()))
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -51,10 +60,10 @@ def read(value: str | None) -> Device | None:
     return Device(data["d"], tuple(str(u) for u in data["u"] if isinstance(u, str))[-MAX_ACCOUNTS:])
 
 
-def remember(response: Response, value: str | None, user: User) -> None:
+def remember(response: Response, cookies: Mapping[str, str], user: User) -> None:
     """Add this account to the browser's cookie (a new cookie when it has none)."""
-    device = read(value) or Device(secrets.token_urlsafe(12), ())
+    device = from_request(cookies) or Device(secrets.token_urlsafe(12), ())
     accounts = (*(a for a in device.accounts if a != user.public_id), user.public_id)[-MAX_ACCOUNTS:]
     token = _serializer().dumps({"d": device.id, "u": list(accounts)})
-    response.set_cookie(COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="Lax",
+    response.set_cookie(cookie_name(), token, max_age=MAX_AGE, httponly=True, samesite="Lax", path="/",
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))

@@ -65,3 +65,12 @@ def already_registered_mail(user: User) -> Mail:
 def send(mail: Mail) -> None:
     """Put the mail in the outbox: it goes out once the transaction commits, never while the person waits."""
     outbox.queue(mail)
+
+
+def security_notice_mail(user: User, change: str) -> Mail:
+    """A notice after a change to how one logs in (`change`: "password" or "two_factor"): the owner learns of it,
+    and what to do when it was not them. No link that logs in; the link leads to the page to ask for a new
+    password."""
+    subject = (_l("Samen: your password was changed") if change == "password" else
+               _l("Samen: your two-step login was reset"))
+    return _mail(user, subject, "security_notice", change=change, link=external_url("accounts.forgot_password"))

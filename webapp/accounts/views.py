@@ -106,7 +106,7 @@ def login() -> Any:
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
         candidate = services.find_by_email(email)
-        device = devices.read(request.cookies.get(devices.COOKIE))
+        device = devices.from_request(request.cookies)
         attempt = throttle.login(email, ratelimit.client_ip(), device, candidate)
         refusal = attempt.refusal()
         if refusal:
@@ -130,7 +130,7 @@ def login() -> Any:
 
 def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugResponse:
     """This browser logged in to (or chose a new password for) this account: see webapp.accounts.devices."""
-    devices.remember(response, request.cookies.get(devices.COOKIE), user)
+    devices.remember(response, request.cookies, user)
     return response
 
 
@@ -210,7 +210,7 @@ def two_factor_step() -> Any:
         return redirect(url_for("accounts.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
-        attempt = throttle.second_step(user, devices.read(request.cookies.get(devices.COOKIE)))
+        attempt = throttle.second_step(user, devices.from_request(request.cookies))
         refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor.html", refusal, form=form)
@@ -244,7 +244,7 @@ def two_factor_setup() -> Any:
         secret = session[SETUP_SECRET] = two_factor.new_secret()
     form = CodeForm()
     if form.validate_on_submit():
-        attempt = throttle.second_step(user, devices.read(request.cookies.get(devices.COOKIE)))
+        attempt = throttle.second_step(user, devices.from_request(request.cookies))
         refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor_setup.html", refusal, form=form, **_setup_context(user, secret))
@@ -332,6 +332,7 @@ def reset_password(token: str) -> Any:
     if form.validate_on_submit():
         services.set_password(user, form.password.data or "")
         confirmation.confirm(user)  # the link reached them, so the address is theirs
+        emails.send(emails.security_notice_mail(user, "password"))
         db.session.commit()
         throttle.after_reset(user, ratelimit.client_ip())
         logout_user()
@@ -354,6 +355,8 @@ def change_password() -> Any:
         if refusal:
             return refused("accounts/change_password.html", refusal, form=form)
         if services.change_password(user, form.current_password.data or "", form.password.data or ""):
+            if user.email:
+                emails.send(emails.security_notice_mail(user, "password"))
             db.session.commit()
             attempt.succeeded()
             _start_session(user, remember=False, two_steps=bool(session.get(TWO_FACTOR_DONE)))

@@ -119,6 +119,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "ENV_NAME": settings.SAMEN_ENV,
         "SECRET_KEY": settings.SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance / 'samen.db'}",
+        # In production the cookies carry the __Host- prefix (ASVS 3.4.4): a browser accepts them only when Secure,
+        # without a Domain and for the path /, so no other host under the same domain can set or read them.
+        "SESSION_COOKIE_NAME": "__Host-session" if is_production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if is_production else "remember_token",
+        "KNOWN_DEVICE_COOKIE_NAME": "__Host-samen_device" if is_production else "samen_device",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,

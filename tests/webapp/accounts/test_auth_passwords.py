@@ -27,6 +27,9 @@ NEW_PASSWORD = "de fiets staat bij het station"
 @pytest.mark.parametrize(("password", "problem"), [
     ("kort maar", PasswordProblem.TOO_SHORT),
     ("x" * 201, PasswordProblem.TOO_LONG),
+    ("een zin van precies honderdnegenentwintig tekens " * 2 + "x" * 31, PasswordProblem.TOO_LONG),  # 129 (ASVS 2.1.2)
+    ("een heel lange zin die toch blijft werken " * 3 + "x" * 2, None),  # 128 characters are allowed
+    ("wandelen 🚲 langs het Spaarne ☀️", None),  # any character, emoji too (ASVS 2.1.4)
     ("wachtwoord123", PasswordProblem.COMMON),
     ("Welkom01welkom01", PasswordProblem.REPETITIVE),
     ("abcabcabcabc", PasswordProblem.REPETITIVE),
