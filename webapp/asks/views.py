@@ -100,6 +100,12 @@ def _render_show(
     return page, status
 
 
+def request_page(help_request: HelpRequest, status: int = 200) -> tuple[str, int]:
+    """The request's page as its viewer sees it; for a form on it that lives in another feature (the staff panel's
+    hours correction) to show its errors with what was typed."""
+    return _render_show(help_request, status=status)
+
+
 def request_data(form: RequestForm) -> services.RequestData:
     """The request as the form describes it (also used by the staff intake form)."""
     assert form.resolved_wijk is not None

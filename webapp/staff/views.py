@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,7 +18,7 @@ from webapp.asks import audit as request_audit
 from webapp.asks import services as asks
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest
-from webapp.asks.views import request_data
+from webapp.asks.views import request_data, request_page
 from webapp.core import audit
 from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
@@ -48,6 +48,7 @@ from webapp.staff.models import ReportTarget
 bp = Blueprint("staff", __name__)
 REPORT_KINDS = {"vraag": ReportTarget.REQUEST, "aanbod": ReportTarget.OFFER, "persoon": ReportTarget.PERSON}
 RESCUE_PAGE_SIZE = 10
+REFUSED_HOURS_FORM = "samen_refused_hours_form"
 
 
 def _config(name: str, default: Any) -> Any:
@@ -482,6 +483,7 @@ def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | N
     correcting the hours of a match."""
     if not (current_user.is_authenticated and current_user.is_staff):
         return ""
+    hours_form = hours_form or g.get(REFUSED_HOURS_FORM)  # a refused correction: its errors and what was typed
     form = hours_form or HoursCorrectionForm(formdata=None)
     if hours_form is None and help_request.match is not None and help_request.match.hours is not None:
         form.hours.data = help_request.match.hours  # type: ignore[assignment]
@@ -494,9 +496,9 @@ def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | N
 def correct_hours(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     help_request = _load_request(public_id)
     form = HoursCorrectionForm()
-    if not form.validate_on_submit():
-        flash(form.hours.errors[0] if form.hours.errors else _("Fill in a number of hours."), "warning")
-        return redirect(url_for("asks.show", public_id=public_id))
+    if not form.validate_on_submit():  # the request's page again, the panel showing the error and the typed value
+        g.setdefault(REFUSED_HOURS_FORM, form)
+        return request_page(help_request, status=400)
     try:
         services.correct_hours(current_user, help_request, float(form.hours.data or 0))
     except services.NotAllowed:

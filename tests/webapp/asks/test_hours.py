@@ -123,3 +123,16 @@ def test_the_reports_count_the_requesters_figure(make, login, done):
     today = utcnow().date()
     facts = make.run(load_facts, today - timedelta(days=1), today + timedelta(days=1))
     assert [fact.hours for fact in facts.requests] == [2.0]
+
+
+def test_a_refused_correction_shows_the_request_page_with_the_error_and_what_was_typed(make, login, done, tr):
+    _resident, _volunteer, help_request = done
+    client = login(make.user("staff", locale="en").email, lang="en")
+    response = client.post(f"/werkruimte/vragen/{help_request.public_id}/uren", data={"hours": "veel"})
+    assert response.status_code == 400
+    assert 'value="veel"' in response.get_data(as_text=True)
+    assert tr("en", "Counted in the reports") in visible(response)
+    response = client.post(f"/werkruimte/vragen/{help_request.public_id}/uren", data={"hours": "500"})
+    assert response.status_code == 400
+    assert tr("en", "Fill in a number of hours from 0 to 200.") in visible(response)
+    assert make.run(match_state)[0] is None
