@@ -6,7 +6,9 @@ is confirmed, an account may (low threshold: nothing typed is ever lost):
 * read everything public, keep its account and volunteer profile, read its messages;
 * post a request or an offer, or ask a volunteer from an offer: it is kept, shown only to its poster with a note
   ("goes online once you confirm your address"), and goes online, through the usual text checks, the moment the
-  address is confirmed (the features register what they publish: `on_confirmed`, in webapp/hooks.py);
+  address is confirmed with the link from the sign-up e-mail (the features register what they publish:
+  `on_confirmed`, in webapp/hooks.py). Confirmed instead by a new password through an e-mail link, it waits until
+  the owner checks and saves it (see `confirm`);
 
 and may not, until then (`has_confirmed_address`; views refuse with `NOT_YET`, keeping what was typed):
 
@@ -46,11 +48,17 @@ def on_confirmed(app: Flask, publisher: Publisher) -> None:
     app.extensions.setdefault(EXTENSION, []).append(publisher)
 
 
-def confirm(user: User) -> bool:
+def confirm(user: User, *, publish: bool = True) -> bool:
     """Record that the person read their address, and publish what waited for it. False when it was confirmed
-    before (then nothing else happens)."""
+    before (then nothing else happens).
+
+    `publish=False` when the address is confirmed by choosing a new password through an e-mail link: whoever
+    signed up may not be whoever reads the mailbox (someone can sign up with another person's address), and the
+    owner taking the account back must not put the stranger's texts online in their name. Those wait until the
+    owner checks and saves them (asks.services.edit_request) or posts them again."""
     if not services.mark_email_verified(user):
         return False
-    for publisher in current_app.extensions.get(EXTENSION, []):
-        publisher(user)
+    if publish:
+        for publisher in current_app.extensions.get(EXTENSION, []):
+            publisher(user)
     return True

@@ -331,7 +331,9 @@ def reset_password(token: str) -> Any:
     form = ResetPasswordForm(personal=(user.email or "", user.first_name, user.last_name))
     if form.validate_on_submit():
         services.set_password(user, form.password.data or "")
-        confirmation.confirm(user)  # the link reached them, so the address is theirs
+        # The link reached them, so the address is theirs; what an unconfirmed account posted waits for them to
+        # check it (it may have been written by whoever signed up with their address).
+        confirmation.confirm(user, publish=False)
         emails.send(emails.security_notice_mail(user, "password"))
         db.session.commit()
         throttle.after_reset(user, ratelimit.client_ip())

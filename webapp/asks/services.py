@@ -163,13 +163,17 @@ def publish_waiting(requester: User) -> int:
 
 
 def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
-                 check_duplicates: bool = False) -> None:
+                 check_duplicates: bool = False, may_publish: bool = False) -> None:
+    """Change an open request. `may_publish`: the editor's address is confirmed, so a request still waiting (written
+    before it was confirmed by a new password, see webapp.accounts.confirmation) goes online now that they saved it."""
     if not speaks_for(editor, help_request):
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if may_publish and help_request.moderation == Moderation.WAITING:
+        help_request.moderation = decide(help_request.moderation_flags or [])
 
 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:

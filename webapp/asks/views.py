@@ -171,7 +171,8 @@ def edit(public_id: str) -> str | WerkzeugResponse:
         form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
-        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
+        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True,
+                              may_publish=confirmation.has_confirmed_address(current_user))
         db.session.commit()
         if help_request.moderation != "ok":
             flash(_("Your request is saved, but it is not online yet. Please read below what to change."),

@@ -199,3 +199,33 @@ def test_waiting_requests_count_nowhere_in_the_reports(make, login):
     today = utcnow().date()
     facts = make.run(load_facts, today - timedelta(days=1), today + timedelta(days=1))
     assert len(facts.requests) == 1
+
+
+def test_what_a_stranger_posted_with_my_address_does_not_go_online_when_i_take_the_account_back(make, anon, smtp,  # noqa: F811
+                                                                                                 tr):
+    """Someone signs up with my address, posts a request (it waits), and I choose a new password through the e-mail
+    link: my address is confirmed, but the stranger's text must not go online in my name. It waits until I check
+    and save it."""
+    from tests.webapp.accounts.test_accounts import registration
+
+    stranger = anon("en")
+    stranger.post("/registreren", data=registration(email="mijn@example.org"))
+    assert stranger.post("/inloggen", data={"email": "mijn@example.org",
+                                             "password": "een lange zin als wachtwoord"}).status_code == 302
+    stranger.post("/vragen/nieuw", data=request_form(title="Goedkope zonnepanelen te koop"))
+    public_id = make.run(lambda: db.session.execute(select(HelpRequest.public_id)).scalar_one())
+
+    me = anon("en")
+    me.post("/wachtwoord-vergeten", data={"email": "mijn@example.org"})
+    reset = next(m for m in smtp.to("mijn@example.org") if "/wachtwoord-herstellen/" in parts(m)[0])
+    word = next(w for w in parts(reset)[0].split() if "/wachtwoord-herstellen/" in w)
+    new = "mijn eigen nieuwe wachtzin"
+    me.post(word[word.index("/wachtwoord-herstellen/"):], data={"password": new, "password_again": new})
+    assert stranger.get("/mijn").status_code == 302  # the stranger's session has ended
+    assert "Goedkope zonnepanelen" not in visible(anon().get("/vragen/"))
+
+    assert me.post("/inloggen", data={"email": "mijn@example.org", "password": new}).status_code == 302
+    page = visible(me.get(f"/vragen/{public_id}"))
+    assert tr("en", "This was written before your e-mail address was confirmed with a new password.") in page
+    me.post(f"/vragen/{public_id}/bewerken", data=request_form(title="Hulp bij mijn tuin"))
+    assert "Hulp bij mijn tuin" in visible(anon().get("/vragen/"))  # checked and saved by me: online
