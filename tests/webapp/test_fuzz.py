@@ -180,6 +180,7 @@ FORMS = (
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
         "staff_note": "Warme overdracht."}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
+    FormTarget("staff.correct_hours", "staff", staff_forms.HoursCorrectionForm, {"hours": "2,5"}),
     # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.
     FormTarget("privacy.delete_account", "volunteer", privacy_forms.DeleteAccountForm,
                {"password": "niet mijn wachtwoord", "confirm": "y"}),

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     RATELIMIT_STORAGE_URI: str = "samen+db://"
     TRUSTED_PROXIES: int = Field(0, ge=0, le=5)  # reverse proxies in front of the app that set X-Forwarded-For
     REQUEST_EXPIRY_DAYS: int = Field(60, ge=1, le=3650)
+    # After help is marked done, the two sides still see each other's contact details this many days (not after a
+    # match was ended by a block, a cancellation or a hand-over).
+    CONTACT_GRACE_DAYS: int = Field(14, ge=0, le=365)
     RETENTION_MONTHS: int = Field(12, ge=1, le=1200)  # closed requests are anonymised after this long
     PRIVACY_CONTROLLER: str | None = None  # the controller on the privacy statement (required in production)
     PRIVACY_CONTACT_EMAIL: str | None = None
@@ -141,6 +144,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "DATABASE_POOL_TIMEOUT": settings.DATABASE_POOL_TIMEOUT,
         "DATABASE_STATEMENT_TIMEOUT": settings.DATABASE_STATEMENT_TIMEOUT,
         "DATABASE_LOCK_TIMEOUT": settings.DATABASE_LOCK_TIMEOUT,
+        # In production the cookies carry the __Host- prefix (ASVS 3.4.4): a browser accepts them only when Secure,
+        # without a Domain and for the path /, so no other host under the same domain can set or read them.
+        "SESSION_COOKIE_NAME": "__Host-session" if is_production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if is_production else "remember_token",
+        "KNOWN_DEVICE_COOKIE_NAME": "__Host-samen_device" if is_production else "samen_device",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,
@@ -161,6 +169,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": LANGUAGES,
         "REQUEST_EXPIRY_DAYS": settings.REQUEST_EXPIRY_DAYS,
+        "CONTACT_GRACE_DAYS": settings.CONTACT_GRACE_DAYS,
         "RETENTION_MONTHS": settings.RETENTION_MONTHS,
         "PAGE_SIZE": settings.PAGE_SIZE,
         "PAGE_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.forms import DecisionForm
 from webapp.initiatives import needs, services
@@ -87,6 +88,9 @@ def sign_up(public_id: str, need_id: str) -> WerkzeugResponse | tuple[str, int]:
     form = SignupForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirmation.has_confirmed_address(current_user):  # the page shows no form then (initiatives/show.html)
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, f"need-{need.public_id}")
     try:
         needs.sign_up(current_user, need, form.message.data or "")
     except needs.NeedsScreening:  # the page says why, with the message as typed

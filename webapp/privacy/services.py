@@ -51,7 +51,7 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.staff.models import Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation, ShownVolunteer
 
@@ -140,6 +140,7 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
+    db.session.execute(delete(StaffTask).where(StaffTask.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
     # A vote in a round not counted yet is withdrawn with the account (its sealed ballot goes); a counted one stays
     # as a count (turnout), linked to nothing but the empty shell.
@@ -162,6 +163,7 @@ def _detach_everything_else(user: User) -> None:
         (BudgetIntake, BudgetIntake.resident_id, {"note": ""}), (BudgetIntake, BudgetIntake.staff_id, {}),
         (Initiative, Initiative.confirmed_by_id, {}), (OrganiserInvitation, OrganiserInvitation.invited_by_id, {}),
         (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
+        (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -243,6 +245,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "budget_rounds.counted_by_id", "budget_intakes.resident_id", "budget_intakes.staff_id",
     "initiatives.confirmed_by_id", "organiser_invitations.invited_by_id", "organiser_invitations.accepted_by_id",
     "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
+    "staff_tasks.person_id",  # deleted: nobody to phone any more
+    "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
 })
 
 

@@ -31,6 +31,9 @@ NEW_PASSWORD = "de fiets staat bij het station"
 @pytest.mark.parametrize(("password", "problem"), [
     ("kort maar", PasswordProblem.TOO_SHORT),
     ("x" * 201, PasswordProblem.TOO_LONG),
+    ("een zin van precies honderdnegenentwintig tekens " * 2 + "x" * 31, PasswordProblem.TOO_LONG),  # 129 (ASVS 2.1.2)
+    ("een heel lange zin die toch blijft werken " * 3 + "x" * 2, None),  # 128 characters are allowed
+    ("wandelen 🚲 langs het Spaarne ☀️", None),  # any character, emoji too (ASVS 2.1.4)
     ("wachtwoord123", PasswordProblem.COMMON),
     ("Welkom01welkom01", PasswordProblem.REPETITIVE),
     ("abcabcabcabc", PasswordProblem.REPETITIVE),
@@ -186,12 +189,14 @@ BANNER = "Please confirm your e-mail address with the link we sent you."
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_sign_up_sends_a_confirmation_link_and_the_banner_goes_once_confirmed(app, anon, smtp, tr, lang):  # noqa: F811
-    client = anon(lang)
-    assert client.post("/registreren", data=registration()).status_code == 302
+    anon(lang).post("/registreren", data=registration())
     [message] = smtp.to("fatima@example.org")
     assert message["Subject"] == tr(lang, "Samen: confirm your e-mail address")
+    client = anon(lang)  # logging in with the password works before the address is confirmed
+    assert client.post("/inloggen", data={"email": "fatima@example.org",
+                                          "password": "een lange zin als wachtwoord"}).status_code == 302
     dashboard = client.get("/mijn")
-    assert dashboard.status_code == 200  # an unconfirmed account works as before
+    assert dashboard.status_code == 200
     assert tr(lang, BANNER) in visible(dashboard)
 
     path = link_in(message)

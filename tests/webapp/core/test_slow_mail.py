@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from tests.conftest import csrf_token, page_text, sibling_app
 from tests.webapp import initiative_helpers as h
 from tests.webapp.accounts.test_accounts import registration
-from tests.webapp.mail_helpers import Sink, free_port, smtp  # noqa: F401 (smtp is a fixture)
+from tests.webapp.mail_helpers import Receiver, Sink, free_port, smtp  # noqa: F401 (smtp is a fixture)
 from tests.webapp.race_helpers import form_fields, log_in
 from webapp.accounts import emails
 from webapp.accounts.models import User
@@ -170,7 +170,7 @@ def test_a_mail_server_that_never_answers_holds_no_click_and_the_mails_go_out_la
     silent.stop()
     sink = Sink()
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(Receiver(sink), hostname="127.0.0.1", port=port)
     controller.start()
     try:
         monkeypatch.setitem(web.config, "MAIL_PORT", port)
@@ -215,7 +215,7 @@ def test_a_mail_tried_twice_keeps_its_message_id(app, make, monkeypatch):
     """The server took the first try but the answer was lost: the second try is the same message to mail programs."""
     sink = Sink()
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(Receiver(sink), hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)

@@ -259,7 +259,7 @@ def test_a_long_queue_is_paged_oldest_first_and_a_decision_returns_to_its_page(m
 
 def test_three_different_reporters_hide_a_request_until_staff_decide(make, login, anon):
     help_request = make.request(make.user("resident"))
-    reporters = [login(make.user("volunteer").email) for _ in range(3)]
+    reporters = [login(make.age(make.user("volunteer")).email) for _ in range(3)]  # established accounts
     for client in reporters[:2]:
         response = client.post(f"/melden/vraag/{help_request.public_id}", data={"reason": "unsafe"})
         assert response.status_code == 302
@@ -280,7 +280,8 @@ def test_three_different_reporters_hide_a_request_until_staff_decide(make, login
 def test_the_threshold_is_configurable(app, make, login, anon, monkeypatch):
     monkeypatch.setitem(app.config, "MODERATION_REPORT_THRESHOLD", 1)
     help_request = make.request(make.user("resident"))
-    login(make.user("volunteer").email).post(f"/melden/vraag/{help_request.public_id}", data={"reason": "spam"})
+    login(make.age(make.user("volunteer")).email).post(f"/melden/vraag/{help_request.public_id}",
+                                                       data={"reason": "spam"})
     assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 404
 
 
@@ -306,8 +307,8 @@ def test_reports_need_a_login_and_a_visible_target(make, login, anon):
 def test_reporting_a_person_puts_them_on_the_staff_list(make, login):
     volunteer = make.user("volunteer", first_name="Gemeld")
     for _ in range(3):
-        login(make.user("resident").email).post(f"/melden/persoon/{volunteer.public_id}",
-                                                data={"reason": "unsafe", "details": "Vreemd gedrag"})
+        login(make.age(make.user("resident")).email).post(f"/melden/persoon/{volunteer.public_id}",
+                                                          data={"reason": "unsafe", "details": "Vreemd gedrag"})
     page = visible(login(make.user("staff").email).get("/werkruimte/moderatie"))
     assert "Gemeld" in page and "Vreemd gedrag" in page
 
