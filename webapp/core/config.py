@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
     # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
     BALLOT_KEY: str | None = Field(None, min_length=32)
-    # Who may reach whom (docs/security/abuse-cases-access.md): invitations to volunteers per request (or need) and
+    # Who may reach whom (SECURITY.md, "who may see and help whom"): invitations to volunteers per request (or need) and
     # per person a day; different suggested volunteers one organiser may see a day; days an invitation to
     # co-organise an initiative works.
     INVITES_PER_REQUEST: int = Field(5, ge=1, le=50)
