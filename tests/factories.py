@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import count
 from types import SimpleNamespace
 from typing import Any
@@ -157,6 +158,15 @@ class Maker:
         help_request = self.request(requester, **overrides)
         self.accept(help_request, self.respond(help_request, volunteer))
         return help_request
+
+    def age(self, person: Any, days: int = 30) -> Any:
+        """Make an account `days` old (reports of accounts older than two weeks count fully)."""
+        with self.app.app_context():
+            row = db.session.get(User, person.id)
+            assert row is not None
+            row.created_at = utcnow() - timedelta(days=days)
+            db.session.commit()
+        return person
 
     def set_request(self, help_request: Any, **values: Any) -> None:
         """Change columns of a request directly (e.g. expires_at in the past)."""

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from webapp.accounts.commands import cli as accounts_cli
 from webapp.asks.commands import cli as asks_cli
 from webapp.budgets.commands import cli as budgets_cli
-from webapp.core.commands import backup_cli, database_errors_as_messages
+from webapp.core.commands import as_job, backup_cli
 from webapp.core.reference.commands import cli as reference_cli
 from webapp.demo.commands import cli as demo_cli
 from webapp.digests.commands import cli as digests_cli
@@ -29,5 +29,5 @@ GROUPS: tuple[AppGroup, ...] = (
 
 def register(app: Flask) -> None:
     for group in GROUPS:
-        database_errors_as_messages(group)
+        as_job(group)
         app.cli.add_command(group)

@@ -10,16 +10,22 @@
 | before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |
 | around every request | serves public pages from the page cache and stores them (webapp.core.pagecache) |
 | after every response | security headers; ProxyFix when TRUSTED_PROXIES is set (webapp.core.security) |
+| end of every request | gives the connection back, or drops it if the database went away (webapp.core.errors) |
+| a person confirms their e-mail address | their waiting requests and offers go online (webapp.asks, webapp.offers) |
 
-SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection (webapp.core.database).
+SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection; PostgreSQL connections are opened
+with statement, lock and answer timeouts and pinged (within 1.5 s) when they leave the pool (webapp.core.database).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from webapp.accounts import confirmation
+from webapp.asks import services as asks_services
 from webapp.core import audit, outbox, template_hooks
 from webapp.core.pagecache import invalidation as pagecache_invalidation
+from webapp.offers import services as offers_services
 from webapp.staff import views as staff_views
 from webapp.suggestions import views as suggestions_views
 
@@ -32,3 +38,5 @@ def register(app: Flask) -> None:
     template_hooks.add(app, "request-page:helpers", suggestions_views.request_helpers)
     template_hooks.add(app, "request-page:staff", staff_views.request_panel)
     template_hooks.add(app, "need:helpers", suggestions_views.need_helpers)
+    confirmation.on_confirmed(app, asks_services.publish_waiting)
+    confirmation.on_confirmed(app, offers_services.publish_waiting)

@@ -7,7 +7,7 @@ Needs that exist already count as announced (alerted_at = now): the alert job te
 after the upgrade, not about every need at once.
 
 Revision ID: eb67cbe95635
-Revises: 1227a02e3bcc
+Revises: d4c7a9e1b2f3
 Create Date: 2026-12-07 16:24:13.499310
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'eb67cbe95635'
-down_revision = '1227a02e3bcc'
+down_revision = 'd4c7a9e1b2f3'
 branch_labels = None
 depends_on = None
 

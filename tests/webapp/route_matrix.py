@@ -15,9 +15,10 @@ offer, handover (a staff hand-over; a number), initiative (the organiser's, conf
 (the volunteer's) and activity, pending_initiative (the organiser's, not confirmed yet), invitation and
 invitation_token (the organiser invited "other" to organise the initiative with them); resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
 reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
-without e-mail or password (taken in by staff), whose account staff may delete; budget_open (taking plans, with the
-resident's plan_waiting), budget_voting (plan_on_ballot) and budget_done (counted, with plan_funded of the organiser's initiative) are
-district budget rounds in Schalkwijk, where everyone of the world lives.
+without e-mail or password (taken in by staff), whose account staff may delete; task is a staff task to phone them;
+budget_open (taking plans, with the resident's plan_waiting), budget_voting (plan_on_ballot) and budget_done (counted,
+with plan_funded of the organiser's initiative) are district budget rounds in Schalkwijk, where everyone of the world
+lives.
 
 The world's people are all logged in fully, so the second login step (/inloggen/code, /inloggen/app-koppelen) sends
 everyone back to the login page; test_fuzz.py opens those pages with a staff login that is half-way.
@@ -69,7 +70,7 @@ accounts.two_factor_setup      GET  -                                           
 accounts.two_factor_setup      POST -                                            login login login login login login login
 accounts.two_factor_step       GET  -                                            login login login login login login login
 accounts.two_factor_step       POST -                                            login login login login login login login
-accounts.verify_email          GET  token=verify_token                             302   302   302   302   302   302   302
+accounts.verify_email          GET  token=verify_token                           login   302   302   302   302   302   302
 accounts.volunteer_profile     GET  -                                            login   200   200   200   200   200   200
 accounts.volunteer_profile     POST -                                            login   200   200   200   200   200   200
 
@@ -170,6 +171,7 @@ offers.new                     POST -                                           
 offers.show                    GET  public_id=offer                                200   200   200   200   200   200   200
 
 pages.health                   GET  -                                              200   200   200   200   200   200   200
+pages.ready                    GET  -                                              200   200   200   200   200   200   200
 pages.index                    GET  -                                              200   200   200   200   200   200   200
 pages.switch_language          GET  code='en'                                      302   302   302   302   302   302   302
 
@@ -187,6 +189,7 @@ reports.export                 GET  file_format='csv'                           
 reports.refresh                POST -                                            login   403   403   403   302   302   403
 
 staff.approve                  POST kind='request',public_id=request             login   403   403   403   302   302   403
+staff.correct_hours            POST public_id=matched                            login   403   403   403   400   400   403
 staff.audit_log                GET  -                                            login   403   403   403   403   200   403
 staff.block                    POST public_id=volunteer                          login   403   403   403   400   400   403
 staff.dismiss_reports          POST public_id=volunteer                          login   403   403   403   302   302   403
@@ -209,6 +212,9 @@ staff.report                   POST kind='vraag',public_id=request              
 staff.screening                GET  -                                            login   403   403   403   200   200   403
 staff.unanswered               GET  -                                            login   403   403   403   200   200   403
 staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.toggle_duty              POST -                                            login   403   403   403   302   302   403
+staff.tasks                    GET  -                                            login   403   403   403   200   200   403
+staff.finish_task              POST task_id=task                                 login   403   403   403   302   302   403
 staff.update_handover          POST handover_id=handover                         login   403   403   403   400   400   403
 
 static                         GET  filename='css/samen.css'                       200   200   200   200   200   200   200

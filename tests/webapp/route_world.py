@@ -33,6 +33,7 @@ from webapp.initiatives.models import InitiativeNeed, OrganiserInvitation
 from webapp.notifications.emails import unsubscribe_token
 from webapp.offers import services as offers
 from webapp.staff import services as staff
+from webapp.staff.models import StaffTask
 from webapp.volunteering import agenda
 
 ROLES = ("anonymous", "resident", "volunteer", "organiser", "staff", "admin", "other")
@@ -84,6 +85,10 @@ def build_world(app: Flask) -> World:
         handover = staff.hand_over(people["staff"], handed, "Sociaal Wijkteam", date.today(), "pending", "")
         newcomer, walk_in, new_staff = _people_outside_the_matrix()
         world.emails.update({"newcomer": str(newcomer.email), "new_staff": str(new_staff.email)})
+        # A task for staff: phone the walk-in (as a block of their helper would leave).
+        task = StaffTask(kind="phone_after_block", person_id=walk_in.id, request_id=handed.id,
+                         created_by_id=people["staff"].id)
+        db.session.add(task)
         db.session.commit()
 
         world.values.update({
@@ -91,7 +96,7 @@ def build_world(app: Flask) -> World:
             "offer": offer.public_id, "asked": asked.public_id, "handover": handover.id,
             "resident": resident.public_id, "volunteer": volunteer.public_id, "other": people["other"].public_id,
             "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
-            "walk_in": walk_in.public_id,
+            "walk_in": walk_in.public_id, "task": task.public_id,
             "reset_token": tokens.password_reset_token(newcomer),
             "verify_token": tokens.email_verification_token(newcomer),
         })

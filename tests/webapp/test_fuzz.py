@@ -28,6 +28,7 @@ from tests.webapp.route_world import HALF_WAY, World, build_world, half_way_logi
 from webapp.accounts import forms as account_forms
 from webapp.asks import forms as ask_forms
 from webapp.budgets import forms as budget_forms
+from webapp.core.forms import DecisionForm
 from webapp.initiatives import forms as initiative_forms
 from webapp.notifications import forms as notification_forms
 from webapp.notifications import kinds
@@ -160,6 +161,7 @@ FORMS = (
     FormTarget("initiatives.needs.sign_up", "other", initiative_forms.SignupForm, {"message": "Ik doe mee."}),
     FormTarget("initiatives.organisers.manage", "organiser", initiative_forms.InviteOrganiserForm,
                {"email": "mede-organisator@example.org"}),
+    FormTarget("initiatives.needs.decide", "organiser", DecisionForm, {"seen": "pending"}),
     FormTarget("initiatives.activities.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
     # The front door's organiser and volunteer forms (issue #18).
     FormTarget("initiatives.needs.decide", "organiser", initiative_forms.DeclineForm,
@@ -178,6 +180,7 @@ FORMS = (
     FormTarget("notifications.preferences", "resident", preferences),
     FormTarget("staff.report", "volunteer", staff_forms.ReportForm, {"reason": "spam", "details": "Reclame."}),
     FormTarget("staff.reject", "staff", staff_forms.RejectForm, {"reason": "spam", "note": "Dit is reclame."}),
+    FormTarget("staff.approve", "staff", DecisionForm),
     FormTarget("staff.record_screening", "staff", staff_forms.ScreeningForm, {"checked_on": "2026-01-10"}),
     FormTarget("staff.block", "admin", staff_forms.BlockForm, {"reason": "Oplichting"}, args={"public_id": "other"}),
     FormTarget("staff.new_intake", "staff", staff_forms.IntakeForm, {
@@ -188,6 +191,7 @@ FORMS = (
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
         "staff_note": "Warme overdracht."}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
+    FormTarget("staff.correct_hours", "staff", staff_forms.HoursCorrectionForm, {"hours": "2,5"}),
     # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.
     FormTarget("privacy.delete_account", "volunteer", privacy_forms.DeleteAccountForm,
                {"password": "niet mijn wachtwoord", "confirm": "y"}),
@@ -230,6 +234,8 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "staff.new_intake": ("staff", ("bewoner",)),
     "budgets.manage.intake": ("staff", ("bewoner",)),
     "staff.unanswered": ("staff", ("page",)),
+    "staff.moderation_queue": ("staff", ("page",)),
+    "pages.ready": ("anonymous", ("only",)),
     "staff.audit_log": ("admin", ("action", "page")),
     "reports.dashboard": ("staff", DASHBOARD),
     "reports.export": ("staff", DASHBOARD),

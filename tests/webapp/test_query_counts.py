@@ -154,7 +154,7 @@ class World:
                 big_need = db.session.get(InitiativeNeed, self.big_need)
                 applicant = needs.sign_up(helper, big_need, f"Aanmelding {i}")
                 if i % 2 == 0:
-                    needs.confirm(organiser, big_need, applicant.public_id)
+                    needs.confirm(organiser, big_need, applicant.public_id, "pending")
                     applicants.log_hours(helper, applicant, date.today(), 2.0)
                 activities.join(helper, db.session.get(Activity, self.big_activity))
                 db.session.commit()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     and_,
     false,
     or_,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +64,8 @@ class User(UserMixin, Base):
     # can be used only once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Staff only: gets urgent reports ("unsafe", "money") by e-mail at once. When nobody is on duty, all staff do.
+    staff_on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     wijk: Mapped[Wijk | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

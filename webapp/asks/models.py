@@ -121,7 +121,10 @@ class Response(Base):
 
 
 class Match(Base):
-    """An accepted response. Unique per request: the database refuses a second one."""
+    """An accepted response. Unique per request: the database refuses a second one.
+
+    Hours and thanks are recorded once per side (a conditional UPDATE on the side's `*_thanked_at`). `hours` is
+    the figure the reports count: a staff correction, else the requester's figure, else the volunteer's."""
 
     __tablename__ = "matches"
 
@@ -134,6 +137,11 @@ class Match(Base):
     hours: Mapped[float | None] = mapped_column(Float)
     requester_thanks: Mapped[str] = mapped_column(Text, default="")
     volunteer_thanks: Mapped[str] = mapped_column(Text, default="")
+    requester_hours: Mapped[float | None] = mapped_column(Float)
+    volunteer_hours: Mapped[float | None] = mapped_column(Float)
+    requester_thanked_at: Mapped[datetime | None]
+    volunteer_thanked_at: Mapped[datetime | None]
+    hours_corrected_at: Mapped[datetime | None]  # staff set `hours` (who and from what: the audit log)
 
     help_request: Mapped[HelpRequest] = relationship(back_populates="match")
     response: Mapped[Response] = relationship()

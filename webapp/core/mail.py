@@ -43,17 +43,22 @@ class Mail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
+
+
 def build_message(mail: Mail, sender: str) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML second."""
+    """A multipart/alternative message: plain text first, HTML second. `mail.headers` may replace the defaults
+    (the outbox gives each mail a Message-ID of its own, the same on every try)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers.items():
+        del message[name]
         message[name] = value
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")

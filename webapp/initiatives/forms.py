@@ -24,7 +24,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.accounts.services import is_valid_email, normalise_email
 from webapp.core.extensions import db
-from webapp.core.forms import LocalDecimalField, MultiCheckboxField, daypart_choices, language_choices, slot_choices
+from webapp.core.forms import (
+    DecisionForm,
+    LocalDecimalField,
+    MultiCheckboxField,
+    daypart_choices,
+    language_choices,
+    slot_choices,
+)
 from webapp.core.reference.labels import localized_name
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
@@ -163,8 +170,9 @@ class MessageForm(FlaskForm):
                        "what to bring."))
 
 
-class DeclineForm(FlaskForm):
-    """Saying no to an applicant: one of the kind texts, and words of one's own if wanted."""
+class DeclineForm(DecisionForm):
+    """A decision on an applicant (the state the organiser saw: `seen`); saying no takes one of the kind texts, and
+    words of one's own if wanted."""
 
     reason = RadioField(_l("What do you want to tell them?"), validators=[Optional()], validate_choice=False,
                         choices=lambda: [SelectChoice(k, str(v)) for k, v in DECLINE_WORDS.items()])

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.pagination import page_arg
 from webapp.core.reference.models import Goal
@@ -113,6 +114,9 @@ def new() -> str | tuple[str, int] | WerkzeugResponse:
     form = InitiativeForm()
     if request.method == "GET" and current_user.wijk is not None:
         form.wijken.data = [current_user.wijk.code]
+    if form.validate_on_submit() and not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")  # what was typed stays in the form
+        return render_template("initiatives/form.html", form=form, initiative=None), 403
     if form.validate_on_submit():
         initiative = _save(form, None)
         db.session.commit()

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.ids import utcnow
@@ -97,6 +98,9 @@ def sign_up(public_id: str, need_id: str) -> WerkzeugResponse | tuple[str, int]:
     form = SignupForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirmation.has_confirmed_address(current_user):  # the page shows no form then (initiatives/show.html)
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, f"need-{need.public_id}")
     try:
         needs.sign_up(current_user, need, form.message.data or "")
     except needs.NeedsScreening:  # the page says why, with the message as typed
@@ -144,24 +148,27 @@ def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> Werkz
     need = load_need(initiative, need_id)
     if decision not in DECISIONS:
         abort(404)
-    form = DeclineForm()
+    form = DeclineForm()  # the state the organiser saw (seen), and for a no the kind words
     if not form.validate_on_submit():  # a button without the kind words is fine; a broken form is not
         abort(400)
     try:
         if decision == "bevestigen":
-            needs.confirm(current_user, need, signup_id)
+            needs.confirm(current_user, need, signup_id, form.seen.data or "")
         elif decision == "shortlist":
-            needs.shortlist(current_user, need, signup_id)
+            needs.shortlist(current_user, need, signup_id, form.seen.data or "")
         else:
-            needs.decline(current_user, need, signup_id, form.reason.data or "", form.words.data or "")
+            needs.decline(current_user, need, signup_id, form.seen.data or "", form.reason.data or "",
+                          form.words.data or "")
     except needs.NeedFull:
+        db.session.rollback()
         flash(_("Enough people are confirmed already. Raise the number first if you need more."), "warning")
     except needs.NeedsScreening as refusal:
         db.session.rollback()
         flash(_("%(name)s has no valid certificate of conduct (VOG), which this needs. You cannot confirm them now.",
                 name=str(refusal)), "warning")
     except needs.NoLongerOpen:
-        flash(_("This was already decided."), "info")
+        db.session.rollback()
+        flash(_("Someone else already decided this. Look at the list again."), "info")
     except services.NotAllowed:
         abort(404)
     else:

@@ -1,7 +1,10 @@
 """Needs of an initiative, and people who sign up to fill them. Progress: confirmed people against how many are
 needed (volunteers), euros received against the amount (money), or the organisers' own word (other kinds).
 
-Confirming is a conditional UPDATE checked by its row count, so two organisers clicking at once confirm once.
+Deciding on a sign-up is a conditional UPDATE from the state the organiser saw (the form carries it), checked by its
+row count: two organisers deciding at once, or an old tab, decide once, and the volunteer hears one answer.
+Confirming, declining and withdrawing first lock the need's row, so the count of confirmed people they check is
+the real one: two organisers confirming for the last place confirm one person.
 """
 
 from __future__ import annotations
@@ -311,7 +314,18 @@ def sign_up(user: User, need: InitiativeNeed, message: str) -> NeedSignup:
     return signup
 
 
+def _lock(need: InitiativeNeed) -> None:
+    """Take the need's row for this transaction (an UPDATE that changes nothing): decisions on its sign-ups go one
+    after the other, and each then reads what the one before it stored."""
+    db.session.execute(update(InitiativeNeed).where(InitiativeNeed.id == need.id)
+                       .values(id=InitiativeNeed.id).execution_options(synchronize_session=False))
+    db.session.refresh(need, ["signups"])
+    for signup in need.signups:
+        db.session.refresh(signup)
+
+
 def withdraw(user: User, need: InitiativeNeed) -> None:
+    _lock(need)
     signup = signup_of(user, need)
     if signup is None or signup.status == SignupStatus.WITHDRAWN:
         return
@@ -323,16 +337,20 @@ def withdraw(user: User, need: InitiativeNeed) -> None:
         _refresh(need)
 
 
-def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: str, allowed_from: tuple[str, ...]
-            ) -> NeedSignup:
+def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: str, allowed_from: tuple[str, ...],
+            seen: str) -> NeedSignup:
+    """seen → status, where `seen` is the sign-up's status on the organiser's page; NoLongerOpen when it is not
+    that any more (someone else decided, or the volunteer withdrew)."""
     if not can_edit(actor, need.initiative):
         raise NotAllowed
     signup = next((s for s in need.signups if s.public_id == signup_public_id), None)
     if signup is None:
         raise NotAllowed
+    if seen not in allowed_from:
+        raise NoLongerOpen
     changed = int(cast(CursorResult[Any], db.session.execute(
         update(NeedSignup)
-        .where(NeedSignup.id == signup.id, NeedSignup.status.in_(allowed_from))
+        .where(NeedSignup.id == signup.id, NeedSignup.status == seen)
         .values(status=status, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     )).rowcount)
@@ -345,13 +363,17 @@ def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: st
     return signup
 
 
-def confirm(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
-    """An organiser says yes. Then both sides see each other's contact details. A need that asks for a VOG takes
-    only volunteers whose VOG is valid."""
+def confirm(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
+    """An organiser says yes (`seen`: the sign-up's status on their page). Then both sides see each other's contact
+    details. NeedFull when enough people are confirmed already; NoLongerOpen when it was decided meanwhile;
+    NeedsScreening when the need asks for a VOG the volunteer does not have."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
     if need.kind == NeedKind.VOLUNTEERS and need.confirmed_count >= need.how_many:
         raise NeedFull
     signup = _decide(actor, need, signup_public_id, SignupStatus.CONFIRMED,
-                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.DECLINED))
+                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.DECLINED), seen)
     signup.decline_reason, signup.decline_message = "", ""
     notify(signup.volunteer_id, "signup_confirmed", title=need.title, name=need.initiative.name,
            initiative=need.initiative.public_id)
@@ -360,20 +382,27 @@ def confirm(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSig
     return signup
 
 
-def shortlist(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
-    """The organisers put an applicant on their shortlist: not a yes yet. The volunteer hears it."""
-    signup = _decide(actor, need, signup_public_id, SignupStatus.SHORTLISTED, (SignupStatus.PENDING,))
+def shortlist(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
+    """The organisers put an applicant on their shortlist: not a yes yet (`seen` as for confirm). The volunteer
+    hears it."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
+    signup = _decide(actor, need, signup_public_id, SignupStatus.SHORTLISTED, (SignupStatus.PENDING,), seen)
     notify(signup.volunteer_id, "signup_shortlisted", title=need.title, name=need.initiative.name,
            initiative=need.initiative.public_id)
     return signup
 
 
-def decline(actor: User, need: InitiativeNeed, signup_public_id: str, reason: str = "", words: str = ""
+def decline(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str, reason: str = "", words: str = ""
             ) -> NeedSignup:
-    """The organisers say no, with one of the kind texts (`reason`, a key of DECLINE_WORDS) and words of their own;
-    the volunteer reads both (the kind text also in the e-mail, in their own language)."""
+    """The organisers say no (`seen` as for confirm), with one of the kind texts (`reason`, a key of DECLINE_WORDS)
+    and words of their own; the volunteer reads both (the kind text also in the e-mail, in their own language)."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
     signup = _decide(actor, need, signup_public_id, SignupStatus.DECLINED,
-                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.CONFIRMED))
+                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.CONFIRMED), seen)
     signup.decline_reason = reason if reason in DECLINE_WORDS else ""
     signup.decline_message = words.strip()[:1000]
     notify(signup.volunteer_id, "signup_declined", title=need.title, name=need.initiative.name,

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.ratelimit import services as ratelimit
@@ -28,6 +29,9 @@ bp = Blueprint("support", __name__)
 def back(public_id: str) -> WerkzeugResponse:
     initiative = load(public_id)
     checked()
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, "backing")
     try:
         added = services.back(current_user, initiative)
     except services.NotAllowed:

@@ -30,11 +30,12 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted", "activity_place_closed_screening",
                  "activity_message", "activity_reminder"),
     "following": ("initiative_update",),
-    "centre": ("moderation_approved", "moderation_rejected", "handed_over", "budget_plan_accepted",
-               "budget_plan_rejected", "budget_plan_funded", "initiative_confirmed"),
+    "centre": ("moderation_approved", "moderation_rejected", "handed_over", "helper_handed_over",
+               "match_ended_by_centre", "budget_plan_accepted", "budget_plan_rejected", "budget_plan_funded",
+               "initiative_confirmed"),
     "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "signup_shortlisted",
               "co_organiser_added",
-              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left",
+              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left", "ask_closed",
               "response_closed_screening", "signup_closed_screening"),
 }
 DEFAULTS = {
@@ -191,6 +192,14 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
         "budget_plan_rejected": lambda: _("Your plan “%(title)s” cannot be done. Log in to read why.", title=title),
         "budget_plan_funded": lambda: _("Good news: your plan “%(title)s” gets money from the district budget.",
                                         title=title),
+        # The volunteer centre ended a match or closed a question (a block, a hand-over): never the reason.
+        "helper_handed_over": lambda: _("The volunteer centre has asked a professional to help with “%(title)s”. "
+                                        "Your help is no longer needed there. Thank you for what you did!",
+                                        title=title),
+        "match_ended_by_centre": lambda: _("The help with “%(title)s” has ended. Someone of the volunteer centre "
+                                           "will call you about it soon.", title=title),
+        "ask_closed": lambda: _("The volunteer you asked about “%(title)s” cannot help after all. You can ask "
+                                "someone else or post a request.", title=title),
     }
     text = texts.get(kind)
     return text() if text else title

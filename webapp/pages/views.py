@@ -1,4 +1,4 @@
-"""Home page, "my page", language switcher and health check."""
+"""Home page, "my page", language switcher and health checks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from webapp.accounts.services import set_locale
 from webapp.asks.services import ListFilters, list_open_requests, requests_of, responses_of
 from webapp.asks.visibility import may_see
+from webapp.core import health as readiness
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.redirects import safe_next
@@ -50,4 +51,17 @@ def switch_language(code: str) -> WerkzeugResponse:
 
 @bp.get("/health")
 def health() -> tuple[str, int, dict[str, str]]:
+    """Liveness: the process answers. No database, no session (a restart would not help when the database is down)."""
     return "ok", 200, {"Content-Type": "text/plain"}
+
+
+@bp.get("/health/ready")
+def ready() -> tuple[str, int, dict[str, str]]:
+    """Readiness: 200 "ready", or 503 with the reasons in a few words. `?only=database` leaves out the e-mail check
+    (for a load balancer: mail that waits is a reason to alert, not to stop serving pages)."""
+    outbox_minutes = 0 if request.args.get("only") == "database" else current_app.config["HEALTH_OUTBOX_MAX_MINUTES"]
+    found = readiness.problems(outbox_minutes)
+    headers = {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+    if found:
+        return "not ready: " + "; ".join(found), 503, {**headers, "Retry-After": "30"}
+    return "ready", 200, headers

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.asks.services import contact_details_visible
 from webapp.asks.visibility import may_see
 from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core.audit import AuditEntry
@@ -35,7 +36,7 @@ from webapp.initiatives.models import (
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
-from webapp.staff.models import Intake, Report, Screening
+from webapp.staff.models import Intake, Report, Screening, StaffTask
 from webapp.suggestions.models import Invitation
 
 FORMAT_VERSION = 1
@@ -73,6 +74,7 @@ EXPORTED: dict[str, str] = {
     "initiative_followers.user_id": "following",
     "initiative_updates.author_id": "initiative_news_written",
     "activity_messages.author_id": "activity_messages_sent",
+    "staff_tasks.person_id": "staff_tasks_about_you",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -100,6 +102,8 @@ EXCLUDED: dict[str, str] = {
     "calendar_feeds.user_id": "the secret address of a person's own calendar feed: a secret, never part of a download",
     "need_alerts.volunteer_id": "keeps an alert about a vacancy to once per need and a few a day; the alert itself is "
                                 "in notifications",
+    "staff_tasks.created_by_id": "staff work: the task is in the export of the person it is about",
+    "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
 }
 
 
@@ -134,7 +138,9 @@ def _match(m: Match, user: User) -> dict[str, Any]:
     r = m.help_request
     is_requester = r.requester_id == user.id
     other: dict[str, Any] | None
-    if is_requester:
+    if not contact_details_visible(r):  # the match page shows them no longer either
+        other = None
+    elif is_requester:
         other = _contact(m.volunteer)
     elif r.contact_staff_id is not None:
         other = {"contact": "staff", **(_contact(r.contact_staff) or {})}
@@ -277,6 +283,10 @@ def collect(user: User) -> dict[str, Any]:
                                     "consent_given_by": i.consent_given_by, "consent_on": _when(i.consent_on),
                                     "created_at": _when(i.created_at)}
                                    for i in _rows(select(BudgetIntake).where(BudgetIntake.resident_id == uid))],
+        # Tasks staff had about this person (phone them after a match ended): what and when, not who.
+        "staff_tasks_about_you": [{"kind": t.kind, "request": _request_ref(t.request_id) if t.request_id else None,
+                                   "created_at": _when(t.created_at), "done_at": _when(t.done_at)}
+                                  for t in _rows(select(StaffTask).where(StaffTask.person_id == uid))],
         # Staff actions by this person, and staff actions about them (without the staff member's name).
         "audit_log": [{"when": _when(e.created_at), "by_you": e.actor_id == uid, "action": e.action,
                        "about": f"{e.target_kind} {e.target_ref}".strip()} for e in audit],

@@ -56,7 +56,7 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.staff.models import Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation, ShownVolunteer
 from webapp.volunteering.models import CalendarFeed, NeedAlert
@@ -92,15 +92,19 @@ def _end_own_requests(user: User, now: datetime) -> None:
 
 
 def _end_own_responses(user: User, now: datetime) -> None:
-    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)).scalars().all()
+    # Pending responses are withdrawn in one conditional UPDATE, before anything is read: a resident choosing this
+    # helper at this very moment either chose first (the response is accepted and the match ends below, with the
+    # resident told) or finds the response withdrawn (asks.services refuses the choice politely).
+    db.session.execute(update(Response).where(Response.volunteer_id == user.id,
+                                              Response.status == ResponseStatus.PENDING)
+                       .values(status=ResponseStatus.WITHDRAWN).execution_options(synchronize_session=False))
+    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)
+                                   .execution_options(populate_existing=True)).scalars().all()
     for response in responses:
         help_request = response.help_request
-        if (response.status == ResponseStatus.ACCEPTED and help_request.status == RequestStatus.MATCHED
-                and end_ongoing_match(help_request, now)):
+        if response.status == ResponseStatus.ACCEPTED and end_ongoing_match(help_request, now):
             notify(help_request.contact_staff_id or help_request.requester_id, "match_ended_helper_left",
                    title=help_request.title, request=help_request.public_id)
-        if response.status == ResponseStatus.PENDING:
-            response.status = ResponseStatus.WITHDRAWN
         response.message = PLACEHOLDER
     # The match stays for the statistics (category, wijk, dates, hours), without the helper and their words.
     db.session.execute(update(Match).where(Match.volunteer_id == user.id)
@@ -142,6 +146,7 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
+    db.session.execute(delete(StaffTask).where(StaffTask.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeFollower).where(InitiativeFollower.user_id == uid).execution_options(**opts))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid).execution_options(**opts))
@@ -168,6 +173,7 @@ def _detach_everything_else(user: User) -> None:
         (Initiative, Initiative.confirmed_by_id, {}), (OrganiserInvitation, OrganiserInvitation.invited_by_id, {}),
         (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
         (InitiativeUpdate, InitiativeUpdate.author_id, {}), (ActivityMessage, ActivityMessage.author_id, {"body": ""}),
+        (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -251,6 +257,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
     "initiative_followers.user_id", "calendar_feeds.user_id", "need_alerts.volunteer_id",  # deleted
     "initiative_updates.author_id", "activity_messages.author_id",  # kept without the author (a message's text goes)
+    "staff_tasks.person_id",  # deleted: nobody to phone any more
+    "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
 })
 
 

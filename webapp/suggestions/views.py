@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.asks.models import HelpRequest
 from webapp.asks.services import get_by_public_id, speaks_for
 from webapp.asks.visibility import may_see
@@ -49,6 +50,9 @@ def invite(request_id: str, volunteer_id: str) -> WerkzeugResponse:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return redirect(url_for("asks.show", public_id=request_id))
     try:
         services.invite(current_user, help_request, volunteer_id)
     except services.NotAllowed:
@@ -103,6 +107,9 @@ def invite_to_need(public_id: str, need_id: str, volunteer_id: str) -> WerkzeugR
     initiative = load_for_organiser(public_id)
     need = load_need(initiative, need_id)
     checked()
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, f"need-{need.public_id}")
     # Only people the page showed this organiser: the need's suggestions, as far as they saw them today.
     seen = reach.seen_today(current_user)
     suggested = {s.volunteer.public_id: s.volunteer for s in suggest_volunteers_for_need(need, set(), k=NEED_SHOWN)

@@ -11,19 +11,18 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token, page_text, visible
 from tests.webapp import budget_helpers as bh
-from tests.webapp.test_concurrency import BUDGET_SECONDS, log_in, race, statuses
-from tests.webapp.test_concurrency import web as web  # the fixture: an app with CSRF on, on the same database
+from tests.webapp.race_helpers import BUDGET_SECONDS, log_in, race, statuses
 from webapp.budgets import counting
 from webapp.budgets.models import BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core.extensions import db
 
 
-def test_ballots_sent_while_staff_count_are_counted_or_refused_never_lost(web, make):
+def test_ballots_sent_while_staff_count_are_counted_or_refused_never_lost(csrf_app, make):
     staff = make.user("staff")
     round_ = bh.budget_round(make, staff, "voting")
     plan = bh.proposal(make, staff, round_, cost=100)
     voters = [make.user("resident", locale="en") for _ in range(20)]
-    clients = [log_in(web, v.email) for v in voters]
+    clients = [log_in(csrf_app, v.email) for v in voters]
     page = f"/wijkbudget/{round_.public_id}/stemmen"
 
     def load(i: int) -> Any:
@@ -33,10 +32,10 @@ def test_ballots_sent_while_staff_count_are_counted_or_refused_never_lost(web, m
 
     def press(i: int, token: Any) -> Any:
         if i == len(clients):  # staff count at the same moment
-            with web.app_context():
+            with csrf_app.app_context():
                 try:
                     result = counting.count(None, db.session.get(BudgetRound, round_.id), date.today(),
-                                            bh.key_of(web))
+                                            bh.key_of(csrf_app))
                     db.session.commit()
                     return result
                 finally:
@@ -58,12 +57,12 @@ def test_ballots_sent_while_staff_count_are_counted_or_refused_never_lost(web, m
     assert seconds < BUDGET_SECONDS
 
 
-def test_one_person_sending_the_ballot_from_many_tabs_has_one_ballot(web, make):
+def test_one_person_sending_the_ballot_from_many_tabs_has_one_ballot(csrf_app, make):
     staff = make.user("staff")
     round_ = bh.budget_round(make, staff, "voting")
     plans = [bh.proposal(make, staff, round_, cost=100, title=f"Plan {i}") for i in range(10)]
     resident = make.user("resident", locale="en")
-    clients = [log_in(web, resident.email) for _ in range(10)]
+    clients = [log_in(csrf_app, resident.email) for _ in range(10)]
     page = f"/wijkbudget/{round_.public_id}/stemmen"
 
     def load(i: int) -> str:

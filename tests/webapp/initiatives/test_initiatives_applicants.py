@@ -52,10 +52,11 @@ def test_organisers_shortlist_then_say_no_kindly_and_the_volunteer_reads_why(mak
     assert "06-99887766" not in text and volunteer.email not in text  # contact only after a yes
     signup = signup_id(make, need, volunteer)
 
-    assert org.post(f"{base}/{signup}/shortlist", data={"next": base}).headers["Location"].endswith(base)
+    assert org.post(f"{base}/{signup}/shortlist", data={"next": base, "seen": "pending"}).headers["Location"].endswith(
+        base)
     assert status_of(make, need, volunteer) == "shortlist"
-    assert org.post(f"{base}/{signup}/afwijzen", data={"reason": "enough", "words": "Misschien in de zomer!"}
-                    ).status_code == 302
+    assert org.post(f"{base}/{signup}/afwijzen", data={"reason": "enough", "words": "Misschien in de zomer!",
+                                                      "seen": "shortlist"}).status_code == 302
     assert status_of(make, need, volunteer) == "declined"
     assert kinds_for(make, volunteer) == ["signup_shortlisted", "signup_declined"]
     mine = visible(login(volunteer.email, lang=lang).get("/mijn/aanmeldingen"))
@@ -73,8 +74,33 @@ def test_saying_yes_shows_contact_details_on_the_applicants_page(make, login):
     ini, need, volunteer = applied(make, login, organiser)
     org = login(organiser.email)
     base = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmeldingen"
-    assert org.post(f"{base}/{signup_id(make, need, volunteer)}/bevestigen").status_code == 302
+    signup = signup_id(make, need, volunteer)
+    assert org.post(f"{base}/{signup}/bevestigen", data={"seen": "pending"}).status_code == 302
     assert "06-99887766" in org.get(base).get_data(as_text=True)
+    assert kinds_for(make, volunteer) == ["signup_confirmed"]
+
+
+def test_a_shortlist_or_a_no_from_a_page_opened_before_a_co_organiser_decided_is_refused(make, login, tr):
+    """Two organisers with the applicants page open: the second click acts on what its page showed, so a volunteer
+    a co-organiser said yes to is not turned down (or shortlisted) by an older tab."""
+    organiser, co = make.user("organiser"), make.user("organiser")
+    ini = h.initiative(make, organiser, is_organisation=True, name="Voedselbank Haarlem", co=(co.email,))
+    need = h.need(make, organiser, ini, title="Inpakkers op vrijdag", how_many=2)
+    volunteer = make.user("volunteer", first_name="Sanne")
+    login(volunteer.email).post(f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmelden",
+                                data={"message": "Ik kan elke vrijdag."})
+    base = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmeldingen"
+    signup = signup_id(make, need, volunteer)
+    old_tab = login(organiser.email, lang="en")
+    assert 'name="seen" value="pending"' in old_tab.get(base).get_data(as_text=True)
+    assert login(co.email).post(f"{base}/{signup}/bevestigen", data={"seen": "pending"}).status_code == 302
+
+    late = old_tab.post(f"{base}/{signup}/afwijzen", data={"seen": "pending", "reason": "enough"},
+                        follow_redirects=True)
+    assert tr("en", "Someone else already decided this. Look at the list again.") in visible(late)
+    old_tab.post(f"{base}/{signup}/shortlist", data={"seen": "pending"})
+    old_tab.post(f"{base}/{signup}/afwijzen", data={"reason": "enough"})  # no state at all: refused too
+    assert status_of(make, need, volunteer) == "confirmed"
     assert kinds_for(make, volunteer) == ["signup_confirmed"]
 
 
@@ -98,7 +124,7 @@ def test_a_stranger_cannot_see_or_decide_on_applicants(make, login):
                     ).status_code == 404
     assert status_of(make, need, volunteer) == "pending"
     # A next address elsewhere is not followed.
-    response = org.post(f"{base}/{signup}/shortlist", data={"next": "https://evil.example/"})
+    response = org.post(f"{base}/{signup}/shortlist", data={"next": "https://evil.example/", "seen": "pending"})
     assert "evil.example" not in response.headers["Location"]
 
 
@@ -111,7 +137,7 @@ def test_confirmed_volunteers_log_hours_and_their_organisers_see_them(make, logi
     client.post(hours_url, data={"worked_on": "2026-01-02", "hours": "3"})
     assert make.count(SignupHours) == 0
     login(organiser.email).post(f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmeldingen/"
-                                f"{signup_id(make, need, volunteer)}/bevestigen")
+                                f"{signup_id(make, need, volunteer)}/bevestigen", data={"seen": "pending"})
     assert client.post(hours_url, data={"worked_on": "2026-01-02", "hours": "2,5"}).status_code == 302
     assert client.post(hours_url, data={"worked_on": "2099-01-02", "hours": "2"}).status_code == 302  # refused
     assert client.post(hours_url, data={"worked_on": "2026-01-03", "hours": "99"}).status_code == 302  # refused
@@ -134,12 +160,13 @@ def test_the_need_is_full_after_enough_yeses_and_a_shortlisted_one_can_still_be_
                                  data={"message": ""})
     org = login(organiser.email)
     base = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmeldingen"
-    org.post(f"{base}/{signup_id(make, need, second)}/shortlist")
-    org.post(f"{base}/{signup_id(make, need, first)}/bevestigen")
-    org.post(f"{base}/{signup_id(make, need, second)}/bevestigen")  # full: refused
+    org.post(f"{base}/{signup_id(make, need, second)}/shortlist", data={"seen": "pending"})
+    org.post(f"{base}/{signup_id(make, need, first)}/bevestigen", data={"seen": "pending"})
+    org.post(f"{base}/{signup_id(make, need, second)}/bevestigen", data={"seen": "shortlist"})  # full: refused
     assert status_of(make, need, second) == "shortlist"
     assert make.run(lambda: db.session.get(InitiativeNeed, need.id).status) == "filled"
-    org.post(f"{base}/{signup_id(make, need, second)}/afwijzen", data={"reason": "bogus", "words": ""})
+    org.post(f"{base}/{signup_id(make, need, second)}/afwijzen", data={"reason": "bogus", "words": "",
+                                                                        "seen": "shortlist"})
     assert status_of(make, need, second) == "declined"
     assert make.run(lambda: db.session.execute(select(NeedSignup.decline_reason).where(
         NeedSignup.volunteer_id == second.id)).scalar_one()) == ""  # an unknown kind text is not stored

@@ -82,7 +82,7 @@ def test_marking_a_need_closes_unscreened_sign_ups_and_their_contact_details(mak
     first = make.run(lambda: db.session.execute(select(NeedSignup.public_id).where(
         NeedSignup.volunteer_id == confirmed.id)).scalar_one())
     org = login(organiser.email)
-    org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{first}/bevestigen")
+    org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{first}/bevestigen", data={"seen": "pending"})
     assert "06-55554444" in page_text(login(confirmed.email).get(url))
 
     page = org.post(f"{url}/behoeften/{need.public_id}/bewerken", data={
@@ -110,7 +110,8 @@ def test_an_organiser_cannot_confirm_a_volunteer_whose_vog_lapsed(make, login, t
     text = visible(org.get(url))
     assert tr("en", "No valid VOG") in text
     [signup] = make.run(lambda: [s.public_id for s in db.session.get(InitiativeNeed, need.id).signups])
-    done = org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{signup}/bevestigen", follow_redirects=True)
+    done = org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{signup}/bevestigen", data={"seen": "pending"},
+                    follow_redirects=True)
     assert tr("en", "%(name)s has no valid certificate of conduct (VOG), which this needs. You cannot confirm "
                     "them now.", name="Verlopen") in visible(done)
     assert signups(make, need) == {volunteer.id: "pending"}

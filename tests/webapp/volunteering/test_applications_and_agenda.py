@@ -26,10 +26,10 @@ def sign_up(login, person, ini, need, message=""):
 
 
 def decide(login, organiser, ini, need, make, person, decision):
-    signup = make.run(lambda: db.session.execute(select(NeedSignup.public_id).where(
-        NeedSignup.need_id == need.id, NeedSignup.volunteer_id == person.id)).scalar_one())
+    signup, seen = make.run(lambda: tuple(db.session.execute(select(NeedSignup.public_id, NeedSignup.status).where(
+        NeedSignup.need_id == need.id, NeedSignup.volunteer_id == person.id)).one()))
     login(organiser.email).post(f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}/aanmeldingen/"
-                                f"{signup}/{decision}")
+                                f"{signup}/{decision}", data={"seen": seen})
 
 
 @pytest.mark.parametrize("lang", LANGS)
