@@ -23,8 +23,9 @@ from webapp.core.audit import log_action
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.reference.models import Goal
-from webapp.initiatives import needs
+from webapp.initiatives import activities, applicants, needs, news
 from webapp.initiatives import services as initiatives
+from webapp.initiatives.models import Activity, InitiativeNeed
 from webapp.staff import moderation
 from webapp.staff import services as staff
 
@@ -71,6 +72,21 @@ class World:
             self.fresh_volunteer = make_user("volunteer", email="fresh@example.org", screened=True).id
             self.staff = make_user("staff", "admin", email="staff@example.org").id
             self.organiser = make_user("resident", "organiser", email="organiser@example.org").id
+            # One organisation whose vacancy and activity collect more applicants and people as the world grows.
+            organiser = self._user(self.organiser)
+            organisation = initiatives.register_initiative(organiser, initiatives.InitiativeData(
+                name="Voedselbank Haarlem", description="Wij delen elke week voedselpakketten uit in de stad.",
+                is_organisation=True, status="active", wijken=[wijk()], goals=list(db.session.execute(
+                    select(Goal).limit(1)).scalars())))
+            organisation.confirmed_at = organisation.created_at
+            self.big_need = needs.add_need(organiser, organisation, needs.NeedData(
+                kind="volunteers", title="Inpakkers op vrijdag", skills="inpakken", how_many=500,
+                is_recurring=True, slots=["fri-morning"])).id
+            self.big_activity = activities.add_activity(organiser, organisation, activities.ActivityData(
+                title="Uitdeeldag", description="", wijk=wijk(), place="Buurthuis", capacity=None,
+                starts_at=utcnow() + timedelta(days=3), ends_at=utcnow() + timedelta(days=3, hours=2))).id
+            self.organisation = organisation.public_id
+            db.session.commit()
 
     def _user(self, user_id: int) -> User:
         user = db.session.get(User, user_id)
@@ -123,10 +139,36 @@ class World:
                     name=f"Buurtmoestuin {i}", description=f"Samen groente kweken, tuin nummer {i}.",
                     is_organisation=False, status="active", wijken=[wijk()], goals=goals))
                 initiative.confirmed_at = initiative.created_at  # staff confirmed it: listed
-                needs.add_need(organiser, initiative, needs.NeedData(
+                need = needs.add_need(organiser, initiative, needs.NeedData(
                     kind="volunteers", title=f"Tuinieren op zaterdag {i}", skills="tuinieren", how_many=2))
+                # The front door: a dated activity with places, the volunteer's applications, agenda and
+                # initiatives; the organisation's applicants, people coming and volunteers' hours.
+                activity = activities.add_activity(organiser, initiative, activities.ActivityData(
+                    title=f"Zaaidag {i}", description="", wijk=wijk(), place="Buurthuis", capacity=10,
+                    starts_at=utcnow() + timedelta(days=2 + i % 20), ends_at=utcnow() + timedelta(days=2 + i % 20,
+                                                                                                   hours=2)))
+                activities.join(volunteer, activity)
+                needs.sign_up(volunteer, need, "Ik help graag.")
+                news.follow(volunteer, initiative)
+                initiatives.back(volunteer, initiative)
+                big_need = db.session.get(InitiativeNeed, self.big_need)
+                applicant = needs.sign_up(helper, big_need, f"Aanmelding {i}")
+                if i % 2 == 0:
+                    needs.confirm(organiser, big_need, applicant.public_id, "pending")
+                    applicants.log_hours(helper, applicant, date.today(), 2.0)
+                activities.join(helper, db.session.get(Activity, self.big_activity))
                 db.session.commit()
             self.added += n
+
+    def as_organiser(self) -> tuple[str, ...]:
+        with self.app.app_context():
+            need = db.session.get(InitiativeNeed, self.big_need)
+            activity = db.session.get(Activity, self.big_activity)
+            assert need is not None and activity is not None
+            base = f"/initiatieven/{self.organisation}"
+            return (f"{base}/behoeften/{need.public_id}/aanmeldingen", f"{base}/vrijwilligers",
+                    f"{base}/activiteiten/{activity.public_id}/deelnemers",
+                    f"{base}/activiteiten/{activity.public_id}/deelnemers.csv")
 
     def first_request_id(self) -> str:
         with self.app.app_context():
@@ -136,9 +178,11 @@ class World:
             ).scalar_one()
 
 
-ANONYMOUS = ("/", "/vragen/", "/aanbod/", "/initiatieven/", "/initiatieven/hulp-gezocht", "/vacatures")
+ANONYMOUS = ("/", "/vragen/", "/aanbod/", "/initiatieven/", "/initiatieven/hulp-gezocht", "/vacatures",
+             "/vrijwilligerswerk", "/organisaties")
 AS_RESIDENT = ("/mijn", "/berichten/")
-AS_VOLUNTEER = ("/mijn", "/berichten/", "/vragen/")
+AS_VOLUNTEER = ("/mijn", "/berichten/", "/vragen/", "/vrijwilligerswerk", "/vrijwilligerswerk?kind=need&km=5",
+                "/mijn/aanmeldingen", "/mijn/agenda", "/mijn/initiatieven")
 AS_FRESH_VOLUNTEER = ("/aanbevolen/",)
 AS_STAFF = ("/werkruimte/", "/werkruimte/moderatie", "/werkruimte/onbeantwoord", "/werkruimte/vog",
             "/werkruimte/logboek", "/werkruimte/overdrachten", "/werkruimte/intakes",
@@ -154,6 +198,7 @@ def all_counts(app: Flask, world: World, login: Callable[..., FlaskClient]) -> d
         "volunteer": (login("volunteer@example.org"), AS_VOLUNTEER),
         "fresh volunteer": (login("fresh@example.org"), AS_FRESH_VOLUNTEER),
         "staff": (login("staff@example.org"), AS_STAFF),
+        "organiser": (login("organiser@example.org"), world.as_organiser()),
     }
     for who, (client, urls) in clients.items():
         for url in urls:

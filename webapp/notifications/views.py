@@ -27,7 +27,7 @@ def _unread() -> dict[str, int]:
 @login_required
 def index() -> str:
     return render_template("notifications/index.html", items=services.recent_for(current_user.id),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), sentence=kinds.sentence)
 
 
 @bp.post("/berichten/gelezen")
