@@ -106,7 +106,7 @@ class World:
                 # Staff work: a report, a screening, an intake, a hand-over, audit entries.
                 moderation.report(other, "request", theirs, "spam", f"melding {i}", threshold=1)
                 staff.record_screening(staff_member, helper, date.today(), date.today() + timedelta(days=30))
-                staff.take_in_request(
+                intake = staff.take_in_request(
                     staff_member,
                     staff.ResidentData(first_name=f"Intake{i}", last_name="Bewoner", phone="023-1234567",
                                        postcode="2034 AB", wijk=wijk(), locale="nl"),
@@ -114,6 +114,8 @@ class World:
                     asks.RequestData(title=f"Vervoer naar de dokter {i}", description=f"Rit naar de huisarts {i}.",
                                      category=mine.category, wijk=wijk(), on_date=None, slots=[],
                                      languages=["nl"], is_recurring=False, needs_screening=False))
+                # A sensitive request in the moderation queue: opening the queue writes an audit entry for it.
+                moderation.report(other, "request", intake, "spam", f"melding over intake {i}", threshold=1)
                 handed = make_request(other, title=f"Schulden en post {i}", category_key="paperwork",
                                       description=f"Ik heb veel post en rekeningen, stapel {i}.")
                 staff.hand_over(staff_member, handed, "Sociaal Wijkteam", date.today(), "pending", "")
@@ -148,17 +150,48 @@ AS_STAFF = ("/werkruimte/", "/werkruimte/moderatie", "/werkruimte/onbeantwoord",
 
 def all_counts(app: Flask, world: World, login: Callable[..., FlaskClient]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    own_request = world.first_request_id()
     clients = {
         "anonymous": (app.test_client(), ANONYMOUS),
-        "resident": (login("resident@example.org"), (*AS_RESIDENT, f"/vragen/{world.first_request_id()}")),
+        "resident": (login("resident@example.org"), (*AS_RESIDENT, f"/vragen/{own_request}")),
         "volunteer": (login("volunteer@example.org"), AS_VOLUNTEER),
         "fresh volunteer": (login("fresh@example.org"), AS_FRESH_VOLUNTEER),
         "staff": (login("staff@example.org"), AS_STAFF),
     }
     for who, (client, urls) in clients.items():
         for url in urls:
-            counts[f"{who} {url}"] = statements_for(app, client, url)
+            counts[f"{who} {url.replace(own_request, '<id>')}"] = statements_for(app, client, url)
     return counts
+
+
+# The statements one view of each logged-in page costs, at most (docs/PROFILES.md has the before and after). What
+# every logged-in page pays: the person with their roles and volunteer profile (one query, joined), the unread count
+# of the header (one). A figure going up is a page that got slower: find the statement that came in (run
+# `python -m bench.profile_pages --pages "..." --sql`), and raise the figure here only for something the page needs.
+PINNED = {
+    "resident /mijn": 5,
+    "resident /berichten/": 3,
+    "resident /vragen/<id>": 16,
+    "volunteer /mijn": 8,
+    "volunteer /berichten/": 3,
+    "volunteer /vragen/": 7,
+    "fresh volunteer /aanbevolen/": 7,
+    "staff /werkruimte/": 15,
+    "staff /werkruimte/moderatie": 14,
+    "staff /werkruimte/onbeantwoord": 14,
+    "staff /werkruimte/vog": 8,
+    "staff /werkruimte/logboek": 5,
+    "staff /werkruimte/overdrachten": 4,
+    "staff /werkruimte/intakes": 5,
+    "staff /initiatieven/steun-overzicht": 7,
+    "staff /rapportage/": 9,
+    "staff /rapportage/?kind=year": 9,
+    "staff /rapportage/export.csv?kind=year": 7,
+}
+
+
+def _over_pinned(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {page: (counts[page], limit) for page, limit in PINNED.items() if counts[page] > limit}
 
 
 def test_list_pages_issue_the_same_number_of_queries_for_few_and_many_rows(
@@ -170,6 +203,30 @@ def test_list_pages_issue_the_same_number_of_queries_for_few_and_many_rows(
     many = all_counts(app, world, login)
     grown = {page: (few[page], many[page]) for page in few if many[page] > few[page] + ALLOWED_EXTRA}
     assert not grown, f"statements per page grow with the rows on it (few → many): {grown}"
+    assert not _over_pinned(many), f"above the pinned figure (counted, pinned): {_over_pinned(many)}"
+
+
+def test_logged_in_pages_stay_at_their_pinned_statement_counts(app: Flask, login: Callable[..., FlaskClient]) -> None:
+    world = World(app)
+    world.grow(FEW)
+    counts = all_counts(app, world, login)
+    assert set(PINNED) == {page for page in counts if not page.startswith("anonymous")}, "a page without a figure"
+    assert not _over_pinned(counts), f"above the pinned figure (counted, pinned): {_over_pinned(counts)}"
+
+
+def test_a_logged_in_form_sent_costs_no_reload_of_the_person_after_its_commit(
+        app: Flask, login: Callable[..., FlaskClient]) -> None:
+    """The security headers ask whether the response was for a logged-in person. Asked of the loaded row after the
+    view committed (which expires it), that reloaded the person and their roles on every form sent."""
+    with app.app_context():
+        make_user("resident", email="reader@example.org")
+    client = login("reader@example.org")
+    with counting(app) as statements:
+        response = client.post("/berichten/gelezen")
+    assert response.status_code == 302
+    assert response.headers["Cache-Control"] == "no-store"
+    reloads = [s for s in statements if " ".join(s.split()).endswith("FROM users WHERE users.id = ?")]
+    assert reloads == [], reloads
 
 
 def test_the_counter_sees_a_query_per_row(app: Flask) -> None:

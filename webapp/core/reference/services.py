@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from matching.taxonomy import load_taxonomy
 from webapp.core.reference.models import Buurt, Category, Goal, PostcodeArea, Stadsdeel, Wijk, category_goals
@@ -151,7 +151,9 @@ def _load_geography(session: DbSession) -> None:
 
 
 def stadsdelen_with_wijken(session: DbSession) -> list[Stadsdeel]:
-    return list(session.execute(select(Stadsdeel).order_by(Stadsdeel.name)).scalars())
+    """Every stadsdeel with its wijken loaded (two queries, not one per stadsdeel)."""
+    return list(session.execute(
+        select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars())
 
 
 def all_categories(session: DbSession) -> list[Category]:
