@@ -85,7 +85,7 @@ class Figure:
     statements: int
     writes: int
     size: int
-    sql: list[str]
+    sql: list[tuple[str, float]]
 
     @property
     def median(self) -> float:
@@ -123,19 +123,26 @@ def seed(env: dict[str, str], scale: int) -> None:
 
 
 @contextmanager
-def counting(engine: Any) -> Iterator[list[str]]:
+def counting(engine: Any) -> Iterator[list[tuple[str, float]]]:
+    """Every statement sent while the block runs, with the milliseconds (wall clock) the database took for it."""
     from sqlalchemy import event
 
-    statements: list[str] = []
+    statements: list[tuple[str, float]] = []
+    started: list[float] = []
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        started.append(time.perf_counter())
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append((statement, (time.perf_counter() - started.pop()) * 1000))
 
     event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
 
 
 def totp_now(secret: str) -> str:
@@ -188,7 +195,7 @@ def measure(app: Any, client: Any, page: str, url: str, repeat: int, warmup: int
     with counting(engine) as statements:
         response = client.get(url, base_url="https://localhost")
         body = response.get_data()
-    writes = sum(1 for s in statements if WRITES.match(s))
+    writes = sum(1 for s, _ms in statements if WRITES.match(s))
     return Figure(page, url, response.status_code, times, len(statements), writes, len(body), statements)
 
 
@@ -267,8 +274,8 @@ def main() -> int:
         print(f"| {name:28} | {f.median:10.1f} | {f.p90:10.1f} | {f.statements:3} | {f.writes:6} | {f.status:6} | "
               f"{f.size / 1024:3.0f} |", flush=True)
         if args.sql:
-            for statement in f.sql:
-                print("    " + " ".join(statement.split())[:400])
+            for statement, ms in f.sql:
+                print(f"    {ms:7.2f} ms  " + " ".join(statement.split())[:400])
     return 0
 
 
