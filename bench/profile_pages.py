@@ -226,6 +226,8 @@ def main() -> int:
     parser.add_argument("--profile", default="", help="a page name: print a cProfile table for it")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --profile")
     parser.add_argument("--top", type=int, default=25, help="rows of the --profile table")
+    parser.add_argument("--no-refresh", action="store_true",
+                        help="skip the suggestions and report jobs (an earlier run on this database ran them)")
     parser.add_argument("--sql", action="store_true", help="print the SQL statements of one request per page")
     parser.add_argument("--profile-out", type=Path, default=None, help="also write the raw pstats file")
     args = parser.parse_args()
@@ -253,10 +255,10 @@ def main() -> int:
     clients: dict[str | None, Any] = {None: app.test_client()}
     for who in sorted({PAGES[n][0] for n in names} - {None}):
         clients[who] = log_in(app, targets[who][0], os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD))
-    if any(PAGES[n][0] == "volunteers" for n in names):
+    if not args.no_refresh and any(PAGES[n][0] == "volunteers" for n in names):
         # What production's background jobs keep ready, as bench/run.py does after logging in.
         flask(env, "suggestions", "refresh", "--active-days", "0.02")
-    if any(PAGES[n][0] == "staff" for n in names):
+    if not args.no_refresh and any(PAGES[n][0] == "staff" for n in names):
         flask(env, "reports", "refresh")
 
     if args.profile:

@@ -50,6 +50,8 @@ class HelpRequest(Base):
         # filters, then the age, then what the rest of the filter reads, so counting never reads the rows.
         Index("ix_help_requests_waiting", "status", "moderation", "offer_id", "created_at", "expires_at",
               "requester_id"),
+        # A staff member's intakes still running (the workspace): thousands per staff member in a region.
+        Index("ix_help_requests_contact_staff_status", "contact_staff_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
