@@ -175,7 +175,7 @@ PINNED = {
     "resident /vragen/<id>": 16,
     "volunteer /mijn": 8,
     "volunteer /berichten/": 3,
-    "volunteer /vragen/": 7,
+    "volunteer /vragen/": 5,
     "fresh volunteer /aanbevolen/": 7,
     "staff /werkruimte/": 15,
     "staff /werkruimte/moderatie": 14,
