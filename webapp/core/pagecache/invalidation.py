@@ -83,6 +83,11 @@ def _bulk_statement(state: ORMExecuteState) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A SAVEPOINT released (`begin_nested`), announced as a commit: nothing is visible to others yet, and on
+        # SQLite this connection may hold the write lock that clearing from another connection would wait for.
+        # The tags stay for the real commit.
+        return
     tags = session.info.pop(_KEY, None)
     if tags and has_app_context():  # also where the cache is off: other processes may serve from it
         services.clear(tags)
