@@ -3,7 +3,7 @@ equality filters, then the age, then what the rest of the filter reads, so count
 staff member's running intakes
 
 Revision ID: 8d99ef8f2819
-Revises: d4c7a9e1b2f3
+Revises: eb67cbe95635
 Create Date: 2026-12-07 18:06:42.667200
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8d99ef8f2819'
-down_revision = 'd4c7a9e1b2f3'
+down_revision = 'eb67cbe95635'
 branch_labels = None
 depends_on = None
 
