@@ -46,9 +46,10 @@ def password_reset_mail(user: User) -> Mail:
     return _mail(user, _l("Samen: choose a new password"), "password_reset", link=link, hours=hours)
 
 
-def verification_mail(user: User, nonce: str = "") -> Mail:
-    """`nonce`: the one the sign-up put in the browser's session; the link logs in only in that browser."""
-    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user, nonce))
+def verification_mail(user: User, nonce: str = "", next_url: str = "") -> Mail:
+    """`nonce`: the one the sign-up put in the browser's session; the link logs in only in that browser.
+    `next_url`: the page the link leads back to (the request just posted, the request they want to respond to)."""
+    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user, nonce, next_url))
     days = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]) // 86400 or 1
     return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
 

@@ -16,6 +16,7 @@ from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
 from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
+from webapp.core import drafts
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import int_arg, page_arg
@@ -70,6 +71,9 @@ def show(public_id: str) -> tuple[str, int]:
         db.session.commit()
     if log_sensitive_view(current_user, help_request):
         db.session.commit()
+    kept = drafts.peek(request.path) if current_user.is_authenticated else {}
+    if kept.get("message"):  # typed before the address was confirmed (webapp.core.drafts): back, ready to send
+        return _render_show(help_request, response_form=ResponseForm(formdata=None, message=kept["message"]))
     return _render_show(help_request)
 
 
@@ -240,7 +244,8 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
     form = ResponseForm()
     if not form.validate_on_submit():
         return _render_show(help_request, response_form=form, status=400)
-    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form
+    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form, and in this browser
+        drafts.keep(url_for("asks.show", public_id=public_id), {"message": form.message.data or ""})
         flash(str(confirmation.NOT_YET), "warning")
         return _render_show(help_request, response_form=form, status=403)
     refusal = ratelimit.hit("respond", ("user", current_user.public_id))
@@ -262,6 +267,7 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         abort(403)
     else:
         db.session.commit()
+        drafts.drop(url_for("asks.show", public_id=public_id))
         flash(_("Your response is sent. You will hear when the neighbour chooses."), "success")
     return redirect(url_for("asks.show", public_id=public_id))
 
