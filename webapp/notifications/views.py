@@ -30,9 +30,9 @@ OPENED = "bericht"
 @bp.before_app_request
 def _opened_from_the_list() -> None:
     number = request.args.get(OPENED, "") if request.method == "GET" else ""
-    if number.isdigit() and len(number) < 19 and current_user.is_authenticated:
-        if services.mark_one_read(current_user.id, int(number)):
-            db.session.commit()
+    if number.isdigit() and len(number) < 19 and current_user.is_authenticated \
+            and services.mark_one_read(current_user.id, int(number)):
+        db.session.commit()
 
 
 @bp.get("/berichten/")
