@@ -299,6 +299,15 @@ def agree(public_id: str) -> WerkzeugResponse:
                 stale=(_("This request is no longer open."), "warning"))
 
 
+@bp.post("/<public_id>/nee")
+@login_required
+def decline(public_id: str) -> WerkzeugResponse:
+    """The volunteer asked through their offer cannot help this time."""
+    return _act(public_id, lambda r: services.decline_ask(current_user, r),
+                done=(_("You said no this time. We let the neighbour know, so they can ask someone else."), "info"),
+                stale=(_("This request is no longer open."), "warning"))
+
+
 @bp.post("/<public_id>/klaar")
 @login_required
 def done(public_id: str) -> WerkzeugResponse:
