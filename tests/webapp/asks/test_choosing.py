@@ -3,6 +3,9 @@ have not held it."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from tests.conftest import page_text, visible
 from webapp.accounts.models import User
 from webapp.core.extensions import db
@@ -39,3 +42,29 @@ def test_other_volunteers_do_not_see_the_introduction(make, login):
     make.respond(help_request, volunteer)
     make.run(set_bio, volunteer.id, "Ik ben gepensioneerd en heb een auto.")
     assert "gepensioneerd" not in page_text(login(other.email).get(f"/vragen/{help_request.public_id}"))
+
+
+# -- nothing typed is cut without a word -------------------------------------------------------------------------------
+
+def request_data(**overrides):
+    data = {"title": "Hulp met boodschappen", "description": "Ik kan niet goed lopen en zoek hulp.",
+            "category": "groceries", "postcode": "2034 AB", "languages": ["nl"], "frequency": "once"}
+    data.update(overrides)
+    return data
+
+
+def test_the_request_description_has_no_maxlength_that_cuts_pasted_text(make, login):
+    client = login(make.user("resident").email)
+    form = page_text(client.get("/vragen/nieuw"))
+    textarea = re.search(r'<textarea[^>]*name="description"[^>]*>', form).group(0)
+    assert "maxlength" not in textarea
+    assert 'data-count-max="2000"' in textarea
+
+
+def test_a_too_long_description_comes_back_whole_with_a_clear_error(make, login, tr):
+    client = login(make.user("resident").email)
+    long = "Ik zoek hulp bij het opruimen van mijn zolder. " * 50  # 2,350 characters
+    response = client.post("/vragen/nieuw", data=request_data(description=long))
+    assert response.status_code == 200
+    assert tr("nl", "Use between 10 and 2000 characters.") in visible(response)
+    assert long.strip() in html.unescape(page_text(response))

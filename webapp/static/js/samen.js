@@ -5,6 +5,22 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // A text with a maximum length: a counter below it (the server checks the length; nothing is cut).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-count-max]"), function (area) {
+    var max = parseInt(area.getAttribute("data-count-max"), 10);
+    var text = area.getAttribute("data-count-text") || "{num} / {max}";
+    var counter = document.createElement("p");
+    counter.className = "hint counter";
+    counter.id = area.id + "-counter";
+    area.parentNode.insertBefore(counter, area.nextSibling);
+    function update() {
+      counter.textContent = text.replace("{num}", area.value.length).replace("{max}", max);
+      counter.classList.toggle("over", area.value.length > max);
+    }
+    area.addEventListener("input", update);
+    update();
+  });
+
   // The wijk next to a postcode: asked only when the postcode typed lies in more than one wijk, with just its wijken.
   Array.prototype.forEach.call(document.querySelectorAll(".wijk-choice"), function (box) {
     var form = box.closest("form");
