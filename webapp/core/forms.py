@@ -22,7 +22,7 @@ class LengthWithoutCutting(Length):
 
     def __init__(self, min: int = -1, max: int = -1, message: str | None = None) -> None:
         super().__init__(min=min, max=max, message=message)
-        self.field_flags = {}
+        self.field_flags: dict[str, object] = {}
 
 
 class ActionForm(FlaskForm):
