@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import session
+from flask import after_this_request, current_app, request, session
+from werkzeug.wrappers import Response
 
 from webapp.accounts import emails, services, tokens
 from webapp.accounts.forms import RegistrationForm
@@ -84,7 +85,35 @@ def sign_up(form: RegistrationForm, roles: Iterable[str], *, next_url: str = "",
     db.session.commit()
     fresh_session()
     session[SIGNUP] = nonce
+    _remember_nonce(nonce)
     return Done(email=email, wijk_name=form.resolved_wijk.name, wijk_was_guessed=form.wijk_was_guessed)
+
+
+def _remember_nonce(nonce: str) -> None:
+    """The nonce also in a cookie of its own (see SIGNUP_COOKIE_NAME in core/config.py), set on every sign-up answer
+    alike (a new address or a known one: the same cookies)."""
+
+    @after_this_request
+    def _set(response: Response) -> Response:
+        response.set_cookie(current_app.config["SIGNUP_COOKIE_NAME"], nonce, path="/", httponly=True,
+                            samesite="Lax", secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+                            max_age=int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]))
+        return response
+
+
+def signed_up_in_this_browser(nonce: str) -> bool:
+    """Whether this browser made the sign-up whose link carries `nonce` (its session or its sign-up cookie)."""
+    if not nonce:
+        return False
+    return nonce in (session.get(SIGNUP), request.cookies.get(current_app.config["SIGNUP_COOKIE_NAME"]))
+
+
+def forget_nonce() -> None:
+    @after_this_request
+    def _drop(response: Response) -> Response:
+        response.delete_cookie(current_app.config["SIGNUP_COOKIE_NAME"], path="/", httponly=True, samesite="Lax",
+                               secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
+        return response
 
 
 def _volunteer_profile(user: User, form: RegistrationForm) -> None:

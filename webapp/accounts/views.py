@@ -364,9 +364,10 @@ def verify_email(token: str) -> Any:
         if current_user.is_authenticated:
             return redirect(back or landing_page(current_user))
         return redirect(url_for("accounts.login", next=back or None))
-    same_browser = bool(link.nonce) and session.get(signup.SIGNUP) == link.nonce
+    same_browser = signup.signed_up_in_this_browser(link.nonce)
     if not current_user.is_authenticated and same_browser and not services.needs_two_factor(user):
         _finish_login(user, remember=False)  # commits the confirmation too
+        signup.forget_nonce()
         flash(_("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=user.first_name), "success")
         if back:
             return redirect(back)

@@ -194,3 +194,23 @@ def asks_responses(public_id):
 
 def token(client, path):
     return csrf_token(page_text(client.get(path)))
+
+
+def test_the_link_logs_in_even_when_an_older_response_wrote_back_the_session(anon, smtp):  # noqa: F811
+    """A response under way during the sign-up (the service worker's first fetch, on a slow phone) sets the session
+    cookie it had before: the sign-up's nonce is gone from the session. The link still logs in in this browser."""
+    client = anon("nl")
+    client.post("/registreren?rol=bewoner&next=/vragen/nieuw", data=registration())
+    assert client.get_cookie("session") is not None
+    client.delete_cookie("session")  # the late response's Set-Cookie: the session from before the sign-up
+    landed = client.get(confirmation_link(smtp))
+    assert landed.headers["Location"].endswith("/vragen/nieuw")
+    assert client.get("/vragen/nieuw").status_code == 200
+
+
+def test_a_browser_with_its_own_sign_up_is_not_logged_in_by_someone_elses_link(anon, smtp):  # noqa: F811
+    mine, theirs = anon("nl"), anon("nl")
+    theirs.post("/registreren", data=registration(email="someone@example.org"))
+    mine.post("/registreren", data=registration(email="me@example.org"))  # this browser holds a nonce: another one
+    landed = mine.get(confirmation_link(smtp, "someone@example.org"))
+    assert "/inloggen" in landed.headers["Location"]  # confirmed, not logged in
