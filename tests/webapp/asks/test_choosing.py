@@ -68,3 +68,21 @@ def test_a_too_long_description_comes_back_whole_with_a_clear_error(make, login,
     assert response.status_code == 200
     assert tr("nl", "Use between 10 and 2000 characters.") in visible(response)
     assert long.strip() in html.unescape(page_text(response))
+
+
+# -- the request form fits on a phone ------------------------------------------------------------------------------------
+
+def test_the_request_form_folds_times_and_languages_away_with_the_persons_language_chosen(make, login):
+    client = login(make.user("resident").email, lang="en")
+    form = page_text(client.get("/vragen/nieuw"))
+    folded = re.findall(r"<details class=\"more\"( open)?>", form)
+    assert folded == ["", ""], "times and languages are not folded away"
+    assert 'name="slots"' in form  # still on the page: a real form, without JavaScript
+    assert re.search(r'<input[^>]*checked[^>]*value="en"|<input[^>]*value="en"[^>]*checked', form)
+    assert "Languages: English (change)" in html.unescape(form)
+
+
+def test_a_request_form_that_comes_back_opens_what_was_chosen(make, login):
+    client = login(make.user("resident").email)
+    response = client.post("/vragen/nieuw", data=request_data(title="", slots=["wed-morning"], languages=["nl", "en"]))
+    assert re.findall(r"<details class=\"more\"( open)?>", page_text(response)) == [" open", " open"]
