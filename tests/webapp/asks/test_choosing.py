@@ -70,7 +70,7 @@ def test_a_too_long_description_comes_back_whole_with_a_clear_error(make, login,
     assert long.strip() in html.unescape(page_text(response))
 
 
-# -- the request form fits on a phone ------------------------------------------------------------------------------------
+# -- the request form fits on a phone -------------------------------------------------------------------------------
 
 def test_the_request_form_folds_times_and_languages_away_with_the_persons_language_chosen(make, login):
     client = login(make.user("resident").email, lang="en")
