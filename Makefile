@@ -67,10 +67,13 @@ typecheck: venv ## mypy (strict on matching/)
 evaluate: venv ## Offline evaluation of the matching engine
 	$(PY) -m matching evaluate
 
+journeys: venv translations-compile ## Newcomer journeys on a 360 px phone (every Haarlem PC4, Debian's Chromium); writes docs/JOURNEYS.md
+	$(PY) scripts/journeys.py $(JOURNEY_ARGS)
+
 bench-matching: venv ## Speed and memory benchmark of the matching engine
 	$(PY) -m matching bench
 
-.PHONY: help venv lock translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching
+.PHONY: help venv lock translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching journeys
 
 bench/.venv/.installed: requirements-bench.txt
 	test -x bench/.venv/bin/python || python3.11 -m venv bench/.venv || python3 -m venv bench/.venv

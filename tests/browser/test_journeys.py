@@ -87,7 +87,6 @@ def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     check_error_summary(r)
     type_into(page, r.field("first_name"), first_name)
     type_into(page, r.field("email"), email)
-    type_into(page, r.field("phone"), "06-12345678")
     type_into(page, r.field("postcode"), "2012")
     resident_role = r.field("roles", "resident")
     if not resident_role.is_checked():
@@ -95,7 +94,6 @@ def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
         page.keyboard.press("Space")
         assert resident_role.is_checked()
     type_into(page, r.field("password"), PASSWORD)
-    type_into(page, r.field("password_again"), PASSWORD)
     press_and_wait(page, "Enter")  # Enter in a field sends the form
     r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Almost done: check your e-mail"))
     r.check("register-sent")
@@ -201,7 +199,6 @@ def volunteer_signs_up_and_responds(v: Visitor, email: str, first_name: str, tit
     v.field("roles", "resident").uncheck()
     v.field("roles", "volunteer").check()
     v.field("password").fill(PASSWORD)
-    v.field("password_again").fill(PASSWORD)
     with page.expect_navigation():
         v.button("Create my account").click()
     v.expect(page.get_by_role("heading", level=1)).to_have_text(v.t("Almost done: check your e-mail"))

@@ -33,7 +33,7 @@ from tests.webapp.route_world import ROLES
 # GETs run first, then POSTs in table order, then these, in this order: they close the open request (so running
 # them earlier would turn other routes' answers into "no longer open"; counting ends a round's voting) or end the
 # session.
-RUN_LAST = ("asks.accept", "asks.cancel", "budgets.manage.count", "accounts.logout")
+RUN_LAST = ("asks.decline", "asks.accept", "asks.cancel", "budgets.manage.count", "accounts.logout")
 # Fixed words in URLs (not ids). Anything else in a URL is an opaque random id.
 FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'nee'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
@@ -76,6 +76,7 @@ accounts.volunteer_profile     POST -                                           
 
 asks.accept                    POST public_id=request,response_id=response       login   302   403   403   403   403   403
 asks.agree                     POST public_id=asked                              login   403   302   404   403   403   404
+asks.decline                   POST public_id=asked                              login   403   302   404   403   403   404
 asks.cancel                    POST public_id=request                            login   302   403   403   403   403   403
 asks.done                      POST public_id=matched                            login   302   302   404   403   403   404
 asks.edit                      GET  public_id=request                            login   200   403   403   403   403   403

@@ -240,6 +240,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "reports.dashboard": ("staff", DASHBOARD),
     "reports.export": ("staff", DASHBOARD),
     "accounts.login": ("anonymous", ("next",)),
+    "accounts.register": ("anonymous", ("rol", "next")),
     "accounts.recovery_codes": ("staff", ("next",)),
     "pages.switch_language": ("anonymous", ("next",)),
     "volunteering.index": ("volunteer", ("kind", "dagdeel", "km", "ritme", "past", "wijk", "page")),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.core import outbox
+from webapp.core.i18n import in_language
 from webapp.core.mail import Mail, external_url
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def _render(template: str, **context: object) -> str:
 def _mail(user: User, subject: LazyString, template: str, **context: object) -> Mail:
     assert user.email
     locale = _locale(user)
-    with force_locale(locale):
+    with in_language(locale):
         context = {"name": user.first_name, "locale": locale, **context}
         return Mail(to=user.email, subject=str(subject), locale=locale,
                     text=_render(f"accounts/email/{template}.txt", **context),
@@ -46,9 +46,10 @@ def password_reset_mail(user: User) -> Mail:
     return _mail(user, _l("Samen: choose a new password"), "password_reset", link=link, hours=hours)
 
 
-def verification_mail(user: User, nonce: str = "") -> Mail:
-    """`nonce`: the one the sign-up put in the browser's session; the link logs in only in that browser."""
-    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user, nonce))
+def verification_mail(user: User, nonce: str = "", next_url: str = "") -> Mail:
+    """`nonce`: the one the sign-up put in the browser's session; the link logs in only in that browser.
+    `next_url`: the page the link leads back to (the request just posted, the request they want to respond to)."""
+    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user, nonce, next_url))
     days = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]) // 86400 or 1
     return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -76,7 +78,11 @@ def password_again_field() -> PasswordField:
 
 
 class RegistrationForm(PostcodeWijkMixin, FlaskForm):
-    field_order = ("first_name", "last_name", "email", "phone", "postcode", "wijk")
+    """Sign-up: only what every role needs, each typed once. The password is asked once (a typo is mended with
+    "forgot your password?"; the link in the e-mail logs in anyway). A way in that implies a role ("I want to
+    help") leaves out the role question and asks what that role needs (`VolunteerSignUpForm`)."""
+
+    field_order: ClassVar[tuple[str, ...]] = ("first_name", "email", "postcode", "wijk")
 
     first_name = StringField(
         _l("First name"),
@@ -84,20 +90,30 @@ class RegistrationForm(PostcodeWijkMixin, FlaskForm):
         description=_l("Others see only your first name."),
         render_kw={"autocomplete": "given-name"},
     )
-    last_name = StringField(_l("Last name (optional)"), validators=[Optional(), Length(max=80)],
-                            render_kw={"autocomplete": "family-name"})
     email = EmailField(_l("E-mail address"),
                        validators=[InputRequired(message=_l("Fill in your e-mail address.")), _email_ok],
+                       description=_l("We send you a link to confirm it."),
                        render_kw={"autocomplete": "email"})
-    phone = StringField(
-        _l("Phone number (optional)"),
-        validators=[Optional(), Length(max=30)],
-        description=_l("Only the person you are matched with sees it."),
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
     roles = MultiCheckboxField(_l("What do you want to do?"), choices=role_choices, default=["resident"])
     password = new_password_field()
-    password_again = password_again_field()
+
+
+class VolunteerSignUpForm(RegistrationForm):
+    """Sign-up through "I want to help" (or "respond", "join"): the volunteer role, and the short profile that lets
+    Samen suggest requests: what they like to do and their languages (where: the postcode above)."""
+
+    field_order = ("first_name", "email", "postcode", "wijk", "skills", "languages")
+
+    skills = StringField(
+        _l("What do you like to do? (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example: groceries, computer help, gardening. Then we suggest requests that suit you."),
+    )
+    languages = MultiCheckboxField(
+        _l("Languages you speak"),
+        choices=language_choices,
+        validators=[InputRequired(message=_l("Choose at least one language."))],
+    )
 
 
 class LoginForm(FlaskForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import NamedTuple
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
@@ -69,18 +70,28 @@ def user_for_password_reset(token: str) -> User:
     return user
 
 
-def email_verification_token(user: User, nonce: str = "") -> str:
-    """`nonce`: a random value the sign-up also put in that browser's session (see `verification_link`)."""
-    return _serializer(VERIFY_SALT).dumps({"u": user.public_id, "f": fingerprint(user.email), "n": nonce})
+def email_verification_token(user: User, nonce: str = "", next_url: str = "") -> str:
+    """`nonce`: a random value the sign-up also put in that browser's session (see `verification_link`).
+    `next_url`: the page the person was on when they signed up (a path of this site), where the link leads back."""
+    data = {"u": user.public_id, "f": fingerprint(user.email), "n": nonce}
+    if next_url:
+        data["x"] = next_url
+    return _serializer(VERIFY_SALT).dumps(data)
 
 
 def user_for_email_verification(token: str) -> User:
     """The person whose address this link confirms, or BadLink (changed, too old, or sent to another address)."""
-    return verification_link(token)[0]
+    return verification_link(token).user
 
 
-def verification_link(token: str) -> tuple[User, str]:
-    """The person whose address this link confirms and the sign-up's nonce ("" for a link sent again later).
+class VerificationLink(NamedTuple):
+    user: User
+    nonce: str  # "" for a link sent again later
+    next_url: str  # "" when the sign-up did not come from a page to return to; checked again with safe_next
+
+
+def verification_link(token: str) -> VerificationLink:
+    """The person whose address this link confirms, the sign-up's nonce and the page to return to.
 
     Opened in the browser that signed up (its session holds the same nonce), the link may log the person in; in
     any other browser it only confirms the address, so whoever made an account with somebody else's address
@@ -89,8 +100,9 @@ def verification_link(token: str) -> tuple[User, str]:
     user = _user(data["u"])
     if data["f"] != fingerprint(user.email):
         raise BadLink(expired=False)
-    nonce = data.get("n")
-    return user, nonce if isinstance(nonce, str) else ""
+    nonce, next_url = data.get("n"), data.get("x")
+    return VerificationLink(user, nonce if isinstance(nonce, str) else "",
+                            next_url if isinstance(next_url, str) else "")
 
 
 def new_nonce() -> str:

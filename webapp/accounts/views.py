@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.accounts import confirmation, devices, emails, services, throttle, tokens, two_factor
+from webapp.accounts import confirmation, devices, emails, services, signup, throttle, tokens, two_factor
 from webapp.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
@@ -24,8 +24,11 @@ from webapp.accounts.forms import (
     RegistrationForm,
     ResetPasswordForm,
     VolunteerProfileForm,
+    VolunteerSignUpForm,
 )
 from webapp.accounts.models import User
+from webapp.core import drafts
+from webapp.core.access import Role
 from webapp.core.extensions import db
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
@@ -41,60 +44,37 @@ PENDING_MAX_AGE = 10 * 60
 TWO_FACTOR_DONE = "two_factor"
 SETUP_SECRET = "totp_setup"  # noqa: S105 (a session key)
 NEW_CODES = "new_recovery_codes"
-SIGNUP = "signup"  # a random nonce; the confirmation link logs in only in the browser whose session holds it
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register() -> Any:
-    """Sign up. Whether or not the address already has an account, the answer is the same page ("check your
-    e-mail"), with the same status and cookies and about the same time (one argon2 hash, one e-mail rendered):
-    a new address gets the link to confirm it, a known address gets a note that it already has an account (with a
-    link to choose a new password). Nobody is logged in here; the link logs in (in this browser)."""
+    """Sign up (webapp.accounts.signup: the same answer whether or not the address has an account). `?rol=` names
+    the role the way in implies (`vrijwilliger` from "I want to help", "respond", "join"): then the role question is
+    left out and that role's few questions are asked instead. `?next=` is where the e-mail's link leads back to."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.dashboard"))
-    form = RegistrationForm()
+        return redirect(landing_page(current_user))
+    entry = request.args.get("rol", "")
+    role = signup.ENTRY_ROLES.get(entry)
+    next_url = safe_next(request.args.get("next"), "")
+    form: RegistrationForm = VolunteerSignUpForm() if role == Role.VOLUNTEER else RegistrationForm()
+    if request.method == "GET" and isinstance(form, VolunteerSignUpForm):
+        form.languages.data = [locale_code()]
+    context = {"form": form, "role": role, "entry": entry if role else "", "next_url": next_url,
+               "kept_response": bool(next_url) and bool(drafts.peek(next_url))}
     if form.validate_on_submit():
-        assert form.resolved_wijk is not None
-        refusal = ratelimit.hit("register", ("ip", ratelimit.client_ip()))
-        if refusal:
-            return refused("accounts/register.html", refusal, form=form)
-        email = services.normalise_email(form.email.data or "")
-        may_mail = _may_mail(email)  # counted before the session writes anything
-        nonce = tokens.new_nonce()
-        try:
-            user = services.register_user(
-                services.Registration(
-                    email=email,
-                    password=form.password.data or "",
-                    first_name=form.first_name.data or "",
-                    last_name=form.last_name.data or "",
-                    phone=form.phone.data or "",
-                    postcode=form.postcode.data or "",
-                    wijk=form.resolved_wijk,
-                    roles=tuple(form.roles.data or ()),
-                    locale=locale_code(),
-                )
-            )
-        except services.EmailTaken:
-            owner = services.find_by_email(email)
-            if owner is not None and not owner.is_blocked:
-                mail = emails.already_registered_mail(owner)
-                if may_mail:
-                    emails.send(mail)
-        else:  # a new account always gets its link (the cap is for mails to an existing account)
-            emails.send(emails.verification_mail(user, nonce))
-        db.session.commit()
-        _keep_language()
-        session[SIGNUP] = nonce
-        return render_template("accounts/register_sent.html", email=email)
-    return render_template("accounts/register.html", form=form)
+        roles = (role,) if role else tuple(form.roles.data or ())
+        done = signup.sign_up(form, roles, next_url=next_url)
+        if isinstance(done, ratelimit.Refusal):
+            return refused("accounts/register.html", done, **context)
+        return render_template("accounts/register_sent.html", done=done, email=done.email)
+    return render_template("accounts/register.html", **context)
 
 
-def _may_mail(email: str) -> bool:
-    """Mails about an account (confirm, already registered, new password) to one address are capped (3 an hour):
-    silently, so that the answer on the page stays the same and nobody can flood a mailbox from Samen."""
-    return ratelimit.hit("account_mail", ("account", email)) is None
+def landing_page(user: User) -> str:
+    """Where a person lands after logging in when no page asked for it: staff on their workspace, everyone else on
+    their own page."""
+    return url_for("staff.index") if user.is_staff else url_for("pages.dashboard")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -102,7 +82,7 @@ def login() -> Any:
     """Log in. Failures are counted so that guessing slows down with growing delays, never so that somebody else
     can keep the owner out: see webapp.accounts.throttle."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.dashboard"))
+        return redirect(landing_page(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
@@ -118,7 +98,7 @@ def login() -> Any:
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
             attempt.succeeded()  # before any write of this request's session
-            next_url = safe_next(request.args.get("next"), url_for("pages.dashboard"))
+            next_url = safe_next(request.args.get("next"), landing_page(user))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
                 _start_pending(user, remember, next_url)
@@ -135,16 +115,8 @@ def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugRespon
     return response
 
 
-def _keep_language() -> None:
-    """A new session (at each login step), keeping only the language choice."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
 def _start_session(user: User, *, remember: bool, two_steps: bool = False) -> None:
-    _keep_language()
+    signup.fresh_session()
     login_user(user, remember=remember)
     if two_steps:
         session[TWO_FACTOR_DONE] = True
@@ -157,7 +129,7 @@ def _finish_login(user: User, remember: bool, *, two_steps: bool = False) -> Non
 
 
 def _start_pending(user: User, remember: bool, next_url: str) -> None:
-    _keep_language()
+    signup.fresh_session()
     session[PENDING] = {"u": user.public_id, "t": user.session_token, "r": remember, "n": next_url,
                         "at": int(time.time())}
 
@@ -194,7 +166,7 @@ def _two_steps_for_staff() -> WerkzeugResponse | None:
         return None
     if services.needs_two_factor(current_user) and not session.get(TWO_FACTOR_DONE):
         logout_user()
-        _keep_language()
+        signup.fresh_session()
         flash(_("For your safety, please log in again with your password and the code from your app."), "info")
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("accounts.login", next=target))
@@ -225,7 +197,7 @@ def two_factor_step() -> Any:
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
-            return _known_from_now_on(redirect(safe_next(data.get("n"), url_for("pages.dashboard"))), user)
+            return _known_from_now_on(redirect(safe_next(data.get("n"), landing_page(user))), user)
         db.session.rollback()
         attempt.failed()
         form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
@@ -291,7 +263,8 @@ def logout() -> WerkzeugResponse:
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    _keep_language()
+    signup.fresh_session()
+    session.pop(drafts.KEY, None)  # a shared computer: the next person does not find this one's words
     flash(_("You are logged out."), "info")
     return redirect(url_for("pages.index"))
 
@@ -309,7 +282,7 @@ def forgot_password() -> Any:
         refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()))
         if refusal:
             return refused("accounts/forgot_password.html", refusal, form=form)
-        may_mail = _may_mail(email)
+        may_mail = signup.may_mail_to(email)
         user = services.find_by_email(email)
         if user is not None and user.email and not user.is_blocked:
             mail = emails.password_reset_mail(user)
@@ -340,7 +313,7 @@ def reset_password(token: str) -> Any:
         db.session.commit()
         throttle.after_reset(user, ratelimit.client_ip())
         logout_user()
-        _keep_language()
+        signup.fresh_session()
         flash(_("Your new password is saved. You are logged out everywhere. Log in with your new password."),
               "success")
         # Whoever read the e-mail chose this password here: this browser logs in whatever others try elsewhere.
@@ -374,11 +347,13 @@ def change_password() -> Any:
 @bp.get("/e-mail-bevestigen/<token>")
 def verify_email(token: str) -> Any:
     """Confirm the address. In the browser that signed up (its session holds the nonce in the link), the first
-    confirmation also logs the person in; anywhere else they log in with their password."""
+    confirmation also logs the person in and leads back to the page they signed up from (the request they just
+    posted, the request they want to respond to); anywhere else they log in with their password, and then go there."""
     try:
-        user, nonce = tokens.verification_link(token)
+        link = tokens.verification_link(token)
     except tokens.BadLink as bad:
         return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
+    user, back = link.user, safe_next(link.next_url, "")
     try:
         confirmed = confirmation.confirm(user)  # also puts online what waited for the confirmation
     except services.AddressChanged:  # the account changed (or was deleted) since the link was checked
@@ -386,20 +361,26 @@ def verify_email(token: str) -> Any:
         return render_template("accounts/bad_link.html", expired=False, purpose="verify"), 400
     if not confirmed:
         flash(_("Your e-mail address was already confirmed."), "info")
-        return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "accounts.login"))
-    same_browser = bool(nonce) and session.get(SIGNUP) == nonce
+        if current_user.is_authenticated:
+            return redirect(back or landing_page(current_user))
+        return redirect(url_for("accounts.login", next=back or None))
+    same_browser = signup.signed_up_in_this_browser(link.nonce)
     if not current_user.is_authenticated and same_browser and not services.needs_two_factor(user):
         _finish_login(user, remember=False)  # commits the confirmation too
+        signup.forget_nonce()
         flash(_("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=user.first_name), "success")
+        if back:
+            return redirect(back)
         if user.has_role("volunteer"):
-            return redirect(url_for("accounts.volunteer_profile"))
-        return redirect(url_for("pages.dashboard"))
+            has_skills = user.volunteer_profile is not None and bool(user.volunteer_profile.skills)
+            return redirect(url_for("suggestions.for_me" if has_skills else "accounts.volunteer_profile"))
+        return redirect(landing_page(user))
     db.session.commit()
     flash(_("Thank you! Your e-mail address is confirmed."), "success")
     if current_user.is_authenticated:
-        return redirect(url_for("pages.dashboard"))
+        return redirect(back or landing_page(current_user))
     flash(_("Log in with your e-mail address and password."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=back or None))
 
 
 @bp.post("/mijn/e-mail-bevestigen")

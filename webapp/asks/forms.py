@@ -19,7 +19,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.core.extensions import db
-from webapp.core.forms import LocalDecimalField, MultiCheckboxField, language_choices, slot_choices
+from webapp.core.forms import (
+    LengthWithoutCutting,
+    LocalDecimalField,
+    MultiCheckboxField,
+    language_choices,
+    slot_choices,
+)
 from webapp.core.reference.forms import PostcodeWijkMixin
 from webapp.core.reference.labels import localized_name
 from webapp.core.reference.services import all_categories
@@ -46,8 +52,9 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
     description = TextAreaField(
         _l("Tell a bit more"),
         validators=[DataRequired(message=_l("Tell a bit more, so a neighbour knows what to expect.")),
-                    Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
+                    LengthWithoutCutting(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
         description=_l("Do not write your name, address or phone number here. Everyone can read this text."),
+        render_kw={"data-count-max": 2000, "data-count-text": _l("{num} of {max} characters")},
     )
     category = SelectField(_l("Kind of help"), choices=category_choices,
                            validators=[InputRequired(message=_l("Choose the kind of help."))])

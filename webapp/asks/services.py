@@ -335,6 +335,18 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
     return match
 
 
+def decline_ask(volunteer: User, help_request: HelpRequest) -> None:
+    """A volunteer says no to a resident who asked them directly from their offer: the question closes (a
+    conditional update: after a yes, or a second click, NoLongerOpen) and the resident hears they can ask someone
+    else."""
+    if help_request.offer is None or help_request.offer.volunteer_id != volunteer.id:
+        raise NotAllowed
+    if not close_question(help_request):
+        raise NoLongerOpen
+    notify(requester_side_id(help_request), "ask_closed", title=help_request.title,
+           request=help_request.public_id)
+
+
 def is_party(user: User | None, help_request: HelpRequest) -> bool:
     """Requester (or their staff contact) or matched volunteer: the people who see each other's contact details."""
     if user is None or not user.is_authenticated or help_request.match is None:

@@ -16,6 +16,7 @@ from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
 from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
+from webapp.core import drafts
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import int_arg, page_arg
@@ -69,7 +70,11 @@ def show(public_id: str) -> tuple[str, int]:
     if opened:
         record_event(current_user.id, help_request.id, "opened")
     logged = log_sensitive_view(current_user, help_request)
-    page = _render_show(help_request)
+    kept = drafts.peek(request.path) if current_user.is_authenticated else {}
+    if kept.get("message"):  # typed before the address was confirmed (webapp.core.drafts): back, ready to send
+        page = _render_show(help_request, response_form=ResponseForm(formdata=None, message=kept["message"]))
+    else:
+        page = _render_show(help_request)
     if opened or logged:
         # After drawing the page: a commit expires every loaded row, and drawing would load each one again.
         db.session.commit()
@@ -243,7 +248,8 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
     form = ResponseForm()
     if not form.validate_on_submit():
         return _render_show(help_request, response_form=form, status=400)
-    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form
+    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form, and in this browser
+        drafts.keep(url_for("asks.show", public_id=public_id), {"message": form.message.data or ""})
         flash(str(confirmation.NOT_YET), "warning")
         return _render_show(help_request, response_form=form, status=403)
     refusal = ratelimit.hit("respond", ("user", current_user.public_id))
@@ -265,6 +271,7 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         abort(403)
     else:
         db.session.commit()
+        drafts.drop(url_for("asks.show", public_id=public_id))
         flash(_("Your response is sent. You will hear when the neighbour chooses."), "success")
     return redirect(url_for("asks.show", public_id=public_id))
 
@@ -293,6 +300,15 @@ def agree(public_id: str) -> WerkzeugResponse:
         return redirect(url_for("asks.show", public_id=public_id))
     return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
                 done=(_("Thank you! You can now see each other's contact details."), "success"),
+                stale=(_("This request is no longer open."), "warning"))
+
+
+@bp.post("/<public_id>/nee")
+@login_required
+def decline(public_id: str) -> WerkzeugResponse:
+    """The volunteer asked through their offer cannot help this time."""
+    return _act(public_id, lambda r: services.decline_ask(current_user, r),
+                done=(_("You said no this time. We let the neighbour know, so they can ask someone else."), "info"),
                 stale=(_("This request is no longer open."), "warning"))
 
 

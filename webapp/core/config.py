@@ -153,6 +153,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "SESSION_COOKIE_NAME": "__Host-session" if is_production else "session",
         "REMEMBER_COOKIE_NAME": "__Host-remember_token" if is_production else "remember_token",
         "KNOWN_DEVICE_COOKIE_NAME": "__Host-samen_device" if is_production else "samen_device",
+        # The sign-up's nonce, next to the session: a response that was under way during the sign-up (the service
+        # worker's first fetch) writes back the older session, and the link would no longer log in in this browser.
+        "SIGNUP_COOKIE_NAME": "__Host-samen_signup" if is_production else "samen_signup",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,

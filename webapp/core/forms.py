@@ -8,10 +8,21 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SelectChoice, SelectMultipleField
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from webapp.core.reference.labels import language_label, slot_label
 from webapp.core.reference.slots import ALL_SLOTS, DAYPARTS, LANGUAGES
+
+
+class LengthWithoutCutting(Length):
+    """Length checked on the server only. WTForms' Length also writes maxlength into the HTML, and the browser then
+    cuts pasted text without a word; here the text arrives whole, and a too long one comes back with the error
+    and everything typed (a counter next to the field, static/js/samen.js, shows the length while typing)."""
+
+    def __init__(self, min: int = -1, max: int = -1, message: str | None = None) -> None:
+        super().__init__(min=min, max=max, message=message)
+        self.field_flags: dict[str, object] = {}
 
 
 class ActionForm(FlaskForm):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -39,6 +41,11 @@ from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STAT
 from webapp.notifications.kinds import DECLINE_WORDS
 
 
+def labelled(labels: dict[str, LazyString]) -> Callable[[], list[SelectChoice]]:
+    """Choices whose labels are translated when the form is shown, in the reader's language (not once, at import)."""
+    return lambda: [SelectChoice(key, str(label)) for key, label in labels.items()]
+
+
 def wijk_choices() -> list[SelectChoice]:
     return [SelectChoice(w.code, w.name) for w in all_wijken(db.session)]
 
@@ -70,7 +77,7 @@ class InitiativeForm(FlaskForm):
     is_organisation = BooleanField(
         _l("We are a volunteering organisation (not a group of residents)"),
         description=_l("Volunteer needs of organisations are shown as vacancies."))
-    status = RadioField(_l("Status"), choices=[SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()],
+    status = RadioField(_l("Status"), choices=labelled(STATUS_LABELS),
                         default="idea", validators=[InputRequired(message=_l("Choose a status."))])
     wijken = MultiCheckboxField(_l("In which wijken?"), choices=wijk_choices,
                                 validators=[InputRequired(message=_l("Choose at least one wijk."))])
@@ -95,7 +102,7 @@ class GoalsForm(FlaskForm):
 
 
 class NeedForm(FlaskForm):
-    kind = RadioField(_l("What do you need?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_KIND_LABELS.items()],
+    kind = RadioField(_l("What do you need?"), choices=labelled(NEED_KIND_LABELS),
                       default="volunteers", validators=[InputRequired(message=_l("Choose what you need."))])
     title = StringField(_l("In a few words"), validators=[
         DataRequired(message=_l("Write in a few words what you need.")),
@@ -142,7 +149,7 @@ class NeedForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    status = SelectField(_l("How far is it?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_STATUS_LABELS.items()],
+    status = SelectField(_l("How far is it?"), choices=labelled(NEED_STATUS_LABELS),
                          validators=[Optional()])
     amount_received = IntegerField(_l("Euros received so far"), validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l("Choose an amount from 0 to 100000 euros."))])
@@ -275,7 +282,7 @@ class HoursForm(FlaskForm):
 
 
 class SupportForm(FlaskForm):
-    kind = RadioField(_l("Kind of support"), choices=[SelectChoice(k, str(v)) for k, v in SUPPORT_KIND_LABELS.items()],
+    kind = RadioField(_l("Kind of support"), choices=labelled(SUPPORT_KIND_LABELS),
                       validators=[InputRequired(message=_l("Choose the kind of support."))])
     given_on = DateField(_l("Date"), default=date.today,
                          validators=[InputRequired(message=_l("Choose a date."))])

@@ -68,6 +68,17 @@ def recent_for(user_id: int, limit: int = 50) -> list[Notification]:
     )
 
 
+def mark_one_read(user_id: int, notification_id: int) -> bool:
+    """One of this person's own messages, opened from the list (a conditional update: another person's id does
+    nothing)."""
+    done = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return bool(getattr(done, "rowcount", 0))
+
+
 def mark_all_read(user_id: int) -> None:
     db.session.execute(
         update(Notification)

@@ -25,6 +25,18 @@ def _unread() -> dict[str, int]:
     return {"unread_notifications": g.unread_notifications}
 
 
+#: The query argument the list's "Open" links carry: opening a message marks it read, so the badge goes down.
+OPENED = "bericht"
+
+
+@bp.before_app_request
+def _opened_from_the_list() -> None:
+    number = request.args.get(OPENED, "") if request.method == "GET" else ""
+    if number.isdigit() and len(number) < 19 and current_user.is_authenticated \
+            and services.mark_one_read(current_user.id, int(number)):
+        db.session.commit()
+
+
 @bp.get("/berichten/")
 @login_required
 def index() -> str:

@@ -147,6 +147,23 @@ def offers_of(user: User) -> list[Offer]:
     ).scalars())
 
 
+TITLE_LENGTH = 80
+
+
+def title_from(message: str) -> str:
+    """The title of a request asked through an offer: the resident's own first words (the offer's title is the
+    volunteer's words, and every question to that offer looked the same). The whole message stays the description,
+    so nothing typed is lost; a long first sentence ends at a word with "…"."""
+    first = " ".join(message.split())
+    for end in (". ", "? ", "! "):
+        if end in first:
+            first = first[: first.index(end) + 1]
+    if len(first) <= TITLE_LENGTH:
+        return first
+    cut = first[: TITLE_LENGTH - 1].rsplit(" ", 1)[0] or first[: TITLE_LENGTH - 1]
+    return cut.rstrip(",;:") + "…"
+
+
 def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool = False) -> HelpRequest:
     """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to.
     `waiting`: the resident has not confirmed their address; the volunteer hears of it once they do."""
@@ -164,7 +181,7 @@ def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool =
     help_request = post_request(
         resident,
         RequestData(
-            title=offer.title,
+            title=title_from(message),
             description=message,
             category=offer.category,
             wijk=resident.wijk,
@@ -178,7 +195,7 @@ def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool =
         waiting=waiting,
     )
     if help_request.moderation == Moderation.OK:  # a held question reaches the volunteer once staff approve it
-        notify(offer.volunteer_id, "asked", title=offer.title, request=help_request.public_id)
+        notify(offer.volunteer_id, "asked", title=help_request.title, request=help_request.public_id)
     return help_request
 
 

@@ -118,7 +118,7 @@ def test_categories_days_and_dates_are_shown_in_the_page_language(make, anon, la
     weekday = {"nl": "woensdag", "en": "Wednesday"}[lang]
     assert category in page
     assert weekday in page
-    assert format_date(on_date, "medium", locale=lang) in page
+    assert format_date(on_date, "medium", locale={"nl": "nl", "en": "en_GB"}[lang]) in page
     other = {"nl": "Wednesday", "en": "woensdag"}[lang]
     assert other not in page
 
@@ -142,3 +142,31 @@ def test_an_unsupported_browser_language_falls_back_to_dutch(client):
 def test_english_variants_get_english(client):
     page = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_english_pages_write_dates_and_times_the_british_way(make, login):
+    """English pages are for people in the Netherlands: day before month, a 24-hour clock (en_GB), never "Mar 17"
+    or "4:30 PM"; the translations stay the English ones."""
+    owner = make.user("resident", locale="en")
+    on_date = date(date.today().year + 1, 3, 17)
+    help_request = make.request(owner, on_date=on_date)
+    volunteer = make.user("volunteer")
+    make.respond(help_request, volunteer)  # the owner gets a message with its time
+    make.run(_set_message_time, owner.id)
+    client = login(owner.email, lang="en")
+    page = visible(client.get(f"/vragen/{help_request.public_id}"))
+    assert "17 Mar" in page and "Mar 17" not in page
+    messages = visible(client.get("/berichten/"))
+    assert "15:45" in messages and "PM" not in messages
+    assert "A neighbour responded to your request" in messages  # still the English texts
+
+
+def _set_message_time(user_id):
+    from datetime import datetime
+
+    from webapp.core.extensions import db
+    from webapp.notifications.models import Notification
+
+    for row in db.session.query(Notification).filter_by(user_id=user_id):
+        row.created_at = datetime(2026, 7, 1, 13, 45)  # UTC; 15:45 in Amsterdam (summer time)
+    db.session.commit()

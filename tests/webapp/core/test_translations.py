@@ -248,6 +248,6 @@ def test_dates_and_day_parts_follow_the_language(client: FlaskClient, make: Make
     assert "dinsdagmiddag" in page and "woensdagochtend" in page
 
     page = page_text(client.get(url, headers={"Accept-Language": "en"}))
-    english_date = format_date(on_date, "medium", locale="en")
+    english_date = format_date(on_date, "medium", locale="en_GB")  # 17 Mar, not Mar 17
     assert "Mar" in english_date and english_date in page and dutch_date not in page
     assert "Tuesday afternoon" in page and "Wednesday morning" in page

@@ -109,7 +109,7 @@ def test_only_organisers_see_who_comes_and_the_csv_has_no_contact_details(make, 
     csv = org.get(f"{base}.csv")
     assert csv.headers["Content-Type"].startswith("text/csv")
     body = csv.get_data(as_text=True)
-    assert body.startswith("\ufeffName,Wijk,Status")
+    assert body.startswith("\ufeffName,Neighbourhood,Status")
     assert "'=cmd" in body and "\n=cmd" not in body  # a spreadsheet would run it: neutralised
     assert going.email not in body and "06-11112222" not in body and "Jansen" not in body
 

@@ -35,7 +35,7 @@ def test_new_responses_show_as_unread_count_and_in_the_list(make, login, tr, lan
     text = visible(page)
     message = tr(lang, "A neighbour responded to your request “%(title)s”.", title="Kast in elkaar zetten")
     assert text.count(message) == 2
-    assert f'href="/vragen/{help_request.public_id}"' in page.get_data(as_text=True)
+    assert f'href="/vragen/{help_request.public_id}?bericht=' in page.get_data(as_text=True)
     assert text.count(tr(lang, "New")) >= 2
 
 
@@ -94,3 +94,27 @@ def test_notification_kinds_are_rendered_as_sentences(make, login, tr):
     assert tr("en", "You received thanks for “%(title)s”.", title=title) in chosen_page
     assert tr("en", "For “%(title)s” another helper was chosen. Thank you for offering your help!",
               title=title) in sentences(not_chosen)
+
+
+def test_opening_a_message_from_the_list_clears_it_from_the_badge(make, login):
+    """Issue #15: the badge stayed up after the message was opened."""
+    requester, volunteer = make.user("resident"), make.user("volunteer")
+    help_request = make.request(requester)
+    make.respond(help_request, volunteer)
+    me = login(requester.email)
+    assert unread_badge(me.get("/mijn")) == 1
+    listing = page_text(me.get("/berichten/"))
+    opened = re.search(r'href="(/vragen/[^"]+\?bericht=\d+)"', listing)
+    assert opened, "no link that opens the message"
+    assert me.get(opened.group(1)).status_code == 200
+    assert unread_badge(me.get("/mijn")) == 0
+
+
+def test_nobody_can_mark_anothers_message_read(make, login):
+    requester, volunteer = make.user("resident"), make.user("volunteer")
+    help_request = make.request(requester)
+    make.respond(help_request, volunteer)
+    owner = login(requester.email)
+    number = re.search(r'\?bericht=(\d+)"', page_text(owner.get("/berichten/"))).group(1)
+    login(volunteer.email).get(f"/vragen/{help_request.public_id}?bericht={number}")
+    assert unread_badge(owner.get("/mijn")) == 1

@@ -43,7 +43,7 @@ def asked_request(offer_public_id):
     ).scalar_one_or_none()
     if row is None:
         return None
-    return {"public_id": row.public_id, "status": row.status, "description": row.description,
+    return {"public_id": row.public_id, "status": row.status, "description": row.description, "title": row.title,
             "requester_id": row.requester_id,
             "match_volunteer_id": row.match.volunteer_id if row.match else None}
 
@@ -182,3 +182,58 @@ def test_anonymous_visitor_must_log_in_to_ask(make, anon):
     response = client.post(f"/aanbod/{offer.public_id}/vragen", data={"message": "Graag hulp met mijn laptop"})
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
     assert make.run(asked_request, offer.public_id) is None
+
+
+# -- issue #15: the question has the resident's own words as its title, and the volunteer can say no -----------------
+
+def test_a_question_through_an_offer_takes_the_residents_words_as_its_title(make, login):
+    volunteer, resident = make.user("volunteer"), make.user("resident")
+    offer = make.offer(volunteer, title="Ik help met de computer")
+    client = login(resident.email)
+    message = "Mijn printer drukt niets meer af. Kunt u daar eens naar kijken, liefst deze week?"
+    assert client.post(f"/aanbod/{offer.public_id}/vragen", data={"message": message}).status_code == 302
+    asked = make.run(asked_request, offer.public_id)
+    assert asked["title"] == "Mijn printer drukt niets meer af."
+    assert asked["description"] == message  # nothing cut
+    # The volunteer still sees which offer it was about.
+    assert "Ik help met de computer" in visible(login(volunteer.email).get("/mijn"))
+
+
+def test_a_long_first_sentence_becomes_a_short_title_and_the_whole_text_stays():
+    from webapp.offers.services import TITLE_LENGTH, title_from
+
+    long = "Ik " + "zoek iemand die mij wil helpen met heel veel dingen in en om het huis " * 3 + "alstublieft"
+    title = title_from(long)
+    assert len(title) <= TITLE_LENGTH and title.endswith("…") and not title.endswith(" …")
+    assert title_from("Kunt u helpen?  Graag!") == "Kunt u helpen?"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_volunteer_can_say_no_to_a_question_and_the_resident_hears_it(make, login, tr, lang):
+    volunteer, resident = make.user("volunteer", locale=lang), make.user("resident", locale=lang)
+    offer = make.offer(volunteer)
+    login(resident.email).post(f"/aanbod/{offer.public_id}/vragen",
+                               data={"message": "Mijn tablet doet het niet meer, kunt u helpen?"})
+    rid = make.run(asked_request, offer.public_id)["public_id"]
+    client = login(volunteer.email)
+    assert f'action="/vragen/{rid}/nee"' in client.get(f"/vragen/{rid}").get_data(as_text=True)
+    assert client.post(f"/vragen/{rid}/nee").status_code == 302
+    assert make.run(asked_request, offer.public_id)["status"] == "cancelled"
+    assert "ask_closed" in make.run(kinds, resident.id)
+    # Saying no twice, or yes after no, changes nothing.
+    assert client.post(f"/vragen/{rid}/nee").status_code in (302, 404)
+    client.post(f"/vragen/{rid}/ja")
+    asked = make.run(asked_request, offer.public_id)
+    assert asked["status"] == "cancelled" and asked["match_volunteer_id"] is None
+    assert make.run(kinds, resident.id).count("ask_closed") == 1
+
+
+def test_only_the_volunteer_behind_the_offer_can_say_no(make, login):
+    volunteer, resident, other = make.user("volunteer"), make.user("resident"), make.user("volunteer")
+    offer = make.offer(volunteer)
+    asker = login(resident.email)
+    asker.post(f"/aanbod/{offer.public_id}/vragen", data={"message": "Mijn tablet doet het niet meer, kunt u helpen?"})
+    rid = make.run(asked_request, offer.public_id)["public_id"]
+    assert login(other.email).post(f"/vragen/{rid}/nee").status_code in (403, 404)
+    assert asker.post(f"/vragen/{rid}/nee").status_code == 403
+    assert make.run(asked_request, offer.public_id)["status"] == "open"

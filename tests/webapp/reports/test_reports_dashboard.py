@@ -129,7 +129,7 @@ def test_the_report_command_writes_csv_and_xlsx(app, make, history, tmp_path):
                     "--out", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
     rows = rows_of_csv(out.read_text(encoding="utf-8"))
-    assert rows[0][0] == "Wijk" and rows[0][1] == "Requests posted"
+    assert rows[0][0] == "Neighbourhood" and rows[0][1] == "Requests posted"
     by_name = {row[0]: row for row in rows[1:] if row}
     assert by_name["Europawijk"][1] == "8" and by_name["Molenwijk"][1] == "<5"
     text = out.read_text(encoding="utf-8")
@@ -271,9 +271,9 @@ def test_a_policy_officer_can_use_the_export_as_it_is(make, login, history, tr):
 
     english = login(staff.email, lang="en").get("/rapportage/export.csv?period=2026-Q1&by=wijk")
     text = english.get_data(as_text=True).lstrip("\ufeff")
-    assert text.startswith("Wijk,Requests posted,")
+    assert text.startswith("Neighbourhood,Requests posted,")
     assert "75.0" in next(line for line in text.split("\r\n") if line.startswith("Europawijk,")).split(",")
-    assert "January 1, 2026" in text and "March 31, 2026" in text
+    assert "1 January 2026" in text and "31 March 2026" in text  # English pages and exports write dates as in Britain
 
 
 def test_changes_are_written_the_dutch_way(make, login, history):

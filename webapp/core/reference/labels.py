@@ -17,7 +17,9 @@ DAY_NAMES = {
 
 
 def locale_code() -> str:
-    return str(get_locale() or "nl")
+    """The language of the page ("nl", "en"): the formatting locale ("en_GB") without its region."""
+    locale = get_locale()
+    return str(locale.language) if locale is not None else "nl"
 
 
 def slot_label(slot: str) -> str:

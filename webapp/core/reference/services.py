@@ -69,6 +69,19 @@ def lookup_postcode(session: DbSession, text: str) -> PostcodeMatch:
     return PostcodeMatch(pc4=pc4, wijken=tuple(rows))
 
 
+def postcode_table(session: DbSession) -> dict[str, tuple[Wijk, ...]]:
+    """Every Haarlem PC4 with its wijken, most likely first (20 postcodes; 11 of them lie in more than one wijk)."""
+    rows = session.execute(
+        select(PostcodeArea.pc4, Wijk)
+        .join(Wijk, PostcodeArea.wijk_id == Wijk.id)
+        .order_by(PostcodeArea.pc4, PostcodeArea.weight.desc(), Wijk.name)
+    ).all()
+    table: dict[str, list[Wijk]] = {}
+    for pc4, wijk in rows:
+        table.setdefault(pc4, []).append(wijk)
+    return {pc4: tuple(wijken) for pc4, wijken in table.items()}
+
+
 def _postcode_weights(row: dict[str, str]) -> dict[str, float]:
     """Estimate addresses per PC4 for one wijk row of haarlem_wijken.csv (see data/SOURCES.md)."""
     minor: dict[str, float] = {}
