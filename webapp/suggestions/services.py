@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 import matching
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
-from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, SuggestionEvent
+from webapp.asks.models import HelpRequest, Match, Outcome, RequestStatus, Response, SuggestionEvent
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
@@ -33,13 +33,14 @@ from webapp.core.reference.models import Wijk
 from webapp.core.text_features import text_profile
 from webapp.notifications.services import notify
 from webapp.suggestions.decoded import stored_volunteer_profiles
-from webapp.suggestions.models import Invitation
+from webapp.suggestions.models import Invitation, StoredSuggestion
 from webapp.suggestions.records import request_record, volunteer_record
 
 log = logging.getLogger(__name__)
 # Candidates per page view, nearest in kind first (see _fits_first): the engine ranks these, never all pairs.
 MAX_CANDIDATES = 300
 RECENT_DAYS = 14
+IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's limit on bound parameters
 KM_PER_DEGREE_LAT = 111.2
 
 
@@ -167,18 +168,50 @@ def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest
     )
 
 
+# A suggestion fits when the volunteer's own words or record say why: a skill, the request's words it matched, the
+# category their skills point to, or help of this kind given before. Being near and free at the time is not a reason
+# on its own: a list padded with such requests explains nothing and spreads one generic request over every list.
+FIT_REASONS = frozenset({"skill", "asked", "category", "experience"})
+
+
+def fits(suggestion: matching.Suggestion) -> bool:
+    return any(reason.code in FIT_REASONS for reason in suggestion.reasons)
+
+
+def declined_by(volunteer_id: int) -> Select[int]:
+    """The requests this volunteer said "not for me" to."""
+    return select(SuggestionEvent.request_id).where(SuggestionEvent.volunteer_id == volunteer_id,
+                                                    SuggestionEvent.outcome == Outcome.DECLINED)
+
+
+def listed_in_counts(request_ids: Sequence[int], *, except_volunteers: Sequence[int] = ()) -> dict[int, int]:
+    """How many volunteers' stored lists hold each of these requests now (not counting the lists of
+    `except_volunteers`, which are about to be computed again)."""
+    out: dict[int, int] = {}
+    ids = list(request_ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        query = (select(StoredSuggestion.request_id, func.count())
+                 .where(StoredSuggestion.request_id.in_(ids[start:start + IN_CHUNK]))
+                 .group_by(StoredSuggestion.request_id))
+        if except_volunteers:
+            query = query.where(StoredSuggestion.volunteer_id.not_in(list(except_volunteers)))
+        out.update({int(r): int(n) for r, n in db.session.execute(query) if r is not None})
+    return out
+
+
 def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True,
                      features: dict[int, matching.TextProfile | None] | None = None) -> list[RequestSuggestion]:
-    """"Aanbevolen voor jou": the best open requests for this volunteer, with reasons. `features`: the requests'
-    decoded text features by id, shared by a batch of volunteers (filled here); the result is the same."""
+    """"Aanbevolen voor jou": the best open requests for this volunteer that fit them (see `fits`), with reasons.
+    `features`: the requests' decoded text features by id, shared by a batch of volunteers (filled here); the
+    result is the same."""
     records, profiles = _volunteer_records([user])
     if not records:
         return []
     me = records[0]
     answered = select(Response.request_id).where(Response.volunteer_id == user.id)
     query = _open_requests_near(me.lat, me.lon, me.max_distance_km).where(
-        HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered)
-    )
+        HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered),
+        HelpRequest.id.not_in(declined_by(user.id)))
     if not me.screened:
         query = query.where(HelpRequest.needs_screening.is_(False))
     loads = (joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
@@ -190,14 +223,16 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True,
     ).scalars().all()
     if not rows:
         return []
-    counts = _response_counts([r.id for r in rows])
+    ids = [r.id for r in rows]
+    counts, listed = _response_counts(ids), listed_in_counts(ids, except_volunteers=[user.id])
     now = utcnow()
     by_public = {r.public_id: r for r in rows}
-    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now) for r in rows]
+    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now, listed_in=listed.get(r.id, 0))
+                       for r in rows]
     request_profiles = _request_profiles(rows, features)
     index = matching.MatchIndex([me], request_records, volunteer_profiles=profiles,
                                 request_profiles=request_profiles, model=current_model(), now=now)
-    ranked = index.rank_requests_for(me.id, k)
+    ranked = [s for s in index.rank_requests_for(me.id, len(rows)) if fits(s)][:k]
     out = [RequestSuggestion(by_public[s.id], s) for s in ranked]
     if record_shown:
         events.record_shown(user.id, [item.help_request.id for item in out])

@@ -83,3 +83,16 @@ def test_aanbevolen_cites_what_the_request_asked_for(make, login):
     assert "Gezelschap gezocht" in page
     assert "Gevraagd: ‘Gezelschap’. Dat past bij jouw ‘koffie drinken’." in page or \
         "Gevraagd: ‘gezelschap’. Dat past bij jouw ‘koffie drinken’." in page
+
+
+def test_only_requests_that_fit_are_suggested(make, login):
+    """Near and free at the time is no reason on its own: a request no skill, category or experience of the
+    volunteer points to stays in the public list, not in "Aanbevolen voor jou"."""
+    resident = make.user("resident")
+    volunteer = make.user("volunteer")
+    _profile(make, volunteer, ["boodschappen doen"])
+    make.request(resident, title="Boodschappen doen", description="Wie haalt mijn boodschappen op woensdag?")
+    make.request(resident, title="Hond uitlaten", category_key="pets",
+                 description="Mijn hond moet drie keer per dag naar buiten.")
+    page = visible(login(volunteer.email).get("/aanbevolen/"))
+    assert "Boodschappen doen" in page and "Hond uitlaten" not in page
