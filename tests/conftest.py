@@ -60,6 +60,8 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         # Tests send the outbox themselves (tests/webapp/mail_helpers.py); test_outbox.py runs the worker thread.
         "MAIL_WORKER": False,
+        # The same for placing new requests into volunteers' stored lists (tests/webapp/suggestions/test_freshness.py).
+        "PLACEMENT_WORKER": False,
         # Tests change rows and look at pages at once; tests/webapp/core/test_pagecache.py switches the cache on.
         "PAGE_CACHE_SECONDS": float(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0")),
         **overrides,

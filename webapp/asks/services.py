@@ -23,6 +23,7 @@ from webapp.core.moderation import Moderation, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
+from webapp.core.signals import request_published
 from webapp.core.text_features import encode_help_request
 from webapp.notifications.services import notify
 
@@ -107,6 +108,13 @@ def _requester_side_id(help_request: HelpRequest) -> int | None:
     return help_request.contact_staff_id or help_request.requester_id
 
 
+def _published(help_request: HelpRequest) -> None:
+    """Tell whoever listens (the suggestions feature: volunteers' lists, see webapp/hooks.py) that the request is
+    public now; a request held by the checks or sent to one volunteer's offer is not."""
+    if help_request.moderation == Moderation.OK and help_request.offer_id is None and help_request.is_open:
+        request_published.send(help_request)
+
+
 def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
                  contact_staff_id: int | None = None, check_duplicates: bool = False) -> HelpRequest:
     """Post a request. `check_duplicates`: also hold it when it repeats an open request of the same person (the
@@ -121,6 +129,7 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
     _check_text(help_request, check_duplicates=check_duplicates)
     db.session.add(help_request)
     db.session.flush()
+    _published(help_request)
     return help_request
 
 
@@ -132,6 +141,7 @@ def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
         raise NoLongerOpen
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    _published(help_request)
 
 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:

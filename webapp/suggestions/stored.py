@@ -6,32 +6,39 @@ state of every request and initiative when read. A page view runs no ranking; no
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
-from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup, SignupStatus
 from webapp.initiatives.services import SEEKING
+from webapp.suggestions.city import chunks, load_city, load_users
+from webapp.suggestions.freshness import pending_count, place_pending, replace_placed_since
 from webapp.suggestions.initiatives import Candidates, InitiativeSuggestion, open_person_needs, suggest_initiatives
+from webapp.suggestions.lists import (
+    INITIATIVE,
+    INITIATIVES_STORED,
+    REQUEST,
+    REQUESTS_STORED,
+    initiative_rows,
+    mark_computed,
+    request_rows,
+    write_lists,
+)
 from webapp.suggestions.models import StoredSuggestion, SuggestionList
+from webapp.suggestions.reencode import reencode_old
 from webapp.suggestions.services import RequestSuggestion, suggest_requests
-
-# More than a page shows, so that items filtered out when read (answered, closed, ...) are replaced.
-REQUESTS_STORED = 30
-INITIATIVES_STORED = 10
-REQUEST, INITIATIVE = "request", "initiative"
 
 
 @dataclass(frozen=True)
@@ -44,50 +51,15 @@ def has_profile(user: User) -> bool:
     return user.volunteer_profile is not None and bool(user.volunteer_profile.skills)
 
 
-def _upsert(model: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike: two page views computing the same
-    volunteer's list at once both succeed, the last one wins."""
-    if not rows:
-        return
-    statement = conflict_insert(model.__table__, db.session.get_bind()).values(rows)
-    changed = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changed))
-
-
-def _reasons(suggestion: matching.Suggestion) -> list[dict[str, str]]:
-    return [r.to_dict() for r in suggestion.reasons]
-
-
-@dataclass
-class Batch:
-    """What a refresh loads once for many volunteers: decoded request features and the initiative candidates."""
-
-    features: dict[int, matching.TextProfile | None] = field(default_factory=dict)
-    initiatives: Candidates = field(default_factory=Candidates.load)
-
-
-def store(user: User, batch: Batch | None = None) -> None:
-    """Rank for one volunteer exactly as a page view did before, and store the lists (replacing the old ones).
-    The caller commits."""
+def store(user: User) -> None:
+    """Rank for one volunteer (the page view of a volunteer whose list is missing or stale) and store the lists,
+    replacing the old ones. The caller commits."""
     started = utcnow()  # a profile saved while this runs makes the list stale at once
-    requests = suggest_requests(user, k=REQUESTS_STORED, record_shown=False,
-                                features=batch.features if batch else None)
-    initiatives = [i for i in suggest_initiatives(user, k=INITIATIVES_STORED,
-                                                  candidates=batch.initiatives if batch else None)
-                   if i.need is not None]
-    rows = [dict(volunteer_id=user.id, kind=REQUEST, rank=rank, request_id=item.help_request.id, initiative_id=None,
-                 need_id=None, score=item.suggestion.score, reasons=_reasons(item.suggestion))
-            for rank, item in enumerate(requests)]
-    rows += [dict(volunteer_id=user.id, kind=INITIATIVE, rank=rank, request_id=None,
-                  initiative_id=item.initiative.id, need_id=item.need.id if item.need else None,
-                  score=item.suggestion.score, reasons=_reasons(item.suggestion))
-             for rank, item in enumerate(initiatives)]
-    _upsert(StoredSuggestion, rows, ("volunteer_id", "kind", "rank"))
-    for kind, count in ((REQUEST, len(requests)), (INITIATIVE, len(initiatives))):
-        db.session.execute(delete(StoredSuggestion).where(
-            StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == kind, StoredSuggestion.rank >= count)
-            .execution_options(synchronize_session=False))
-    _upsert(SuggestionList, [dict(volunteer_id=user.id, computed_at=started)], ("volunteer_id",))
+    requests = suggest_requests(user, k=REQUESTS_STORED, record_shown=False)
+    initiatives = [i for i in suggest_initiatives(user, k=INITIATIVES_STORED) if i.need is not None]
+    write_lists(REQUEST, {user.id: request_rows(user.id, [(i.help_request.id, i.suggestion) for i in requests])})
+    write_lists(INITIATIVE, {user.id: initiative_rows(user.id, initiatives)})
+    mark_computed([user.id], started)
 
 
 def is_fresh(user: User, max_age: timedelta) -> bool:
@@ -166,13 +138,24 @@ def for_volunteer(user: User, k: int = 10, k_initiatives: int = 5) -> ForVolunte
 class Refreshed:
     volunteers: int
     seconds: float
+    reencoded: int = 0
 
 
-def refresh(stale_minutes: int | None = None, active_days: float | None = None, *, batch: int = 50) -> Refreshed:
+def refresh(stale_minutes: int | None = None, active_days: float | None = None, *, batch: int = 500) -> Refreshed:
     """Recompute the stored lists of every volunteer with a profile (or only of those computed more than
     `stale_minutes` ago, never, or before their profile changed; or only of those who logged in within
-    `active_days`); commits every `batch` volunteers so the job holds no long transaction."""
+    `active_days`). Commits every `batch` volunteers so the job holds no long transaction.
+
+    Stored text features of an older engine version are encoded again first. The request lists come from one index
+    of these volunteers and every open request, ranked in blocks, in two passes: the first counts how many lists
+    would hold each request, the second ranks with those counts (request-side spreading: one generic request does
+    not fill every list). New requests placed meanwhile (freshness.py) are placed again at the end, so a list
+    computed from a moment before they were posted does not lose them."""
     started = time.perf_counter()
+    computed_at = utcnow()  # a profile saved or a request posted while this runs is looked at again
+    reencoded = reencode_old().total
+    if pending_count():
+        place_pending()  # what a worker that died left behind, with its notices
     query = (select(User.id).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
              .outerjoin(SuggestionList, SuggestionList.volunteer_id == User.id)
              .where(User.is_blocked.is_(False)).order_by(User.id))
@@ -183,21 +166,30 @@ def refresh(stale_minutes: int | None = None, active_days: float | None = None, 
     if active_days is not None:
         query = query.where(User.last_login_at >= utcnow() - timedelta(days=active_days))
     ids = list(db.session.execute(query).scalars())
+    db.session.commit()
+    if not ids:
+        return Refreshed(0, time.perf_counter() - started, reencoded)
+    city = load_city(ids, listed_in_except=ids)
+    # Pass 1: which requests each list would hold, counted on top of the lists not computed now.
+    counts: Counter[str] = Counter()
+    for chunk in chunks(ids, batch):
+        for suggestions in city.ranked(chunk, REQUESTS_STORED).values():
+            counts.update(s.id for s in suggestions)
+    city.set_listed_in({rid: city.listed_in[rid] + counts[rid] for rid in city.requests})
+    # Pass 2: rank with those counts and store.
     done = 0
-    # Each request's features are decoded once per run (a request edited during the run is ranked on its old text
-    # until the next run; its state is filtered when read anyway).
-    features: dict[int, matching.TextProfile | None] = {}
-    for start in range(0, len(ids), batch):
-        users = db.session.execute(
-            select(User).where(User.id.in_(ids[start:start + batch]))
-            .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
-                                                                  undefer(VolunteerProfile.match_features)))
-        ).scalars().all()
-        shared = Batch(features)
-        for user in users:
-            if has_profile(user):
-                store(user, shared)
-                done += 1
+    initiatives = Candidates.load()
+    for chunk in chunks(ids, batch):
+        ranked = city.ranked(chunk, REQUESTS_STORED)
+        users = [u for u in load_users(chunk) if has_profile(u)]
+        write_lists(REQUEST, {u.id: request_rows(u.id, [(city.requests[s.id].id, s) for s in ranked.get(u.id, [])])
+                              for u in users})
+        write_lists(INITIATIVE, {u.id: initiative_rows(u.id, [
+            i for i in suggest_initiatives(u, k=INITIATIVES_STORED, candidates=initiatives) if i.need is not None])
+            for u in users})
+        mark_computed([u.id for u in users], computed_at)
+        done += len(users)
         db.session.commit()
         db.session.expunge_all()
-    return Refreshed(done, time.perf_counter() - started)
+    replace_placed_since(computed_at, city)
+    return Refreshed(done, time.perf_counter() - started, reencoded)
