@@ -24,7 +24,7 @@ from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
 from webapp.core.signals import request_published
-from webapp.core.text_features import encode_help_request
+from webapp.core.text_features import encode_help_request, practises_dutch
 from webapp.notifications.services import notify
 
 
@@ -72,6 +72,10 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     # Sensitive categories always need a screened volunteer; the poster may ask for one in any category.
     help_request.needs_screening = data.needs_screening or data.category.requires_screening
     help_request.match_features = encode_help_request(help_request)
+    if practises_dutch(help_request.match_features) and "nl" not in help_request.languages:
+        # Someone who wants to practise Dutch speaks some: with Dutch listed, every Dutch speaker can help, not only
+        # those who also speak their other language (the form says so).
+        help_request.languages = sorted({*help_request.languages, "nl"})
 
 
 def _check_text(help_request: HelpRequest, *, check_duplicates: bool) -> None:
