@@ -95,7 +95,8 @@ def _render(template: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(template).render(**context)
 
 
-def _locale(user: User) -> str:
+def locale_of(user: User) -> str:
+    """The language e-mail to this person is written in."""
     return user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -104,7 +105,7 @@ def _locale(user: User) -> str:
 def render_instant(user: User, note: Notification) -> Mail:
     assert user.email
     preference = kinds.preference_for(note.kind)
-    locale = _locale(user)
+    locale = locale_of(user)
     with force_locale(locale):
         stop = unsubscribe_url(user, preference)
         context = {
@@ -129,13 +130,14 @@ class DigestLine:
     text: str
     link: str
     meta: str = ""
+    why: str = ""  # why a suggestion fits, in the recipient's language
 
 
 def render_digest(user: User, channel: str, notes: Sequence[Notification], requests: Iterable[DigestLine],
                   initiatives: Iterable[DigestLine]) -> Mail:
     """`requests` and `initiatives` are suggestions (title and wijk only), already in lines."""
     assert user.email
-    locale = _locale(user)
+    locale = locale_of(user)
     with force_locale(locale):
         preferences = sorted({kinds.preference_for(n.kind) for n in notes},
                              key=lambda p: list(kinds.PREFERENCES).index(p))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -79,20 +80,37 @@ def _suggestion(public_id: str, row: StoredSuggestion) -> matching.Suggestion:
 
 def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
     """The first k stored requests that are still open to this volunteer now."""
-    answered = select(Response.request_id).where(Response.volunteer_id == user.id)
-    declined = select(SuggestionEvent.request_id).where(SuggestionEvent.volunteer_id == user.id,
-                                                        SuggestionEvent.outcome == Outcome.DECLINED)
-    query = (
-        select(StoredSuggestion, HelpRequest)
-        .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
-        .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == REQUEST,
-               *visibility.open_to_volunteers(), *visibility.screening_for(user),  # a lapsed VOG counts at once
-               HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered), HelpRequest.id.not_in(declined))
-        .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
-        .order_by(StoredSuggestion.rank)
-        .limit(k)
-    )
-    return [RequestSuggestion(r, _suggestion(r.public_id, s)) for s, r in db.session.execute(query)]
+    return stored_requests_of([user.id], k)[user.id]
+
+
+def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: datetime | None = None
+                       ) -> dict[int, list[RequestSuggestion]]:
+    """The first k stored requests of each of these volunteers that are still open to them now (only those posted
+    after `created_after`, if given), in one query per few hundred volunteers (a digest run reads thousands)."""
+    volunteer = StoredSuggestion.volunteer_id
+    answered = exists(select(Response.id).where(Response.request_id == HelpRequest.id,
+                                                Response.volunteer_id == volunteer))
+    declined = exists(select(SuggestionEvent.id).where(
+        SuggestionEvent.request_id == HelpRequest.id, SuggestionEvent.volunteer_id == volunteer,
+        SuggestionEvent.outcome == Outcome.DECLINED))
+    out: dict[int, list[RequestSuggestion]] = {u: [] for u in user_ids}
+    for chunk in chunks(list(user_ids)):
+        query = (
+            select(StoredSuggestion, HelpRequest)
+            .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
+            .where(volunteer.in_(chunk), StoredSuggestion.kind == REQUEST,
+                   *visibility.open_to_volunteers(), visibility.screening_for_each(volunteer),  # a lapsed VOG too
+                   or_(HelpRequest.requester_id.is_(None), HelpRequest.requester_id != volunteer),
+                   ~answered, ~declined,
+                   *(() if created_after is None else (HelpRequest.created_at > created_after,)))
+            .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
+            .order_by(volunteer, StoredSuggestion.rank)
+        )
+        for s, r in db.session.execute(query):
+            items = out[s.volunteer_id]
+            if len(items) < k:
+                items.append(RequestSuggestion(r, _suggestion(r.public_id, s)))
+    return out
 
 
 def _listed() -> Any:
@@ -104,21 +122,34 @@ def _listed() -> Any:
 
 def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
     """The first k stored initiatives still seeking people, whose named need is still open to this volunteer."""
-    mine = select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)
-    taken = select(NeedSignup.need_id).where(NeedSignup.volunteer_id == user.id,
-                                             NeedSignup.status != SignupStatus.WITHDRAWN)
-    rows = db.session.execute(
-        select(StoredSuggestion, Initiative, InitiativeNeed)
-        .join(Initiative, Initiative.id == StoredSuggestion.initiative_id)
-        .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
-        .where(StoredSuggestion.volunteer_id == user.id, StoredSuggestion.kind == INITIATIVE,
-               Initiative.status.in_(SEEKING), Initiative.id.not_in(mine), _listed(),
-               InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), InitiativeNeed.id.not_in(taken))
-        .options(selectinload(Initiative.wijken))
-        .order_by(StoredSuggestion.rank)
-        .limit(k)
-    ).all()
-    return [InitiativeSuggestion(i, n, _suggestion(i.public_id, s)) for s, i, n in rows]
+    return stored_initiatives_of([user.id], k)[user.id]
+
+
+def stored_initiatives_of(user_ids: Sequence[int], k: int) -> dict[int, list[InitiativeSuggestion]]:
+    """`stored_initiatives` of each of these volunteers, in one query."""
+    volunteer = StoredSuggestion.volunteer_id
+    mine = exists(select(InitiativeOrganiser.id).where(InitiativeOrganiser.initiative_id == Initiative.id,
+                                                       InitiativeOrganiser.user_id == volunteer))
+    taken = exists(select(NeedSignup.id).where(NeedSignup.need_id == InitiativeNeed.id,
+                                               NeedSignup.volunteer_id == volunteer,
+                                               NeedSignup.status != SignupStatus.WITHDRAWN))
+    out: dict[int, list[InitiativeSuggestion]] = {u: [] for u in user_ids}
+    for chunk in chunks(list(user_ids)):
+        rows = db.session.execute(
+            select(StoredSuggestion, Initiative, InitiativeNeed)
+            .join(Initiative, Initiative.id == StoredSuggestion.initiative_id)
+            .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
+            .where(volunteer.in_(chunk), StoredSuggestion.kind == INITIATIVE,
+                   Initiative.status.in_(SEEKING), ~mine, _listed(),
+                   InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), ~taken)
+            .options(selectinload(Initiative.wijken))
+            .order_by(volunteer, StoredSuggestion.rank)
+        ).all()
+        for s, i, n in rows:
+            items = out[s.volunteer_id]
+            if len(items) < k:
+                items.append(InitiativeSuggestion(i, n, _suggestion(i.public_id, s)))
+    return out
 
 
 def for_volunteer(user: User, k: int = 10, k_initiatives: int = 5) -> ForVolunteer:
@@ -141,10 +172,11 @@ class Refreshed:
     reencoded: int = 0
 
 
-def refresh(stale_minutes: int | None = None, active_days: float | None = None, *, batch: int = 500) -> Refreshed:
+def refresh(stale_minutes: int | None = None, active_days: float | None = None, *, batch: int = 500,
+            user_ids: Sequence[int] | None = None) -> Refreshed:
     """Recompute the stored lists of every volunteer with a profile (or only of those computed more than
     `stale_minutes` ago, never, or before their profile changed; or only of those who logged in within
-    `active_days`). Commits every `batch` volunteers so the job holds no long transaction.
+    `active_days`; or only of `user_ids`). Commits every `batch` volunteers so the job holds no long transaction.
 
     Stored text features of an older engine version are encoded again first. The request lists come from one index
     of these volunteers and every open request, ranked in blocks, in two passes: the first counts how many lists
@@ -165,7 +197,9 @@ def refresh(stale_minutes: int | None = None, active_days: float | None = None, 
                                 SuggestionList.computed_at < VolunteerProfile.updated_at))
     if active_days is not None:
         query = query.where(User.last_login_at >= utcnow() - timedelta(days=active_days))
-    ids = list(db.session.execute(query).scalars())
+    ids: list[int] = []
+    for chunk in ([None] if user_ids is None else chunks(list(user_ids))):
+        ids += db.session.execute(query if chunk is None else query.where(User.id.in_(chunk))).scalars()
     db.session.commit()
     if not ids:
         return Refreshed(0, time.perf_counter() - started, reencoded)

@@ -1,0 +1,103 @@
+"""How long `flask digests send` takes for many volunteers (issue #21: 10,000 volunteers in at most 60 s).
+
+    .venv/bin/python bench/digests.py --scale 100                    # seeds ~12,100 volunteers first (minutes)
+    .venv/bin/python bench/digests.py --from-file instance/demo100.db  # a copy of a database seeded before
+
+Every volunteer with an e-mail address is made to want new suggestions in a weekly digest, and the open requests
+are dated within the past week, so every volunteer with a fitting request gets a digest. Two runs: "cold", with
+no stored suggestion lists (the digest run ranks every list first, in blocks), and "warm", after the refresh job
+(as in production, where `flask suggestions refresh` runs every few minutes). Mails are written to files
+(MAIL_OUTBOX_DIR), or with --smtp sent over one connection to a local SMTP server that accepts everything.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import delete, func, select, update
+
+from bench.seeded import arguments, seeded_app
+from webapp.accounts.models import User, VolunteerProfile
+from webapp.asks import visibility
+from webapp.asks.models import HelpRequest
+from webapp.core.extensions import db
+from webapp.core.ids import utcnow
+from webapp.digests.services import send_digests
+from webapp.notifications.models import EmailDigest, NotificationPreference
+from webapp.suggestions.models import StoredSuggestion, SuggestionList
+from webapp.suggestions.stored import refresh
+
+
+def prepare() -> int:
+    """Every volunteer wants suggestions weekly; open requests are from the past week; no digest was sent yet."""
+    volunteers = list(db.session.execute(
+        select(User.id).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.email.is_not(None), User.is_blocked.is_(False))).scalars())
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.kind == "suggestions"))
+    db.session.execute(delete(EmailDigest))
+    rng = random.Random(1)
+    now = utcnow()
+    for request_id in db.session.execute(select(HelpRequest.id).where(*visibility.open_to_volunteers())).scalars():
+        db.session.execute(update(HelpRequest).where(HelpRequest.id == request_id)
+                           .values(created_at=now - timedelta(hours=rng.uniform(1, 6 * 24))))
+    db.session.execute(delete(StoredSuggestion))
+    db.session.execute(delete(SuggestionList))
+    db.session.commit()
+    return len(volunteers)
+
+
+def run(label: str, volunteers: int) -> None:
+    started = time.perf_counter()
+    report = send_digests(channels=("weekly",))
+    seconds = time.perf_counter() - started
+    sent = report.sent["weekly"]
+    print(f"{label}: {seconds:.1f} s for {volunteers} volunteers; {report}; "
+          f"{1000 * seconds / max(1, sent):.1f} ms per digest sent")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    arguments(parser)
+    parser.add_argument("--smtp", action="store_true", help="send over SMTP to a local server (aiosmtpd)")
+    options = parser.parse_args()
+    extra: dict[str, object] = {}
+    controller = None
+    if options.smtp:
+        from aiosmtpd.controller import Controller
+
+        class Accept:
+            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+                return "250 OK"
+
+        controller = Controller(Accept(), hostname="127.0.0.1", port=0)
+        controller.start()
+        extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.server.sockets[0].getsockname()[1]}
+    try:
+        with seeded_app(options.scale, options.from_file, **extra) as app, app.app_context():
+            volunteers = prepare()
+            open_requests = db.session.execute(
+                select(func.count()).where(*visibility.open_to_volunteers())).scalar_one()
+            print(f"{volunteers} volunteers with an e-mail address, {open_requests} open requests "
+                  f"({'SMTP' if options.smtp else 'files'})")
+            run("cold (no stored lists: ranked in the run)", volunteers)
+            db.session.execute(delete(EmailDigest))
+            db.session.commit()
+            started = time.perf_counter()
+            result = refresh()
+            print(f"refresh job beforehand: {result.volunteers} lists in {time.perf_counter() - started:.1f} s")
+            run("warm (lists stored by the refresh job)", volunteers)
+    finally:
+        if controller is not None:
+            controller.stop()
+
+
+if __name__ == "__main__":
+    main()
