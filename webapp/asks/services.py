@@ -288,6 +288,7 @@ def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: floa
     if speaks_for(actor, help_request):
         match.requester_thanks = message.strip()
         other = match.volunteer_id
+        events.record(match.volunteer_id, help_request.id, "thanked")
     else:
         match.volunteer_thanks = message.strip()
         other = _requester_side_id(help_request)

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, cast
+from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, String, case, func, or_, select
@@ -396,63 +393,3 @@ def is_invited(user: User, help_request: HelpRequest) -> bool:
 def dismiss(user: User, help_request: HelpRequest) -> None:
     """The volunteer says "not for me": a declined outcome for training."""
     events.record(user.id, help_request.id, "declined")
-
-
-# -- training from the database -------------------------------------------------------------------------
-
-POSITIVE = {"responded", "accepted", "completed"}
-
-
-def training_interactions(seed: int = 0) -> tuple[list[matching.Volunteer], list[matching.HelpRequest],
-                                                  list[matching.Interaction]]:
-    users = list(db.session.execute(
-        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
-                                                              undefer(VolunteerProfile.match_features)))
-    ).scalars())
-    volunteers, _profiles = _volunteer_records(users)
-    known = {v.id for v in volunteers}
-    public = {u.id: u.public_id for u in users}
-    requests = list(db.session.execute(select(HelpRequest).options(joinedload(HelpRequest.wijk))).scalars())
-    request_public = {r.id: r.public_id for r in requests}
-    interactions: list[matching.Interaction] = []
-    seen: set[tuple[str, str, str]] = set()
-
-    def add(volunteer_id: int | None, request_id: int, outcome: str, at: datetime) -> None:
-        if volunteer_id is None or public.get(volunteer_id) not in known:
-            return
-        key = (public[volunteer_id], request_public[request_id], outcome)
-        if key in seen:
-            return
-        seen.add(key)
-        interactions.append(matching.Interaction(volunteer=key[0], request=key[1],
-                                                 outcome=cast(matching.Outcome, outcome), at=at))
-
-    for event in db.session.execute(select(SuggestionEvent).order_by(SuggestionEvent.created_at)).scalars():
-        add(event.volunteer_id, event.request_id, "shown" if event.outcome == "opened" else event.outcome,
-            event.created_at)
-    for response in db.session.execute(select(Response).options(joinedload(Response.help_request))).scalars():
-        add(response.volunteer_id, response.request_id, "responded", response.created_at)
-        if response.status == "accepted":
-            add(response.volunteer_id, response.request_id, "accepted", response.created_at)
-            if response.help_request.status == RequestStatus.DONE:
-                add(response.volunteer_id, response.request_id, "completed", response.created_at)
-    # Without logged impressions, volunteers who were near a request and did not respond count as shown.
-    shown = Counter(i.outcome for i in interactions)["shown"]
-    if shown < len(interactions) - shown:
-        rng = random.Random(seed)
-        volunteer_ids = [u.id for u in users if public[u.id] in known]
-        for r in requests:
-            for volunteer_id in rng.sample(volunteer_ids, min(3, len(volunteer_ids))):
-                add(volunteer_id, r.id, "shown", r.created_at)
-    interactions.sort(key=lambda i: i.at or utcnow())
-    request_records = [request_record(r) for r in requests]
-    return volunteers, request_records, interactions
-
-
-def train_from_database(out: Path, seed: int = 0) -> tuple[matching.TrainedModel, int]:
-    volunteers, requests, interactions = training_interactions(seed)
-    model = matching.train_model(volunteers, requests, interactions, seed=seed)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    matching.save_model(model, out)
-    return model, len(interactions)
