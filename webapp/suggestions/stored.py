@@ -212,8 +212,8 @@ def refresh(stale_minutes: int | None = None, active_days: float | None = None, 
     city.set_listed_in({rid: city.listed_in[rid] + counts[rid] for rid in city.requests})
     # Pass 2: rank with those counts and store.
     done = 0
-    initiatives = Candidates.load()
     for chunk in chunks(ids, batch):
+        initiatives = Candidates.load()  # per batch: each commit detaches the rows of the one before
         ranked = city.ranked(chunk, REQUESTS_STORED)
         users = [u for u in load_users(chunk) if has_profile(u)]
         write_lists(REQUEST, {u.id: request_rows(u.id, [(city.requests[s.id].id, s) for s in ranked.get(u.id, [])])

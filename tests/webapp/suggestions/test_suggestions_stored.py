@@ -263,6 +263,22 @@ def test_flask_suggestions_refresh_stores_lists_for_volunteers(app, world, make,
     assert newer.title in page and len(page) == 4
 
 
+def test_refresh_in_batches_stores_the_same_lists_as_in_one(world, make):
+    """Each batch commits; nothing a batch loaded may be needed after that commit (the initiatives were)."""
+    others = [make.user("volunteer") for _ in range(2)]
+
+    def lists() -> list[tuple[int, str, int, int | None, int | None]]:
+        return [(r.volunteer_id, r.kind, r.rank, r.request_id, r.need_id) for r in db.session.execute(
+            select(StoredSuggestion).order_by(StoredSuggestion.volunteer_id, StoredSuggestion.kind,
+                                              StoredSuggestion.rank)).scalars()]
+
+    assert make.run(stored.refresh, batch=1).volunteers == 3
+    in_batches = make.run(lists)
+    assert make.run(stored.refresh, batch=500).volunteers == 3
+    assert make.run(lists) == in_batches
+    assert {v for v, kind, *_ in in_batches if kind == "initiative"} == {world.volunteer.id, *(o.id for o in others)}
+
+
 def test_refresh_can_keep_to_volunteers_who_logged_in_lately(app, world, make, login):
     login(world.volunteer.email)  # logs in now; the other volunteer never did
     make.user("volunteer")
