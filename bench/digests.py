@@ -37,8 +37,9 @@ from webapp.suggestions.models import StoredSuggestion, SuggestionList
 from webapp.suggestions.stored import refresh
 
 
-def prepare() -> int:
-    """Every volunteer wants suggestions weekly; open requests are from the past week; no digest was sent yet."""
+def prepare(*, keep_lists: bool = False) -> int:
+    """Every volunteer wants suggestions weekly; open requests are from the past week; no digest was sent yet; no
+    stored lists (or, with `keep_lists`, the file's lists count as just computed)."""
     volunteers = list(db.session.execute(
         select(User.id).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.email.is_not(None), User.is_blocked.is_(False))).scalars())
@@ -49,18 +50,21 @@ def prepare() -> int:
     for request_id in db.session.execute(select(HelpRequest.id).where(*visibility.open_to_volunteers())).scalars():
         db.session.execute(update(HelpRequest).where(HelpRequest.id == request_id)
                            .values(created_at=now - timedelta(hours=rng.uniform(1, 6 * 24))))
-    db.session.execute(delete(StoredSuggestion))
-    db.session.execute(delete(SuggestionList))
+    if keep_lists:
+        db.session.execute(update(SuggestionList).values(computed_at=now))
+    else:
+        db.session.execute(delete(StoredSuggestion))
+        db.session.execute(delete(SuggestionList))
     db.session.commit()
     return len(volunteers)
 
 
 def run(label: str, volunteers: int) -> None:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = send_digests(channels=("weekly",))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = report.sent["weekly"]
-    print(f"{label}: {seconds:.1f} s for {volunteers} volunteers; {report}; "
+    print(f"{label}: {seconds:.1f} s ({cpu:.1f} s CPU of this process) for {volunteers} volunteers; {report}; "
           f"{1000 * seconds / max(1, sent):.1f} ms per digest sent")
 
 
@@ -68,6 +72,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     arguments(parser)
     parser.add_argument("--smtp", action="store_true", help="send over SMTP to a local server (aiosmtpd)")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="only the warm run, on the file's stored lists (e.g. saved by bench/freshness.py "
+                             "--save-refreshed)")
     options = parser.parse_args()
     extra: dict[str, object] = {}
     controller = None
@@ -83,17 +90,18 @@ def main() -> None:
         extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.server.sockets[0].getsockname()[1]}
     try:
         with seeded_app(options.scale, options.from_file, **extra) as app, app.app_context():
-            volunteers = prepare()
+            volunteers = prepare(keep_lists=options.warm_only)
             open_requests = db.session.execute(
                 select(func.count()).where(*visibility.open_to_volunteers())).scalar_one()
             print(f"{volunteers} volunteers with an e-mail address, {open_requests} open requests "
                   f"({'SMTP' if options.smtp else 'files'})")
-            run("cold (no stored lists: ranked in the run)", volunteers)
-            db.session.execute(delete(EmailDigest))
-            db.session.commit()
-            started = time.perf_counter()
-            result = refresh()
-            print(f"refresh job beforehand: {result.volunteers} lists in {time.perf_counter() - started:.1f} s")
+            if not options.warm_only:
+                run("cold (no stored lists: ranked in the run)", volunteers)
+                db.session.execute(delete(EmailDigest))
+                db.session.commit()
+                started = time.perf_counter()
+                result = refresh()
+                print(f"refresh job beforehand: {result.volunteers} lists in {time.perf_counter() - started:.1f} s")
             run("warm (lists stored by the refresh job)", volunteers)
     finally:
         if controller is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -24,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bench.seeded import arguments, seeded_app
 from webapp.accounts.models import User
@@ -32,6 +33,7 @@ from webapp.asks import services as asks
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import db
+from webapp.core.ids import utcnow
 from webapp.core.reference.models import Category, Wijk
 from webapp.suggestions import freshness
 from webapp.suggestions.models import SuggestionList
@@ -58,16 +60,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     arguments(parser)
     parser.add_argument("--requests", type=int, default=20, help="new requests to post and place")
+    parser.add_argument("--skip-refresh", action="store_true",
+                        help="the file's stored lists are fresh already (e.g. saved with --save-refreshed)")
+    parser.add_argument("--save-refreshed", type=Path, default=None,
+                        help="after the refresh job, copy the database here (for --skip-refresh next time)")
     options = parser.parse_args()
     with seeded_app(options.scale, options.from_file) as app, app.app_context():
         volunteers = db.session.execute(select(func.count()).select_from(User).where(
             User.id.in_(select(SuggestionList.volunteer_id)) | User.volunteer_profile.has())).scalar_one()
         open_requests = db.session.execute(select(func.count()).where(*visibility.open_to_volunteers())).scalar_one()
         print(f"{volunteers} volunteers, {open_requests} open requests")
-        started = time.perf_counter()
-        result = refresh()
-        print(f"refresh job (every list, two passes, stored): {result.volunteers} lists in "
-              f"{time.perf_counter() - started:.1f} s")
+        if options.skip_refresh:
+            db.session.execute(update(SuggestionList).values(computed_at=utcnow()))  # "just computed"
+            db.session.commit()
+        else:
+            started = time.perf_counter()
+            result = refresh()
+            print(f"refresh job (every list, two passes, stored): {result.volunteers} lists in "
+                  f"{time.perf_counter() - started:.1f} s")
+        if options.save_refreshed:
+            db.session.remove()
+            shutil.copyfile(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), options.save_refreshed)
         cache = freshness.CityCache()
         started = time.perf_counter()
         cache.get()

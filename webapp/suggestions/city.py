@@ -70,6 +70,12 @@ class City:
         self.listed_in.update(counts)
         self.index.set_listed_in(counts)
 
+    def typical_listed_in(self) -> int:
+        """How many stored lists an open request is in, on average: a new request is placed as if it were in as
+        many (request-side spreading lowered the scores of the stored lists' requests by their counts; a new one
+        with none would beat them all and enter thousands of lists at 100× data)."""
+        return round(sum(self.listed_in.values()) / len(self.listed_in)) if self.listed_in else 0
+
 
 def volunteer_ids() -> list[int]:
     """Everyone with a volunteer profile who is not blocked."""

@@ -16,6 +16,7 @@ within seconds, and the few it fits best hear about it (notices.py), without the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import CursorResult, delete, event, func, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, undefer
 
 import matching
@@ -39,10 +40,10 @@ from webapp.core.ids import utcnow
 from webapp.core.text_features import text_profile
 from webapp.suggestions import notices
 from webapp.suggestions.city import City, chunks, load_city, volunteer_ids
-from webapp.suggestions.lists import REQUEST, REQUESTS_STORED, write_lists
+from webapp.suggestions.lists import REQUEST, REQUESTS_STORED
 from webapp.suggestions.models import RequestPlacement, StoredSuggestion, SuggestionList
 from webapp.suggestions.records import request_record
-from webapp.suggestions.services import _response_counts, fits, listed_in_counts
+from webapp.suggestions.services import _response_counts, fits
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120         # a claim older than this belongs to a process that died; another may take the row
@@ -76,12 +77,18 @@ class Placed:
 
 
 class CityCache:
-    """The city index of a process, built again when a volunteer profile was added or saved (or one blocked), or
-    when it is older than CITY_MAX_AGE. Used by one thread only."""
+    """The city index of a process. Built once in the caller's thread; after that, when a volunteer profile was
+    added or saved (or someone blocked) or the index is older than CITY_MAX_AGE, a new one is built in a background
+    thread while placements go on with the old one (at 100× data a build takes seconds; a placement must not wait
+    for it). What the old index does not know is safe: a volunteer whose profile changed has a stale list (no
+    placement into it; their page ranks again), and who may get a request is asked again (`_may_get`)."""
 
     def __init__(self) -> None:
         self.city: City | None = None
         self.key: tuple[Any, ...] | None = None
+        self._next: tuple[City, tuple[Any, ...]] | None = None
+        self._building: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     @staticmethod
     def _key() -> tuple[Any, ...]:
@@ -92,10 +99,38 @@ class CityCache:
 
     def get(self) -> City:
         key = self._key()
-        if self.city is None or key != self.key or utcnow() - self.city.built_at > CITY_MAX_AGE:
-            self.city = load_city(volunteer_ids(), exclusions=False)
-            self.key = key
+        with self._lock:
+            if self._next is not None:
+                self.city, self.key = self._next
+                self._next = None
+        if self.city is None:
+            self.city, self.key = load_city(volunteer_ids(), exclusions=False), key
+        elif (key != self.key or utcnow() - self.city.built_at > CITY_MAX_AGE) and not self.building:
+            self._start(current_app._get_current_object(), key)  # type: ignore[attr-defined]
         return self.city
+
+    @property
+    def building(self) -> bool:
+        return self._building is not None and self._building.is_alive()
+
+    def _start(self, app: Flask, key: tuple[Any, ...]) -> None:
+        def build() -> None:
+            try:
+                with app.app_context():
+                    city = load_city(volunteer_ids(), exclusions=False)
+                    db.session.remove()
+                with self._lock:
+                    self._next = (city, key)
+            except Exception:  # the old index serves until the next attempt
+                log.exception("Building the city index for placements failed")
+
+        self._building = threading.Thread(target=build, name="samen-city-index", daemon=True)
+        self._building.start()
+
+    def wait(self) -> None:
+        """Let a background build finish (tests, benchmarks)."""
+        if self._building is not None:
+            self._building.join()
 
 
 def _rows_changed(statement: Any) -> int:
@@ -199,11 +234,11 @@ def _thresholds(city: City) -> dict[str, float]:
 def place(help_request: HelpRequest, city: City, *, tell: bool = True) -> Placed:
     """Put one public request into the fresh stored lists it now fits (and take it out of the others, after an
     edit); tell the few it fits best. The caller commits."""
-    now = utcnow()
     record = request_record(help_request, responses=_response_counts([help_request.id]).get(help_request.id, 0),
-                            now=now, listed_in=listed_in_counts([help_request.id]).get(help_request.id, 0))
+                            now=utcnow())
     profile = text_profile(help_request.match_features)
-    scored = [p for p in city.index.place_request(record, profile, thresholds=_thresholds(city)) if fits(p.suggestion)]
+    spread = dataclasses.replace(record, listed_in=city.typical_listed_in())
+    scored = [p for p in city.index.place_request(spread, profile, thresholds=_thresholds(city)) if fits(p.suggestion)]
     allowed = _may_get(help_request, [city.user_ids[p.volunteer] for p in scored])
     entered = [(city.user_ids[p.volunteer], p.suggestion) for p in scored if city.user_ids[p.volunteer] in allowed]
     db.session.execute(delete(StoredSuggestion).where(StoredSuggestion.request_id == help_request.id)
@@ -217,34 +252,45 @@ def place(help_request: HelpRequest, city: City, *, tell: bool = True) -> Placed
 
 def _best(help_request: HelpRequest, city: City, record: matching.HelpRequest,
           profile: matching.TextProfile | None) -> list[tuple[int, matching.Suggestion]]:
-    """The volunteers the request fits best of all (whatever their lists hold), best first, who may get it."""
+    """The volunteers the request fits best of all (whatever their lists hold, and however many lists hold it),
+    best first, who may get it."""
     pool = [p for p in city.index.place_request(record, profile, limit=notices.POOL) if fits(p.suggestion)]
     allowed = _may_get(help_request, [city.user_ids[p.volunteer] for p in pool])
     return [(city.user_ids[p.volunteer], p.suggestion) for p in pool if city.user_ids[p.volunteer] in allowed]
 
 
 def _insert(request_id: int, entered: Sequence[tuple[int, matching.Suggestion]]) -> None:
-    """Insert the request into each of these volunteers' stored lists at the place its score gives it."""
+    """Insert the request into each of these volunteers' stored lists at the place its score gives it: the items
+    below it move one rank down (two UPDATEs, through negative ranks so that no two rows share a rank on the way),
+    and what falls off the end of a list goes. Reads only ranks and scores: a list's other rows stay untouched."""
     if not entered:
         return
-    current: dict[int, list[dict[str, Any]]] = {}
+    table = cast(Table, StoredSuggestion.__table__)
+    c = table.c
+    ranks: dict[int, list[tuple[int, float]]] = {}
     for chunk in chunks([user_id for user_id, _s in entered]):
-        for row in db.session.execute(
-                select(StoredSuggestion.volunteer_id, StoredSuggestion.request_id, StoredSuggestion.score,
-                       StoredSuggestion.reasons)
-                .where(StoredSuggestion.volunteer_id.in_(chunk), StoredSuggestion.kind == REQUEST)
-                .order_by(StoredSuggestion.volunteer_id, StoredSuggestion.rank)):
-            current.setdefault(row.volunteer_id, []).append(
-                dict(request_id=row.request_id, score=row.score, reasons=row.reasons))
-    lists: dict[int, list[dict[str, Any]]] = {}
+        for user_id, rank, score in db.session.execute(
+                select(c.volunteer_id, c.rank, c.score).where(c.volunteer_id.in_(chunk), c.kind == REQUEST)
+                .order_by(c.volunteer_id, c.rank)):
+            ranks.setdefault(user_id, []).append((rank, score))
+    places = []
     for user_id, suggestion in entered:
-        items = current.get(user_id, [])
-        at = next((i for i, item in enumerate(items) if item["score"] < suggestion.score), len(items))
-        items.insert(at, dict(request_id=request_id, score=suggestion.score,
-                              reasons=[r.to_dict() for r in suggestion.reasons]))
-        lists[user_id] = [dict(volunteer_id=user_id, kind=REQUEST, rank=rank, initiative_id=None, need_id=None, **item)
-                          for rank, item in enumerate(items[:REQUESTS_STORED])]
-    write_lists(REQUEST, lists)
+        items = ranks.get(user_id, [])
+        at = next((rank for rank, score in items if score < suggestion.score), items[-1][0] + 1 if items else 0)
+        places.append((user_id, at, suggestion))
+    moving = [dict(v=user_id, at=at) for user_id, at, _s in places]
+    db.session.execute(update(table).where(c.volunteer_id == bindparam("v"), c.kind == REQUEST,
+                                           c.rank >= bindparam("at")).values(rank=-c.rank - 2), moving)
+    for chunk in chunks([user_id for user_id, _at, _s in places]):
+        db.session.execute(update(table).where(c.volunteer_id.in_(chunk), c.kind == REQUEST, c.rank < 0)
+                           .values(rank=-c.rank - 1))
+    db.session.execute(insert(table), [
+        dict(volunteer_id=user_id, kind=REQUEST, rank=at, request_id=request_id, initiative_id=None, need_id=None,
+             score=suggestion.score, reasons=[r.to_dict() for r in suggestion.reasons])
+        for user_id, at, suggestion in places])
+    for chunk in chunks([user_id for user_id, _at, _s in places]):
+        db.session.execute(delete(table).where(c.volunteer_id.in_(chunk), c.kind == REQUEST,
+                                               c.rank >= REQUESTS_STORED))
 
 
 def replace_placed_since(since: datetime, city: City) -> None:

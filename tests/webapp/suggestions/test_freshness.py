@@ -235,3 +235,37 @@ def test_a_lapsed_screening_counts_at_once_with_a_city_built_before(people, make
     ordinary = make.request(people.resident, title="Boodschappen doen", description="Wie haalt mijn boodschappen?")
     make.run(freshness.place_pending, cache)
     assert in_list(make, screened, ordinary) and not in_list(make, screened, sensitive)
+
+
+def test_the_city_index_is_built_again_in_the_background(people, make):
+    """A new profile makes the worker's index old; placing goes on with the old one while the new one is built."""
+    cache = freshness.CityCache()
+    first = make.run(cache.get)
+    newcomer = make.user("volunteer")
+    assert make.run(cache.get) is first
+    cache.wait()
+    now = make.run(cache.get)
+    assert now is not first and newcomer.public_id in now.user_ids and newcomer.public_id not in first.user_ids
+
+
+def test_a_request_goes_in_at_its_place_and_the_rest_moves_down(people, make, monkeypatch):
+    monkeypatch.setattr(freshness, "REQUESTS_STORED", 4)
+    others = [make.request(people.resident, title=f"Vraag {n}", category_key="other",
+                           description="Wie helpt? Boodschappen kan ook.") for n in range(4)]
+
+    def write_list() -> None:
+        write_lists(REQUEST, {people.shopper.id: [
+            dict(volunteer_id=people.shopper.id, kind=REQUEST, rank=rank, request_id=r.id, initiative_id=None,
+                 need_id=None, score=score, reasons=[{"code": "skill", "detail": "boodschappen doen"}])
+            for rank, (r, score) in enumerate(zip(others, (0.99, 0.98, 0.30, 0.20), strict=True))]})
+        mark_computed([people.shopper.id], utcnow())
+        db.session.commit()
+
+    make.run(freshness.place_pending)
+    make.run(write_list)
+    new = make.request(people.resident, title="Boodschappen doen", description="Wie haalt mijn boodschappen?")
+    place(make)
+    listed = make.run(lambda: db.session.execute(
+        select(StoredSuggestion.rank, StoredSuggestion.request_id).where(
+            StoredSuggestion.volunteer_id == people.shopper.id).order_by(StoredSuggestion.rank)).all())
+    assert [tuple(row) for row in listed] == [(0, others[0].id), (1, others[1].id), (2, new.id), (3, others[2].id)]
