@@ -27,8 +27,8 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import CursorResult, Table, bindparam, delete, event, func, insert, or_, select, update
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy import CursorResult, Table, and_, bindparam, delete, event, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased, joinedload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
@@ -218,17 +218,16 @@ def _thresholds(city: City) -> dict[str, float]:
     full list, -inf for a list with room, +inf for a list that is missing or stale (the page view ranks it again,
     new request included)."""
     max_age = timedelta(minutes=current_app.config["SUGGESTIONS_MAX_AGE_MINUTES"])
-    fresh = set(db.session.execute(
-        select(SuggestionList.volunteer_id)
+    last = aliased(StoredSuggestion)
+    rows = db.session.execute(  # one pass over the fresh lists, each with its last item if it is full
+        select(SuggestionList.volunteer_id, last.score)
         .join(VolunteerProfile, VolunteerProfile.user_id == SuggestionList.volunteer_id)
+        .outerjoin(last, and_(last.volunteer_id == SuggestionList.volunteer_id, last.kind == REQUEST,
+                              last.rank == REQUESTS_STORED - 1))
         .where(SuggestionList.computed_at >= utcnow() - max_age,
-               or_(VolunteerProfile.updated_at.is_(None), SuggestionList.computed_at >= VolunteerProfile.updated_at))
-    ).scalars())
-    last = {user_id: score for user_id, score in db.session.execute(
-        select(StoredSuggestion.volunteer_id, StoredSuggestion.score)
-        .where(StoredSuggestion.kind == REQUEST, StoredSuggestion.rank == REQUESTS_STORED - 1))}
-    return {public_id: (last.get(user_id, float("-inf")) if user_id in fresh else float("inf"))
-            for public_id, user_id in city.user_ids.items()}
+               or_(VolunteerProfile.updated_at.is_(None), SuggestionList.computed_at >= VolunteerProfile.updated_at)))
+    fresh = {user_id: (float("-inf") if score is None else score) for user_id, score in rows}
+    return {public_id: fresh.get(user_id, float("inf")) for public_id, user_id in city.user_ids.items()}
 
 
 def place(help_request: HelpRequest, city: City, *, tell: bool = True) -> Placed:
