@@ -31,6 +31,7 @@ from webapp.notifications import kinds
 from webapp.notifications.emails import DigestLine, locale_of, render_digest
 from webapp.notifications.models import DigestStatus, EmailDigest, Notification
 from webapp.notifications.services import channels_of
+from webapp.suggestions.models import StoredSuggestion
 from webapp.suggestions.reasons import reason_lines
 from webapp.suggestions.services import IN_CHUNK, RequestSuggestion
 from webapp.suggestions.stored import has_profile, refresh, stored_initiatives_of, stored_requests_of
@@ -40,7 +41,7 @@ CLAIM_TIMEOUT = timedelta(minutes=30)
 MAX_AGE = timedelta(days=30)  # older news is not worth a digest
 FIRST_LOOK_BACK = timedelta(days=7)  # suggestions in a person's first digest: new in the past week
 SUGGESTIONS_PER_DIGEST = 5
-LOOK_AT = 20  # the first this many of a stored list are looked at for new requests
+LOOK_AT = 20  # the first this many initiatives of a stored list are looked at for new needs
 BATCH = 200  # people per transaction (a process killed while sending may send at most this many twice)
 
 
@@ -239,18 +240,20 @@ def _new_suggestions(users: list[User], now: datetime) -> dict[int, tuple[list[D
     volunteers = [u for u in users if has_profile(u)]
     ids = [u.id for u in volunteers]
     since = _since(ids, now)
-    oldest = min(since.values(), default=now)
-    requests_of = stored_requests_of(ids, LOOK_AT, created_after=oldest)
+    last_digest = (select(func.max(EmailDigest.sent_at))
+                   .where(EmailDigest.user_id == StoredSuggestion.volunteer_id, EmailDigest.status == DigestStatus.SENT)
+                   .scalar_subquery())
+    requests_of = stored_requests_of(ids, SUGGESTIONS_PER_DIGEST,
+                                     created_after=func.coalesce(last_digest, now - FIRST_LOOK_BACK))
     initiatives_of = stored_initiatives_of(ids, LOOK_AT)
     out: dict[int, tuple[list[DigestLine], list[DigestLine]]] = {}
     for user in volunteers:
-        new = [item for item in requests_of[user.id] if item.help_request.created_at > since[user.id]]
         with force_locale(locale_of(user)):
             requests = [
                 DigestLine(item.help_request.title,
                            external_url("asks.show", public_id=item.help_request.public_id),
-                           item.help_request.wijk.name, why="; ".join(reason_lines(_email_reasons(item))[:2]))
-                for item in new[:SUGGESTIONS_PER_DIGEST]]
+                           item.help_request.wijk.name, why="; ".join(reason_lines(_email_reasons(item), limit=2)))
+                for item in requests_of[user.id]]
         initiatives = [
             DigestLine(f"{item.initiative.name}: {item.need.title}" if item.need else item.initiative.name,
                        external_url("initiatives.show", public_id=item.initiative.public_id), item.wijk_names)

@@ -92,14 +92,18 @@ def _skill_and_asked(skill: str, asked: str, *, for_volunteer: bool) -> str:
     return _("Good at ‘%(skill)s’. Asked for: ‘%(asked)s’.", skill=skill, asked=asked)
 
 
-def reason_lines(reasons: Iterable[matching.Reason], *, for_volunteer: bool = True) -> list[str]:
-    """The reasons of one suggestion as the lines a page or an e-mail shows, most telling first. The volunteer's
-    skill and the request's words it matched make one line; the category then adds nothing and is left out."""
+def reason_lines(reasons: Iterable[matching.Reason], *, for_volunteer: bool = True, limit: int | None = None
+                 ) -> list[str]:
+    """The reasons of one suggestion as the lines a page or an e-mail shows, most telling first (at most `limit`).
+    The volunteer's skill and the request's words it matched make one line; the category then adds nothing and is
+    left out."""
     items = list(reasons)
     skill = next((r.detail for r in items if r.code == "skill"), None)
     asked = next((r.detail for r in items if r.code == "asked"), None)
     lines: list[str] = []
     for item in items:
+        if limit is not None and len(lines) >= limit:
+            break
         if item.code == "skill" and asked:
             lines.append(_skill_and_asked(item.detail, asked, for_volunteer=for_volunteer))
         elif item.code == "asked" and skill:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 import matching
@@ -83,10 +83,11 @@ def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
     return stored_requests_of([user.id], k)[user.id]
 
 
-def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: datetime | None = None
+def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: datetime | ColumnElement[Any] | None = None
                        ) -> dict[int, list[RequestSuggestion]]:
-    """The first k stored requests of each of these volunteers that are still open to them now (only those posted
-    after `created_after`, if given), in one query per few hundred volunteers (a digest run reads thousands)."""
+    """The first k stored requests of each of these volunteers that are still open to them now, in one query per few
+    hundred volunteers (a digest run reads thousands). `created_after`: only requests posted after this moment, or
+    after this SQL expression, evaluated per stored row (it may refer to StoredSuggestion.volunteer_id)."""
     volunteer = StoredSuggestion.volunteer_id
     answered = exists(select(Response.id).where(Response.request_id == HelpRequest.id,
                                                 Response.volunteer_id == volunteer))
@@ -95,21 +96,26 @@ def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: dateti
         SuggestionEvent.outcome == Outcome.DECLINED))
     out: dict[int, list[RequestSuggestion]] = {u: [] for u in user_ids}
     for chunk in chunks(list(user_ids)):
-        query = (
-            select(StoredSuggestion, HelpRequest)
+        still_open = (
+            select(StoredSuggestion.id,
+                   func.row_number().over(partition_by=volunteer, order_by=StoredSuggestion.rank).label("n"))
             .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
             .where(volunteer.in_(chunk), StoredSuggestion.kind == REQUEST,
                    *visibility.open_to_volunteers(), visibility.screening_for_each(volunteer),  # a lapsed VOG too
                    or_(HelpRequest.requester_id.is_(None), HelpRequest.requester_id != volunteer),
                    ~answered, ~declined,
                    *(() if created_after is None else (HelpRequest.created_at > created_after,)))
+        ).subquery()
+        query = (
+            select(StoredSuggestion, HelpRequest)
+            .join(still_open, still_open.c.id == StoredSuggestion.id)
+            .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
+            .where(still_open.c.n <= k)
             .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
             .order_by(volunteer, StoredSuggestion.rank)
         )
         for s, r in db.session.execute(query):
-            items = out[s.volunteer_id]
-            if len(items) < k:
-                items.append(RequestSuggestion(r, _suggestion(r.public_id, s)))
+            out[s.volunteer_id].append(RequestSuggestion(r, _suggestion(r.public_id, s)))
     return out
 
 
@@ -215,13 +221,16 @@ def refresh(stale_minutes: int | None = None, active_days: float | None = None, 
     for chunk in chunks(ids, batch):
         initiatives = Candidates.load()  # per batch: each commit detaches the rows of the one before
         ranked = city.ranked(chunk, REQUESTS_STORED)
-        users = [u for u in load_users(chunk) if has_profile(u)]
+        loaded = load_users(chunk)
+        users = [u for u in loaded if has_profile(u)]
         write_lists(REQUEST, {u.id: request_rows(u.id, [(city.requests[s.id].id, s) for s in ranked.get(u.id, [])])
                               for u in users})
         write_lists(INITIATIVE, {u.id: initiative_rows(u.id, [
             i for i in suggest_initiatives(u, k=INITIATIVES_STORED, candidates=initiatives) if i.need is not None])
             for u in users})
-        mark_computed([u.id for u in users], computed_at)
+        # Without skills nothing is suggested: an empty list, computed now, so the next run leaves it until the
+        # profile changes.
+        mark_computed([u.id for u in loaded], computed_at)
         done += len(users)
         db.session.commit()
         db.session.expunge_all()
