@@ -7,7 +7,8 @@ Every volunteer with an e-mail address is made to want new suggestions in a week
 are dated within the past week, so every volunteer with a fitting request gets a digest. Two runs: "cold", with
 no stored suggestion lists (the digest run ranks every list first, in blocks), and "warm", after the refresh job
 (as in production, where `flask suggestions refresh` runs every few minutes). Mails are written to files
-(MAIL_OUTBOX_DIR), or with --smtp sent over one connection to a local SMTP server that accepts everything.
+(MAIL_OUTBOX_DIR), or with --smtp sent over one connection to a local SMTP server (another process) that accepts
+everything, as in production.
 Prints figures; asserts nothing.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import socket
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -37,13 +40,18 @@ from webapp.suggestions.models import StoredSuggestion, SuggestionList
 from webapp.suggestions.stored import refresh
 
 
-def prepare(*, keep_lists: bool = False) -> int:
-    """Every volunteer wants suggestions weekly; open requests are from the past week; no digest was sent yet; no
-    stored lists (or, with `keep_lists`, the file's lists count as just computed)."""
+def prepare(*, keep_lists: bool = False, limit: int | None = None) -> int:
+    """Every volunteer (or the first `limit`) wants suggestions weekly, the others none; open requests are from the
+    past week; no digest was sent yet; no stored lists (or, with `keep_lists`, the file's lists count as just
+    computed)."""
     volunteers = list(db.session.execute(
         select(User.id).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.email.is_not(None), User.is_blocked.is_(False))).scalars())
+        .where(User.email.is_not(None), User.is_blocked.is_(False)).order_by(User.id)).scalars())
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.kind == "suggestions"))
+    if limit is not None:
+        db.session.add_all(NotificationPreference(user_id=u, kind="suggestions", channel="off")
+                           for u in volunteers[limit:])
+        volunteers = volunteers[:limit]
     db.session.execute(delete(EmailDigest))
     rng = random.Random(1)
     now = utcnow()
@@ -71,26 +79,31 @@ def run(label: str, volunteers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     arguments(parser)
-    parser.add_argument("--smtp", action="store_true", help="send over SMTP to a local server (aiosmtpd)")
+    parser.add_argument("--smtp", action="store_true",
+                        help="send over SMTP to a local server that accepts everything (aiosmtpd, its own process)")
+    parser.add_argument("--volunteers", type=int, default=None,
+                        help="only this many volunteers want the digest (e.g. 10000 of the 12,001 at 100x)")
     parser.add_argument("--warm-only", action="store_true",
                         help="only the warm run, on the file's stored lists (e.g. saved by bench/freshness.py "
                              "--save-refreshed)")
     options = parser.parse_args()
     extra: dict[str, object] = {}
-    controller = None
-    if options.smtp:
-        from aiosmtpd.controller import Controller
-
-        class Accept:
-            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-                return "250 OK"
-
-        controller = Controller(Accept(), hostname="127.0.0.1", port=0)
-        controller.start()
-        extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.server.sockets[0].getsockname()[1]}
+    server = None
+    if options.smtp:  # in its own process, so that it takes no CPU time from the run being measured
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                                   "-c", "aiosmtpd.handlers.Sink"])
+        for _ in range(100):
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
     try:
         with seeded_app(options.scale, options.from_file, **extra) as app, app.app_context():
-            volunteers = prepare(keep_lists=options.warm_only)
+            volunteers = prepare(keep_lists=options.warm_only, limit=options.volunteers)
             open_requests = db.session.execute(
                 select(func.count()).where(*visibility.open_to_volunteers())).scalar_one()
             print(f"{volunteers} volunteers with an e-mail address, {open_requests} open requests "
@@ -104,8 +117,9 @@ def main() -> None:
                 print(f"refresh job beforehand: {result.volunteers} lists in {time.perf_counter() - started:.1f} s")
             run("warm (lists stored by the refresh job)", volunteers)
     finally:
-        if controller is not None:
-            controller.stop()
+        if server is not None:
+            server.terminate()
+            server.wait()
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ from webapp.notifications import kinds
 from webapp.notifications.emails import DigestLine, locale_of, render_digest
 from webapp.notifications.models import DigestStatus, EmailDigest, Notification
 from webapp.notifications.services import channels_of
-from webapp.suggestions.models import StoredSuggestion
 from webapp.suggestions.reasons import reason_lines
 from webapp.suggestions.services import IN_CHUNK, RequestSuggestion
 from webapp.suggestions.stored import has_profile, refresh, stored_initiatives_of, stored_requests_of
@@ -240,11 +239,13 @@ def _new_suggestions(users: list[User], now: datetime) -> dict[int, tuple[list[D
     volunteers = [u for u in users if has_profile(u)]
     ids = [u.id for u in volunteers]
     since = _since(ids, now)
-    last_digest = (select(func.max(EmailDigest.sent_at))
-                   .where(EmailDigest.user_id == StoredSuggestion.volunteer_id, EmailDigest.status == DigestStatus.SENT)
-                   .scalar_subquery())
-    requests_of = stored_requests_of(ids, SUGGESTIONS_PER_DIGEST,
-                                     created_after=func.coalesce(last_digest, now - FIRST_LOOK_BACK))
+
+    def after_last_digest(volunteer: Any) -> Any:
+        last = (select(func.max(EmailDigest.sent_at))
+                .where(EmailDigest.user_id == volunteer, EmailDigest.status == DigestStatus.SENT).scalar_subquery())
+        return func.coalesce(last, now - FIRST_LOOK_BACK)
+
+    requests_of = stored_requests_of(ids, SUGGESTIONS_PER_DIGEST, created_after=after_last_digest)
     initiatives_of = stored_initiatives_of(ids, LOOK_AT)
     out: dict[int, tuple[list[DigestLine], list[DigestLine]]] = {}
     for user in volunteers:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,28 +83,39 @@ def stored_requests(user: User, k: int) -> list[RequestSuggestion]:
     return stored_requests_of([user.id], k)[user.id]
 
 
-def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: datetime | ColumnElement[Any] | None = None
+def _lists_of(user_ids: Sequence[int], kind: str) -> Any:
+    """The stored rows of these volunteers' lists of one kind, as a CTE the database computes first (MATERIALIZED):
+    without it SQLite starts from the open requests or needs and reads every list that holds one."""
+    return (select(StoredSuggestion.id, StoredSuggestion.volunteer_id, StoredSuggestion.rank,
+                   StoredSuggestion.request_id, StoredSuggestion.initiative_id, StoredSuggestion.need_id)
+            .where(StoredSuggestion.volunteer_id.in_(list(user_ids)), StoredSuggestion.kind == kind)
+            .cte("mine").prefix_with("MATERIALIZED"))
+
+
+def stored_requests_of(user_ids: Sequence[int], k: int, *,
+                       created_after: datetime | Callable[[Any], ColumnElement[Any]] | None = None
                        ) -> dict[int, list[RequestSuggestion]]:
     """The first k stored requests of each of these volunteers that are still open to them now, in one query per few
     hundred volunteers (a digest run reads thousands). `created_after`: only requests posted after this moment, or
-    after this SQL expression, evaluated per stored row (it may refer to StoredSuggestion.volunteer_id)."""
-    volunteer = StoredSuggestion.volunteer_id
-    answered = exists(select(Response.id).where(Response.request_id == HelpRequest.id,
-                                                Response.volunteer_id == volunteer))
-    declined = exists(select(SuggestionEvent.id).where(
-        SuggestionEvent.request_id == HelpRequest.id, SuggestionEvent.volunteer_id == volunteer,
-        SuggestionEvent.outcome == Outcome.DECLINED))
+    after the SQL expression this function makes of the volunteer's id column (a moment per volunteer)."""
     out: dict[int, list[RequestSuggestion]] = {u: [] for u in user_ids}
     for chunk in chunks(list(user_ids)):
+        mine = _lists_of(chunk, REQUEST)
+        volunteer = mine.c.volunteer_id
+        answered = exists(select(Response.id).where(Response.request_id == HelpRequest.id,
+                                                    Response.volunteer_id == volunteer))
+        declined = exists(select(SuggestionEvent.id).where(
+            SuggestionEvent.request_id == HelpRequest.id, SuggestionEvent.volunteer_id == volunteer,
+            SuggestionEvent.outcome == Outcome.DECLINED))
         still_open = (
-            select(StoredSuggestion.id,
-                   func.row_number().over(partition_by=volunteer, order_by=StoredSuggestion.rank).label("n"))
-            .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
-            .where(volunteer.in_(chunk), StoredSuggestion.kind == REQUEST,
-                   *visibility.open_to_volunteers(), visibility.screening_for_each(volunteer),  # a lapsed VOG too
+            select(mine.c.id, func.row_number().over(partition_by=volunteer, order_by=mine.c.rank).label("n"))
+            .join(HelpRequest, HelpRequest.id == mine.c.request_id)
+            .where(*visibility.open_to_volunteers(), visibility.screening_for_each(volunteer),  # a lapsed VOG too
                    or_(HelpRequest.requester_id.is_(None), HelpRequest.requester_id != volunteer),
                    ~answered, ~declined,
-                   *(() if created_after is None else (HelpRequest.created_at > created_after,)))
+                   *(() if created_after is None else (
+                       HelpRequest.created_at > (created_after if isinstance(created_after, datetime)
+                                                 else created_after(volunteer)),)))
         ).subquery()
         query = (
             select(StoredSuggestion, HelpRequest)
@@ -112,7 +123,7 @@ def stored_requests_of(user_ids: Sequence[int], k: int, *, created_after: dateti
             .join(HelpRequest, HelpRequest.id == StoredSuggestion.request_id)
             .where(still_open.c.n <= k)
             .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
-            .order_by(volunteer, StoredSuggestion.rank)
+            .order_by(StoredSuggestion.volunteer_id, StoredSuggestion.rank)
         )
         for s, r in db.session.execute(query):
             out[s.volunteer_id].append(RequestSuggestion(r, _suggestion(r.public_id, s)))
@@ -132,29 +143,34 @@ def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
 
 
 def stored_initiatives_of(user_ids: Sequence[int], k: int) -> dict[int, list[InitiativeSuggestion]]:
-    """`stored_initiatives` of each of these volunteers, in one query."""
-    volunteer = StoredSuggestion.volunteer_id
-    mine = exists(select(InitiativeOrganiser.id).where(InitiativeOrganiser.initiative_id == Initiative.id,
-                                                       InitiativeOrganiser.user_id == volunteer))
-    taken = exists(select(NeedSignup.id).where(NeedSignup.need_id == InitiativeNeed.id,
-                                               NeedSignup.volunteer_id == volunteer,
-                                               NeedSignup.status != SignupStatus.WITHDRAWN))
+    """`stored_initiatives` of each of these volunteers, in one query per few hundred volunteers."""
     out: dict[int, list[InitiativeSuggestion]] = {u: [] for u in user_ids}
     for chunk in chunks(list(user_ids)):
+        mine = _lists_of(chunk, INITIATIVE)
+        volunteer = mine.c.volunteer_id
+        organises = exists(select(InitiativeOrganiser.id).where(InitiativeOrganiser.initiative_id == Initiative.id,
+                                                                InitiativeOrganiser.user_id == volunteer))
+        taken = exists(select(NeedSignup.id).where(NeedSignup.need_id == InitiativeNeed.id,
+                                                   NeedSignup.volunteer_id == volunteer,
+                                                   NeedSignup.status != SignupStatus.WITHDRAWN))
+        still_open = (
+            select(mine.c.id, func.row_number().over(partition_by=volunteer, order_by=mine.c.rank).label("n"))
+            .join(Initiative, Initiative.id == mine.c.initiative_id)
+            .join(InitiativeNeed, InitiativeNeed.id == mine.c.need_id)
+            .where(Initiative.status.in_(SEEKING), ~organises, _listed(),
+                   InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), ~taken)
+        ).subquery()
         rows = db.session.execute(
             select(StoredSuggestion, Initiative, InitiativeNeed)
+            .join(still_open, still_open.c.id == StoredSuggestion.id)
             .join(Initiative, Initiative.id == StoredSuggestion.initiative_id)
             .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
-            .where(volunteer.in_(chunk), StoredSuggestion.kind == INITIATIVE,
-                   Initiative.status.in_(SEEKING), ~mine, _listed(),
-                   InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), ~taken)
+            .where(still_open.c.n <= k)
             .options(selectinload(Initiative.wijken))
-            .order_by(volunteer, StoredSuggestion.rank)
+            .order_by(StoredSuggestion.volunteer_id, StoredSuggestion.rank)
         ).all()
         for s, i, n in rows:
-            items = out[s.volunteer_id]
-            if len(items) < k:
-                items.append(InitiativeSuggestion(i, n, _suggestion(i.public_id, s)))
+            out[s.volunteer_id].append(InitiativeSuggestion(i, n, _suggestion(i.public_id, s)))
     return out
 
 
