@@ -4,10 +4,13 @@ already, or may not see the request."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from tests.webapp.mail_helpers import parts, smtp  # noqa: F401 (smtp is a fixture)
 from tests.webapp.suggestions.test_suggestions import _profile
@@ -19,6 +22,7 @@ from webapp.digests.services import send_digests
 from webapp.notifications import services as notifications
 from webapp.notifications.models import Notification
 from webapp.suggestions import freshness, notices
+from webapp.suggestions.city import load_city, volunteer_ids
 from webapp.suggestions.models import Invitation, SuggestionNotice
 
 
@@ -147,3 +151,49 @@ def test_a_weak_fit_is_placed_but_not_told(app, make, login):
                         description="Ik zoek iemand voor een klusje. Misschien ook boodschappen.")
     place(make)
     assert told(make, weak) == []
+
+
+@pytest.mark.slow
+def test_the_daily_cap_holds_when_two_requests_are_placed_at_the_same_moment(app, make, monkeypatch):
+    """Two workers (two processes' threads) place two requests for the same volunteer at once: with a cap of one,
+    one notice. Each worker pauses between counting the volunteer's notices and adding its own until the other
+    gets there too (or 3 s pass), so without the row lock both count zero and both tell (PostgreSQL); with it the
+    second waits at the lock, then counts the first's notice. SQLite has one writer at a time: a transaction that
+    cannot write fails and its request is placed again in the next round."""
+    monkeypatch.setitem(app.config, "SUGGESTION_NOTICES_PER_DAY", 1)
+    resident = make.user("resident")
+    (only,) = shoppers(make, 1)
+    posted = [post(make, resident, n) for n in range(2)]
+    city = make.run(lambda: load_city(volunteer_ids(), exclusions=False))
+    start, counted = threading.Barrier(2), threading.Barrier(2)
+    real_notify = notices.notify
+
+    def notify_when_both_counted(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other waits at the lock: go on alone
+            counted.wait(timeout=3)
+        return real_notify(*args, **kwargs)
+
+    monkeypatch.setattr(notices, "notify", notify_when_both_counted)
+
+    def worker(request_id: int) -> None:
+        with app.app_context():
+            help_request = db.session.execute(select(HelpRequest).where(HelpRequest.id == request_id)
+                                              .options(undefer(HelpRequest.match_features))).scalar_one()
+            start.wait()
+            try:
+                freshness.place(help_request, city)
+                db.session.commit()
+            except Exception:  # a failed transaction: its request is placed again by the next round
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(r.id,)) for r in posted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.setattr(notices, "notify", real_notify)
+    while make.run(freshness.pending_count):
+        make.run(freshness.place_pending)
+    assert told(make) == [only.id]
