@@ -89,4 +89,7 @@ serve-prod: venv translations-compile ## Production server: gunicorn (gthread) a
 	SAMEN_ENV=production $(VENV)/bin/flask reference load
 	SAMEN_ENV=production exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-.PHONY: bench bench-quick serve-prod
+drill: venv translations-compile ## Fault drill (~5 min, needs PostgreSQL): kills and freezes PostgreSQL, kills workers and the mail server under load; prints what was lost (must be 0)
+	$(PY) -m bench.drill $(DRILL_ARGS)
+
+.PHONY: bench bench-quick serve-prod drill

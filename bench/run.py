@@ -37,9 +37,10 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_BIN = ROOT / ".venv" / "bin"
@@ -47,7 +48,8 @@ LOCUST = Path(sys.executable).parent / "locust"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 RESULTS = ROOT / "bench" / "results"
 PAGES = ("health", "home", "request list", "request list, page 3", "request list (logged in)", "request detail",
-         "offer list", "initiative list", "needs board", "suggestions (volunteer)", "my page (volunteer)",
+         "offer list", "initiative list", "needs board", "district budgets", "budget round", "budget results",
+         "suggestions (volunteer)", "my page (volunteer)",
          "messages (resident)",
          "staff workspace", "rescue queue", "report dashboard, quarter", "report dashboard, year",
          "report export csv, year")
@@ -156,12 +158,16 @@ class Server:
         raise RuntimeError("gunicorn did not answer /health within a minute")
 
     def workers(self) -> list[psutil.Process]:
+        import psutil  # in bench/.venv only: bench/drill.py reuses this module from the app's own venv
+
         try:
             return psutil.Process(self.process.pid).children()
         except psutil.NoSuchProcess:
             return []
 
     def _sample(self) -> None:
+        import psutil
+
         while self._sampling:
             for worker in self.workers():
                 try:
@@ -176,6 +182,8 @@ class Server:
         """CPU seconds used so far by the master and every worker it ever had: gunicorn replaces workers after
         max_requests, so the last reading of each process id is kept (at most half a second of a replaced
         worker's time is missed)."""
+        import psutil
+
         for process in [psutil.Process(self.process.pid), *self.workers()]:
             try:
                 times = process.cpu_times()
@@ -423,6 +431,8 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
 # -- the report -------------------------------------------------------------------------------------------------
 
 def machine() -> dict[str, str]:
+    import psutil
+
     cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8") if Path("/proc/cpuinfo").exists() else ""
     model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from webapp import create_app
 from webapp.accounts.models import User, UserRole, VolunteerProfile
 from webapp.asks.models import HelpRequest, RequestStatus
+from webapp.budgets.models import BudgetRound
 from webapp.core.extensions import db
 from webapp.initiatives.models import Initiative
 from webapp.offers.models import Offer
@@ -37,6 +38,8 @@ def main() -> None:
             "offers": sample(scalars(select(Offer.public_id).join(User, User.id == Offer.volunteer_id).where(
                 Offer.status == "open", Offer.moderation == "ok", User.is_blocked.is_(False)))),
             "initiatives": sample(scalars(select(Initiative.public_id))),
+            "budget_rounds": scalars(select(BudgetRound.public_id).where(BudgetRound.counted_at.is_(None))),
+            "budget_results": scalars(select(BudgetRound.public_id).where(BudgetRound.counted_at.is_not(None))),
             "volunteers": sample(scalars(
                 select(User.email).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
                 .where(User.email.is_not(None), VolunteerProfile.is_screened.is_(True)))),

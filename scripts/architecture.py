@@ -4,6 +4,7 @@ import arrows between them counted from the code (grimp, the graph import-linter
     python scripts/architecture.py            # print the Markdown section (README.md "Architecture")
     python scripts/architecture.py --graph    # print a Mermaid drawing of the arrows between packages
     python scripts/architecture.py --check    # exit 1 when README.md's section differs from the generated one
+    python scripts/architecture.py --write    # put both generated sections in place
 
 The README section is generated, so it cannot drift from the contract: tests/test_architecture.py runs --check.
 """
@@ -32,6 +33,7 @@ ROLES = {
     "initiatives": "resident initiatives: needs, sign-ups, activities, backing, support (sub-blueprints)",
     "suggestions": "\"Aanbevolen voor jou\" (stored per volunteer), suggested volunteers, invitations, training",
     "digests": "daily and weekly e-mail digests",
+    "budgets": "district budgets: rounds per stadsdeel, costed plans, secret knapsack ballots, count, results",
     "staff": "the VWC workspace: moderation, VOG checks, intake, warm hand-over, rescue queue, audit log",
     "privacy": "AVG: download my data, delete my account, retention, privacy statement",
     "reports": "impact per period, goal and neighbourhood; map; CSV/XLSX exports; small-cell suppression",
@@ -108,11 +110,17 @@ def main(argv: list[str]) -> int:
         print(mermaid())
         return 0
     generated = section()
+    targets = (("README.md", README, BEGIN, END, generated),
+               ("docs/ARCHITECTURE.md", ARCHITECTURE, GRAPH_BEGIN, GRAPH_END, mermaid()))
+    if "--write" in argv:
+        for _name, path, begin, end, fresh in targets:
+            text = path.read_text("utf-8")
+            current = _block(path, begin, end)
+            if current and current != fresh:
+                path.write_text(text.replace(current, fresh), "utf-8")
+        return 0
     if "--check" in argv:
-        stale = [name for name, path, begin, end, fresh in (
-            ("README.md", README, BEGIN, END, generated),
-            ("docs/ARCHITECTURE.md", ARCHITECTURE, GRAPH_BEGIN, GRAPH_END, mermaid()),
-        ) if _block(path, begin, end) != fresh]
+        stale = [name for name, path, begin, end, fresh in targets if _block(path, begin, end) != fresh]
         for name in stale:
             print(f"{name}: the generated section is out of date; run scripts/architecture.py (--graph) and paste "
                   "it between its markers.", file=sys.stderr)

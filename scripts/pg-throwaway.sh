@@ -3,6 +3,10 @@
 #   eval "$(scripts/pg-throwaway.sh start)"   # sets TEST_DATABASE_URL and SAMEN_PG_DIR
 #   scripts/pg-throwaway.sh stop "$SAMEN_PG_DIR"
 #   scripts/pg-throwaway.sh pause DIR | resume DIR   # stop and start it again, keeping its data and port
+#   scripts/pg-throwaway.sh freeze DIR | thaw DIR    # SIGSTOP / SIGCONT every process of it: a hung server
+#   scripts/pg-throwaway.sh crash DIR                # stop it the hard way (no checkpoint), as a crash would
+#   SAMEN_PG_DURABLE=1 scripts/pg-throwaway.sh start # with fsync and synchronous commit, as in production (for
+#                                                    # the fault drill: a crash must not lose a confirmed commit)
 # Installs nothing: run `apt-get install -y postgresql` first if initdb is missing.
 set -euo pipefail
 
@@ -34,7 +38,9 @@ start() {
   db=samen_test
   [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/options"
+  local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # fast, and loses commits in a crash
+  [[ -n "${SAMEN_PG_DURABLE:-}" ]] && speed=""
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=200" >"$dir/options"
   resume "$dir"
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" "$db"
   echo "export SAMEN_PG_DIR=$dir"
@@ -49,6 +55,10 @@ stop() {
   rm -rf "$dir"
 }
 
+crash() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null
+}
+
 pause() {
   as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null
 }
@@ -57,10 +67,27 @@ resume() {
   as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -l "$1/server.log" -w -o "$(cat "$1/options")" start >/dev/null
 }
 
+cluster_pids() {
+  local main
+  main=$(head -n 1 "$1/data/postmaster.pid")
+  echo "$main" $(pgrep -P "$main" || true)
+}
+
+freeze() {
+  kill -STOP $(cluster_pids "$1")
+}
+
+thaw() {
+  kill -CONT $(cluster_pids "$1")
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   pause) pause "${2:?usage: $0 pause DIR}" ;;
   resume) resume "${2:?usage: $0 resume DIR}" ;;
-  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR" >&2; exit 2 ;;
+  freeze) freeze "${2:?usage: $0 freeze DIR}" ;;
+  crash) crash "${2:?usage: $0 crash DIR}" ;;
+  thaw) thaw "${2:?usage: $0 thaw DIR}" ;;
+  *) echo "usage: $0 start | stop [DIR] | pause DIR | resume DIR | freeze DIR | thaw DIR | crash DIR" >&2; exit 2 ;;
 esac

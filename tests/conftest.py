@@ -62,6 +62,11 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "MAIL_WORKER": False,
         # The same for placing new requests into volunteers' stored lists (tests/webapp/suggestions/test_freshness.py).
         "PLACEMENT_WORKER": False,
+        # One test process plays up to 200 people at once (tests/webapp/test_concurrency.py): a pool for that many
+        # threads, where a gunicorn worker has 8 (webapp.core.database).
+        "DATABASE_POOL_SIZE": 10,
+        "DATABASE_MAX_OVERFLOW": 20,
+        "DATABASE_POOL_TIMEOUT": 30,
         # Tests change rows and look at pages at once; tests/webapp/core/test_pagecache.py switches the cache on.
         "PAGE_CACHE_SECONDS": float(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0")),
         **overrides,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import count
 from types import SimpleNamespace
 from typing import Any
@@ -34,7 +35,7 @@ def category(key: str = "groceries") -> Category:
 
 def make_user(*roles: str, first_name: str | None = None, screened: bool = False, wijk_code: str = "WK039218",
               phone: str | None = None, email: str | None = None, locale: str = "nl",
-              last_name: str | None = None) -> User:
+              last_name: str | None = None, findable: bool = False) -> User:
     n = next(_numbers)
     user = accounts.register_user(accounts.Registration(
         email=email or f"person{n}@example.org",
@@ -53,6 +54,7 @@ def make_user(*roles: str, first_name: str | None = None, screened: bool = False
             max_distance_km=5.0, availability=[], bio=""))
         assert user.volunteer_profile is not None
         user.volunteer_profile.is_screened = screened
+        user.volunteer_profile.findable_by_organisers = findable  # organisers may see them (their own choice)
     for role in roles:
         if role in ("staff", "admin"):
             user.add_role(role)
@@ -156,6 +158,15 @@ class Maker:
         help_request = self.request(requester, **overrides)
         self.accept(help_request, self.respond(help_request, volunteer))
         return help_request
+
+    def age(self, person: Any, days: int = 30) -> Any:
+        """Make an account `days` old (reports of accounts older than two weeks count fully)."""
+        with self.app.app_context():
+            row = db.session.get(User, person.id)
+            assert row is not None
+            row.created_at = utcnow() - timedelta(days=days)
+            db.session.commit()
+        return person
 
     def set_request(self, help_request: Any, **values: Any) -> None:
         """Change columns of a request directly (e.g. expires_at in the past)."""

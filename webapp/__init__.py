@@ -13,6 +13,7 @@ from webapp import cli, hooks
 from webapp.accounts.services import find_by_login_id
 from webapp.accounts.views import bp as accounts_bp
 from webapp.asks.views import bp as asks_bp
+from webapp.budgets.views import bp as budgets_bp
 from webapp.core import config, database, errors, i18n, pagecache, security, templating
 from webapp.core.extensions import babel, csrf, db, login_manager, migrate
 from webapp.core.ratelimit import services as ratelimit
@@ -34,6 +35,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     offers_bp,
     suggestions_bp,
     initiatives_bp,
+    budgets_bp,
     notifications_bp,
     staff_bp,
     reports_bp,
@@ -63,7 +65,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     database.install_sqlite_pragmas()
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    database.install_postgres_timeouts()
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config))
     db.init_app(app)
     ratelimit.register(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)

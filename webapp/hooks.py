@@ -2,9 +2,9 @@
 
 | hook | what it does |
 |---|---|
-| template hook "request-page:helpers" | suggested volunteers on an open request's page (webapp.suggestions) |
+| template hook "request-page:helpers" | suggested volunteers on a request: names for staff, a count for its owner |
 | template hook "request-page:staff" | the staff tools on a request's page (webapp.staff) |
-| template hook "need:helpers" | suggested volunteers under an initiative's need (webapp.suggestions) |
+| template hook "need:helpers" | volunteers who chose to be found, under a need for its organisers (suggestions) |
 | after a commit that queued e-mail | wakes the outbox worker thread, which sends it (webapp.core.outbox) |
 | signal `request_published` (webapp.core.signals) | a request went public (asks, staff): queued for placing into |
 | | volunteers' stored lists, in the same transaction (webapp.suggestions.freshness) |
@@ -14,16 +14,22 @@
 | before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |
 | around every request | serves public pages from the page cache and stores them (webapp.core.pagecache) |
 | after every response | security headers; ProxyFix when TRUSTED_PROXIES is set (webapp.core.security) |
+| end of every request | gives the connection back, or drops it if the database went away (webapp.core.errors) |
+| a person confirms their e-mail address | their waiting requests and offers go online (webapp.asks, webapp.offers) |
 
-SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection (webapp.core.database).
+SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection; PostgreSQL connections are opened
+with statement, lock and answer timeouts and pinged (within 1.5 s) when they leave the pool (webapp.core.database).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from webapp.accounts import confirmation
+from webapp.asks import services as asks_services
 from webapp.core import audit, outbox, signals, template_hooks
 from webapp.core.pagecache import invalidation as pagecache_invalidation
+from webapp.offers import services as offers_services
 from webapp.staff import views as staff_views
 from webapp.suggestions import freshness
 from webapp.suggestions import views as suggestions_views
@@ -39,3 +45,5 @@ def register(app: Flask) -> None:
     template_hooks.add(app, "request-page:helpers", suggestions_views.request_helpers)
     template_hooks.add(app, "request-page:staff", staff_views.request_panel)
     template_hooks.add(app, "need:helpers", suggestions_views.need_helpers)
+    confirmation.on_confirmed(app, asks_services.publish_waiting)
+    confirmation.on_confirmed(app, offers_services.publish_waiting)

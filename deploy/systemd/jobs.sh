@@ -10,3 +10,4 @@ echo 'staff refresh-screening' > /etc/samen/jobs/refresh-screening
 echo 'privacy retention' > /etc/samen/jobs/retention
 echo 'digests send' > /etc/samen/jobs/digests
 echo 'suggestions train' > /etc/samen/jobs/train
+echo 'budgets count-ended' > /etc/samen/jobs/budgets-count

@@ -1,7 +1,7 @@
 """freshness: new requests queued for placing into volunteers' stored lists; notices to the few a request fits best
 
 Revision ID: b421d36a2223
-Revises: 96d350c8c782
+Revises: d4c7a9e1b2f3
 Create Date: 2026-12-07 15:23:05.972634
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b421d36a2223'
-down_revision = '96d350c8c782'
+down_revision = 'd4c7a9e1b2f3'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,13 @@ them with a clear reason).
 from __future__ import annotations
 
 import contextlib
+import email
 import os
+import re
+import time
 from dataclasses import dataclass, field
+from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -371,3 +376,22 @@ def log_in_as_staff(v: Visitor, email: str, password: str) -> None:
     v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Workspace")))
     v.expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.url.endswith("/werkruimte/"), f"staff did not reach the workspace: {page.url}"
+
+
+CONFIRMATION_LINK = re.compile(r"https?://\S+?(/e-mail-bevestigen/\S+)")
+
+
+def confirmation_path(live_server: Any, address: str, timeout: float = 15.0) -> str:
+    """The path of the link in the confirmation e-mail the app sent to `address`. Without MAIL_SERVER the app's
+    outbox worker writes each mail as an .eml file into <instance>/outbox, a moment after the click."""
+    folder = Path(live_server.app.config["INSTANCE_PATH"]) / "outbox"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=default)
+            body = message.get_body(preferencelist=("plain",))
+            found = CONFIRMATION_LINK.search(body.get_content()) if body is not None else None
+            if found and address in str(message["To"]):
+                return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no confirmation e-mail to {address} in {folder}")

@@ -1,6 +1,7 @@
 """Journey (c) in a real browser on a small phone screen (360×740), in Dutch and English, with and without JavaScript.
 
-An organiser signs up with the organiser role, registers an initiative and publishes a volunteer need on it. A
+An organiser signs up with the organiser role, registers an initiative and publishes a volunteer need on it; a staff
+member confirms the new initiative from the workspace's queue (until then only its organisers see it). A
 volunteer finds the need on the "Help wanted" board with the search words, and signs up. The organiser confirms the
 volunteer; the need's progress goes from 0 to 1 of 2, and the volunteer reads that they are confirmed.
 Every page passes the checks of support.PageChecks (axe at WCAG 2.1 A/AA with JavaScript, landmarks, lang, ...) and
@@ -14,7 +15,18 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import COMBINATIONS, PASSWORD, PageChecks, Visitor, error_links, new_visitor
+from tests.browser.support import (
+    COMBINATIONS,
+    PASSWORD,
+    PageChecks,
+    Visitor,
+    confirmation_path,
+    error_links,
+    log_in_as_staff,
+    new_visitor,
+)
+from tests.browser.test_staff_journey import staff_member, workspace_link
+from tests.factories import PASSWORD as FACTORY_PASSWORD
 
 pytestmark = pytest.mark.browser
 CONFIRMED = ("%(num)d of %(total)d volunteer confirmed", "%(num)d of %(total)d volunteers confirmed")
@@ -32,6 +44,8 @@ def test_organiser_publishes_a_need_and_a_volunteer_signs_up(lang: str, js: bool
     sign_up(organiser, f"organisator-{run}@example.org", "Fatima", "organiser")
     initiative_url = organiser_registers_initiative(organiser, name)
     organiser_publishes_need(organiser, need_title)
+    staff = new_visitor(contexts, "staff", lang, js, lang, live_server, checks, expect)
+    staff_confirms(staff, staff_member(live_server, run, lang), name)
 
     sign_up(volunteer, f"helper-{run}@example.org", "Piet", "volunteer")
     volunteer_finds_and_signs_up(volunteer, run, need_title)
@@ -56,7 +70,8 @@ def sign_up(v: Visitor, email: str, first_name: str, role: str) -> None:
     v.field("password").fill(PASSWORD)
     v.field("password_again").fill(PASSWORD)
     v.follow(v.button("Create my account"))
-    v.sees_flash("Welcome to Samen, %(name)s!", name=first_name)
+    page.goto(confirmation_path(v.server, email))  # the link in the e-mail, opened in this browser: logged in
+    v.sees_flash("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=first_name)
     if role == "volunteer":  # a new volunteer starts on the profile; the journey (b) covers filling it in
         assert page.url.endswith("/mijn/vrijwilligersprofiel")
         v.field("skills").fill("tuinieren, sjouwen")
@@ -84,7 +99,8 @@ def organiser_registers_initiative(v: Visitor, name: str) -> str:
     v.field("wijken").first.check()
     v.field("goals").first.check()
     v.follow(v.button("Save"))
-    v.sees_flash("Your initiative is on Samen. Now add what you need.")
+    v.sees_flash("Your initiative is saved. The volunteer centre will look at it soon; then everyone can see it. "
+                 "Now add what you need.")
     v.expect(page.get_by_role("heading", level=1)).to_have_text(name)
     v.check("initiative-organiser", axe=False)
     return str(page.url).split("#")[0]
@@ -105,6 +121,14 @@ def organiser_publishes_need(v: Visitor, title: str) -> None:
     card = v.main().locator("li.card").filter(has=page.get_by_role("heading", name=title))
     v.expect(card.locator(".progress-text")).to_contain_text(v.tn(*CONFIRMED, 2, num=0, total=2))
     v.check("initiative-organiser-need", axe=False)
+
+
+def staff_confirms(v: Visitor, email: str, name: str) -> None:
+    log_in_as_staff(v, email, FACTORY_PASSWORD)  # staff_member is made by the factories
+    v.follow(workspace_link(v, "New initiatives"))
+    v.check("initiatives-to-confirm")
+    v.follow(v.main().get_by_role("button", name=v.t("Confirm %(name)s", name=name)))
+    v.sees_flash("%(name)s is confirmed. Everyone can see it now, and its organisers hear it.", name=name)
 
 
 def volunteer_finds_and_signs_up(v: Visitor, run: str, title: str) -> None:

@@ -21,6 +21,7 @@ from tests.browser.support import (
     PASSWORD,
     PageChecks,
     Visitor,
+    confirmation_path,
     error_links,
     press_and_wait,
     tab_and_press,
@@ -96,7 +97,10 @@ def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     type_into(page, r.field("password"), PASSWORD)
     type_into(page, r.field("password_again"), PASSWORD)
     press_and_wait(page, "Enter")  # Enter in a field sends the form
-    r.sees_flash("Welcome to Samen, %(name)s!", name=first_name)
+    r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Almost done: check your e-mail"))
+    r.check("register-sent")
+    page.goto(confirmation_path(r.server, email))  # the link in the e-mail, opened in this browser: logged in
+    r.sees_flash("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=first_name)
     r.check("dashboard")
 
 
@@ -200,7 +204,10 @@ def volunteer_signs_up_and_responds(v: Visitor, email: str, first_name: str, tit
     v.field("password_again").fill(PASSWORD)
     with page.expect_navigation():
         v.button("Create my account").click()
-    v.sees_flash("Welcome to Samen, %(name)s!", name=first_name)
+    v.expect(page.get_by_role("heading", level=1)).to_have_text(v.t("Almost done: check your e-mail"))
+    v.check("register-sent")
+    page.goto(confirmation_path(v.server, email))  # the link in the e-mail, opened in this browser: logged in
+    v.sees_flash("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=first_name)
     assert page.url.endswith("/mijn/vrijwilligersprofiel")
     v.check("volunteer-profile")
 

@@ -44,7 +44,8 @@ TOO_WIDE_JS = """() => [...document.querySelectorAll('main *')]
 # The workspace menu, and the names the staff journey gives these pages (so axe sees each page once per language).
 WORKSPACE_PAGES = {"Overview": "workspace", "Moderation": "moderation", "Certificates of conduct": "screening",
                    "Post for a resident": "intake-form", "My intakes": "intakes", "Unanswered requests": "unanswered",
-                   "Hand-overs": "handovers", "Impact report": "report", "Audit log": "audit-log"}
+                   "Hand-overs": "handovers", "District budgets": "budgets-staff", "Impact report": "report",
+                   "Audit log": "audit-log", "New initiatives": "initiatives-to-confirm"}
 
 
 def held_requests(server: Any, run: str, count: int) -> tuple[str, list[str]]:

@@ -13,7 +13,7 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.reference.models import Goal, Wijk
 from webapp.initiatives import activities, needs, services
-from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
+from webapp.initiatives.models import Activity, Initiative, InitiativeNeed, InitiativeOrganiser
 
 INITIATIVE_FIELDS = ("id", "public_id", "name")
 NEED_FIELDS = ("id", "public_id", "title", "status")
@@ -32,13 +32,20 @@ def _wijken(*codes: str) -> list[Wijk]:
 
 def initiative(make: Any, organiser: Any, *, name: str = "Moestuin Schalkwijk", is_organisation: bool = False,
                wijken: tuple[str, ...] = ("WK039218",), goals: tuple[int, ...] = (1, 5), status: str = "active",
-               co: tuple[str, ...] = (), description: str = "Samen groente kweken in de buurt, voor iedereen.") -> Any:
+               co: tuple[str, ...] = (), description: str = "Samen groente kweken in de buurt, voor iedereen.",
+               confirmed: bool = True) -> Any:
+    """An initiative of `organiser`; `co`: e-mail addresses of people who accepted an invitation to organise it too;
+    `confirmed`: staff confirmed it (as most tests need: unconfirmed initiatives are seen by their organisers only)."""
     def build() -> Any:
         data = services.InitiativeData(
             name=name, description=description, is_organisation=is_organisation, status=status,
-            wijken=_wijken(*wijken), goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goals))).scalars()),
-            co_organiser_emails=list(co))
+            wijken=_wijken(*wijken), goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goals))).scalars()))
         row = services.register_initiative(_user(organiser), data)
+        for email in co:
+            person = db.session.execute(select(User).where(User.email == email.lower())).scalar_one()
+            row.organisers.append(InitiativeOrganiser(user_id=person.id))
+        if confirmed:
+            row.confirmed_at = utcnow()
         db.session.commit()
         return snapshot(row, *INITIATIVE_FIELDS)
     return make.run(build)
@@ -56,13 +63,15 @@ def need(make: Any, organiser: Any, ini: Any, **overrides: Any) -> Any:
 
 
 def activity(make: Any, organiser: Any, ini: Any, *, capacity: int | None = 2, title: str = "Zaaidag, met koffie",
-             starts_at: datetime | None = None, place: str = "Buurthuis De Ring; zaal 2") -> Any:
+             starts_at: datetime | None = None, place: str = "Buurthuis De Ring; zaal 2",
+             needs_screening: bool = False) -> Any:
     def build() -> Any:
         row = db.session.get(Initiative, ini.id)
         start = starts_at or (utcnow() + timedelta(days=5)).replace(microsecond=0)
         data = activities.ActivityData(title=title, description="Neem handschoenen mee,\nen zin.",
                                        wijk=_wijken("WK039218")[0], place=place, starts_at=start,
-                                       ends_at=start + timedelta(hours=2), capacity=capacity)
+                                       ends_at=start + timedelta(hours=2), capacity=capacity,
+                                       needs_screening=needs_screening)
         created = activities.add_activity(_user(organiser), row, data)
         db.session.commit()
         return snapshot(created, *ACTIVITY_FIELDS)

@@ -30,10 +30,9 @@ class Sink:
         self._messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+    def receive(self, envelope: object) -> None:
         self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
         self._messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type, attr-defined]
-        return "250 Message accepted"
 
     def send_outbox(self) -> None:
         if self.app is not None and threading.get_ident() == self._test_thread:
@@ -49,6 +48,20 @@ class Sink:
         return [m for m, rcpt in zip(self.messages, self.recipients, strict=True) if address in rcpt]
 
 
+class Receiver:
+    """The SMTP server's handler. Not the Sink itself: aiosmtpd reads every attribute of its handler for each new
+    connection (inspect.getmembers), and reading `Sink.messages` sends the outbox, which, from the server's own
+    thread, connects to the same server and waits for a greeting that thread would have to send: with two or more
+    mails waiting, every delivery timed out."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.sink.receive(envelope)
+        return "250 Message accepted"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -60,7 +73,7 @@ def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
     """Point the app at a real SMTP server on 127.0.0.1 for this test."""
     sink = Sink(app)
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(Receiver(sink), hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)

@@ -11,10 +11,14 @@ permitted button POST does its work (302). A refused request must change nothing
 
 World objects: request (the resident's open request; the volunteer responded: response), matched (the resident's
 request with the volunteer as helper), asked (the resident asked the volunteer through the volunteer's offer),
-offer, handover (a staff hand-over; a number), initiative (the organiser's) with need, signup (the volunteer's)
-and activity; resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
+offer, handover (a staff hand-over; a number), initiative (the organiser's, confirmed by staff) with need, signup
+(the volunteer's) and activity, pending_initiative (the organiser's, not confirmed yet), invitation and
+invitation_token (the organiser invited "other" to organise the initiative with them); resident/volunteer/other are people's public ids; token is the resident's unsubscribe link;
 reset_token and verify_token are the newcomer's password reset and e-mail confirmation links; walk_in is a resident
-without e-mail or password (taken in by staff), whose account staff may delete.
+without e-mail or password (taken in by staff), whose account staff may delete; task is a staff task to phone them;
+budget_open (taking plans, with the resident's plan_waiting), budget_voting (plan_on_ballot) and budget_done (counted,
+with plan_funded of the organiser's initiative) are district budget rounds in Schalkwijk, where everyone of the world
+lives.
 
 The world's people are all logged in fully, so the second login step (/inloggen/code, /inloggen/app-koppelen) sends
 everyone back to the login page; test_fuzz.py opens those pages with a staff login that is half-way.
@@ -27,10 +31,11 @@ from dataclasses import dataclass
 from tests.webapp.route_world import ROLES
 
 # GETs run first, then POSTs in table order, then these, in this order: they close the open request (so running
-# them earlier would turn other routes' answers into "no longer open") or end the session.
-RUN_LAST = ("asks.accept", "asks.cancel", "accounts.logout")
+# them earlier would turn other routes' answers into "no longer open"; counting ends a round's voting) or end the
+# session.
+RUN_LAST = ("asks.accept", "asks.cancel", "budgets.manage.count", "accounts.logout")
 # Fixed words in URLs (not ids). Anything else in a URL is an opaque random id.
-FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'en'", "'csv'", "'css/samen.css'"})
+FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'nee'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
 STAFF_ONLY_NUMBERS = frozenset({("staff.update_handover", "handover_id")})
 
@@ -65,7 +70,7 @@ accounts.two_factor_setup      GET  -                                           
 accounts.two_factor_setup      POST -                                            login login login login login login login
 accounts.two_factor_step       GET  -                                            login login login login login login login
 accounts.two_factor_step       POST -                                            login login login login login login login
-accounts.verify_email          GET  token=verify_token                             302   302   302   302   302   302   302
+accounts.verify_email          GET  token=verify_token                           login   302   302   302   302   302   302
 accounts.volunteer_profile     GET  -                                            login   200   200   200   200   200   200
 accounts.volunteer_profile     POST -                                            login   200   200   200   200   200   200
 
@@ -82,10 +87,42 @@ asks.respond                   POST public_id=request                           
 asks.show                      GET  public_id=request                              200   200   200   200   200   200   200
 asks.thanks                    POST public_id=matched                            login   302   302   404   403   403   404
 
+budgets.edit_proposal          GET  public_id=plan_waiting                       login   200   403   403   403   403   403
+budgets.edit_proposal          POST public_id=plan_waiting                       login   400   403   403   403   403   403
+budgets.index                  GET  -                                              200   200   200   200   200   200   200
+budgets.manage.accept          POST public_id=plan_waiting                       login   403   403   403   302   302   403
+budgets.manage.count           POST public_id=budget_voting                      login   403   403   403   302   302   403
+budgets.manage.edit_round      GET  public_id=budget_open                        login   403   403   403   200   200   403
+budgets.manage.edit_round      POST public_id=budget_open                        login   403   403   403   400   400   403
+budgets.manage.index           GET  -                                            login   403   403   403   200   200   403
+budgets.manage.intake          GET  public_id=budget_voting                      login   403   403   403   200   200   403
+budgets.manage.intake          POST public_id=budget_voting                      login   403   403   403   400   400   403
+budgets.manage.new_round       GET  -                                            login   403   403   403   200   200   403
+budgets.manage.new_round       POST -                                            login   403   403   403   400   400   403
+budgets.manage.reject          POST public_id=plan_waiting                       login   403   403   403   400   400   403
+budgets.manage.show            GET  public_id=budget_voting                      login   403   403   403   200   200   403
+budgets.manage.undo            POST public_id=plan_waiting                       login   403   403   403   302   302   403
+budgets.new_proposal           GET  public_id=budget_open                        login   200   200   200   200   200   200
+budgets.new_proposal           POST public_id=budget_open                        login   400   400   400   400   400   400
+budgets.outcome                GET  public_id=plan_funded                        login   403   403   200   200   200   403
+budgets.outcome                POST public_id=plan_funded                        login   403   403   400   400   400   403
+budgets.proposal               GET  public_id=plan_on_ballot                       200   200   200   200   200   200   200
+budgets.results                GET  public_id=budget_done                          200   200   200   200   200   200   200
+budgets.show                   GET  public_id=budget_voting                        200   200   200   200   200   200   200
+budgets.vote                   GET  public_id=budget_voting                      login   200   200   200   200   200   200
+budgets.vote                   POST public_id=budget_voting                      login   400   400   400   400   400   400
+
 help_pages.accessibility       GET  -                                              200   200   200   200   200   200   200
 help_pages.offline             GET  -                                              200   200   200   200   200   200   200
 help_pages.service_worker      GET  -                                              200   200   200   200   200   200   200
 
+initiatives.organisers.answer_link POST token=invitation_token                   login   400   400   400   400   400   400
+initiatives.organisers.answer_own POST invitation_id=invitation,answer='nee'       login   404   404   404   404   404   302
+initiatives.organisers.invitation GET  token=invitation_token                       200   200   200   200   200   200   200
+initiatives.organisers.leave   POST public_id=initiative                         login   403   403   302   403   403   403
+initiatives.organisers.manage  GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.organisers.manage  POST public_id=initiative                         login   403   403   400   403   403   403
+initiatives.organisers.withdraw POST public_id=initiative,invitation_id=invitation login   403   403   302   403   403   403
 initiatives.support.back       POST public_id=initiative                         login   302   302   302   302   302   302
 initiatives.support.backing_overview GET  -                                            login   403   403   403   200   200   403
 initiatives.activities.calendar GET  public_id=initiative                           200   200   200   200   200   200   200
@@ -134,6 +171,7 @@ offers.new                     POST -                                           
 offers.show                    GET  public_id=offer                                200   200   200   200   200   200   200
 
 pages.health                   GET  -                                              200   200   200   200   200   200   200
+pages.ready                    GET  -                                              200   200   200   200   200   200   200
 pages.index                    GET  -                                              200   200   200   200   200   200   200
 pages.switch_language          GET  code='en'                                      302   302   302   302   302   302   302
 
@@ -151,13 +189,16 @@ reports.export                 GET  file_format='csv'                           
 reports.refresh                POST -                                            login   403   403   403   302   302   403
 
 staff.approve                  POST kind='request',public_id=request             login   403   403   403   302   302   403
+staff.correct_hours            POST public_id=matched                            login   403   403   403   400   400   403
 staff.audit_log                GET  -                                            login   403   403   403   403   200   403
 staff.block                    POST public_id=volunteer                          login   403   403   403   400   400   403
 staff.dismiss_reports          POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.confirm_initiative       POST public_id=pending_initiative                 login   403   403   403   302   302   403
 staff.handover                 GET  public_id=request                            login   403   403   403   200   200   403
 staff.handover                 POST public_id=request                            login   403   403   403   400   400   403
 staff.handovers                GET  -                                            login   403   403   403   200   200   403
 staff.index                    GET  -                                            login   403   403   403   200   200   403
+staff.initiatives_to_confirm   GET  -                                            login   403   403   403   200   200   403
 staff.invite                   POST public_id=request,volunteer_id=other         login   403   403   403   302   302   403
 staff.moderation_queue         GET  -                                            login   403   403   403   200   200   403
 staff.my_intakes               GET  -                                            login   403   403   403   200   200   403
@@ -171,13 +212,17 @@ staff.report                   POST kind='vraag',public_id=request              
 staff.screening                GET  -                                            login   403   403   403   200   200   403
 staff.unanswered               GET  -                                            login   403   403   403   200   200   403
 staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
+staff.toggle_duty              POST -                                            login   403   403   403   302   302   403
+staff.tasks                    GET  -                                            login   403   403   403   200   200   403
+staff.finish_task              POST task_id=task                                 login   403   403   403   302   302   403
 staff.update_handover          POST handover_id=handover                         login   403   403   403   400   400   403
 
 static                         GET  filename='css/samen.css'                       200   200   200   200   200   200   200
 
 suggestions.dismiss            POST request_id=request                           login   302   302   302   302   302   302
 suggestions.for_me             GET  -                                            login   200   200   200   200   200   200
-suggestions.invite             POST request_id=request,volunteer_id=other        login   302   403   403   302   302   403
+suggestions.invite             POST request_id=request,volunteer_id=other        login   403   403   403   302   302   403
+suggestions.let_know           POST request_id=request                           login   302   403   403   403   403   403
 """
 
 

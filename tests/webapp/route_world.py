@@ -22,16 +22,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, Maker, make_offer, make_request, make_user
+from tests.webapp import budget_helpers as budgets
 from tests.webapp import initiative_helpers as ini
 from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.asks import services as asks
 from webapp.core.extensions import db
-from webapp.initiatives import needs
-from webapp.initiatives.models import InitiativeNeed
+from webapp.initiatives import needs, organisers
+from webapp.initiatives.models import InitiativeNeed, OrganiserInvitation
 from webapp.notifications.emails import unsubscribe_token
 from webapp.offers import services as offers
 from webapp.staff import services as staff
+from webapp.staff.models import StaffTask
 
 ROLES = ("anonymous", "resident", "volunteer", "organiser", "staff", "admin", "other")
 PERSON_ROLES = {  # role in the matrix -> roles of that person
@@ -64,7 +66,7 @@ def build_world(app: Flask) -> World:
     """Create the people and objects. Runs in its own app context; returns only plain strings and numbers."""
     world = World()
     with app.app_context():
-        people = {role: make_user(*roles, screened=True) for role, roles in PERSON_ROLES.items()}
+        people = {role: make_user(*roles, screened=True, findable=True) for role, roles in PERSON_ROLES.items()}
         world.emails = {role: str(user.email) for role, user in people.items()}
         resident, volunteer = people["resident"], people["volunteer"]
         organiser_ref = _Ref(people["organiser"].id)
@@ -82,6 +84,10 @@ def build_world(app: Flask) -> World:
         handover = staff.hand_over(people["staff"], handed, "Sociaal Wijkteam", date.today(), "pending", "")
         newcomer, walk_in, new_staff = _people_outside_the_matrix()
         world.emails.update({"newcomer": str(newcomer.email), "new_staff": str(new_staff.email)})
+        # A task for staff: phone the walk-in (as a block of their helper would leave).
+        task = StaffTask(kind="phone_after_block", person_id=walk_in.id, request_id=handed.id,
+                         created_by_id=people["staff"].id)
+        db.session.add(task)
         db.session.commit()
 
         world.values.update({
@@ -89,7 +95,7 @@ def build_world(app: Flask) -> World:
             "offer": offer.public_id, "asked": asked.public_id, "handover": handover.id,
             "resident": resident.public_id, "volunteer": volunteer.public_id, "other": people["other"].public_id,
             "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
-            "walk_in": walk_in.public_id,
+            "walk_in": walk_in.public_id, "task": task.public_id,
             "reset_token": tokens.password_reset_token(newcomer),
             "verify_token": tokens.email_verification_token(newcomer),
         })
@@ -98,15 +104,44 @@ def build_world(app: Flask) -> World:
     initiative = ini.initiative(make, organiser_ref, name="Moestuin in de wijk")
     need = ini.need(make, organiser_ref, initiative)
     activity = ini.activity(make, organiser_ref, initiative)
-    with app.app_context():
+    pending = ini.initiative(make, organiser_ref, name="Nieuw idee in de wijk", confirmed=False)
+    with app.app_context(), app.test_request_context("/"):
         row = db.session.get(InitiativeNeed, need.id)
         volunteer = db.session.execute(select(User).where(User.email == world.emails["volunteer"])).scalar_one()
-        assert row is not None
+        organiser = db.session.get(User, organiser_ref.id)
+        assert row is not None and organiser is not None
         signup = needs.sign_up(volunteer, row, "Ik doe graag mee.")
+        # The organiser invited "other" to organise with them; "other" has not answered yet.
+        token = organisers.invite(organiser, row.initiative, world.emails["other"])
+        invitation = db.session.execute(select(OrganiserInvitation.public_id)).scalar_one()
         db.session.commit()
         world.values.update({"initiative": initiative.public_id, "need": need.public_id,
-                             "activity": activity.public_id, "signup": signup.public_id})
+                             "activity": activity.public_id, "signup": signup.public_id,
+                             "pending_initiative": pending.public_id, "invitation": invitation,
+                             "invitation_token": token})
+    world.values.update(_budgets(make, world, organiser_ref, initiative))
     return world
+
+
+def _budgets(make: Maker, world: World, organiser: _Ref, initiative: Any) -> dict[str, str]:
+    """District budget rounds in the world's stadsdeel (Schalkwijk, where everyone lives): one taking plans (with the
+    resident's plan waiting for the check), one being voted on (with a plan on the ballot) and one counted (with the
+    organiser's funded plan for their initiative)."""
+    with make.app.app_context():
+        staff_member = db.session.execute(select(User).where(User.email == world.emails["staff"])).scalar_one()
+        resident = db.session.execute(select(User).where(User.email == world.emails["resident"])).scalar_one()
+        staff_ref, resident_ref = _Ref(staff_member.id), _Ref(resident.id)
+    taking = budgets.budget_round(make, staff_ref, "proposals", cycle="w1")
+    voting = budgets.budget_round(make, staff_ref, "voting", cycle="w2")
+    counted = budgets.budget_round(make, staff_ref, "voting", cycle="w3")
+    waiting = budgets.proposal(make, resident_ref, taking, status="submitted", title="Bankjes bij de vijver")
+    on_ballot = budgets.proposal(make, resident_ref, voting, title="Moestuin achter de school")
+    funded = budgets.proposal(make, organiser, counted, title="Picknicktafel in het park", initiative=initiative)
+    budgets.vote(make, resident_ref, counted, funded)
+    budgets.count(make, staff_ref, counted)
+    return {"budget_open": taking.public_id, "budget_voting": voting.public_id, "budget_done": counted.public_id,
+            "plan_waiting": waiting.public_id, "plan_on_ballot": on_ballot.public_id,
+            "plan_funded": funded.public_id}
 
 
 def _people_outside_the_matrix() -> tuple[User, User, User]:

@@ -1,84 +1,23 @@
-"""Many people at once, through the web: each person is a test client with its own session, logged in through the
-login form and sending the CSRF token from the page, and all of them press the button at the same moment
-(a threading.Barrier). Nobody gets an error page, nothing is lost, and a request never gets two helpers.
+"""Many people at once, through the web (tests/webapp/race_helpers.py): each person is a test client with its own
+session, and all of them press the button at the same moment. Nobody gets an error page, nothing is lost, and a
+request never gets two helpers.
 
 Runs on the session's database: an SQLite file in WAL mode, or PostgreSQL with TEST_DATABASE_URL."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token, page_text, sibling_app, visible
-from tests.factories import PASSWORD
+from tests.conftest import csrf_token, page_text, visible
+from tests.webapp.race_helpers import BUDGET_SECONDS, log_in, race, statuses
 from webapp.asks.models import HelpRequest, Match, Response
 from webapp.core.extensions import db
 
 pytestmark = pytest.mark.slow  # real threads and logins: seconds each (make test-quick leaves them out)
-
-TIMEOUT = 60
-BUDGET_SECONDS = 30  # each race, from the barrier to the last answer
-
-
-@pytest.fixture
-def web(app: Flask) -> Iterator[Flask]:
-    """An app on the same database with CSRF protection on, as in production."""
-    second = sibling_app(app, WTF_CSRF_ENABLED=True)
-    yield second
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def log_in(web: Flask, email: str, lang: str = "en") -> FlaskClient:
-    client = web.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
-    token = csrf_token(page_text(client.get("/inloggen")))
-    answer = client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    assert answer.status_code == 302, page_text(answer)[:300]
-    return client
-
-
-def race(count: int, prepare: Callable[[int], Any], press: Callable[[int, Any], Any]) -> tuple[list[Any], float]:
-    """prepare(i) runs in each thread first (loading the page); then all threads wait at a barrier and
-    press(i, prepared) at the same moment. Returns each thread's answer (an HTTP response, or the error it
-    raised) and the seconds from the barrier to the last answer."""
-    barrier = threading.Barrier(count + 1, timeout=TIMEOUT)
-    answers: list[Any] = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            prepared = prepare(i)
-        except Exception as error:  # reported by the caller's assertions
-            answers[i] = error
-            barrier.abort()
-            return
-        try:
-            barrier.wait()
-            answers[i] = press(i, prepared)
-        except Exception as error:
-            answers[i] = error
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.monotonic()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    return answers, time.monotonic() - started
-
-
-def statuses(answers: list[Any]) -> Counter[Any]:
-    return Counter(getattr(a, "status_code", None) or f"{type(a).__name__}: {a}" for a in answers)
 
 
 def new_request_form(n: int) -> dict[str, Any]:
@@ -93,11 +32,11 @@ def new_request_form(n: int) -> dict[str, Any]:
     }
 
 
-def test_fifty_volunteers_respond_at_once_and_every_response_is_stored(web, make, tr):
+def test_fifty_volunteers_respond_at_once_and_every_response_is_stored(csrf_app, make, tr):
     resident = make.user("resident", locale="en")
     help_request = make.request(resident)
     volunteers = [make.user("volunteer", locale="en") for _ in range(50)]
-    clients = [log_in(web, v.email) for v in volunteers]
+    clients = [log_in(csrf_app, v.email) for v in volunteers]
     page = f"/vragen/{help_request.public_id}"
 
     def load(i: int) -> str:
@@ -114,12 +53,12 @@ def test_fifty_volunteers_respond_at_once_and_every_response_is_stored(web, make
     assert all(sent in visible(c.get(page)) for c in clients)
 
 
-def test_fifty_acceptances_at_once_make_exactly_one_match(web, make, tr):
+def test_fifty_acceptances_at_once_make_exactly_one_match(csrf_app, make, tr):
     """The requester has the page open in 50 tabs and chooses a different volunteer in each, at once."""
     resident = make.user("resident", locale="en")
     help_request = make.request(resident)
     response_ids = [make.respond(help_request, make.user("volunteer", locale="en")) for _ in range(50)]
-    clients = [log_in(web, resident.email) for _ in range(50)]
+    clients = [log_in(csrf_app, resident.email) for _ in range(50)]
     page = f"/vragen/{help_request.public_id}"
 
     def load(i: int) -> str:
@@ -147,13 +86,13 @@ def test_fifty_acceptances_at_once_make_exactly_one_match(web, make, tr):
     assert make.run(state) == ("matched", 1, Counter({"accepted": 1, "not_chosen": 49}))
 
 
-def test_volunteers_responding_while_the_requester_accepts_leave_one_match_and_nothing_pending(web, make, tr):
+def test_volunteers_responding_while_the_requester_accepts_leave_one_match_and_nothing_pending(csrf_app, make, tr):
     """One volunteer has responded; 49 more respond at the very moment the requester chooses the first."""
     resident = make.user("resident", locale="en")
     help_request = make.request(resident)
     first = make.respond(help_request, make.user("volunteer", locale="en"))
     latecomers = [make.user("volunteer", locale="en") for _ in range(49)]
-    clients = [log_in(web, resident.email)] + [log_in(web, v.email) for v in latecomers]
+    clients = [log_in(csrf_app, resident.email)] + [log_in(csrf_app, v.email) for v in latecomers]
     page = f"/vragen/{help_request.public_id}"
 
     def load(i: int) -> str:
@@ -190,9 +129,42 @@ def test_volunteers_responding_while_the_requester_accepts_leave_one_match_and_n
     assert told == Counter({"sent": responses["not_chosen"], "too late": 49 - responses["not_chosen"]}), told
 
 
-def test_two_hundred_requests_posted_at_once_are_all_stored(web, make):
+def test_volunteers_responding_while_the_request_is_edited_into_a_vog_category_leave_no_unscreened_response(
+        csrf_app, make, tr):
+    """Twenty volunteers without a VOG respond at the very moment the requester changes the request into homework
+    support: whoever got in first has their response closed by the change, whoever came after is told kindly; no
+    unscreened response waits to be chosen, and nobody sees an error page."""
+    resident = make.user("resident", locale="en")
+    help_request = make.request(resident)
+    volunteers = [make.user("volunteer", locale="en") for _ in range(20)]
+    clients = [log_in(csrf_app, resident.email)] + [log_in(csrf_app, v.email) for v in volunteers]
+    page = f"/vragen/{help_request.public_id}"
+    edit = {**new_request_form(0), "title": "Huiswerkhulp voor mijn zoon", "category": "homework",
+            "description": "Mijn zoon van tien zoekt hulp bij rekenen, op woensdagmiddag."}
+
+    def load(i: int) -> str:
+        return csrf_token(page_text(clients[i].get(f"{page}/bewerken" if i == 0 else page)))
+
+    def act(i: int, token: str) -> Any:
+        if i == 0:
+            return clients[0].post(f"{page}/bewerken", data={**edit, "csrf_token": token})
+        return clients[i].post(f"{page}/reageren", data={"message": "Ik kan helpen.", "csrf_token": token})
+
+    answers, seconds = race(21, load, act)
+    assert statuses(answers) == {302: 21}, statuses(answers)
+    assert seconds < BUDGET_SECONDS
+    state = make.run(lambda: (db.session.get(HelpRequest, help_request.id).needs_screening,
+                              Counter(r.status for r in db.session.get(HelpRequest, help_request.id).responses)))
+    assert state[0] is True and state[1]["pending"] == 0, state
+    told = tr("en", "This request now needs a volunteer with a certificate of conduct (VOG). Thank you for wanting "
+                    "to help! Other requests are waiting for you.")
+    late = sum(told in visible(c.get(a.headers["Location"])) for c, a in zip(clients[1:], answers[1:], strict=True))
+    assert late + state[1]["needs_vog"] == 20
+
+
+def test_two_hundred_requests_posted_at_once_are_all_stored(csrf_app, make):
     residents = [make.user("resident", locale="en") for _ in range(40)]
-    clients = [log_in(web, residents[i % 40].email) for i in range(200)]
+    clients = [log_in(csrf_app, residents[i % 40].email) for i in range(200)]
 
     def load(i: int) -> str:
         return csrf_token(page_text(clients[i].get("/vragen/nieuw")))

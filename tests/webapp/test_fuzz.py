@@ -27,6 +27,8 @@ from tests.webapp.route_matrix import MATRIX
 from tests.webapp.route_world import HALF_WAY, World, build_world, half_way_login
 from webapp.accounts import forms as account_forms
 from webapp.asks import forms as ask_forms
+from webapp.budgets import forms as budget_forms
+from webapp.core.forms import DecisionForm
 from webapp.initiatives import forms as initiative_forms
 from webapp.notifications import forms as notification_forms
 from webapp.notifications import kinds
@@ -98,6 +100,13 @@ def preferences(**kwargs: Any) -> Any:
 REQUEST = {"title": "Hulp bij boodschappen", "description": "Ik zoek iemand voor de boodschappen op vrijdag.",
            "category": "groceries", "postcode": "2034 AB", "wijk": "WK039218", "languages": ["nl"],
            "frequency": "once"}
+PLAN = {"title": "Bankjes bij de speeltuin", "summary": "Drie bankjes en wat schaduw, voor ouders en ouderen.",
+        "cost": "2500", "wijk": "", "initiative": ""}
+ROUND = {"stadsdeel": "4", "cycle": "f1", "title": "Wijkbudget Schalkwijk", "amount": "25000",
+         "new_share_percent": "10", "min_choices": "1", "proposals_from": date.today().isoformat(),
+         "proposals_until": SOON,
+         "voting_from": (date.today() + timedelta(days=20)).isoformat(),
+         "voting_until": (date.today() + timedelta(days=30)).isoformat()}
 FORMS = (
     FormTarget("accounts.register", "anonymous", account_forms.RegistrationForm, {
         "first_name": "Fatima", "last_name": "El Amrani", "email": "fuzz@example.org", "phone": "06-55501234",
@@ -132,10 +141,10 @@ FORMS = (
     FormTarget("offers.ask", "resident", offer_forms.AskForm, {"message": "Kun je mij helpen met de tablet?"}),
     FormTarget("initiatives.new", "organiser", initiative_forms.InitiativeForm, {
         "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
-        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"], "co_organisers": ""}),
+        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"]}),
     FormTarget("initiatives.edit", "organiser", initiative_forms.InitiativeForm, {
         "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
-        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"], "co_organisers": ""}),
+        "status": "active", "wijken": ["WK039218"], "goals": ["1", "2"]}),
     FormTarget("initiatives.needs.new_need", "organiser", initiative_forms.NeedForm, {
         "kind": "volunteers", "title": "Tuinieren op zaterdag", "skills": "tuinieren", "how_many": "2",
         "frequency": "once"}),
@@ -150,6 +159,9 @@ FORMS = (
         "title": "Zaaidag", "wijk": "WK039218", "place": "Buurthuis De Ring", "day": SOON, "start": "10:00",
         "end": "12:00", "capacity": "5"}),
     FormTarget("initiatives.needs.sign_up", "other", initiative_forms.SignupForm, {"message": "Ik doe mee."}),
+    FormTarget("initiatives.organisers.manage", "organiser", initiative_forms.InviteOrganiserForm,
+               {"email": "mede-organisator@example.org"}),
+    FormTarget("initiatives.needs.decide", "organiser", DecisionForm, {"seen": "pending"}),
     FormTarget("initiatives.activities.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
     FormTarget("initiatives.correct_goals", "staff", initiative_forms.GoalsForm, {"goals": ["1"]}),
     FormTarget("initiatives.support.support", "staff", initiative_forms.SupportForm, {
@@ -157,6 +169,7 @@ FORMS = (
     FormTarget("notifications.preferences", "resident", preferences),
     FormTarget("staff.report", "volunteer", staff_forms.ReportForm, {"reason": "spam", "details": "Reclame."}),
     FormTarget("staff.reject", "staff", staff_forms.RejectForm, {"reason": "spam", "note": "Dit is reclame."}),
+    FormTarget("staff.approve", "staff", DecisionForm),
     FormTarget("staff.record_screening", "staff", staff_forms.ScreeningForm, {"checked_on": "2026-01-10"}),
     FormTarget("staff.block", "admin", staff_forms.BlockForm, {"reason": "Oplichting"}, args={"public_id": "other"}),
     FormTarget("staff.new_intake", "staff", staff_forms.IntakeForm, {
@@ -167,16 +180,32 @@ FORMS = (
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
         "staff_note": "Warme overdracht."}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
+    FormTarget("staff.correct_hours", "staff", staff_forms.HoursCorrectionForm, {"hours": "2,5"}),
     # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.
     FormTarget("privacy.delete_account", "volunteer", privacy_forms.DeleteAccountForm,
                {"password": "niet mijn wachtwoord", "confirm": "y"}),
     # The walk-in's account; the first ticked box deletes it, and the refusal (403) answers the rest.
     FormTarget("privacy.staff_delete", "staff", privacy_forms.StaffDeleteForm),
+    # District budgets: a plan (new and changed), the ballot, what the money did; for staff a round, a rejection and
+    # a vote entered for a resident.
+    FormTarget("budgets.new_proposal", "other", budget_forms.ProposalForm, PLAN),
+    FormTarget("budgets.edit_proposal", "resident", budget_forms.ProposalForm, PLAN),
+    FormTarget("budgets.vote", "volunteer", budget_forms.BallotForm, {"action": "check"}),
+    FormTarget("budgets.outcome", "organiser", budget_forms.OutcomeForm,
+               {"outcome": "De tafel staat er. Elke zondag eten buren er samen."}),
+    FormTarget("budgets.manage.new_round", "staff", budget_forms.RoundForm, ROUND),
+    FormTarget("budgets.manage.edit_round", "staff", budget_forms.RoundForm, {**ROUND, "cycle": "w1"}),
+    FormTarget("budgets.manage.reject", "staff", budget_forms.RejectForm,
+               {"reason": "De grond is van de provincie, daar mogen geen bankjes staan."}),
+    FormTarget("budgets.manage.intake", "staff", budget_forms.IntakeBallotForm, {
+        "resident": "", "first_name": "Truus", "last_name": "Visserman", "postcode": "2036 AB",
+        "consent_how": "phone", "consent_given_by": "resident", "consent_on": date.today().isoformat()}),
     # The impact dashboard's "compute the figures again" button posts the dashboard's choices back.
     FormTarget("reports.refresh", "staff", report_forms.DashboardForm, {"period": "2026-Q1", "by": "wijk"}),
 )
 # POST views that read form fields without a form class (besides the CSRF token), with the fields they read.
-RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",)}
+RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",),
+                   "initiatives.organisers.answer_link": ("answer",)}
 
 # Query parameters: endpoint -> (role, parameters). Every request.args name webapp/ reads must be here.
 DASHBOARD = ("kind", "period", "baseline", "by", "measure")
@@ -189,7 +218,10 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "initiatives.vacancies": ("anonymous", ("wijk", "q", "goal", "page")),
     "staff.screening": ("staff", ("q",)),
     "staff.new_intake": ("staff", ("bewoner",)),
+    "budgets.manage.intake": ("staff", ("bewoner",)),
     "staff.unanswered": ("staff", ("page",)),
+    "staff.moderation_queue": ("staff", ("page",)),
+    "pages.ready": ("anonymous", ("only",)),
     "staff.audit_log": ("admin", ("action", "page")),
     "reports.dashboard": ("staff", DASHBOARD),
     "reports.export": ("staff", DASHBOARD),
@@ -209,7 +241,9 @@ SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.
          ("staff", "staff.handovers"), ("staff", "staff.my_intakes"), ("staff", "staff.unanswered"),
          ("admin", "staff.audit_log"), ("staff", "initiatives.support.support"), ("resident", "accounts.account"),
          ("volunteer", "accounts.volunteer_profile"), ("resident", "privacy.my_data"), ("resident", "privacy.download"),
-         ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"))
+         ("volunteer", "privacy.download"), ("staff", "privacy.staff_delete"), ("anonymous", "budgets.index"),
+         ("anonymous", "budgets.show"), ("resident", "budgets.proposal"), ("anonymous", "budgets.results"),
+         ("staff", "budgets.manage.index"), ("staff", "budgets.manage.show"))
 
 
 class Clients:
@@ -329,6 +363,21 @@ def test_resubscribe_channel_is_fuzzed_too(app, world, clients):
         response = clients("anonymous").post(url, data={"channel": channel})
         assert_safe_page(response, "POST notifications.resubscribe")
         assert response.status_code in (200, 400)
+
+    post()
+
+
+def test_the_answer_to_an_invitation_is_fuzzed_too(app, world, clients):
+    """The invitee's yes or no to organising (the link in the e-mail)."""
+    url = url_of(app, world, "initiatives.organisers.answer_link")
+
+    @FUZZ
+    @given(text_values)
+    def post(answer: str) -> None:
+        response = clients("other").post(url, data={"answer": answer})
+        assert_safe_page(response, "POST initiatives.organisers.answer_link")
+        assert response.status_code in (302, 400), response.status_code
+        response.close()
 
     post()
 

@@ -121,7 +121,8 @@ class World:
                 # An initiative with a need.
                 initiative = initiatives.register_initiative(organiser, initiatives.InitiativeData(
                     name=f"Buurtmoestuin {i}", description=f"Samen groente kweken, tuin nummer {i}.",
-                    is_organisation=False, status="active", wijken=[wijk()], goals=goals, co_organiser_emails=[]))
+                    is_organisation=False, status="active", wijken=[wijk()], goals=goals))
+                initiative.confirmed_at = initiative.created_at  # staff confirmed it: listed
                 needs.add_need(organiser, initiative, needs.NeedData(
                     kind="volunteers", title=f"Tuinieren op zaterdag {i}", skills="tuinieren", how_many=2))
                 db.session.commit()

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp.accounts import services, two_factor
+from webapp.accounts import emails, services, two_factor
 from webapp.accounts.models import User
 from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from webapp.core.extensions import db
@@ -55,6 +55,8 @@ def reset_two_factor(email: str) -> None:
     user = _user_by_email(email)
     two_factor.turn_off(user)
     services.end_sessions(user)
+    if user.email:
+        emails.send(emails.security_notice_mail(user, "two_factor"))  # the owner hears of it (ASVS 2.5.5)
     db.session.commit()
     click.echo(f"Two-step login of {user.email} is reset; they set it up again at their next login.")
 

@@ -46,12 +46,31 @@ def password_reset_mail(user: User) -> Mail:
     return _mail(user, _l("Samen: choose a new password"), "password_reset", link=link, hours=hours)
 
 
-def verification_mail(user: User) -> Mail:
-    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user))
+def verification_mail(user: User, nonce: str = "") -> Mail:
+    """`nonce`: the one the sign-up put in the browser's session; the link logs in only in that browser."""
+    link = external_url("accounts.verify_email", token=tokens.email_verification_token(user, nonce))
     days = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]) // 86400 or 1
     return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
+
+
+def already_registered_mail(user: User) -> Mail:
+    """Someone signed up with the address of an existing account. The page they saw was the same as for a new
+    address; the owner learns it here, with a link to choose a new password in case they forgot it."""
+    link = external_url("accounts.reset_password", token=tokens.password_reset_token(user))
+    hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 3600 or 1
+    return _mail(user, _l("Samen: you already have an account"), "already_registered", link=link, hours=hours,
+                 login=external_url("accounts.login"))
 
 
 def send(mail: Mail) -> None:
     """Put the mail in the outbox: it goes out once the transaction commits, never while the person waits."""
     outbox.queue(mail)
+
+
+def security_notice_mail(user: User, change: str) -> Mail:
+    """A notice after a change to how one logs in (`change`: "password" or "two_factor"): the owner learns of it,
+    and what to do when it was not them. No link that logs in; the link leads to the page to ask for a new
+    password."""
+    subject = (_l("Samen: your password was changed") if change == "password" else
+               _l("Samen: your two-step login was reset"))
+    return _mail(user, subject, "security_notice", change=change, link=external_url("accounts.forgot_password"))

@@ -145,6 +145,10 @@ class VolunteerProfileForm(PostcodeWijkMixin, FlaskForm):
         description=_l("Choose nothing if your time is flexible."),
     )
     bio = TextAreaField(_l("A few words about yourself (optional)"), validators=[Optional(), Length(max=1000)])
+    findable_by_organisers = BooleanField(
+        _l("Organisers of initiatives the volunteer centre confirmed may see my first name and suggest tasks to me"),
+        description=_l("They see your first name, your wijk and why you may suit their task; never your contact "
+                       "details. Without this tick, only the volunteer centre suggests you."))
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     or_,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,6 +64,8 @@ class User(UserMixin, Base):
     # can be used only once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Staff only: gets urgent reports ("unsafe", "money") by e-mail at once. When nobody is on duty, all staff do.
+    staff_on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     wijk: Mapped[Wijk | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -124,6 +128,9 @@ class VolunteerProfile(Base):
     screened_flag: Mapped[bool] = mapped_column("is_screened", Boolean, default=False)
     screened_at: Mapped[datetime | None]
     screened_until: Mapped[date | None] = mapped_column(index=True)  # None: no end date recorded
+    # The volunteer's choice (off until they tick it): organisers of confirmed initiatives may see their first name
+    # and suggest tasks to them. Requesters never see suggested volunteers' names; staff always may.
+    findable_by_organisers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Automatic text checks and staff decisions on the bio; a held profile is not suggested to anyone.
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.OK, server_default=Moderation.OK.value,
                                             index=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.accounts.passwords import hash_password, verify_password
@@ -39,6 +39,12 @@ def find_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def stand_in(email: str) -> User:
+    """A person who is not stored (never added to the session): lets a page do the same work for an address without
+    an account as for one with, so the time of the answer tells nothing."""
+    return User(public_id=new_public_id(), email=email, first_name="", password_hash="", locale="nl")
+
+
 def find_by_login_id(login_id: str) -> User | None:
     """Load the user for a Flask-Login id of the form "<public_id>:<session_token>"."""
     public_id, _, token = login_id.partition(":")
@@ -62,12 +68,15 @@ class Registration:
 
 
 def register_user(data: Registration) -> User:
+    """A new account, its address not yet confirmed. EmailTaken when the address has an account; the password is
+    hashed first either way, so both answers cost the same time."""
     email = normalise_email(data.email)
+    password_hash = hash_password(data.password)
     if db.session.execute(select(func.count()).where(User.email == email)).scalar_one():
         raise EmailTaken(email)
     user = User(
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         first_name=data.first_name.strip(),
         last_name=data.last_name.strip(),
         phone=data.phone.strip(),
@@ -80,19 +89,21 @@ def register_user(data: Registration) -> User:
             user.add_role(role)
     if Role.VOLUNTEER in user.roles:
         user.volunteer_profile = VolunteerProfile(
-            postcode=user.postcode, wijk=data.wijk, languages=[data.locale]
+            postcode=user.postcode, wijk=data.wijk, languages=[data.locale], findable_by_organisers=False
         )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Takes the same time whether or not the address exists."""
-    user = find_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+def authenticate(candidate: User | None, password: str) -> User | None:
+    """`candidate` (found by the typed address, or None) when the password is right and they may log in; else None.
+    Takes the same time whether or not there is a candidate (one argon2 verification)."""
+    if not verify_password(candidate.password_hash if candidate else None, password):
         return None
-    return user
+    if candidate is None or candidate.is_blocked:
+        return None
+    return candidate
 
 
 def record_login(user: User) -> None:
@@ -118,12 +129,25 @@ def change_password(user: User, current: str, new: str) -> bool:
     return True
 
 
+class AddressChanged(Exception):
+    """The address a confirmation link was sent to is no longer the account's address (or the account is gone)."""
+
+
 def mark_email_verified(user: User) -> bool:
-    """Record that the person showed they read this address; False when it was confirmed before."""
-    if user.email_verified_at is not None:
-        return False
-    user.email_verified_at = utcnow()
-    return True
+    """Record that the person read the address `user.email` (as loaded when the link was checked); False when it was
+    confirmed before. A conditional UPDATE: a link opened twice at once confirms once, and an address that changed
+    meanwhile (or an account deleted meanwhile) is never confirmed by it (AddressChanged)."""
+    address = user.email
+    result = db.session.execute(
+        update(User).where(User.id == user.id, User.email == address, User.is_blocked.is_(False),
+                           User.email_verified_at.is_(None))
+        .values(email_verified_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.refresh(user)
+    if int(getattr(result, "rowcount", 0) or 0) == 1:
+        return True
+    if user.email != address or user.is_blocked or user.email_verified_at is None:
+        raise AddressChanged
+    return False
 
 
 def needs_two_factor(user: User) -> bool:
@@ -163,7 +187,8 @@ def update_account(user: User, *, first_name: str, last_name: str, phone: str, p
     for role in wanted:
         user.add_role(role)
     if Role.VOLUNTEER in user.roles and user.volunteer_profile is None:
-        user.volunteer_profile = VolunteerProfile(postcode=user.postcode, wijk=wijk, languages=[user.locale])
+        user.volunteer_profile = VolunteerProfile(postcode=user.postcode, wijk=wijk, languages=[user.locale],
+                                                  findable_by_organisers=False)
 
 
 @dataclass(frozen=True)
@@ -175,6 +200,7 @@ class VolunteerProfileData:
     max_distance_km: float
     availability: list[str]
     bio: str
+    findable_by_organisers: bool = False  # the volunteer's own choice, off until they tick it
 
 
 def update_volunteer_profile(user: User, data: VolunteerProfileData) -> VolunteerProfile:
@@ -188,6 +214,7 @@ def update_volunteer_profile(user: User, data: VolunteerProfileData) -> Voluntee
     profile.max_distance_km = data.max_distance_km
     profile.availability = data.availability
     profile.bio = data.bio.strip()
+    profile.findable_by_organisers = data.findable_by_organisers
     # The bio is checked like any public text; a held profile is not suggested until staff approve it.
     profile.moderation, flags = recheck(" ".join([*profile.skills, profile.bio]), others=(),
                                         current=profile.moderation or Moderation.OK,

@@ -8,6 +8,7 @@ address is confirmed, opening it again changes nothing.
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
@@ -68,14 +69,29 @@ def user_for_password_reset(token: str) -> User:
     return user
 
 
-def email_verification_token(user: User) -> str:
-    return _serializer(VERIFY_SALT).dumps({"u": user.public_id, "f": fingerprint(user.email)})
+def email_verification_token(user: User, nonce: str = "") -> str:
+    """`nonce`: a random value the sign-up also put in that browser's session (see `verification_link`)."""
+    return _serializer(VERIFY_SALT).dumps({"u": user.public_id, "f": fingerprint(user.email), "n": nonce})
 
 
 def user_for_email_verification(token: str) -> User:
     """The person whose address this link confirms, or BadLink (changed, too old, or sent to another address)."""
+    return verification_link(token)[0]
+
+
+def verification_link(token: str) -> tuple[User, str]:
+    """The person whose address this link confirms and the sign-up's nonce ("" for a link sent again later).
+
+    Opened in the browser that signed up (its session holds the same nonce), the link may log the person in; in
+    any other browser it only confirms the address, so whoever made an account with somebody else's address
+    cannot have its owner log in to it by clicking the link."""
     data = _load(token, VERIFY_SALT, int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"]))
     user = _user(data["u"])
     if data["f"] != fingerprint(user.email):
         raise BadLink(expired=False)
-    return user
+    nonce = data.get("n")
+    return user, nonce if isinstance(nonce, str) else ""
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)

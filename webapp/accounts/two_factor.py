@@ -3,8 +3,8 @@ one-time recovery codes for when the phone is lost.
 
 A code is accepted once: the time step it belongs to is stored, and a conditional UPDATE refuses a step that is not
 newer than the last one accepted (so a code seen over someone's shoulder cannot be used again, not even by two
-requests at the same moment). Recovery codes are stored as SHA-256 hashes and each works once, by the same kind of
-conditional UPDATE.
+requests at the same moment). Recovery codes are stored as keyed, salted hashes (HMAC-SHA-256) and each works once,
+by the same kind of conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 
 import pyotp
 import segno
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from webapp.accounts.models import RecoveryCode, User
@@ -108,7 +109,15 @@ def enrol(user: User, secret: str, code: str, now: float | None = None) -> list[
     return new_recovery_codes(user)
 
 
-def _hash(code: str) -> str:
+def _hash(user: User, code: str) -> str:
+    """A recovery code as stored: HMAC-SHA-256 under the app's secret key, salted with the person's random public
+    id (ASVS 2.6.2: the 80-bit codes are salted and keyed, so a copied table cannot be searched offline)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"{user.public_id}:{normalise(code)}".encode(), hashlib.sha256).hexdigest()
+
+
+def _legacy_hash(code: str) -> str:
+    """How codes made before keyed hashing were stored (plain SHA-256); they still work until used or replaced."""
     return hashlib.sha256(normalise(code).encode()).hexdigest()
 
 
@@ -119,7 +128,7 @@ def new_recovery_codes(user: User) -> list[str]:
     for _ in range(RECOVERY_CODE_COUNT):
         raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(16))  # 80 bits
         codes.append("-".join(raw[i:i + 4] for i in range(0, 16, 4)))
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(user, code)) for code in codes)
     db.session.flush()
     return codes
 
@@ -130,7 +139,8 @@ def use_recovery_code(user: User, code: str) -> bool:
         return False
     result = db.session.execute(
         update(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None))
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash.in_((_hash(user, code), _legacy_hash(code))),
+               RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )

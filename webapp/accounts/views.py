@@ -4,6 +4,7 @@ volunteer profile."""
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -13,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.accounts import emails, services, tokens, two_factor
+from webapp.accounts import confirmation, devices, emails, services, throttle, tokens, two_factor
 from webapp.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
@@ -40,11 +41,16 @@ PENDING_MAX_AGE = 10 * 60
 TWO_FACTOR_DONE = "two_factor"
 SETUP_SECRET = "totp_setup"  # noqa: S105 (a session key)
 NEW_CODES = "new_recovery_codes"
+SIGNUP = "signup"  # a random nonce; the confirmation link logs in only in the browser whose session holds it
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register() -> Any:
+    """Sign up. Whether or not the address already has an account, the answer is the same page ("check your
+    e-mail"), with the same status and cookies and about the same time (one argon2 hash, one e-mail rendered):
+    a new address gets the link to confirm it, a known address gets a note that it already has an account (with a
+    link to choose a new password). Nobody is logged in here; the link logs in (in this browser)."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.dashboard"))
     form = RegistrationForm()
@@ -53,10 +59,13 @@ def register() -> Any:
         refusal = ratelimit.hit("register", ("ip", ratelimit.client_ip()))
         if refusal:
             return refused("accounts/register.html", refusal, form=form)
+        email = services.normalise_email(form.email.data or "")
+        may_mail = _may_mail(email)  # counted before the session writes anything
+        nonce = tokens.new_nonce()
         try:
             user = services.register_user(
                 services.Registration(
-                    email=form.email.data or "",
+                    email=email,
                     password=form.password.data or "",
                     first_name=form.first_name.data or "",
                     last_name=form.last_name.data or "",
@@ -68,36 +77,47 @@ def register() -> Any:
                 )
             )
         except services.EmailTaken:
-            form.email.errors = [_("There is already an account with this e-mail address. Log in instead.")]
-        else:
-            emails.send(emails.verification_mail(user))
-            db.session.commit()
-            _start_session(user, remember=False)
-            flash(_("Welcome to Samen, %(name)s!", name=user.first_name), "success")
-            if user.has_role("volunteer"):
-                return redirect(url_for("accounts.volunteer_profile"))
-            return redirect(url_for("pages.dashboard"))
+            owner = services.find_by_email(email)
+            if owner is not None and not owner.is_blocked:
+                mail = emails.already_registered_mail(owner)
+                if may_mail:
+                    emails.send(mail)
+        else:  # a new account always gets its link (the cap is for mails to an existing account)
+            emails.send(emails.verification_mail(user, nonce))
+        db.session.commit()
+        _keep_language()
+        session[SIGNUP] = nonce
+        return render_template("accounts/register_sent.html", email=email)
     return render_template("accounts/register.html", form=form)
+
+
+def _may_mail(email: str) -> bool:
+    """Mails about an account (confirm, already registered, new password) to one address are capped (3 an hour):
+    silently, so that the answer on the page stays the same and nobody can flood a mailbox from Samen."""
+    return ratelimit.hit("account_mail", ("account", email)) is None
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login() -> Any:
+    """Log in. Failures are counted so that guessing slows down with growing delays, never so that somebody else
+    can keep the owner out: see webapp.accounts.throttle."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
-        account, address = ("account", email), ("ip", ratelimit.client_ip())
-        # After five failed attempts for an address (known or not) or from one IP, even the right password waits.
-        refusal = ratelimit.back_off("login", account, address) or ratelimit.hit("login", address)
+        candidate = services.find_by_email(email)
+        device = devices.from_request(request.cookies)
+        attempt = throttle.login(email, ratelimit.client_ip(), device, candidate)
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/login.html", refusal, form=form)
-        user = services.authenticate(email, form.password.data or "")
-        if user is None or user.is_blocked:
-            ratelimit.record_failure("login", account, address)
+        user = services.authenticate(candidate, form.password.data or "")
+        if user is None:
+            attempt.failed()
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
-            ratelimit.forget_failures("login", account)  # before any write of this request's session
+            attempt.succeeded()  # before any write of this request's session
             next_url = safe_next(request.args.get("next"), url_for("pages.dashboard"))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
@@ -105,8 +125,14 @@ def login() -> Any:
                 step = "accounts.two_factor_step" if user.totp_secret else "accounts.two_factor_setup"
                 return redirect(url_for(step))
             _finish_login(user, remember)
-            return redirect(next_url)
+            return _known_from_now_on(redirect(next_url), user)
     return render_template("accounts/login.html", form=form)
+
+
+def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugResponse:
+    """This browser logged in to (or chose a new password for) this account: see webapp.accounts.devices."""
+    devices.remember(response, request.cookies, user)
+    return response
 
 
 def _keep_language() -> None:
@@ -154,6 +180,12 @@ def _login_again() -> WerkzeugResponse:
     return redirect(url_for("accounts.login"))
 
 
+@bp.app_context_processor
+def _confirmation() -> dict[str, Any]:
+    """`address_confirmed`: whether the person may respond, report, invite, back (webapp.accounts.confirmation)."""
+    return {"address_confirmed": confirmation.has_confirmed_address(current_user)}
+
+
 @bp.before_app_request
 def _two_steps_for_staff() -> WerkzeugResponse | None:
     """A staff member whose session did not pass the second step (a remember-me cookie, a role given while logged
@@ -179,8 +211,8 @@ def two_factor_step() -> Any:
         return redirect(url_for("accounts.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
-        who = ("user", user.public_id)
-        refusal = ratelimit.back_off("two_factor", who)
+        attempt = throttle.second_step(user, devices.from_request(request.cookies))
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor.html", refusal, form=form)
         code = form.code.data or ""
@@ -189,13 +221,13 @@ def two_factor_step() -> Any:
         if ok:
             left = two_factor.recovery_codes_left(user) if by_recovery else None
             _finish_login(user, bool(data.get("r")), two_steps=True)
-            ratelimit.forget_failures("two_factor", who)  # after the commit: counters use their own connection
+            attempt.succeeded()  # after the commit: counters use their own connection
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
-            return redirect(safe_next(data.get("n"), url_for("pages.dashboard")))
+            return _known_from_now_on(redirect(safe_next(data.get("n"), url_for("pages.dashboard"))), user)
         db.session.rollback()
-        ratelimit.record_failure("two_factor", who)
+        attempt.failed()
         form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
     return render_template("accounts/two_factor.html", form=form)
 
@@ -213,19 +245,19 @@ def two_factor_setup() -> Any:
         secret = session[SETUP_SECRET] = two_factor.new_secret()
     form = CodeForm()
     if form.validate_on_submit():
-        who = ("user", user.public_id)
-        refusal = ratelimit.back_off("two_factor", who)
+        attempt = throttle.second_step(user, devices.from_request(request.cookies))
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/two_factor_setup.html", refusal, form=form, **_setup_context(user, secret))
         codes = two_factor.enrol(user, secret, form.code.data or "")
         if codes is not None:
             _finish_login(user, bool(data.get("r")), two_steps=True)
-            ratelimit.forget_failures("two_factor", who)
+            attempt.succeeded()
             session[NEW_CODES] = codes
             flash(_("Two-step login is on. From now on you log in with your password and a code from the app."),
                   "success")
-            return redirect(url_for("accounts.recovery_codes", next=data.get("n")))
-        ratelimit.record_failure("two_factor", who)
+            return _known_from_now_on(redirect(url_for("accounts.recovery_codes", next=data.get("n"))), user)
+        attempt.failed()
         form.code.errors = [_("This code is not right. Type the code that the app shows now.")]
     page = render_template("accounts/two_factor_setup.html", form=form, **_setup_context(user, secret))
     return page, 200, NO_STORE
@@ -268,16 +300,24 @@ def logout() -> WerkzeugResponse:
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 def forgot_password() -> Any:
+    """Always the same answer, with or without an account, however often it is asked: mails to one address are
+    capped silently (see `_may_mail`), so asking again and again neither tells anything nor floods the owner. The
+    mails that did go out hold working links: nobody can keep the owner from choosing a new password."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
-        refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()), ("account", email))
+        refusal = ratelimit.hit("password_reset", ("ip", ratelimit.client_ip()))
         if refusal:
             return refused("accounts/forgot_password.html", refusal, form=form)
+        may_mail = _may_mail(email)
         user = services.find_by_email(email)
         if user is not None and user.email and not user.is_blocked:
-            emails.send(emails.password_reset_mail(user))
-            db.session.commit()
+            mail = emails.password_reset_mail(user)
+            if may_mail:
+                emails.send(mail)
+        else:  # the same work (a link signed, an e-mail rendered), so the time of the answer tells nothing
+            emails.password_reset_mail(services.stand_in(email))
+        db.session.commit()
         # The same answer whether or not there is an account with this address.
         return render_template("accounts/forgot_password_sent.html", email=email)
     return render_template("accounts/forgot_password.html", form=form)
@@ -292,14 +332,19 @@ def reset_password(token: str) -> Any:
     form = ResetPasswordForm(personal=(user.email or "", user.first_name, user.last_name))
     if form.validate_on_submit():
         services.set_password(user, form.password.data or "")
-        services.mark_email_verified(user)  # the link reached them, so the address is theirs
+        # The link reached them, so the address is theirs; what an unconfirmed account posted waits for them to
+        # check it (it may have been written by whoever signed up with their address).
+        with suppress(services.AddressChanged):
+            confirmation.confirm(user, publish=False)
+        emails.send(emails.security_notice_mail(user, "password"))
         db.session.commit()
-        ratelimit.forget_failures("login", ("account", user.email or ""))
+        throttle.after_reset(user, ratelimit.client_ip())
         logout_user()
         _keep_language()
         flash(_("Your new password is saved. You are logged out everywhere. Log in with your new password."),
               "success")
-        return redirect(url_for("accounts.login"))
+        # Whoever read the e-mail chose this password here: this browser logs in whatever others try elsewhere.
+        return _known_from_now_on(redirect(url_for("accounts.login")), user)
     return render_template("accounts/reset_password.html", form=form), 200, NO_STORE
 
 
@@ -308,33 +353,53 @@ def reset_password(token: str) -> Any:
 def change_password() -> Any:
     form = ChangePasswordForm(personal=(current_user.email or "", current_user.first_name, current_user.last_name))
     if form.validate_on_submit():
-        account = ("account", current_user.email or current_user.public_id)
-        refusal = ratelimit.back_off("login", account)
+        user: User = current_user._get_current_object()
+        attempt = throttle.current_password(user)
+        refusal = attempt.refusal()
         if refusal:
             return refused("accounts/change_password.html", refusal, form=form)
-        user: User = current_user._get_current_object()
         if services.change_password(user, form.current_password.data or "", form.password.data or ""):
+            if user.email:
+                emails.send(emails.security_notice_mail(user, "password"))
             db.session.commit()
+            attempt.succeeded()
             _start_session(user, remember=False, two_steps=bool(session.get(TWO_FACTOR_DONE)))
             flash(_("Your new password is saved. On other devices you are logged out."), "success")
             return redirect(url_for("accounts.account"))
-        ratelimit.record_failure("login", account)
+        attempt.failed()
         form.current_password.errors = [_("Your current password is not right.")]
     return render_template("accounts/change_password.html", form=form)
 
 
 @bp.get("/e-mail-bevestigen/<token>")
 def verify_email(token: str) -> Any:
+    """Confirm the address. In the browser that signed up (its session holds the nonce in the link), the first
+    confirmation also logs the person in; anywhere else they log in with their password."""
     try:
-        user = tokens.user_for_email_verification(token)
+        user, nonce = tokens.verification_link(token)
     except tokens.BadLink as bad:
         return render_template("accounts/bad_link.html", expired=bad.expired, purpose="verify"), 400
-    if services.mark_email_verified(user):
-        db.session.commit()
-        flash(_("Thank you! Your e-mail address is confirmed."), "success")
-    else:
+    try:
+        confirmed = confirmation.confirm(user)  # also puts online what waited for the confirmation
+    except services.AddressChanged:  # the account changed (or was deleted) since the link was checked
+        db.session.rollback()
+        return render_template("accounts/bad_link.html", expired=False, purpose="verify"), 400
+    if not confirmed:
         flash(_("Your e-mail address was already confirmed."), "info")
-    return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "pages.index"))
+        return redirect(url_for("pages.dashboard" if current_user.is_authenticated else "accounts.login"))
+    same_browser = bool(nonce) and session.get(SIGNUP) == nonce
+    if not current_user.is_authenticated and same_browser and not services.needs_two_factor(user):
+        _finish_login(user, remember=False)  # commits the confirmation too
+        flash(_("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name=user.first_name), "success")
+        if user.has_role("volunteer"):
+            return redirect(url_for("accounts.volunteer_profile"))
+        return redirect(url_for("pages.dashboard"))
+    db.session.commit()
+    flash(_("Thank you! Your e-mail address is confirmed."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    flash(_("Log in with your e-mail address and password."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.post("/mijn/e-mail-bevestigen")
@@ -389,6 +454,7 @@ def volunteer_profile() -> str | WerkzeugResponse:
             form.max_distance_km.data = profile.max_distance_km  # type: ignore[assignment]
             form.availability.data = profile.availability
             form.bio.data = profile.bio
+            form.findable_by_organisers.data = profile.findable_by_organisers
             form.postcode.data = profile.postcode or current_user.postcode
             _preset_wijk(form, form.postcode.data, profile.wijk or current_user.wijk)
         else:
@@ -408,6 +474,7 @@ def volunteer_profile() -> str | WerkzeugResponse:
                 max_distance_km=float(form.max_distance_km.data or 3),
                 availability=form.availability.data or [],
                 bio=form.bio.data or "",
+                findable_by_organisers=bool(form.findable_by_organisers.data),
             ),
         )
         db.session.commit()

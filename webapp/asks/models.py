@@ -33,6 +33,8 @@ class ResponseStatus(StrEnum):
     ACCEPTED = "accepted"
     NOT_CHOSEN = "not_chosen"
     WITHDRAWN = "withdrawn"
+    # Closed because the request came to need a certificate of conduct (VOG) the volunteer does not have.
+    NEEDS_SCREENING = "needs_vog"
 
 
 class HelpRequest(Base):
@@ -58,6 +60,8 @@ class HelpRequest(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_screening: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When an edit made an open request need a VOG: volunteers who had it open are told kindly for a while after.
+    screening_required_at: Mapped[datetime | None]
     # Set when a resident asks a volunteer directly from an offer: not in the public listing.
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=RequestStatus.OPEN)
@@ -117,7 +121,10 @@ class Response(Base):
 
 
 class Match(Base):
-    """An accepted response. Unique per request: the database refuses a second one."""
+    """An accepted response. Unique per request: the database refuses a second one.
+
+    Hours and thanks are recorded once per side (a conditional UPDATE on the side's `*_thanked_at`). `hours` is
+    the figure the reports count: a staff correction, else the requester's figure, else the volunteer's."""
 
     __tablename__ = "matches"
 
@@ -130,6 +137,11 @@ class Match(Base):
     hours: Mapped[float | None] = mapped_column(Float)
     requester_thanks: Mapped[str] = mapped_column(Text, default="")
     volunteer_thanks: Mapped[str] = mapped_column(Text, default="")
+    requester_hours: Mapped[float | None] = mapped_column(Float)
+    volunteer_hours: Mapped[float | None] = mapped_column(Float)
+    requester_thanked_at: Mapped[datetime | None]
+    volunteer_thanked_at: Mapped[datetime | None]
+    hours_corrected_at: Mapped[datetime | None]  # staff set `hours` (who and from what: the audit log)
 
     help_request: Mapped[HelpRequest] = relationship(back_populates="match")
     response: Mapped[Response] = relationship()

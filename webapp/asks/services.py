@@ -7,7 +7,7 @@ so two acceptances at the same moment produce exactly one match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
@@ -15,11 +15,12 @@ from sqlalchemy import CursorResult, Select, Update, and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
+from webapp.accounts.safeguarding import may_help
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.moderation import Moderation, recheck
+from webapp.core.moderation import Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
@@ -38,6 +39,18 @@ class NoLongerOpen(Exception):
 
 class AlreadyResponded(Exception):
     pass
+
+
+class NeedsScreening(Exception):
+    """The request needs a certificate of conduct (VOG) that this helper does not have (or no longer has)."""
+
+
+class HelperGone(Exception):
+    """The chosen response is no longer pending, or its volunteer deleted their account or was blocked, meanwhile."""
+
+
+class AlreadyThanked(Exception):
+    """This side of the match already said thanks and recorded its hours."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,10 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.languages = sorted(set(data.languages))
     help_request.is_recurring = data.is_recurring
     # Sensitive categories always need a screened volunteer; the poster may ask for one in any category.
-    help_request.needs_screening = data.needs_screening or data.category.requires_screening
+    needs_screening = data.needs_screening or data.category.requires_screening
+    if needs_screening and help_request.id is not None and not help_request.needs_screening:
+        help_request.screening_required_at = utcnow()  # an edit made it sensitive
+    help_request.needs_screening = needs_screening
     help_request.match_features = encode_help_request(help_request)
     if practises_dutch(help_request.match_features) and "nl" not in help_request.languages:
         # Someone who wants to practise Dutch speaks some: with Dutch listed, every Dutch speaker can help, not only
@@ -107,7 +123,7 @@ def speaks_for(user: User | None, help_request: HelpRequest) -> bool:
         help_request.contact_staff_id is not None and user.id == help_request.contact_staff_id)
 
 
-def _requester_side_id(help_request: HelpRequest) -> int | None:
+def requester_side_id(help_request: HelpRequest) -> int | None:
     """Who hears news for the requester: the staff contact of an assisted intake, else the requester."""
     return help_request.contact_staff_id or help_request.requester_id
 
@@ -120,9 +136,11 @@ def _published(help_request: HelpRequest) -> None:
 
 
 def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
-                 contact_staff_id: int | None = None, check_duplicates: bool = False) -> HelpRequest:
+                 contact_staff_id: int | None = None, check_duplicates: bool = False,
+                 waiting: bool = False) -> HelpRequest:
     """Post a request. `check_duplicates`: also hold it when it repeats an open request of the same person (the
-    web forms ask for this; imports and scripts that post a series on purpose do not)."""
+    web forms ask for this; imports and scripts that post a series on purpose do not). `waiting`: the poster has
+    not confirmed their e-mail address yet; the request is kept and goes online then (`publish_waiting`)."""
     help_request = HelpRequest(
         requester=requester,
         offer_id=offer_id,
@@ -131,21 +149,77 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
     )
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if waiting:
+        help_request.moderation = Moderation.WAITING
     db.session.add(help_request)
     db.session.flush()
     _published(help_request)
     return help_request
 
 
+def just_posted(requester: User, data: RequestData, within: timedelta = timedelta(minutes=10)) -> HelpRequest | None:
+    """The same request (title and text) this person posted a moment ago: a second press of "post" (a double
+    click, a reload) shows that one instead of posting it twice."""
+    return db.session.execute(
+        select(HelpRequest).where(HelpRequest.requester_id == requester.id, HelpRequest.offer_id.is_(None),
+                                  HelpRequest.title == data.title.strip(),
+                                  HelpRequest.description == data.description.strip(),
+                                  HelpRequest.created_at >= utcnow() - within)
+        .order_by(HelpRequest.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def publish_waiting(requester: User) -> int:
+    """The poster confirmed their e-mail address: their waiting requests go online (or to the staff queue when the
+    text checks flagged them), with their full time to find a helper from now. A question asked through an offer
+    reaches its volunteer now. Returns how many. (Registered in webapp/hooks.py.)"""
+    waiting = db.session.execute(
+        select(HelpRequest).where(HelpRequest.requester_id == requester.id,
+                                  HelpRequest.moderation == Moderation.WAITING)
+    ).scalars().all()
+    for help_request in waiting:
+        help_request.moderation = decide(help_request.moderation_flags or [])
+        help_request.expires_at = utcnow() + timedelta(days=current_app.config["REQUEST_EXPIRY_DAYS"])
+        if help_request.moderation == Moderation.OK and help_request.offer is not None and help_request.is_open:
+            notify(help_request.offer.volunteer_id, "asked", title=help_request.title,
+                   request=help_request.public_id)
+        _published(help_request)
+    return len(waiting)
+
+
 def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
-                 check_duplicates: bool = False) -> None:
+                 check_duplicates: bool = False, may_publish: bool = False) -> int:
+    """Change an open request. When it now needs a certificate of conduct (VOG), the waiting responses of
+    volunteers without one are closed, and they get a kind message that names no more than the wijk (they may no
+    longer read the request). Returns how many were closed. `may_publish`: the editor's address is confirmed, so a
+    request still waiting (written before it was confirmed by a new password, see webapp.accounts.confirmation)
+    goes online now that they saved it."""
     if not speaks_for(editor, help_request):
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if may_publish and help_request.moderation == Moderation.WAITING:
+        help_request.moderation = decide(help_request.moderation_flags or [])
+    db.session.flush()  # the UPDATE holds the row: a response arriving now waits, then sees the new rule
     _published(help_request)
+    return close_unscreened_responses(help_request)
+
+
+def close_unscreened_responses(help_request: HelpRequest) -> int:
+    """Close the waiting responses of volunteers the screening rule no longer allows on this request."""
+    if not help_request.needs_screening:
+        return 0
+    db.session.refresh(help_request, ["responses"])
+    closed = 0
+    for response in help_request.responses:
+        if response.status == ResponseStatus.PENDING and not may_help(response.volunteer,
+                                                                        help_request.needs_screening):
+            response.status = ResponseStatus.NEEDS_SCREENING
+            notify(response.volunteer_id, "response_closed_screening", name=help_request.wijk.name)
+            closed += 1
+    return closed
 
 
 def cancel_request(actor: User, help_request: HelpRequest) -> None:
@@ -174,6 +248,9 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     if not visibility.may_respond(volunteer, help_request):
         raise NoLongerOpen if not help_request.is_open else NotAllowed
     _claim_open(help_request)
+    db.session.refresh(help_request)  # as it is now that the row is ours: edited into a VOG category meanwhile?
+    if not may_help(volunteer, help_request.needs_screening):
+        raise NeedsScreening
     if db.session.execute(select(func.count()).where(
             Response.request_id == help_request.id, Response.volunteer_id == volunteer.id)).scalar_one():
         raise AlreadyResponded  # a second click that went through at the same moment
@@ -181,7 +258,7 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     db.session.add(response)
     db.session.flush()
     events.record(volunteer.id, help_request.id, "responded")
-    notify(_requester_side_id(help_request), "new_response", title=help_request.title,
+    notify(requester_side_id(help_request), "new_response", title=help_request.title,
            request=help_request.public_id)
     return response
 
@@ -200,6 +277,9 @@ def _claim_open(help_request: HelpRequest) -> None:
 
 
 def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
+    """open → matched, and this response pending → accepted, both conditional: NoLongerOpen when the request was
+    closed meanwhile, HelperGone when the response is no longer pending or its volunteer no longer exists (an
+    account deleted at this very moment withdraws its pending responses the same way; see webapp.privacy)."""
     changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
@@ -208,11 +288,26 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     )
     if changed != 1:
         raise NoLongerOpen
+    # The request's row is ours now: check the helper against the request as it is (it may have been edited into a
+    # VOG category a moment ago). The caller rolls back on any of these exceptions: the request stays open.
+    db.session.refresh(help_request)
+    db.session.refresh(response)
+    if not may_help(response.volunteer, help_request.needs_screening):
+        raise NeedsScreening
+    taken = _rows_changed(
+        update(Response)
+        .where(Response.id == response.id, Response.status == ResponseStatus.PENDING,
+               Response.volunteer_id.in_(select(User.id).where(User.is_blocked.is_(False))))
+        .values(status=ResponseStatus.ACCEPTED)
+        .execution_options(synchronize_session=False)
+    )
+    if taken != 1:
+        raise HelperGone
     # Responses that came in after the page was loaded are closed too, not left pending.
     db.session.refresh(help_request, ["responses"])
+    db.session.refresh(response)
     match = Match(help_request=help_request, response=response, volunteer_id=response.volunteer_id)
     db.session.add(match)
-    response.status = ResponseStatus.ACCEPTED
     for other in help_request.responses:
         if other.id != response.id and other.status == ResponseStatus.PENDING:
             other.status = ResponseStatus.NOT_CHOSEN
@@ -230,9 +325,9 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen  # chosen a moment ago (in another tab, or by the staff contact)
-    if response.status != ResponseStatus.PENDING:
-        raise NotAllowed
-    match = _close_as_matched(help_request, response)
+    if not may_help(response.volunteer, help_request.needs_screening):
+        raise NeedsScreening  # their VOG lapsed after they responded
+    match = _close_as_matched(help_request, response)  # NoLongerOpen, HelperGone: what is stored decides
     events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
     return match
@@ -242,14 +337,14 @@ def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") 
     """A volunteer says yes to a resident who asked them directly from their offer."""
     if help_request.offer is None or help_request.offer.volunteer_id != volunteer.id:
         raise NotAllowed
-    if help_request.needs_screening and not volunteer.is_screened:
+    if not may_help(volunteer, help_request.needs_screening):
         raise NotAllowed
     _claim_open(help_request)
     response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
     db.session.add(response)
     db.session.flush()
     match = _close_as_matched(help_request, response)
-    notify(_requester_side_id(help_request), "ask_agreed", title=help_request.title,
+    notify(requester_side_id(help_request), "ask_agreed", title=help_request.title,
            request=help_request.public_id)
     return match
 
@@ -259,6 +354,47 @@ def is_party(user: User | None, help_request: HelpRequest) -> bool:
     if user is None or not user.is_authenticated or help_request.match is None:
         return False
     return speaks_for(user, help_request) or user.id == help_request.match.volunteer_id
+
+
+def contact_details_visible(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Whether the two sides of a match see each other's contact details (full name, e-mail, phone): while the
+    match is live, and for CONTACT_GRACE_DAYS after the help was marked done; never after it was ended otherwise
+    (a cancellation, a block, a hand-over to a professional). Who may see them at all: `is_party`."""
+    match = help_request.match
+    if match is None:
+        return False
+    if help_request.status == RequestStatus.MATCHED:
+        return True
+    if help_request.status != RequestStatus.DONE or match.done_at is None:
+        return False
+    grace = timedelta(days=int(current_app.config.get("CONTACT_GRACE_DAYS", 14)))
+    return (now or utcnow()) < match.done_at + grace
+
+
+def end_match(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Close a matched request as cancelled (the volunteer centre ended it), as a conditional UPDATE: True when this
+    call ended it. The match row stays (it counts as a match in the reports); contact details are no longer shown."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.MATCHED)
+        .values(status=RequestStatus.CANCELLED, closed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(help_request)
+    return changed == 1
+
+
+def close_question(help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """Close an open request (a question asked through an offer that can no longer be answered) as cancelled, as a
+    conditional UPDATE: True when this call closed it."""
+    changed = _rows_changed(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.CANCELLED, closed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(help_request)
+    return changed == 1
 
 
 def mark_done(actor: User, help_request: HelpRequest) -> None:
@@ -276,25 +412,51 @@ def mark_done(actor: User, help_request: HelpRequest) -> None:
     help_request.match.done_at = utcnow()
     events.record(help_request.match.volunteer_id, help_request.id, "completed")
     db.session.refresh(help_request)
-    other = help_request.match.volunteer_id if speaks_for(actor, help_request) else _requester_side_id(help_request)
+    other = help_request.match.volunteer_id if speaks_for(actor, help_request) else requester_side_id(help_request)
     notify(other, "done", title=help_request.title, request=help_request.public_id)
 
 
 def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: float | None) -> None:
+    """Each side says thanks and records hours once (a second click, or a second try, raises AlreadyThanked and
+    tells nobody anything). The hours that count are the requester's, else the volunteer's, unless staff
+    corrected them (`correct_hours`)."""
     if not is_party(actor, help_request) or help_request.status != RequestStatus.DONE:
         raise NotAllowed
     match = help_request.match
     assert match is not None
-    if speaks_for(actor, help_request):
-        match.requester_thanks = message.strip()
-        other = match.volunteer_id
+    is_requester = speaks_for(actor, help_request)
+    side = "requester" if is_requester else "volunteer"
+    recorded = _rows_changed(
+        update(Match)
+        .where(Match.id == match.id, getattr(Match, f"{side}_thanked_at").is_(None))
+        .values({f"{side}_thanked_at": utcnow(), f"{side}_thanks": message.strip(), f"{side}_hours": hours})
+        .execution_options(synchronize_session=False)
+    )
+    if recorded != 1:
+        raise AlreadyThanked
+    if is_requester:
         events.record(match.volunteer_id, help_request.id, "thanked")
-    else:
-        match.volunteer_thanks = message.strip()
-        other = _requester_side_id(help_request)
-    if hours is not None:
-        match.hours = hours
+    db.session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.hours_corrected_at.is_(None))
+        .values(hours=func.coalesce(Match.requester_hours, Match.volunteer_hours, Match.hours))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(match)
+    other = match.volunteer_id if is_requester else requester_side_id(help_request)
     notify(other, "thanks", title=help_request.title, request=help_request.public_id)
+
+
+def correct_hours(help_request: HelpRequest, hours: float | None) -> tuple[float | None, float | None]:
+    """Staff set the hours that count for a match (after talking to both sides). Returns (before, after); the
+    caller writes the audit entry."""
+    match = help_request.match
+    if match is None or help_request.status != RequestStatus.DONE:
+        raise NotAllowed
+    before = match.hours
+    match.hours = hours
+    match.hours_corrected_at = utcnow()
+    return before, hours
 
 
 def expire_requests() -> int:
@@ -312,7 +474,9 @@ def expire_requests() -> int:
 
 def close_for_handover(help_request: HelpRequest) -> None:
     """Staff hand the request over to a professional partner: it leaves the listing; waiting responders hear it
-    is closed. Open or matched requests only."""
+    is closed; a matched helper hears kindly that their help is no longer needed (and the two no longer see each
+    other's contact details). Open or matched requests only."""
+    was_matched = help_request.status == RequestStatus.MATCHED
     changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id,
@@ -328,6 +492,9 @@ def close_for_handover(help_request: HelpRequest) -> None:
             response.status = ResponseStatus.NOT_CHOSEN
             notify(response.volunteer_id, "request_closed", title=help_request.title,
                    request=help_request.public_id)
+    if was_matched and help_request.match is not None:
+        notify(help_request.match.volunteer_id, "helper_handed_over", title=help_request.title,
+               request=help_request.public_id)
 
 
 def get_many_by_public_id(public_ids: list[str]) -> list[HelpRequest]:
@@ -392,7 +559,10 @@ def responses_of(user: User) -> list[Response]:
         db.session.execute(
             select(Response)
             .where(Response.volunteer_id == user.id)
-            .options(joinedload(Response.help_request).joinedload(HelpRequest.wijk))
+            # what the page shows, and what visibility.may_see reads for each (the requester, the responses)
+            .options(joinedload(Response.help_request).options(
+                joinedload(HelpRequest.wijk), joinedload(HelpRequest.requester), joinedload(HelpRequest.match),
+                selectinload(HelpRequest.responses)))
             .order_by(Response.created_at.desc())
         ).scalars()
     )

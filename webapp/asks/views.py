@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.asks import services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
@@ -88,6 +90,7 @@ def _render_show(
         help_request=help_request,
         is_owner=is_owner,
         is_party=services.is_party(current_user, help_request),
+        show_contact=services.contact_details_visible(help_request),
         my_response=my_response,
         can_respond=visibility.may_respond(current_user, help_request),
         response_form=response_form or ResponseForm(formdata=None),
@@ -96,6 +99,12 @@ def _render_show(
         too_many=too_many,
     )
     return page, status
+
+
+def request_page(help_request: HelpRequest, status: int = 200) -> tuple[str, int]:
+    """The request's page as its viewer sees it; for a form on it that lives in another feature (the staff panel's
+    hours correction) to show its errors with what was typed."""
+    return _render_show(help_request, status=status)
 
 
 def request_data(form: RequestForm) -> services.RequestData:
@@ -125,12 +134,21 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
     if form.validate_on_submit():
+        data = request_data(form)
+        posted = services.just_posted(current_user, data)
+        if posted is not None:  # the same request a moment ago: a second press, not a second request
+            flash(_("You posted this request a moment ago. Here it is."), "info")
+            return redirect(url_for("asks.show", public_id=posted.public_id))
         refusal = ratelimit.hit("post_request", ("user", current_user.public_id))
         if refusal:
             return refused("asks/form.html", refusal, form=form, help_request=None)
-        help_request = services.post_request(current_user, request_data(form), check_duplicates=True)
+        help_request = services.post_request(current_user, data, check_duplicates=True,
+                                             waiting=not confirmation.has_confirmed_address(current_user))
         db.session.commit()
-        if help_request.moderation != "ok":
+        if help_request.moderation == "waiting":
+            flash(_("Your request is saved. It goes online as soon as you confirm your e-mail address with the "
+                    "link we sent you."), "warning")
+        elif help_request.moderation != "ok":
             flash(_("Your request is not online yet. Please read below what to change."), "warning")
         else:
             flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
@@ -154,22 +172,29 @@ def edit(public_id: str) -> str | WerkzeugResponse:
         form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
-        services.edit_request(current_user, help_request, request_data(form), check_duplicates=True)
+        closed = services.edit_request(current_user, help_request, request_data(form), check_duplicates=True,
+                                       may_publish=confirmation.has_confirmed_address(current_user))
         db.session.commit()
         if help_request.moderation != "ok":
             flash(_("Your request is saved, but it is not online yet. Please read below what to change."),
                   "warning")
         else:
             flash(_("Your request is saved."), "success")
+        if closed:
+            flash(ngettext("This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d response of a volunteer without one, with a kind message.",
+                           "This request now needs a volunteer with a certificate of conduct (VOG). We closed "
+                           "%(num)d responses of volunteers without one, with a kind message.", closed), "info")
         return redirect(url_for("asks.show", public_id=public_id))
     return render_template("asks/form.html", form=form, help_request=help_request)
 
 
 def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[str, str],
-         stale: tuple[str, str]) -> WerkzeugResponse:
+         stale: tuple[str, str], gone: tuple[str, str] | None = None) -> WerkzeugResponse:
     """A one-button action on a request: check the token, run the service, say how it went.
 
-    `done` and `stale` are (message, flash category) for success and for "someone got there first"."""
+    `done` and `stale` are (message, flash category) for success and for "someone got there first"; `gone` for
+    "the helper you chose is no longer there"."""
     help_request = _load_visible(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -180,6 +205,13 @@ def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[st
     except services.NoLongerOpen:
         db.session.rollback()
         flash(*stale)
+    except services.NeedsScreening:
+        db.session.rollback()
+        flash(_("This helper has no valid certificate of conduct (VOG), which this request needs. Wait for another "
+                "response, or ask the volunteer centre for help."), "warning")
+    except services.HelperGone:  # the chosen helper withdrew or deleted their account a moment ago
+        db.session.rollback()
+        flash(*(gone or stale))
     else:
         db.session.commit()
         flash(*done)
@@ -202,10 +234,15 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         # Matched while this volunteer was writing: say so kindly instead of "page not found".
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    if help_request is not None and visibility.needs_screening_meanwhile(current_user, help_request):
+        return _needs_screening_now()
     help_request = _load_visible(public_id)
     form = ResponseForm()
     if not form.validate_on_submit():
         return _render_show(help_request, response_form=form, status=400)
+    if not confirmation.has_confirmed_address(current_user):  # the message stays in the form
+        flash(str(confirmation.NOT_YET), "warning")
+        return _render_show(help_request, response_form=form, status=403)
     refusal = ratelimit.hit("respond", ("user", current_user.public_id))
     if refusal:  # the page again, with the message as typed and when to try again
         page, status = _render_show(help_request, response_form=form, status=429, too_many=refusal)
@@ -218,6 +255,9 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         db.session.rollback()
         flash(_("Someone else is already helping with this request. Thank you for wanting to help!"), "info")
         return redirect(url_for("asks.index"))
+    except services.NeedsScreening:  # it came to need a VOG while they were writing
+        db.session.rollback()
+        return _needs_screening_now()
     except services.NotAllowed:
         abort(403)
     else:
@@ -226,17 +266,28 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
     return redirect(url_for("asks.show", public_id=public_id))
 
 
+def _needs_screening_now() -> WerkzeugResponse:
+    flash(_("This request now needs a volunteer with a certificate of conduct (VOG). Thank you for wanting to help! "
+            "Other requests are waiting for you."), "info")
+    return redirect(url_for("asks.index"))
+
+
 @bp.post("/<public_id>/kiezen/<response_id>")
 @login_required
 def accept(public_id: str, response_id: str) -> WerkzeugResponse:
     return _act(public_id, lambda r: services.accept_response(current_user, r, response_id),
                 done=(_("You have chosen a helper. You can now see each other's contact details."), "success"),
-                stale=(_("This request already has a helper."), "warning"))
+                stale=(_("This request already has a helper."), "warning"),
+                gone=(_("This helper is no longer available. Please choose someone else, or wait for new "
+                        "responses."), "warning"))
 
 
 @bp.post("/<public_id>/ja")
 @login_required
 def agree(public_id: str) -> WerkzeugResponse:
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
     return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
                 done=(_("Thank you! You can now see each other's contact details."), "success"),
                 stale=(_("This request is no longer open."), "warning"))
@@ -262,6 +313,10 @@ def thanks(public_id: str) -> tuple[str, int] | WerkzeugResponse:
                             float(form.hours.data) if form.hours.data is not None else None)
     except services.NotAllowed:
         abort(403)
+    except services.AlreadyThanked:  # a second click: nothing changes, nobody gets a second message
+        db.session.rollback()
+        flash(_("You already said thanks. Thank you!"), "info")
+        return redirect(url_for("asks.show", public_id=public_id))
     db.session.commit()
     flash(_("Thank you for letting us know!"), "success")
     return redirect(url_for("asks.show", public_id=public_id))

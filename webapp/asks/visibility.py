@@ -1,17 +1,20 @@
 """Who may see a help request: the one place these rules are written. The public list, a request's page, the
 suggestions (computed and stored), the digests, the rescue queue and responding all ask here, so a change cannot
 reach one path and miss another. `open_to_volunteers` is the SQL form of `is_open_to_volunteers`; a test checks
-that the two agree.
+that the two agree. Screening is webapp.accounts.safeguarding's rule: a request that needs a certificate of conduct
+(VOG) is read, as a helper, only by volunteers it allows, also by people who responded before it became sensitive
+and by the volunteer behind the offer it was asked through.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from webapp.accounts.models import User, UserRole, VolunteerProfile
+from webapp.accounts.safeguarding import may_help, may_read
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.core.access import Role
 from webapp.core.ids import utcnow
@@ -40,7 +43,7 @@ def is_open_to_volunteers(help_request: HelpRequest, now: datetime | None = None
 
 def sees_sensitive(viewer: Any) -> bool:
     """Requests that need a certificate of conduct (VOG) are shown to screened volunteers and staff only."""
-    return bool(viewer is not None and viewer.is_authenticated and (viewer.is_screened or viewer.is_staff))
+    return may_read(viewer, True)
 
 
 def screening_for(viewer: Any) -> tuple[ColumnElement[bool], ...]:
@@ -65,10 +68,12 @@ def may_see(viewer: User | None, help_request: HelpRequest) -> bool:
         return True
     if help_request.moderation != Moderation.OK or (help_request.requester and help_request.requester.is_blocked):
         return False  # held, rejected, or posted by someone who is blocked: only the poster and staff see it
+    if me is not None and help_request.match is not None and help_request.match.volunteer_id == me:
+        return True  # the chosen helper (chosen under the rule below) keeps the page of their match
     if me is not None and (any(r.volunteer_id == me for r in help_request.responses)
                            or (help_request.offer is not None and help_request.offer.volunteer_id == me)):
-        return True
-    return is_open_to_volunteers(help_request) and (not help_request.needs_screening or sees_sensitive(viewer))
+        return may_help(viewer, help_request.needs_screening)  # also when it became sensitive since
+    return is_open_to_volunteers(help_request) and may_read(viewer, help_request.needs_screening)
 
 
 def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
@@ -78,7 +83,20 @@ def matched_meanwhile(viewer: User, help_request: HelpRequest) -> bool:
         return False
     was_public = help_request.moderation == Moderation.OK and help_request.offer_id is None and not (
         help_request.requester and help_request.requester.is_blocked)
-    return was_public and (viewer.is_screened or not help_request.needs_screening)
+    return was_public and may_help(viewer, help_request.needs_screening)
+
+
+SCREENING_NEWS = timedelta(days=1)  # how long after an edit made a request sensitive its old readers hear why
+
+
+def needs_screening_meanwhile(viewer: User, help_request: HelpRequest, now: datetime | None = None) -> bool:
+    """An edit made the request need a certificate of conduct (VOG) this person does not have, a short while ago:
+    they may have had it open, so they hear why instead of "page not found". (A request that needed one from the
+    start stays unknown to them.)"""
+    since = help_request.screening_required_at
+    return (since is not None and since >= (now or utcnow()) - SCREENING_NEWS and help_request.needs_screening
+            and not may_help(viewer, True) and not may_see(viewer, help_request)
+            and is_open_to_volunteers(help_request))
 
 
 def may_respond(viewer: User | None, help_request: HelpRequest) -> bool:
@@ -88,6 +106,6 @@ def may_respond(viewer: User | None, help_request: HelpRequest) -> bool:
         and viewer.has_role("volunteer")
         and help_request.is_open
         and help_request.requester_id != viewer.id
-        and (viewer.is_screened or not help_request.needs_screening)
+        and may_help(viewer, help_request.needs_screening)
         and not any(r.volunteer_id == viewer.id for r in help_request.responses)
     )

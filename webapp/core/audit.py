@@ -75,8 +75,12 @@ class Action(StrEnum):
     INVITE = "invite"
     EXPORT = "export"
     VIEW_SENSITIVE = "view_sensitive"
-    VIEW_PERSON = "view_person"
+    VIEW_PERSON = "view_person"  # a staff member opened a person's record
+    SEARCH_PEOPLE = "search_people"  # a staff member searched the volunteers (the ids shown, never the words)
+    TASK_DONE = "task_done"  # a staff member did a task (phoned someone after a block)
+    CORRECT_HOURS = "correct_hours"  # staff set the hours of a match that count in the reports
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
+    CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
 
 
 def log_action(actor: Actor | None, action: str, target_kind: str = "", target_ref: str = "",

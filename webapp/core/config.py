@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     SAMEN_ENV: Literal["development", "production"] = "development"
     SECRET_KEY: str = Field(DEV_SECRET_KEY, min_length=16)
     DATABASE_URL: str | None = None
+    # PostgreSQL only (webapp.core.database, docs/RELIABILITY.md): connections per process (pool + overflow: one
+    # for each of gunicorn's 8 threads and the outbox thread), how long a request waits for a free one, and how
+    # long the server lets one statement run or wait for a lock.
+    DATABASE_POOL_SIZE: int = Field(5, ge=1, le=100)
+    DATABASE_MAX_OVERFLOW: int = Field(4, ge=0, le=100)
+    DATABASE_POOL_TIMEOUT: float = Field(3, gt=0, le=60)
+    DATABASE_STATEMENT_TIMEOUT: float = Field(5, gt=0, le=600)
+    DATABASE_LOCK_TIMEOUT: float = Field(3, gt=0, le=600)
     SAMEN_INSTANCE_PATH: Path = DEFAULT_INSTANCE
     PORT: int = Field(5000, ge=1, le=65535)  # what `make run` serves on; the default base of links in e-mails
     # Rate limits and back-off after failed logins (webapp/core/ratelimit). The counters live in the app's own
@@ -40,6 +48,9 @@ class Settings(BaseSettings):
     RATELIMIT_STORAGE_URI: str = "samen+db://"
     TRUSTED_PROXIES: int = Field(0, ge=0, le=5)  # reverse proxies in front of the app that set X-Forwarded-For
     REQUEST_EXPIRY_DAYS: int = Field(60, ge=1, le=3650)
+    # After help is marked done, the two sides still see each other's contact details this many days (not after a
+    # match was ended by a block, a cancellation or a hand-over).
+    CONTACT_GRACE_DAYS: int = Field(14, ge=0, le=365)
     RETENTION_MONTHS: int = Field(12, ge=1, le=1200)  # closed requests are anonymised after this long
     PRIVACY_CONTROLLER: str | None = None  # the controller on the privacy statement (required in production)
     PRIVACY_CONTACT_EMAIL: str | None = None
@@ -71,7 +82,19 @@ class Settings(BaseSettings):
     MAIL_SITE_URL: str | None = None
     MAIL_TIMEOUT: float = Field(10, gt=0, le=120)
     MAIL_UNSUBSCRIBE_MAX_AGE_DAYS: int = Field(90, ge=1, le=3650)
+    # /health/ready answers 503 when the oldest e-mail still waiting in the outbox is older than this (0: never).
+    HEALTH_OUTBOX_MAX_MINUTES: float = Field(60, ge=0, le=10_080)
     HANDOVER_PARTNERS: str | None = None  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services)
+    # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
+    # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
+    BALLOT_KEY: str | None = Field(None, min_length=32)
+    # Who may reach whom (SECURITY.md, "who may see and help whom"): invitations to volunteers per request (or need) and
+    # per person a day; different suggested volunteers one organiser may see a day; days an invitation to
+    # co-organise an initiative works.
+    INVITES_PER_REQUEST: int = Field(5, ge=1, le=50)
+    INVITES_PER_DAY: int = Field(10, ge=1, le=500)
+    ORGANISER_SUGGESTIONS_PER_DAY: int = Field(15, ge=1, le=500)
+    ORGANISER_INVITATION_DAYS: int = Field(14, ge=1, le=90)
 
     @field_validator("MAIL_SITE_URL")
     @classmethod
@@ -98,7 +121,7 @@ def _one_line(error: ValidationError) -> str:
     name = ".".join(str(part) for part in first["loc"]) or "configuration"
     message = str(first["msg"]).removeprefix("Value error, ")
     if first["loc"]:
-        shown = "(hidden)" if "SECRET" in name or "PASSWORD" in name else repr(first.get("input"))
+        shown = "(hidden)" if any(word in name for word in ("SECRET", "PASSWORD", "KEY")) else repr(first.get("input"))
         return f"{name}={shown}: {message}"
     return message
 
@@ -121,6 +144,16 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "ENV_NAME": settings.SAMEN_ENV,
         "SECRET_KEY": settings.SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance / 'samen.db'}",
+        "DATABASE_POOL_SIZE": settings.DATABASE_POOL_SIZE,
+        "DATABASE_MAX_OVERFLOW": settings.DATABASE_MAX_OVERFLOW,
+        "DATABASE_POOL_TIMEOUT": settings.DATABASE_POOL_TIMEOUT,
+        "DATABASE_STATEMENT_TIMEOUT": settings.DATABASE_STATEMENT_TIMEOUT,
+        "DATABASE_LOCK_TIMEOUT": settings.DATABASE_LOCK_TIMEOUT,
+        # In production the cookies carry the __Host- prefix (ASVS 3.4.4): a browser accepts them only when Secure,
+        # without a Domain and for the path /, so no other host under the same domain can set or read them.
+        "SESSION_COOKIE_NAME": "__Host-session" if is_production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if is_production else "remember_token",
+        "KNOWN_DEVICE_COOKIE_NAME": "__Host-samen_device" if is_production else "samen_device",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,
@@ -141,6 +174,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": LANGUAGES,
         "REQUEST_EXPIRY_DAYS": settings.REQUEST_EXPIRY_DAYS,
+        "CONTACT_GRACE_DAYS": settings.CONTACT_GRACE_DAYS,
         "RETENTION_MONTHS": settings.RETENTION_MONTHS,
         "PAGE_SIZE": settings.PAGE_SIZE,
         "PAGE_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
@@ -168,12 +202,19 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_SITE_URL": settings.MAIL_SITE_URL or f"http://127.0.0.1:{settings.PORT}",
         "MAIL_TIMEOUT": settings.MAIL_TIMEOUT,
         "MAIL_UNSUBSCRIBE_MAX_AGE_DAYS": settings.MAIL_UNSUBSCRIBE_MAX_AGE_DAYS,
+        "INVITES_PER_REQUEST": settings.INVITES_PER_REQUEST,
+        "INVITES_PER_DAY": settings.INVITES_PER_DAY,
+        "ORGANISER_SUGGESTIONS_PER_DAY": settings.ORGANISER_SUGGESTIONS_PER_DAY,
+        "ORGANISER_INVITATION_DAYS": settings.ORGANISER_INVITATION_DAYS,
+        "HEALTH_OUTBOX_MAX_MINUTES": settings.HEALTH_OUTBOX_MAX_MINUTES,
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,
         # A worker thread places a new request into volunteers' stored lists a moment after it went public (tests
         # place with freshness.place_pending() themselves; test_freshness.py runs the thread).
         "PLACEMENT_WORKER": True,
     }
+    if settings.BALLOT_KEY:
+        config["BALLOT_KEY"] = settings.BALLOT_KEY
     for name in ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT_EMAIL"):
         if getattr(settings, name):
             config[name] = getattr(settings, name)

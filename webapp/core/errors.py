@@ -1,8 +1,9 @@
 """Translated error pages. No stack trace ever reaches a user.
 
-When the database cannot be reached (PostgreSQL stopped or restarting, SQLite locked for longer than the busy
-timeout, the connection pool exhausted), every page answers "503, try again in a minute" with a Retry-After
-header, quickly and without touching the database again; a posted form comes back on that page so it can be sent
+When the database cannot be used, every page answers 503 with a Retry-After header, quickly and without touching
+the database again, and says what is happening: "Samen cannot reach its database" (PostgreSQL stopped, restarting
+or not answering) or "Samen is very busy" (every connection in use, SQLite locked for longer than the busy timeout,
+a statement or a lock wait longer than its timeout). A posted form comes back on that page so it can be sent
 again with one press. Nothing else is needed to recover: the next request gets a fresh connection.
 """
 
@@ -15,7 +16,7 @@ from contextlib import suppress
 from flask import Flask, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +59,9 @@ def register(app: Flask) -> None:
     for exception in DATABASE_UNAVAILABLE:
         app.register_error_handler(exception, database_unavailable)
 
+    # Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first), which would raise.
+    app.teardown_appcontext(_give_back_connection)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ErrorPage:
         log.exception("Unhandled error")
@@ -73,11 +77,24 @@ def _error_page(code: int, reason: str | None, status: int | None = None) -> Err
         return database_unavailable(error)
 
 
+BUSY_SIGNS = ("database is locked", "statement timeout", "lock timeout")
+
+
+def cause(error: Exception) -> str:
+    """"busy": the database answered but had no room in time; "unreachable": it did not answer at all."""
+    if isinstance(error, PoolTimeout):
+        return "busy"
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "busy" if any(sign in text for sign in BUSY_SIGNS) else "unreachable"
+
+
 def database_unavailable(error: Exception) -> ErrorPage:
     """503 with Retry-After. Drawn without the database: the person is shown as logged out on this page only."""
-    log.warning("Database unavailable during %s %s: %s", request.method, request.path, _first_line(error))
+    log.warning("Database unavailable during %s %s: %s", request.method, request.path, first_line(error))
     if "_login_user" in g:  # already loaded: their language is known without asking the database again
-        with suppress(*DATABASE_UNAVAILABLE):
+        # SQLAlchemyError: a save that failed half-way leaves the session refusing to load anything until it is
+        # rolled back (PendingRollbackError); the page is then in the language of the browser.
+        with suppress(SQLAlchemyError):
             get_locale()
     _end_transaction()
     g.database_unavailable = True
@@ -85,6 +102,7 @@ def database_unavailable(error: Exception) -> ErrorPage:
     kept, dropped_secret = _kept_fields() if request.method == "POST" else ([], False)
     page = render_template(
         "errors/unavailable.html",
+        cause=cause(error),
         resend=request.method == "POST",
         kept=kept,
         shown=[value for name, value in kept if not CODE_VALUE.fullmatch(value)],
@@ -107,6 +125,16 @@ def _kept_fields() -> tuple[list[tuple[str, str]], bool]:
     return kept, dropped_secret
 
 
+def _give_back_connection(error: BaseException | None) -> None:
+    """End the request's transaction. When the database went away after the page was made (the rollback fails or
+    does not answer), the page is still sent: the connection is thrown away instead of raising at the very end."""
+    try:
+        db.session.close()
+    except SQLAlchemyError as failure:
+        log.warning("Giving the database connection back failed (%s); it is thrown away", first_line(failure))
+        db.session().invalidate()
+
+
 def _end_transaction() -> None:
     """Roll back what this request did; a connection that is gone is thrown away by the pool."""
     try:
@@ -116,6 +144,6 @@ def _end_transaction() -> None:
         db.session.remove()
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     text = str(getattr(error, "orig", None) or error)
     return f"{type(error).__name__}: {text.strip().splitlines()[0] if text.strip() else ''}"

@@ -48,6 +48,10 @@ class Mail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
+
+
 # Lines up to RFC 5322's limit: a long header (the unsubscribe link) stays on one line, as mail programs expect it.
 _WIRE = compat32.clone(max_line_length=998)
 
@@ -59,6 +63,8 @@ def _header(value: str) -> str:
 
 def build_message(mail: Mail, sender: str) -> Message:
     """A multipart/alternative message: plain text first, HTML second, both UTF-8 in quoted-printable.
+    `mail.headers` may replace the defaults (the outbox gives each mail a Message-ID of its own, the same on
+    every try).
 
     Built with the compat32 MIME classes: the same message as `EmailMessage` builds, at a quarter of the cost
     (a digest run builds thousands; the default policy parses every header it is given)."""
@@ -69,10 +75,10 @@ def build_message(mail: Mail, sender: str) -> Message:
     message["To"] = _header(mail.to)
     message["Subject"] = _header(mail.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers.items():
+        del message[name]
         message[name] = _header(value)
     message["Content-Language"] = mail.locale
     message.attach(MIMEText(mail.text, "plain", body))  # type: ignore[arg-type]  # a Charset works as well

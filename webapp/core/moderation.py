@@ -18,11 +18,13 @@ DUPLICATE_RATIO = 90  # rapidfuzz token_set_ratio at or above which two texts co
 
 
 class Moderation(StrEnum):
-    """Whether an item may be public: ok, held for a staff member to look at, or rejected by staff."""
+    """Whether an item may be public: ok, held for a staff member to look at, rejected by staff, or waiting until
+    its poster confirms their e-mail address (webapp.accounts.confirmation; not in the staff queue)."""
 
     OK = "ok"
     HELD = "held"
     REJECTED = "rejected"
+    WAITING = "waiting"
 
 
 class Flag(StrEnum):
@@ -149,9 +151,10 @@ def check_text(text: str, *, others: Iterable[str] = (), duplicate_ratio: int = 
 
 
 def decide(flags: Iterable[str], current: str = Moderation.OK) -> str:
-    """The moderation state after an automatic check: a rejected item stays rejected; any flag holds it."""
-    if current == Moderation.REJECTED:
-        return Moderation.REJECTED
+    """The moderation state after an automatic check: a rejected item stays rejected, an item waiting for its
+    poster's confirmed address keeps waiting (its flags count when it is published); any flag holds it."""
+    if current in (Moderation.REJECTED, Moderation.WAITING):
+        return current
     return Moderation.HELD if list(flags) else Moderation.OK
 
 

@@ -4,7 +4,8 @@ worker thread of the app process (woken when such a transaction commits) or by t
 mail that could not be delivered waits and is tried again, with growing pauses, for two days.
 
 Two processes never send the same row: each claims a row with a conditional UPDATE before sending it (a claim
-that is not finished within CLAIM_SECONDS, because the process died, is taken over). A sent row keeps only its
+that is not finished within the claim period, because the process died, is taken over; a mail keeps its
+Message-ID over every try, so the rare second delivery is one message to mail programs). A sent row keeps only its
 envelope (recipient, subject, times): the body, which may hold a password-reset link, is emptied.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -25,10 +26,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from webapp.core.extensions import Base, db
 from webapp.core.ids import utcnow
-from webapp.core.mail import DELIVERY_ERRORS, UNREACHABLE, Mail, Mailer
+from webapp.core.mail import DELIVERY_ERRORS, UNREACHABLE, Mail, Mailer, sender_domain
 
 log = logging.getLogger(__name__)
-CLAIM_SECONDS = 300          # a claim older than this belongs to a process that died; another may take the row
+# A claim older than this belongs to a process that died (killed, or its database went away after the mail was sent);
+# another may take the row: long enough for one mail's SMTP dialogue (a few commands, each within MAIL_TIMEOUT).
+CLAIM_MIN_SECONDS = 60
+CLAIM_TIMEOUTS = 6
 GIVE_UP_AFTER = timedelta(days=2)
 BATCH = 100
 POLL_SECONDS = 60.0          # the worker also looks every minute (mail queued by the CLI or another process)
@@ -102,9 +106,10 @@ def _pause(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def send_waiting(limit: int = BATCH) -> SendReport:
+def send_waiting(limit: int = BATCH, stop: Callable[[], bool] | None = None) -> SendReport:
     """Send what is due, in its own session (never the caller's transaction). Stops at the first failure to reach
-    the mail server: the rest would only wait for the same timeout, one by one."""
+    the mail server: the rest would only wait for the same timeout, one by one; and between two mails when `stop()`
+    says so (the process is shutting down)."""
     now = utcnow()
     sent = failed = given_up = 0
     with Session(db.engine) as session:
@@ -122,12 +127,15 @@ def send_waiting(limit: int = BATCH) -> SendReport:
             return SendReport(given_up=given_up)
         with Mailer(current_app.config) as mailer:
             for mail_id in due:
+                if stop is not None and stop():
+                    break
                 row = _claim(session, mail_id)
                 if row is None:
                     continue  # another process took it
                 try:
+                    headers = {**(row.headers or {}), "Message-ID": _message_id(row)}
                     mailer.send(Mail(to=row.recipient, subject=row.subject, text=row.text, html=row.html,
-                                     locale=row.locale, headers=dict(row.headers or {})))
+                                     locale=row.locale, headers=headers))
                 except DELIVERY_ERRORS as error:
                     failed += 1
                     row.last_error = f"{type(error).__name__}: {error}"[:200]
@@ -147,12 +155,23 @@ def send_waiting(limit: int = BATCH) -> SendReport:
     return SendReport(sent=sent, failed=failed, given_up=given_up)
 
 
+def _message_id(row: OutboxMail) -> str:
+    """The same on every try of one mail: a mail that reached the server although the answer was lost (and is
+    sent again) is one message to mail programs, not two."""
+    stamp = row.created_at.strftime("%Y%m%d%H%M%S")
+    return f"<samen.{stamp}.{row.id}@{sender_domain(current_app.config.get('MAIL_DEFAULT_SENDER') or '')}>"
+
+
+def claim_seconds() -> float:
+    return max(CLAIM_MIN_SECONDS, CLAIM_TIMEOUTS * float(current_app.config.get("MAIL_TIMEOUT") or 10))
+
+
 def _claim(session: Session, mail_id: int) -> OutboxMail | None:
     now = utcnow()
     claimed = _rows_changed(session, update(OutboxMail).where(
         OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
         or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now))
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=OutboxMail.attempts + 1)
+        .values(claimed_until=now + timedelta(seconds=claim_seconds()), attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
     return session.get(OutboxMail, mail_id, populate_existing=True) if claimed == 1 else None
@@ -160,7 +179,7 @@ def _claim(session: Session, mail_id: int) -> OutboxMail | None:
 
 class Worker:
     """A daemon thread per app process that sends the outbox. Started at the first wake-up (never in create_app),
-    and again in a process forked from one where it ran."""
+    and again in a process forked from one where it ran (each gunicorn worker, the child of Flask's reloader)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -168,22 +187,39 @@ class Worker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._stopping = False
 
     def wake(self) -> None:
         with self._lock:
+            if self._stopping:
+                return  # the process is shutting down: the rows wait for the next process or send-pending
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="samen-outbox", daemon=True)
                 self._thread.start()
         self._wake.set()
 
+    def stop(self, timeout: float | None = None) -> bool:
+        """Let the thread finish the mail it is sending and end; True when it ended within `timeout`. Called when a
+        gunicorn worker exits (gunicorn.conf.py), so no mail is left claimed for the claim period, and by tests."""
+        with self._lock:
+            self._stopping = True
+            thread = self._thread if self._pid == os.getpid() else None
+        self._wake.set()
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.wait(timeout=POLL_SECONDS)
             self._wake.clear()
+            if self._stopping:
+                break
             try:
                 with self.app.app_context():
-                    send_waiting()
+                    send_waiting(stop=lambda: self._stopping)
             except Exception:  # keep the thread alive; the rows wait for the next round
                 log.exception("Sending the outbox failed")
 

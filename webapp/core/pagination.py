@@ -22,15 +22,17 @@ class Page(Generic[T]):
     total: int
 
 
-def paginate(query: Select[Any], page: int, per_page: int, *order_by: Any, options: tuple[Any, ...] = ()) -> Page[Any]:
-    """The rows of page `page` (moved into 1..pages), counted and fetched in two statements."""
+def paginate(query: Select[Any], page: int, per_page: int, *order_by: Any, options: tuple[Any, ...] = (),
+             rows: bool = False) -> Page[Any]:
+    """The rows of page `page` (moved into 1..pages), counted and fetched in two statements. Items are the first
+    column of each row (an ORM object), or whole rows (tuples) with `rows=True`."""
     total = int(db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    items = db.session.execute(
-        query.options(*options).order_by(*order_by).offset((page - 1) * per_page).limit(per_page)
-    ).scalars().all()
-    return Page(items=list(items), page=page, pages=pages, total=total)
+    result = db.session.execute(
+        query.options(*options).order_by(*order_by).offset((page - 1) * per_page).limit(per_page))
+    items = [tuple(row) for row in result] if rows else list(result.scalars())
+    return Page(items=items, page=page, pages=pages, total=total)
 
 
 def int_arg(name: str) -> int | None:

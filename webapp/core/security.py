@@ -1,8 +1,14 @@
-"""Security headers on every response, and which reverse proxies to believe about the visitor's address."""
+"""Security headers on every response, and which reverse proxies to believe about the visitor's address.
+
+Every page for a logged-in person is sent with `Cache-Control: no-store`: such pages may hold contact details (a
+match's phone number, a resident's record in the staff workspace, one's own account), and neither the browser's
+cache nor a shared proxy may keep them after logout. Public pages (the page cache serves them to visitors who are
+not logged in) and static files keep their own caching.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -37,4 +43,13 @@ def register(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if is_production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static" and _logged_in():
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _logged_in() -> bool:
+    """Whether this response was made for a logged-in person. Reads what Flask-Login loaded for the request (every
+    page draws the header, which loads the person), so an error page drawn without the database needs no query."""
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated)

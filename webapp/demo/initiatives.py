@@ -33,6 +33,7 @@ from webapp.initiatives.models import (
     initiative_goals,
     initiative_wijken,
 )
+from webapp.initiatives.needs import guessed_categories
 from webapp.notifications import kinds
 from webapp.notifications.models import Notification, NotificationPreference
 
@@ -102,6 +103,9 @@ TEMPLATES: tuple[tuple[str, bool, tuple[str, ...], tuple[int, ...], str, tuple[N
       ("volunteers", "Gastvrouwen en gastheren", "gastvrij, koffie schenken", 4, ("mon-morning",
        "thu-morning"), None, ""))),
 )
+# A new initiative that waits for staff to confirm it (the staff workspace's queue): name, wijk, goals, description.
+PENDING = ("Speeltuin De Kikker", "WK039220", (1, 6),
+           "Buren knappen samen de speeltuin op en houden hem schoon. Op woensdagmiddag spelen we met de kinderen.")
 PLACES = ("Buurthuis De Ring", "Wijkcentrum De Til", "Bibliotheek, zaal 1", "Het plein bij de kerk",
           "Buurtkamer aan de Spaarne", "Gymzaal van de basisschool")
 
@@ -122,7 +126,9 @@ class InitiativeDemo:
     def summary(self) -> str:
         organisations = sum(1 for i in self.initiatives if i["is_organisation"])
         waiting = sum(1 for p in self.participants if p["status"] == "waiting")
-        return (f"Initiatives: {len(self.initiatives)} ({organisations} organisations) with {len(self.needs)} "
+        pending = sum(1 for i in self.initiatives if i["confirmed_at"] is None)
+        return (f"Initiatives: {len(self.initiatives)} ({organisations} organisations; {pending} waiting for staff to "
+                f"confirm it) with {len(self.needs)} "
                 f"needs, {len(self.signups)} sign-ups, {len(self.backings)} backings, {len(self.activities)} "
                 f"activities ({waiting} people on a waiting list), {len(self.support)} support records; "
                 f"{len(self.preferences)} e-mail preferences. Send the digests: flask --app webapp digests send.")
@@ -144,6 +150,9 @@ class _Builder:
         self.organisers = [MIRJAM] + [i for i, p in enumerate(people) if "organiser" in p.roles and i != MIRJAM
                                       and p.email]
         self.volunteers = [i for i, p in enumerate(people) if p.profile is not None and p.email]
+        self.screened = {i for i in self.volunteers
+                         if (profile := people[i].profile) is not None and profile.is_screened}
+        self.screened_categories = {c.key for c in reference.categories if c.requires_screening}
         self.residents = [i for i, p in enumerate(people) if p.email and "staff" not in p.roles]
 
     def public_id(self) -> str:
@@ -161,7 +170,21 @@ class _Builder:
             for n, template in enumerate(TEMPLATES):
                 self.initiative(template, round_, n)
         self.preferences()
+        self.pending()  # last, so the random choices above stay what they were
         return self.out
+
+    def pending(self) -> None:
+        """One new initiative of a resident organiser, not confirmed yet: it waits in the staff queue."""
+        name, code, goals, description = PENDING
+        owner = self.organisers[1 % len(self.organisers)]
+        created = self.now - timedelta(days=2)
+        self.out.initiatives.append({
+            "public_id": self.public_id(), "name": name, "description": description, "is_organisation": False,
+            "status": "idea", "created_by": owner, "created_at": created, "updated_at": created,
+            "confirmed_at": None, "confirmed_by": None,
+            "wijken": (code if code in self.wijken else next(iter(self.wijken)),), "goals": goals,
+            "organisers": [owner],
+        })
 
     def initiative(self, template: Any, round_: int, n: int) -> None:
         name, is_organisation, codes, goals, description, needs = template
@@ -182,11 +205,15 @@ class _Builder:
             "public_id": self.public_id(), "name": name, "description": description,
             "is_organisation": is_organisation, "status": status, "created_by": owner, "created_at": created,
             "updated_at": created, "wijken": codes, "goals": goals, "organisers": [owner, *co],
+            # Staff (Sanne) confirmed it a few days after it was registered.
+            "confirmed_at": created + timedelta(days=3), "confirmed_by": SANNE,
         })
         for need in needs:
             self.need(index, need, created)
         for backer in rng.sample(self.residents, min(len(self.residents), rng.randint(2, 35))):
-            self.out.backings.append((index, backer, self.ago(1, 59)))
+            at = self.ago(1, 59)
+            if backer not in (owner, *co):  # organisers do not back their own initiative
+                self.out.backings.append((index, backer, at))
         for _ in range(rng.randint(1, 3)):
             self.activity(index, codes[0], name)
         if rng.random() < 0.5:
@@ -199,8 +226,12 @@ class _Builder:
         if rng.random() < 0.3:  # some needs are new this week: they show up in the suggestion digests
             need_created = self.ago(0.5, 6)
         index = len(self.out.needs)
+        # As the app marks a need that asks for a VOG: its text is about a category that always needs one.
+        needs_screening = kind in ("volunteers", "expertise") and bool(
+            self.screened_categories & set(guessed_categories(f"{title} {skills}")))
         row: dict[str, Any] = {
             "public_id": self.public_id(), "initiative": initiative, "kind": kind, "title": title,
+            "needs_screening": needs_screening,
             "description": "", "skills": skills, "how_many": how_many if kind == "volunteers" else 1,
             "on_date": None, "slots": list(slots), "is_recurring": bool(slots), "amount": amount,
             "amount_received": 0, "purpose": purpose, "status": "open", "created_at": need_created,
@@ -214,7 +245,8 @@ class _Builder:
             row["status"] = _progress(row["amount_received"], amount)
         elif kind == "volunteers":
             confirmed = rng.randint(0, how_many)
-            signers = rng.sample(self.volunteers, min(len(self.volunteers), confirmed + rng.randint(0, 2)))
+            pool = [v for v in self.volunteers if v in self.screened] if needs_screening else self.volunteers
+            signers = rng.sample(pool, min(len(pool), confirmed + rng.randint(0, 2)))
             for position, volunteer in enumerate(signers):
                 at = max(need_created, self.ago(1, 40)) + timedelta(hours=1)
                 status = "confirmed" if position < confirmed else "pending"
@@ -334,8 +366,9 @@ def insert_initiatives(session: AnySession, data: DemoData, extra: InitiativeDem
     need_texts: dict[int, list[str]] = {}
     for need in extra.needs:
         need_texts.setdefault(need["initiative"], []).append(f"{need['title']} {need['skills']}".strip())
-    rows = [{k: v for k, v in row.items() if k not in ("wijken", "goals", "organisers", "created_by")}
-            | {"created_by_id": people[row["created_by"]], "match_features": features(row, need_texts.get(i, []))}
+    rows = [{k: v for k, v in row.items() if k not in ("wijken", "goals", "organisers", "created_by", "confirmed_by")}
+            | {"created_by_id": people[row["created_by"]], "match_features": features(row, need_texts.get(i, [])),
+               "confirmed_by_id": people[row["confirmed_by"]] if row["confirmed_by"] is not None else None}
             for i, row in enumerate(extra.initiatives)]
     if rows:
         session.execute(insert(Initiative), rows)

@@ -78,11 +78,14 @@ def demo_data_present(session: AnySession) -> bool:
 
 
 def seed_demo(session: AnySession, scale: int = 1, progress: Progress | None = None, *, seed: int = SEED,
-              today: date | None = None, with_match_features: bool = True) -> str:
+              today: date | None = None, with_match_features: bool = True,
+              staff_totp_secret: str = DEMO_TOTP_SECRET) -> str:
     """Generate and insert the demo data; return a one-paragraph summary. Does nothing when demo accounts exist.
 
     `today` fixes the end of the 12-month history (default: the current UTC date); the same seed, scale and
     date give the same data. `with_match_features=False` skips the matching engine's encoders (faster).
+    `staff_totp_secret`: the two-step secret of the demo staff accounts (the published one unless the command line
+    chose another: on a server the public can reach, it must not be the published one).
     """
     if demo_data_present(session):
         return (f"Demo data already present (accounts @{DEMO_DOMAIN} exist); nothing added. "
@@ -96,7 +99,7 @@ def seed_demo(session: AnySession, scale: int = 1, progress: Progress | None = N
     now = fixed_now(today or utcnow().date())
     data = generate(reference, scale, seed=seed, now=now, expiry_days=expiry_days, progress=progress)
     insert_demo_data(session, data, hash_password(DEMO_PASSWORD), progress=progress,
-                     with_match_features=with_match_features)
+                     with_match_features=with_match_features, staff_totp_secret=staff_totp_secret)
     extra = generate_initiatives(data, reference, scale, seed=seed, now=now)
     insert_initiatives(session, data, extra, progress=progress)
     return summarise(data, scale, seed) + " " + extra.summary()
@@ -127,7 +130,7 @@ def _insert(session: AnySession, model: Any, records: Sequence[T], to_row: Calla
 
 
 def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *, progress: Progress | None = None,
-                     with_match_features: bool = True) -> None:
+                     with_match_features: bool = True, staff_totp_secret: str = DEMO_TOTP_SECRET) -> None:
     """Write generated records. Foreign keys are resolved from list positions to the new ids."""
     wijken = {w.code: w for w in session.execute(select(Wijk)).scalars()}
     categories = {c.key: c for c in session.execute(select(Category)).scalars()}
@@ -141,9 +144,10 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "first_name": p.first_name, "last_name": p.last_name, "phone": p.phone, "postcode": p.postcode,
             "wijk_id": wijk_id(p.wijk_code), "locale": p.locale, "is_blocked": False, "created_at": p.created_at,
             "last_login_at": p.last_login_at,
-            # Demo people count as having confirmed their address; demo staff have a published two-step secret.
+            # Demo people count as having confirmed their address; demo staff share one two-step secret (the
+            # published one, except on a public server: see `flask demo seed`).
             "email_verified_at": p.created_at if p.email else None,
-            "totp_secret": DEMO_TOTP_SECRET if p.email and {"staff", "admin"} & set(p.roles) else None,
+            "totp_secret": staff_totp_secret if p.email and {"staff", "admin"} & set(p.roles) else None,
         }
 
     user_ids = _insert(session, User, data.people, user_row, "accounts", progress, returning=True)
@@ -157,6 +161,8 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "user_id": user_id, "skills": pr.skills, "languages": pr.languages, "postcode": pr.postcode,
             "wijk_id": wijk_id(pr.wijk_code), "max_distance_km": pr.max_distance_km, "availability": pr.availability,
             "bio": pr.bio, "is_screened": pr.is_screened, "screened_at": pr.screened_at, "updated_at": pr.updated_at,
+            # Demo volunteers said organisers may find them, so organisers' pages show suggestions.
+            "findable_by_organisers": True,
         }
         features = None
         if with_match_features:  # encoded from an unsaved profile, as the profile form does on save
@@ -211,6 +217,11 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "request_id": request_ids[m.request], "response_id": response_ids[m.response],
             "volunteer_id": user_ids[m.volunteer], "created_at": m.created_at, "done_at": m.done_at,
             "hours": m.hours, "requester_thanks": m.requester_thanks, "volunteer_thanks": m.volunteer_thanks,
+            # Each side thanked once; the hours were written by the requester when they thanked, else the volunteer.
+            "requester_thanked_at": m.done_at if m.requester_thanks else None,
+            "volunteer_thanked_at": m.done_at if m.volunteer_thanks else None,
+            "requester_hours": m.hours if m.requester_thanks else None,
+            "volunteer_hours": None if m.requester_thanks else m.hours,
         }
 
     _insert(session, Match, data.matches, match_row, "matches", progress)

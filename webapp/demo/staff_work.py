@@ -224,7 +224,7 @@ class _Work:
         for reason, details in (("unsafe", "Vroeg om geld voor de boodschappen vooraf."),
                                 ("offensive", "Onaardige berichten na afloop.")):
             self.session.add(Report(reporter_id=reporters.pop(), target_kind="person", person_id=person.id,
-                                    reason=reason, details=details,
+                                    reason=reason, details=details, is_urgent=reason in ("unsafe", "money"),
                                     created_at=(self.now - timedelta(days=self.rng.uniform(1, 6)))
                                     .replace(microsecond=0)))
             count += 1

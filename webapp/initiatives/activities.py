@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from webapp.accounts.models import User
+from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.reference.models import Wijk
@@ -30,6 +31,10 @@ class AlreadyJoined(Exception):
     pass
 
 
+class NeedsScreening(Exception):
+    """The activity is for people with a certificate of conduct (VOG), and this person has none (any more)."""
+
+
 @dataclass(frozen=True)
 class ActivityData:
     title: str
@@ -39,6 +44,7 @@ class ActivityData:
     starts_at: datetime  # UTC
     ends_at: datetime    # UTC
     capacity: int | None
+    needs_screening: bool = False
 
 
 def _apply(activity: Activity, data: ActivityData) -> None:
@@ -52,6 +58,7 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.starts_at = data.starts_at
     activity.ends_at = data.ends_at
     activity.capacity = data.capacity if data.capacity and data.capacity > 0 else None
+    activity.needs_screening = data.needs_screening
 
 
 def add_activity(actor: User, initiative: Initiative, data: ActivityData) -> Activity:
@@ -71,7 +78,9 @@ def _announce(activity: Activity, kind: str) -> None:
                    initiative=activity.initiative.public_id)
 
 
-def edit_activity(actor: User, activity: Activity, data: ActivityData) -> None:
+def edit_activity(actor: User, activity: Activity, data: ActivityData) -> int:
+    """Change an activity; everyone signed up hears of a new day, time or place. When it now needs a certificate of
+    conduct (VOG), the places of people without one are cancelled with a kind message. Returns how many."""
     if not can_edit(actor, activity.initiative):
         raise NotAllowed
     if activity.status == ActivityStatus.CANCELLED:
@@ -81,9 +90,25 @@ def edit_activity(actor: User, activity: Activity, data: ActivityData) -> None:
     after = (activity.title, activity.wijk_id, activity.place, activity.starts_at, activity.ends_at)
     activity.sequence += 1
     db.session.flush()
+    closed = _close_unscreened_places(activity)
     if before != after:
         _announce(activity, "activity_changed")
     _promote(activity)
+    return closed
+
+
+def _close_unscreened_places(activity: Activity) -> int:
+    if not activity.needs_screening:
+        return 0
+    closed = 0
+    for person in activity.participants:
+        if person.status in (ParticipantStatus.GOING, ParticipantStatus.WAITING) and not may_help(person.user, True):
+            person.status = ParticipantStatus.CANCELLED
+            notify(person.user_id, "activity_place_closed_screening", title=activity.title,
+                   name=activity.initiative.name, initiative=activity.initiative.public_id)
+            closed += 1
+    db.session.flush()
+    return closed
 
 
 def cancel_activity(actor: User, activity: Activity) -> None:
@@ -124,6 +149,8 @@ def join(user: User, activity: Activity, now: datetime | None = None) -> Activit
     """Take a place, or a place on the waiting list when the activity is full."""
     if activity.starts_at <= (now or utcnow()) or not _claim(activity):
         raise NoLongerOpen
+    if not may_help(user, activity.needs_screening):  # checked once the row is ours: as the activity is now
+        raise NeedsScreening
     existing = participant_of(user, activity)
     if existing is not None and existing.status != ParticipantStatus.CANCELLED:
         raise AlreadyJoined
@@ -159,6 +186,7 @@ def _promote(activity: Activity) -> None:
         .where(ActivityParticipant.activity_id == activity.id, ActivityParticipant.status == ParticipantStatus.WAITING)
         .order_by(ActivityParticipant.created_at, ActivityParticipant.id)
     ).scalars().all()
+    waiting = [p for p in waiting if may_help(p.user, activity.needs_screening)]  # a lapsed VOG keeps waiting
     for participant in waiting[:free] if free is not None else waiting:
         participant.status = ParticipantStatus.GOING
         notify(participant.user_id, "waitlist_promoted", title=activity.title, name=activity.initiative.name,

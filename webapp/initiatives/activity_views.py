@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -34,6 +35,7 @@ def _activity_data(form: ActivityForm) -> activities.ActivityData:
     return activities.ActivityData(
         title=form.title.data or "", description=form.description.data or "", wijk=wijk,
         place=form.place.data or "", starts_at=to_utc(starts), ends_at=to_utc(ends), capacity=form.capacity.data,
+        needs_screening=bool(form.needs_screening.data),
     )
 
 
@@ -64,12 +66,17 @@ def edit_activity(public_id: str, activity_id: str) -> str | WerkzeugResponse:
         form.day.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
     if form.validate_on_submit():
         try:
-            activities.edit_activity(current_user, activity, _activity_data(form))
+            closed = activities.edit_activity(current_user, activity, _activity_data(form))
         except activities.NoLongerOpen:
             flash(_("This activity is cancelled and cannot be changed."), "warning")
         else:
             db.session.commit()
             flash(_("The activity is saved. Everyone who signed up gets a message."), "success")
+            if closed:
+                flash(ngettext("This activity now needs a certificate of conduct (VOG). We cancelled the place of "
+                               "%(num)d person without one, with a kind message.",
+                               "This activity now needs a certificate of conduct (VOG). We cancelled the places of "
+                               "%(num)d people without one, with a kind message.", closed), "info")
         return back_to(initiative, "activities")
     return render_template("initiatives/activity_form.html", form=form, initiative=initiative, activity=activity)
 
@@ -102,6 +109,10 @@ def join_activity(public_id: str, activity_id: str) -> WerkzeugResponse:
         flash(_("You have already signed up for this activity."), "info")
     except activities.NoLongerOpen:
         flash(_("You can no longer sign up for this activity."), "info")
+    except activities.NeedsScreening:
+        db.session.rollback()
+        flash(_("This activity needs a certificate of conduct (VOG), and yours has not been checked (or it has "
+                "lapsed). Ask the volunteer centre how to get one."), "warning")
     else:
         db.session.commit()
         if participant.status == "waiting":

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -40,14 +40,10 @@ def goal_choices() -> list[SelectChoice]:
     return [SelectChoice(str(g.id), localized_name(g)) for g in goals]
 
 
-def _emails_ok(form: FlaskForm, field: TextAreaField) -> None:
-    bad = [e for e in split_emails(field.data or "") if not is_valid_email(e)]
-    if bad:
-        raise ValidationError(_("This is not an e-mail address: %(email)s", email=bad[0]))  # never _l with user text
-
-
-def split_emails(text: str) -> list[str]:
-    return [normalise_email(part) for part in text.replace(",", "\n").replace(";", "\n").split() if part.strip()]
+def _email_ok(form: FlaskForm, field: EmailField) -> None:
+    field.data = normalise_email(field.data or "")
+    if not is_valid_email(field.data):
+        raise ValidationError(_l("This e-mail address is not complete. It looks like name@example.nl."))
 
 
 class InitiativeForm(FlaskForm):
@@ -70,9 +66,15 @@ class InitiativeForm(FlaskForm):
         _l("Which societal goals does it serve?"), choices=goal_choices,
         validators=[InputRequired(message=_l("Choose at least one goal."))],
         description=_l("The city's seven goals for the sociale basis. Staff may correct your choice."))
-    co_organisers = TextAreaField(
-        _l("Co-organisers (optional)"), validators=[Optional(), Length(max=2000), _emails_ok],
-        description=_l("E-mail addresses of people with a Samen account, one per line. They can edit too."))
+
+
+class InviteOrganiserForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address of the person you invite"),
+        validators=[InputRequired(message=_l("Fill in an e-mail address.")), _email_ok],
+        description=_l("They get an e-mail with a link. Only when they say yes do they become an organiser, and do "
+                       "you see their name."),
+        render_kw={"autocomplete": "off"})
 
 
 class GoalsForm(FlaskForm):
@@ -99,6 +101,10 @@ class NeedForm(FlaskForm):
                            default="once", validators=[Optional()])
     on_date = DateField(_l("On which day? (once)"), validators=[Optional()])
     slots = MultiCheckboxField(_l("At what times? (regularly)"), choices=slot_choices)
+    needs_screening = BooleanField(
+        _l("Helpers need a certificate of conduct (VOG) (volunteers and expertise)"),
+        description=_l("Tick this when helpers work with children or with people in a vulnerable position. Needs "
+                       "about homework support or someone's paperwork always ask for a VOG."))
     amount = IntegerField(_l("How many euros? (money)"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("Choose an amount from 1 to 100000 euros."))])
     purpose = StringField(_l("What is the money for? (money)"), validators=[Optional(), Length(max=300)])
@@ -142,6 +148,10 @@ class ActivityForm(FlaskForm):
     capacity = IntegerField(_l("How many people can join? (optional)"), validators=[
         Optional(), NumberRange(min=1, max=10000, message=_l("Choose a number from 1 to 10000."))],
         description=_l("Leave empty when there is no limit. When it is full, people go on a waiting list."))
+    needs_screening = BooleanField(
+        _l("Only for people with a certificate of conduct (VOG)"),
+        description=_l("Tick this when the people who join work with children or with people in a vulnerable "
+                       "position."))
 
     def validate_day(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():

@@ -9,22 +9,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
-from webapp.core.forms import ActionForm
-from webapp.core.ids import utcnow
 from webapp.core.pagination import page_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
-from webapp.initiatives import activities, needs, services
-from webapp.initiatives.forms import GoalsForm, HoursForm, InitiativeForm, ProgressForm, SignupForm, split_emails
+from webapp.initiatives import needs, services
+from webapp.initiatives.forms import GoalsForm, InitiativeForm
 from webapp.initiatives.models import Initiative, InitiativeStatus, NeedKind
 from webapp.initiatives.web import (
     LABELS,
-    PAST_ACTIVITIES,
     back_to,
     filter_options,
     load,
     load_for_organiser,
+    render_initiative,
     search_filters,
     when,
 )
@@ -80,21 +79,14 @@ def _initiative_data(form: InitiativeForm) -> services.InitiativeData:
         status=form.status.data or InitiativeStatus.IDEA,
         wijken=[w for w in all_wijken(db.session) if w.code in codes],
         goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goal_ids))).scalars()),
-        co_organiser_emails=split_emails(form.co_organisers.data or ""),
     )
 
 
-def _save(form: InitiativeForm, initiative: Initiative | None) -> Initiative | None:
-    try:
-        if initiative is None:
-            return services.register_initiative(current_user, _initiative_data(form))
-        services.edit_initiative(current_user, initiative, _initiative_data(form))
-        return initiative
-    except services.UnknownPeople as error:
-        db.session.rollback()
-        form.co_organisers.errors = [_("There is no Samen account with this e-mail address: %(email)s. Ask them to "
-                                       "sign up first.", email=error.emails[0])]
-        return None
+def _save(form: InitiativeForm, initiative: Initiative | None) -> Initiative:
+    if initiative is None:
+        return services.register_initiative(current_user, _initiative_data(form))
+    services.edit_initiative(current_user, initiative, _initiative_data(form))
+    return initiative
 
 
 @bp.route("/initiatieven/nieuw", methods=["GET", "POST"])
@@ -105,12 +97,15 @@ def new() -> str | tuple[str, int] | WerkzeugResponse:
     form = InitiativeForm()
     if request.method == "GET" and current_user.wijk is not None:
         form.wijken.data = [current_user.wijk.code]
+    if form.validate_on_submit() and not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")  # what was typed stays in the form
+        return render_template("initiatives/form.html", form=form, initiative=None), 403
     if form.validate_on_submit():
         initiative = _save(form, None)
-        if initiative is not None:
-            db.session.commit()
-            flash(_("Your initiative is on Samen. Now add what you need."), "success")
-            return back_to(initiative)
+        db.session.commit()
+        flash(_("Your initiative is saved. The volunteer centre will look at it soon; then everyone can see it. "
+                "Now add what you need."), "success")
+        return back_to(initiative)
     return render_template("initiatives/form.html", form=form, initiative=None)
 
 
@@ -122,9 +117,8 @@ def edit(public_id: str) -> str | WerkzeugResponse:
     if request.method == "GET":
         form.wijken.data = [w.code for w in initiative.wijken]
         form.goals.data = [str(g.id) for g in initiative.goals]
-        form.co_organisers.data = "\n".join(o.user.email or "" for o in initiative.organisers
-                                            if not o.is_owner and o.user.email)
-    if form.validate_on_submit() and _save(form, initiative) is not None:
+    if form.validate_on_submit():
+        _save(form, initiative)
         db.session.commit()
         flash(_("The initiative is saved."), "success")
         return back_to(initiative)
@@ -132,32 +126,10 @@ def edit(public_id: str) -> str | WerkzeugResponse:
 
 
 @bp.get("/initiatieven/<public_id>")
-def show(public_id: str) -> str:
-    initiative = load(public_id)
-    is_organiser = services.can_edit(current_user, initiative)
-    now = utcnow()
-    shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
-    return render_template(
-        "initiatives/show.html",
-        initiative=initiative,
-        is_organiser=is_organiser,
-        is_staff=current_user.is_authenticated and current_user.is_staff,
-        can_contact=needs.can_see_contacts(current_user, initiative),
-        confirmed=needs.confirmed_volunteers(initiative) if is_organiser else [],
-        backing_count=services.backing_count(initiative),
-        has_backed=services.has_backed(current_user, initiative),
-        activities=shown_activities,
-        now=now,
-        signup_of=lambda need: needs.signup_of(current_user, need),
-        can_sign_up=lambda need: needs.can_sign_up(current_user, need),
-        participant_of=lambda activity: activities.participant_of(current_user, activity),
-        hours_logged=activities.hours_logged,
-        action_form=ActionForm(),
-        signup_form=SignupForm(formdata=None),
-        hours_form=HoursForm(formdata=None),
-        progress_form=ProgressForm(formdata=None),
-        goals_form=GoalsForm(formdata=None, goals=[str(g.id) for g in initiative.goals]),
-    )
+def show(public_id: str) -> tuple[str, int]:
+    page = render_initiative(load(public_id))
+    db.session.commit()  # what the page's hooks recorded (the suggested volunteers an organiser was shown)
+    return page
 
 
 @bp.post("/initiatieven/<public_id>/doelen")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -41,6 +41,8 @@ class SignupStatus(StrEnum):
     CONFIRMED = "confirmed"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    # Closed because the need came to need a certificate of conduct (VOG) the volunteer does not have.
+    NEEDS_SCREENING = "needs_vog"
 
 
 class ActivityStatus(StrEnum):
@@ -87,6 +89,10 @@ class Initiative(Base):
     is_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default=InitiativeStatus.IDEA, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Set when staff confirmed the initiative (webapp.staff). Until then only its organisers and staff see it: it is
+    # not listed, has no public page, cannot invite co-organisers and sees no suggested volunteers.
+    confirmed_at: Mapped[datetime | None] = mapped_column(index=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # What the matching engine computed from the name, description and needs when they were saved.
     match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)  # large; lists never need it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -105,6 +111,10 @@ class Initiative(Base):
         return bool(user is not None and getattr(user, "is_authenticated", False)
                     and any(o.user_id == user.id for o in self.organisers))
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
 
 class InitiativeOrganiser(Base):
     """The person who registered the initiative (`is_owner`) and co-organisers; all of them may edit."""
@@ -122,6 +132,34 @@ class InitiativeOrganiser(Base):
 
     initiative: Mapped[Initiative] = relationship(back_populates="organisers")
     user: Mapped[User] = relationship()
+
+
+class OrganiserInvitation(Base):
+    """An organiser asked someone, by e-mail address, to organise the initiative with them. Nothing about the
+    invitee shows anywhere (not even whether the address has an account) until they accept; then they become an
+    InitiativeOrganiser. The e-mail carries a random token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "organiser_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    declined_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    initiative: Mapped[Initiative] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    def is_pending(self, now: datetime) -> bool:
+        return (self.accepted_at is None and self.declined_at is None and self.withdrawn_at is None
+                and self.expires_at > now)
 
 
 class InitiativeNeed(Base):
@@ -143,6 +181,9 @@ class InitiativeNeed(Base):
     amount: Mapped[int | None] = mapped_column(Integer)            # money: euros asked
     amount_received: Mapped[int] = mapped_column(Integer, default=0)
     purpose: Mapped[str] = mapped_column(String(300), default="")  # money: what it is for
+    # Volunteers and expertise: only volunteers with a valid certificate of conduct (VOG) may help (children,
+    # people in a vulnerable position). Set by the organiser, or by the need's text (webapp.initiatives.needs).
+    needs_screening: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(14), default=NeedStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -222,6 +263,8 @@ class Activity(Base):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     capacity: Mapped[int | None] = mapped_column(Integer)         # None: no limit
+    # Only people with a valid certificate of conduct (VOG) may join (the organiser says so: work with children).
+    needs_screening: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default=ActivityStatus.PLANNED)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

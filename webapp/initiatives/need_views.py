@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
+from webapp.core.forms import DecisionForm
 from webapp.initiatives import needs, services
 from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
 from webapp.initiatives.models import NeedKind
-from webapp.initiatives.web import back_to, checked, load, load_for_organiser, load_need
+from webapp.initiatives.web import back_to, checked, load, load_for_organiser, load_need, render_initiative
 
 bp = Blueprint("needs", __name__)
 
@@ -24,6 +27,7 @@ def _need_data(form: NeedForm) -> needs.NeedData:
         description=form.description.data or "", skills=form.skills.data or "",
         how_many=form.how_many.data or 1, on_date=form.on_date.data, slots=form.slots.data or [],
         is_recurring=form.frequency.data == "recurring", amount=form.amount.data, purpose=form.purpose.data or "",
+        needs_screening=bool(form.needs_screening.data),
     )
 
 
@@ -49,9 +53,14 @@ def edit_need(public_id: str, need_id: str) -> str | WerkzeugResponse:
     if request.method == "GET":
         form.frequency.data = "recurring" if need.is_recurring else "once"
     if form.validate_on_submit():
-        needs.edit_need(current_user, need, _need_data(form))
+        closed = needs.edit_need(current_user, need, _need_data(form))
         db.session.commit()
         flash(_("The need is saved."), "success")
+        if closed:
+            flash(ngettext("This now needs a certificate of conduct (VOG). We closed %(num)d sign-up of a volunteer "
+                           "without one, with a kind message.",
+                           "This now needs a certificate of conduct (VOG). We closed %(num)d sign-ups of volunteers "
+                           "without one, with a kind message.", closed), "info")
         return back_to(initiative, "needs")
     return render_template("initiatives/need_form.html", form=form, initiative=initiative, need=need)
 
@@ -73,14 +82,21 @@ def need_progress(public_id: str, need_id: str) -> WerkzeugResponse:
 
 @bp.post("/initiatieven/<public_id>/behoeften/<need_id>/aanmelden")
 @login_required
-def sign_up(public_id: str, need_id: str) -> WerkzeugResponse:
+def sign_up(public_id: str, need_id: str) -> WerkzeugResponse | tuple[str, int]:
     initiative = load(public_id)
     need = load_need(initiative, need_id)
     form = SignupForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirmation.has_confirmed_address(current_user):  # the page shows no form then (initiatives/show.html)
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, f"need-{need.public_id}")
     try:
         needs.sign_up(current_user, need, form.message.data or "")
+    except needs.NeedsScreening:  # the page says why, with the message as typed
+        flash(_("This needs a certificate of conduct (VOG), and yours has not been checked (or it has lapsed). Ask "
+                "the volunteer centre how to get one."), "warning")
+        return render_initiative(initiative, kept={need.public_id: form.message.data or ""}, status=403)
     except needs.AlreadySignedUp:
         flash(_("You have already signed up for this."), "info")
     except needs.NoLongerOpen:
@@ -110,18 +126,26 @@ def withdraw(public_id: str, need_id: str) -> WerkzeugResponse:
 def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> WerkzeugResponse:
     initiative = load_for_organiser(public_id)
     need = load_need(initiative, need_id)
-    checked()
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
     if decision not in ("bevestigen", "afwijzen"):
         abort(404)
     try:
         if decision == "bevestigen":
-            needs.confirm(current_user, need, signup_id)
+            needs.confirm(current_user, need, signup_id, form.seen.data or "")
         else:
-            needs.decline(current_user, need, signup_id)
+            needs.decline(current_user, need, signup_id, form.seen.data or "")
     except needs.NeedFull:
+        db.session.rollback()
         flash(_("Enough people are confirmed already. Raise the number first if you need more."), "warning")
+    except needs.NeedsScreening as refusal:
+        db.session.rollback()
+        flash(_("%(name)s has no valid certificate of conduct (VOG), which this needs. You cannot confirm them now.",
+                name=str(refusal)), "warning")
     except needs.NoLongerOpen:
-        flash(_("This was already decided."), "info")
+        db.session.rollback()
+        flash(_("Someone else already decided this. Look at the list again."), "info")
     except services.NotAllowed:
         abort(404)
     else:

@@ -1,7 +1,10 @@
 """Needs of an initiative, and people who sign up to fill them. Progress: confirmed people against how many are
 needed (volunteers), euros received against the amount (money), or the organisers' own word (other kinds).
 
-Confirming is a conditional UPDATE checked by its row count, so two organisers clicking at once confirm once.
+Deciding on a sign-up is a conditional UPDATE from the state the organiser saw (the form carries it), checked by its
+row count: two organisers deciding at once, or an old tab, decide once, and the volunteer hears one answer.
+Confirming, declining and withdrawing first lock the need's row, so the count of confirmed people they check is
+the real one: two organisers confirming for the last place confirm one person.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
+import matching
 from webapp.accounts.models import User
+from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
+from webapp.core.reference.models import Category
 from webapp.core.reference.slots import clean_slots
 from webapp.initiatives.models import (
     Initiative,
@@ -41,6 +47,14 @@ class NeedFull(Exception):
     """Enough people are confirmed already."""
 
 
+class NeedsScreening(Exception):
+    """The need asks for a certificate of conduct (VOG) this volunteer does not have (or no longer has)."""
+
+
+# A category the engine reads in a need's text counts from this score on (0..1).
+GUESS_THRESHOLD = 0.5
+
+
 @dataclass(frozen=True)
 class NeedData:
     kind: str
@@ -53,6 +67,27 @@ class NeedData:
     is_recurring: bool = False
     amount: int | None = None
     purpose: str = ""
+    needs_screening: bool = False  # the organiser's choice; the text may mark it too
+
+
+def guessed_categories(text: str) -> list[str]:
+    """The request categories the matching engine reads in a need's text, best first."""
+    if not text.strip():
+        return []
+    found = matching.encode_initiative(matching.Initiative(id="need", name="", lat=0.0, lon=0.0, needs=(text,)))
+    return [key for key, score in sorted(found.categories, key=lambda pair: -pair[1]) if score >= GUESS_THRESHOLD]
+
+
+def text_needs_screening(text: str) -> bool:
+    """Whether the text is about work in a category that always needs a VOG (homework support with children,
+    someone's paperwork), as requests in those categories do."""
+    guessed = guessed_categories(text)
+    if not guessed:
+        return False
+    with db.session.no_autoflush:  # called while a new need is being filled in
+        return bool(db.session.execute(
+            select(func.count()).select_from(Category).where(Category.key.in_(guessed),
+                                                             Category.requires_screening.is_(True))).scalar_one())
 
 
 def _apply(need: InitiativeNeed, data: NeedData) -> None:
@@ -69,6 +104,10 @@ def _apply(need: InitiativeNeed, data: NeedData) -> None:
     need.slots = clean_slots(data.slots or []) if is_volunteers else []
     need.amount = data.amount if data.kind == NeedKind.MONEY else None
     need.purpose = data.purpose.strip() if data.kind == NeedKind.MONEY else ""
+    # Only people help with volunteers and expertise needs; a space, materials or money reach nobody.
+    is_person = data.kind in (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)
+    need.needs_screening = is_person and (data.needs_screening or text_needs_screening(
+        " ".join((need.title, need.skills, need.description))))
 
 
 def add_need(actor: User, initiative: Initiative, data: NeedData) -> InitiativeNeed:
@@ -82,12 +121,48 @@ def add_need(actor: User, initiative: Initiative, data: NeedData) -> InitiativeN
     return need
 
 
-def edit_need(actor: User, need: InitiativeNeed, data: NeedData) -> None:
+def edit_need(actor: User, need: InitiativeNeed, data: NeedData) -> int:
+    """Change a need. When it now needs a certificate of conduct (VOG), sign-ups of volunteers without one (waiting
+    or confirmed) are closed with a kind message, and they no longer see the organisers' contact details. Returns
+    how many were closed."""
     if not can_edit(actor, need.initiative):
         raise NotAllowed
     _apply(need, data)
     db.session.flush()
+    closed = close_unscreened_signups(need)
     _refresh(need)
+    return closed
+
+
+def mark_screening_by_text() -> tuple[int, int]:
+    """Give open volunteers and expertise needs the VOG mark their text calls for (never removing one), and close the
+    sign-ups that the mark rules out. Returns (needs marked, sign-ups closed). For needs saved before the mark."""
+    marked = closed = 0
+    for need in list(db.session.execute(select(InitiativeNeed).where(
+            InitiativeNeed.kind.in_((NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)),
+            InitiativeNeed.status != NeedStatus.FILLED, InitiativeNeed.needs_screening.is_(False))).scalars()):
+        if text_needs_screening(" ".join((need.title, need.skills, need.description))):
+            need.needs_screening = True
+            marked += 1
+            db.session.flush()
+            closed += close_unscreened_signups(need)
+            _refresh(need)
+    return marked, closed
+
+
+def close_unscreened_signups(need: InitiativeNeed) -> int:
+    if not need.needs_screening:
+        return 0
+    db.session.refresh(need, ["signups"])
+    closed = 0
+    for signup in need.signups:
+        if signup.status in (SignupStatus.PENDING, SignupStatus.CONFIRMED) and not may_help(signup.volunteer, True):
+            signup.status, signup.decided_at = SignupStatus.NEEDS_SCREENING, utcnow()
+            notify(signup.volunteer_id, "signup_closed_screening", title=need.title, name=need.initiative.name,
+                   initiative=need.initiative.public_id)
+            closed += 1
+    db.session.flush()
+    return closed
 
 
 def set_progress(actor: User, need: InitiativeNeed, status: str, amount_received: int | None = None) -> None:
@@ -156,7 +231,8 @@ def get_need(initiative: Initiative, need_public_id: str) -> InitiativeNeed | No
 
 def can_sign_up(user: User | None, need: InitiativeNeed) -> bool:
     return bool(user is not None and user.is_authenticated and need.is_open
-                and need.initiative.status in SEEKING and not need.initiative.is_organiser(user))
+                and need.initiative.status in SEEKING and not need.initiative.is_organiser(user)
+                and may_help(user, need.needs_screening))
 
 
 def signup_of(user: User | None, need: InitiativeNeed) -> NeedSignup | None:
@@ -170,8 +246,10 @@ def sign_up(user: User, need: InitiativeNeed, message: str) -> NeedSignup:
         raise NotAllowed
     if not need.is_open or need.initiative.status not in SEEKING:
         raise NoLongerOpen
+    if not may_help(user, need.needs_screening):
+        raise NeedsScreening
     existing = signup_of(user, need)
-    if existing is not None and existing.status != SignupStatus.WITHDRAWN:
+    if existing is not None and existing.status not in (SignupStatus.WITHDRAWN, SignupStatus.NEEDS_SCREENING):
         raise AlreadySignedUp
     if existing is not None:
         existing.status, existing.message, existing.decided_at = SignupStatus.PENDING, message.strip(), None
@@ -192,7 +270,18 @@ def sign_up(user: User, need: InitiativeNeed, message: str) -> NeedSignup:
     return signup
 
 
+def _lock(need: InitiativeNeed) -> None:
+    """Take the need's row for this transaction (an UPDATE that changes nothing): decisions on its sign-ups go one
+    after the other, and each then reads what the one before it stored."""
+    db.session.execute(update(InitiativeNeed).where(InitiativeNeed.id == need.id)
+                       .values(id=InitiativeNeed.id).execution_options(synchronize_session=False))
+    db.session.refresh(need, ["signups"])
+    for signup in need.signups:
+        db.session.refresh(signup)
+
+
 def withdraw(user: User, need: InitiativeNeed) -> None:
+    _lock(need)
     signup = signup_of(user, need)
     if signup is None or signup.status == SignupStatus.WITHDRAWN:
         return
@@ -204,31 +293,43 @@ def withdraw(user: User, need: InitiativeNeed) -> None:
         _refresh(need)
 
 
-def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: str, allowed_from: tuple[str, ...]
-            ) -> NeedSignup:
+def _decide(actor: User, need: InitiativeNeed, signup_public_id: str, status: str, allowed_from: tuple[str, ...],
+            seen: str) -> NeedSignup:
+    """seen → status, where `seen` is the sign-up's status on the organiser's page; NoLongerOpen when it is not
+    that any more (someone else decided, or the volunteer withdrew)."""
     if not can_edit(actor, need.initiative):
         raise NotAllowed
     signup = next((s for s in need.signups if s.public_id == signup_public_id), None)
     if signup is None:
         raise NotAllowed
+    if seen not in allowed_from:
+        raise NoLongerOpen
     changed = int(cast(CursorResult[Any], db.session.execute(
         update(NeedSignup)
-        .where(NeedSignup.id == signup.id, NeedSignup.status.in_(allowed_from))
+        .where(NeedSignup.id == signup.id, NeedSignup.status == seen)
         .values(status=status, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     )).rowcount)
     if changed != 1:
         raise NoLongerOpen
     db.session.refresh(signup)
+    db.session.refresh(need)
+    if status == SignupStatus.CONFIRMED and not may_help(signup.volunteer, need.needs_screening):
+        raise NeedsScreening(signup.volunteer.first_name)  # checked on the row as it is now; the caller rolls back
     return signup
 
 
-def confirm(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
-    """An organiser says yes. Then both sides see each other's contact details."""
+def confirm(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
+    """An organiser says yes (`seen`: the sign-up's status on their page). Then both sides see each other's contact
+    details. NeedFull when enough people are confirmed already; NoLongerOpen when it was decided meanwhile;
+    NeedsScreening when the need asks for a VOG the volunteer does not have."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
     if need.kind == NeedKind.VOLUNTEERS and need.confirmed_count >= need.how_many:
         raise NeedFull
     signup = _decide(actor, need, signup_public_id, SignupStatus.CONFIRMED,
-                     (SignupStatus.PENDING, SignupStatus.DECLINED))
+                     (SignupStatus.PENDING, SignupStatus.DECLINED), seen)
     notify(signup.volunteer_id, "signup_confirmed", title=need.title, name=need.initiative.name,
            initiative=need.initiative.public_id)
     db.session.refresh(need, ["signups"])
@@ -236,9 +337,13 @@ def confirm(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSig
     return signup
 
 
-def decline(actor: User, need: InitiativeNeed, signup_public_id: str) -> NeedSignup:
+def decline(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
+    """An organiser says "not needed" (`seen` as for confirm)."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
     signup = _decide(actor, need, signup_public_id, SignupStatus.DECLINED,
-                     (SignupStatus.PENDING, SignupStatus.CONFIRMED))
+                     (SignupStatus.PENDING, SignupStatus.CONFIRMED), seen)
     notify(signup.volunteer_id, "signup_declined", title=need.title, name=need.initiative.name,
            initiative=need.initiative.public_id)
     db.session.refresh(need, ["signups"])

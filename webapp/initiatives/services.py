@@ -8,18 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matching
 from webapp.accounts.models import User
-from webapp.accounts.services import find_by_email, normalise_email
 from webapp.core.access import Role
+from webapp.core.audit import Action, log_action
 from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
-from webapp.core.ids import new_public_id
+from webapp.core.ids import new_public_id, utcnow
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Goal, Stadsdeel, Wijk
 from webapp.initiatives.models import (
@@ -39,19 +39,10 @@ from webapp.notifications.services import notify
 
 # Initiatives that still look for people and things; ended and paused ones do not.
 SEEKING = (InitiativeStatus.IDEA, InitiativeStatus.ACTIVE)
-MAX_CO_ORGANISERS = 10
 
 
 class NotAllowed(Exception):
     """This person may not do this to this initiative."""
-
-
-class UnknownPeople(ValueError):
-    """Co-organisers must already have an account; these addresses have none."""
-
-    def __init__(self, emails: Sequence[str]) -> None:
-        super().__init__(", ".join(emails))
-        self.emails = list(emails)
 
 
 @dataclass(frozen=True)
@@ -62,7 +53,6 @@ class InitiativeData:
     status: str
     wijken: list[Wijk]
     goals: list[Goal]
-    co_organiser_emails: list[str]
 
 
 def insert_ignoring_duplicates(model: Any, values: dict[str, Any], keys: list[str]) -> bool:
@@ -103,7 +93,7 @@ def register_initiative(organiser: User, data: InitiativeData) -> Initiative:
         raise NotAllowed
     initiative = Initiative(public_id=new_public_id(), created_by_id=organiser.id)  # the id goes into messages
     initiative.organisers.append(InitiativeOrganiser(user_id=organiser.id, is_owner=True))
-    _apply(organiser, initiative, data)
+    _apply(initiative, data)
     db.session.add(initiative)
     db.session.flush()
     return initiative
@@ -112,42 +102,19 @@ def register_initiative(organiser: User, data: InitiativeData) -> Initiative:
 def edit_initiative(editor: User, initiative: Initiative, data: InitiativeData) -> None:
     if not can_edit(editor, initiative):
         raise NotAllowed
-    _apply(editor, initiative, data)
+    _apply(initiative, data)
     db.session.flush()
 
 
-def _apply(actor: User, initiative: Initiative, data: InitiativeData) -> None:
-    people = _co_organisers(actor, data.co_organiser_emails)
+def _apply(initiative: Initiative, data: InitiativeData) -> None:
+    """Co-organisers are not set here: they are invited and join when they accept (organisers.py)."""
     initiative.name = data.name.strip()
     initiative.description = data.description.strip()
     initiative.is_organisation = data.is_organisation
     initiative.status = data.status if data.status in set(InitiativeStatus) else InitiativeStatus.IDEA
     initiative.wijken = list(data.wijken)
     initiative.goals = sorted(data.goals, key=lambda g: g.id)
-    wanted = {p.id for p in people}
-    for row in list(initiative.organisers):
-        if not row.is_owner and row.user_id not in wanted and row.user_id != actor.id:
-            initiative.organisers.remove(row)
-    present = {row.user_id for row in initiative.organisers}
-    for person in people:
-        if person.id not in present:
-            initiative.organisers.append(InitiativeOrganiser(user_id=person.id))
-            notify(person.id, "co_organiser_added", name=initiative.name, initiative=initiative.public_id)
     _encode(initiative)
-
-
-def _co_organisers(actor: User, emails: Sequence[str]) -> list[User]:
-    found: list[User] = []
-    unknown: list[str] = []
-    for email in dict.fromkeys(normalise_email(e) for e in emails if e.strip()):
-        person = find_by_email(email)
-        if person is None or person.is_blocked:
-            unknown.append(email)
-        elif person.id != actor.id:
-            found.append(person)
-    if unknown:
-        raise UnknownPeople(unknown)
-    return found[:MAX_CO_ORGANISERS]
 
 
 def correct_goals(staff: User, initiative: Initiative, goals: Sequence[Goal]) -> None:
@@ -160,16 +127,64 @@ def correct_goals(staff: User, initiative: Initiative, goals: Sequence[Goal]) ->
 
 
 def is_listed() -> Any:
-    """The moderation filter for initiatives and their needs: shown in listings, suggestions and e-mail only while
-    at least one organiser is not blocked by staff (as requests of blocked people leave the listings)."""
-    return Initiative.id.in_(
+    """The filter for initiatives and their needs in listings, suggestions and e-mail: confirmed by staff, and at
+    least one organiser not blocked by staff (as requests of blocked people leave the listings)."""
+    return and_(Initiative.confirmed_at.is_not(None), Initiative.id.in_(
         select(InitiativeOrganiser.initiative_id).join(User, User.id == InitiativeOrganiser.user_id)
-        .where(User.is_blocked.is_(False)))
+        .where(User.is_blocked.is_(False))))
 
 
 def is_hidden(initiative: Initiative) -> bool:
-    """The same rule for one loaded initiative (its page, its calendar)."""
+    """The blocking half of the rule for one loaded initiative: every organiser is blocked (only staff see it)."""
     return not any(o.user is not None and not o.user.is_blocked for o in initiative.organisers)
+
+
+def is_public(initiative: Initiative) -> bool:
+    """`is_listed` for one loaded initiative: anyone may open its page and its calendar."""
+    return initiative.is_confirmed and not is_hidden(initiative)
+
+
+def may_see(viewer: Any, initiative: Initiative) -> bool:
+    """Its page: everyone when it is public; its organisers also before staff confirmed it; staff always."""
+    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
+        return True
+    if is_hidden(initiative):
+        return False
+    return initiative.is_confirmed or initiative.is_organiser(viewer)
+
+
+def confirm_initiative(staff: User, initiative: Initiative) -> bool:
+    """Staff confirm an initiative: from now on it is public, may invite co-organisers and sees suggested
+    volunteers. The organisers hear it; the audit log says who confirmed. False when it was confirmed already
+    (two staff members at once: one confirmation)."""
+    if not staff.is_staff:
+        raise NotAllowed
+    changed = int(cast(CursorResult[Any], db.session.execute(
+        update(Initiative).where(Initiative.id == initiative.id, Initiative.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow(), confirmed_by_id=staff.id)
+        .execution_options(synchronize_session=False))).rowcount)
+    if changed != 1:
+        return False
+    db.session.refresh(initiative)
+    log_action(staff, Action.CONFIRM_INITIATIVE, "initiative", initiative.public_id)
+    for organiser in initiative.organisers:
+        notify(organiser.user_id, "initiative_confirmed", name=initiative.name, initiative=initiative.public_id)
+    return True
+
+
+def to_confirm() -> list[Initiative]:
+    """Initiatives waiting for staff, oldest first (blocked organisers' ones too: staff decide about those)."""
+    return list(db.session.execute(
+        select(Initiative).where(Initiative.confirmed_at.is_(None))
+        .options(selectinload(Initiative.wijken),
+                 selectinload(Initiative.organisers).joinedload(InitiativeOrganiser.user))
+        .order_by(Initiative.created_at, Initiative.id)
+    ).scalars())
+
+
+def to_confirm_count() -> int:
+    return int(db.session.execute(
+        select(func.count()).select_from(Initiative).where(Initiative.confirmed_at.is_(None))).scalar_one())
 
 
 def get_initiative(public_id: str) -> Initiative | None:
@@ -250,7 +265,10 @@ def search_needs(filters: Filters, page: int = 1, per_page: int = 20) -> Page:
 # -- backing ----------------------------------------------------------------------------------------------------------
 
 def back(user: User, initiative: Initiative) -> bool:
-    """Back an initiative. Once per person: a second click (or two at once) adds nothing. True if new."""
+    """Back an initiative. Once per person: a second click (or two at once) adds nothing. True if new. Its own
+    organisers may not: backing is how neighbours say they want it."""
+    if initiative.is_organiser(user):
+        raise NotAllowed
     return insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
                                       ["initiative_id", "user_id"])
 

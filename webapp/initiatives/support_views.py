@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.initiatives import services
@@ -23,7 +24,16 @@ bp = Blueprint("support", __name__)
 def back(public_id: str) -> WerkzeugResponse:
     initiative = load(public_id)
     checked()
-    if services.back(current_user, initiative):
+    if not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")
+        return back_to(initiative, "backing")
+    try:
+        added = services.back(current_user, initiative)
+    except services.NotAllowed:
+        flash(_("You organise this initiative, so you cannot back it yourself. Ask your neighbours to back it."),
+              "warning")
+        return back_to(initiative, "backing")
+    if added:
         flash(_("Thank you for backing %(name)s!", name=initiative.name), "success")
     else:
         flash(_("You already back this initiative."), "info")

@@ -10,19 +10,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
+from webapp.core.ids import utcnow
 from webapp.core.pagination import int_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, needs, services
+from webapp.initiatives.forms import GoalsForm, HoursForm, ProgressForm, SignupForm
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
 from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
 
@@ -40,13 +43,44 @@ def when(activity: Activity) -> str:
 # -- shared by the views ---------------------------------------------------------------------------------------------
 
 def load(public_id: str) -> Initiative:
-    """An initiative, or 404; also 404 when staff blocked every organiser (only staff still see it)."""
+    """An initiative, or 404: also before staff confirmed it (except for its organisers), and when staff blocked every
+    organiser (only staff still see it)."""
     initiative = services.get_initiative(public_id)
-    if initiative is None:
-        abort(404)
-    if services.is_hidden(initiative) and not (current_user.is_authenticated and current_user.is_staff):
+    if initiative is None or not services.may_see(current_user, initiative):
         abort(404)
     return initiative
+
+
+def render_initiative(initiative: Initiative, *, kept: dict[str, str] | None = None, status: int = 200
+                      ) -> tuple[str, int]:
+    """The initiative's page. `kept`: what someone typed to sign up for a need (by the need's public id) that was
+    refused, shown again so nothing is lost."""
+    is_organiser = services.can_edit(current_user, initiative)
+    now = utcnow()
+    shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
+    return render_template(
+        "initiatives/show.html",
+        initiative=initiative,
+        is_organiser=is_organiser,
+        is_staff=current_user.is_authenticated and current_user.is_staff,
+        can_contact=needs.can_see_contacts(current_user, initiative),
+        confirmed=needs.confirmed_volunteers(initiative) if is_organiser else [],
+        backing_count=services.backing_count(initiative),
+        has_backed=services.has_backed(current_user, initiative),
+        activities=shown_activities,
+        now=now,
+        signup_of=lambda need: needs.signup_of(current_user, need),
+        can_sign_up=lambda need: needs.can_sign_up(current_user, need),
+        may_help=lambda work: may_help(current_user, work.needs_screening),
+        participant_of=lambda activity: activities.participant_of(current_user, activity),
+        hours_logged=activities.hours_logged,
+        kept=kept or {},
+        action_form=ActionForm(),
+        signup_form=SignupForm(formdata=None),
+        hours_form=HoursForm(formdata=None),
+        progress_form=ProgressForm(formdata=None),
+        goals_form=GoalsForm(formdata=None, goals=[str(g.id) for g in initiative.goals]),
+    ), status
 
 
 def load_for_organiser(public_id: str) -> Initiative:

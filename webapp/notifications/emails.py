@@ -55,6 +55,8 @@ def link_for(params: Mapping[str, Any]) -> str:
         return external_url("offers.show", public_id=params["offer"])
     if params.get("profile"):
         return external_url("accounts.volunteer_profile")
+    if params.get("plan"):  # a district budget plan (webapp.budgets)
+        return external_url("budgets.proposal", public_id=params["plan"])
     return external_url("notifications.index")
 
 

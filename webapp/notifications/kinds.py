@@ -23,10 +23,13 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "suggestions": (),  # computed when a digest is made
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
-    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted"),
-    "centre": ("moderation_approved", "moderation_rejected", "handed_over"),
+    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted", "activity_place_closed_screening"),
+    "centre": ("moderation_approved", "moderation_rejected", "handed_over", "helper_handed_over",
+               "match_ended_by_centre", "budget_plan_accepted", "budget_plan_rejected", "budget_plan_funded",
+               "initiative_confirmed"),
     "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added",
-              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left"),
+              "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left", "ask_closed",
+              "response_closed_screening", "signup_closed_screening"),
 }
 DEFAULTS = {
     "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "best_fit": INSTANT,
@@ -121,6 +124,18 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                              "account. We are sorry. You can post your request again.",
                                              title=title),
         "co_organiser_added": lambda: _("You can now edit the initiative %(name)s as an organiser.", name=name),
+        # The screening rule closed something: never the title of a request the person may no longer read.
+        "response_closed_screening": lambda: _("A request in %(name)s you responded to now needs a volunteer with a "
+                                               "certificate of conduct (VOG), so your response was closed. Thank "
+                                               "you for offering your help!", name=name),
+        "signup_closed_screening": lambda: _("%(name)s now asks for a certificate of conduct (VOG) for “%(title)s”, "
+                                             "so your sign-up was closed. Thank you for offering!", title=title,
+                                             name=name),
+        "activity_place_closed_screening": lambda: _("The activity “%(title)s” of %(name)s is now only for people "
+                                                     "with a certificate of conduct (VOG), so your place was "
+                                                     "cancelled.", title=title, name=name),
+        "initiative_confirmed": lambda: _("The volunteer centre confirmed %(name)s. Everyone can see it now, and "
+                                          "you can invite co-organisers.", name=name),
         # From the volunteer centre. A rejection's reason and note stay in the app (they may say more than a title).
         "moderation_approved": lambda: (
             _("Your volunteer profile was checked and is active again.") if profile else
@@ -133,6 +148,20 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
                                  "They will contact you.", title=title),
         "request_closed": lambda: _("The request “%(title)s” was closed by the volunteer centre. Thank you for "
                                     "offering your help!", title=title),
+        # District budgets (webapp.budgets): the plan's author hears what staff and the vote decided.
+        "budget_plan_accepted": lambda: _("Your plan “%(title)s” is on the ballot of the district budget.",
+                                          title=title),
+        "budget_plan_rejected": lambda: _("Your plan “%(title)s” cannot be done. Log in to read why.", title=title),
+        "budget_plan_funded": lambda: _("Good news: your plan “%(title)s” gets money from the district budget.",
+                                        title=title),
+        # The volunteer centre ended a match or closed a question (a block, a hand-over): never the reason.
+        "helper_handed_over": lambda: _("The volunteer centre has asked a professional to help with “%(title)s”. "
+                                        "Your help is no longer needed there. Thank you for what you did!",
+                                        title=title),
+        "match_ended_by_centre": lambda: _("The help with “%(title)s” has ended. Someone of the volunteer centre "
+                                           "will call you about it soon.", title=title),
+        "ask_closed": lambda: _("The volunteer you asked about “%(title)s” cannot help after all. You can ask "
+                                "someone else or post a request.", title=title),
     }
     text = texts.get(kind)
     return text() if text else title

@@ -42,3 +42,8 @@ class Offer(Base):
     volunteer: Mapped[User | None] = relationship()
     category: Mapped[Category] = relationship()
     wijk: Mapped[Wijk] = relationship()
+
+    @property
+    def needs_screening(self) -> bool:
+        """Help of a kind that needs a certificate of conduct (VOG): homework support, paperwork."""
+        return bool(self.category.requires_screening)

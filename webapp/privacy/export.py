@@ -14,9 +14,13 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
+from webapp.asks.services import contact_details_visible
+from webapp.asks.visibility import may_see
+from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
+from webapp.core.reference.models import Wijk
 from webapp.initiatives.models import (
     ActivityParticipant,
     Backing,
@@ -25,10 +29,11 @@ from webapp.initiatives.models import (
     InitiativeOrganiser,
     NeedInvitation,
     NeedSignup,
+    OrganiserInvitation,
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
-from webapp.staff.models import Intake, Report, Screening
+from webapp.staff.models import Intake, Report, Screening, StaffTask
 from webapp.suggestions.models import Invitation
 
 FORMAT_VERSION = 1
@@ -58,6 +63,12 @@ EXPORTED: dict[str, str] = {
     "invitations.volunteer_id": "invitations_received",
     "invitations.invited_by_id": "invitations_sent",
     "audit_log.actor_id": "audit_log",
+    "budget_proposals.proposed_by_id": "budget_plans",
+    "budget_voters.user_id": "budget_votes",
+    "budget_intakes.resident_id": "budget_consent_records",
+    "organiser_invitations.invited_by_id": "organiser_invitations",
+    "organiser_invitations.accepted_by_id": "organiser_invitations",
+    "staff_tasks.person_id": "staff_tasks_about_you",
 }
 # "table.column" → why its rows are not part of a person's export.
 EXCLUDED: dict[str, str] = {
@@ -76,6 +87,16 @@ EXCLUDED: dict[str, str] = {
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
     "suggestion_notices.volunteer_id": "the cap on notices about new requests; each notice is a notification, "
                                        "in notifications",
+    "budget_rounds.created_by_id": "staff work: a district budget round is the city's record",
+    "budget_rounds.counted_by_id": "staff work: a district budget round is the city's record",
+    "budget_proposals.decided_by_id": "staff work: the decision is part of the plan, in its author's export",
+    "budget_intakes.staff_id": "staff work: the consent record is in the resident's export",
+    "initiatives.confirmed_by_id": "staff work: the initiative is in its organisers' export",
+    "shown_volunteers.viewer_id": "a counter for one day (how many volunteers an organiser saw), not about a person",
+    "shown_volunteers.volunteer_id": "a counter for one day of the organiser who saw the volunteer; the "
+                                     "volunteer's own choice to be found is in volunteer_profile",
+    "staff_tasks.created_by_id": "staff work: the task is in the export of the person it is about",
+    "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
 }
 
 
@@ -110,7 +131,9 @@ def _match(m: Match, user: User) -> dict[str, Any]:
     r = m.help_request
     is_requester = r.requester_id == user.id
     other: dict[str, Any] | None
-    if is_requester:
+    if not contact_details_visible(r):  # the match page shows them no longer either
+        other = None
+    elif is_requester:
         other = _contact(m.volunteer)
     elif r.contact_staff_id is not None:
         other = {"contact": "staff", **(_contact(r.contact_staff) or {})}
@@ -154,13 +177,16 @@ def collect(user: User) -> dict[str, Any]:
             "skills": list(profile.skills or []), "languages": list(profile.languages or []),
             "postcode": profile.postcode, "wijk": profile.wijk.name if profile.wijk else None,
             "max_distance_km": profile.max_distance_km, "availability": list(profile.availability or []),
-            "bio": profile.bio, "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
+            "bio": profile.bio, "findable_by_organisers": profile.findable_by_organisers,
+            "is_screened": bool(profile.is_screened), "screened_at": _when(profile.screened_at),
             "screened_until": _when(profile.screened_until), "moderation": profile.moderation,
             "updated_at": _when(profile.updated_at),
         },
         "requests": [_request(r) for r in own_requests],
+        # The request's title only while the person may still read it (not after it came to need a VOG they lack).
         "responses": [{"id": r.public_id, "request": r.help_request.public_id,
-                       "request_title": r.help_request.title, "message": r.message, "status": r.status,
+                       "request_title": r.help_request.title if may_see(user, r.help_request) else None,
+                       "message": r.message, "status": r.status,
                        "created_at": _when(r.created_at)} for r in responses],
         "matches": [_match(m, user) for m in matches],
         "offers": [{"id": o.public_id, "title": o.title, "description": o.description, "category": o.category_key,
@@ -184,6 +210,16 @@ def collect(user: User) -> dict[str, Any]:
                              for p in _rows(select(ActivityParticipant).where(ActivityParticipant.user_id == uid)
                                             .order_by(ActivityParticipant.created_at))],
         "invitations_received": _invitations_received(uid),
+        # Invitations to organise: those this person sent (with the address they typed), and those to their address.
+        "organiser_invitations": [
+            {"initiative": i.initiative.name, "email": i.email, "you_invited": i.invited_by_id == uid,
+             "created_at": _when(i.created_at), "expires_at": _when(i.expires_at),
+             "accepted_at": _when(i.accepted_at), "declined_at": _when(i.declined_at),
+             "withdrawn_at": _when(i.withdrawn_at)}
+            for i in _rows(select(OrganiserInvitation).where(or_(
+                OrganiserInvitation.invited_by_id == uid, OrganiserInvitation.accepted_by_id == uid,
+                OrganiserInvitation.email == (user.email or "")))
+                .order_by(OrganiserInvitation.created_at))],
         "invitations_sent": [{"request": _request_ref(i.request_id), "created_at": _when(i.created_at)}
                              for i in _rows(select(Invitation).where(Invitation.invited_by_id == uid))],
         "notification_preferences": {p.kind: p.channel for p in _rows(
@@ -213,10 +249,39 @@ def collect(user: User) -> dict[str, Any]:
         "screenings": [{"checked_on": _when(s.checked_on), "valid_until": _when(s.valid_until),
                         "created_at": _when(s.created_at)}
                        for s in _rows(select(Screening).where(Screening.volunteer_id == uid))],
+        "budget_plans": [{"id": p.public_id, "round": p.round.title, "title": p.title, "text": p.summary,
+                          "cost": p.cost, "status": p.status, "reason": p.decision_reason or None,
+                          "votes": p.votes, "funded": p.funded_via is not None, "outcome": p.outcome or None,
+                          "created_at": _when(p.created_at)}
+                         for p in _rows(select(BudgetProposal).where(BudgetProposal.proposed_by_id == uid)
+                                        .order_by(BudgetProposal.created_at))],
+        # That you voted, never what: a ballot is secret, and a download that proves a choice could be demanded by
+        # someone who wants to buy or force a vote. While a round is open its voting page shows you your choice.
+        "budget_votes": [{"round": _round_title(v.round_id), "from_wijk": _wijk_name(v.wijk_id),
+                          "entered_by_staff": v.by_intake, "counted": v.counted}
+                         for v in _rows(select(BudgetVoter).where(BudgetVoter.user_id == uid))],
+        "budget_consent_records": [{"round": _round_title(i.round_id), "consent_how": i.consent_how,
+                                    "consent_given_by": i.consent_given_by, "consent_on": _when(i.consent_on),
+                                    "created_at": _when(i.created_at)}
+                                   for i in _rows(select(BudgetIntake).where(BudgetIntake.resident_id == uid))],
+        # Tasks staff had about this person (phone them after a match ended): what and when, not who.
+        "staff_tasks_about_you": [{"kind": t.kind, "request": _request_ref(t.request_id) if t.request_id else None,
+                                   "created_at": _when(t.created_at), "done_at": _when(t.done_at)}
+                                  for t in _rows(select(StaffTask).where(StaffTask.person_id == uid))],
         # Staff actions by this person, and staff actions about them (without the staff member's name).
         "audit_log": [{"when": _when(e.created_at), "by_you": e.actor_id == uid, "action": e.action,
                        "about": f"{e.target_kind} {e.target_ref}".strip()} for e in audit],
     }
+
+
+def _round_title(round_id: int) -> str | None:
+    found = db.session.get(BudgetRound, round_id)
+    return found.title if found else None
+
+
+def _wijk_name(wijk_id: int) -> str | None:
+    found = db.session.get(Wijk, wijk_id)
+    return found.name if found else None
 
 
 def _initiative_name(initiative_id: int) -> str | None:

@@ -9,8 +9,9 @@ What happens to each kind of data (the export in export.py lists the same tables
 - own requests: open ones cancelled, ongoing matches ended (the helper is told), all anonymised (anonymise.py);
 - responses to others' requests: message replaced, pending ones withdrawn; an ongoing match ends (the requester
   is told); the match row stays for the statistics, without the link to the helper and without thank-you notes;
-- offers, notifications, e-mail preferences and digests, screenings, invitations received, suggestion history,
-  reports about the person, organiser roles: removed;
+- offers, notifications, e-mail preferences and digests, screenings, invitations received (also invitations to
+  organise, sent to their address), suggestion history, reports about the person, organiser roles, the day's record
+  of suggested volunteers an organiser saw: removed;
 - sign-ups for needs, backings, activity places: kept, pointing at the empty shell, messages removed;
 - reports the person filed: kept without the link and without the details;
 - the audit log is append-only and is not changed: it refers to ids, never to names or contact details.
@@ -21,22 +22,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, delete, select, update
+from sqlalchemy import String, Text, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import AccountErasure, RecoveryCode, User, UserRole
 from webapp.accounts.passwords import verify_password
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus, SuggestionEvent
+from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
 from webapp.core import outbox
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import Base, db
 from webapp.core.ids import new_public_id, utcnow
+from webapp.initiatives import organisers
 from webapp.initiatives.models import (
     Initiative,
     InitiativeOrganiser,
     InitiativeSupport,
     NeedInvitation,
     NeedSignup,
+    OrganiserInvitation,
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.notifications.services import notify
@@ -47,9 +51,9 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.staff.models import Handover, Intake, Report, Screening
+from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
-from webapp.suggestions.models import Invitation, SuggestionNotice
+from webapp.suggestions.models import Invitation, ShownVolunteer, SuggestionNotice
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
 KEEP_USER_COLUMNS = frozenset({"public_id", "session_token", "locale"})
@@ -82,15 +86,19 @@ def _end_own_requests(user: User, now: datetime) -> None:
 
 
 def _end_own_responses(user: User, now: datetime) -> None:
-    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)).scalars().all()
+    # Pending responses are withdrawn in one conditional UPDATE, before anything is read: a resident choosing this
+    # helper at this very moment either chose first (the response is accepted and the match ends below, with the
+    # resident told) or finds the response withdrawn (asks.services refuses the choice politely).
+    db.session.execute(update(Response).where(Response.volunteer_id == user.id,
+                                              Response.status == ResponseStatus.PENDING)
+                       .values(status=ResponseStatus.WITHDRAWN).execution_options(synchronize_session=False))
+    responses = db.session.execute(select(Response).where(Response.volunteer_id == user.id)
+                                   .execution_options(populate_existing=True)).scalars().all()
     for response in responses:
         help_request = response.help_request
-        if (response.status == ResponseStatus.ACCEPTED and help_request.status == RequestStatus.MATCHED
-                and end_ongoing_match(help_request, now)):
+        if response.status == ResponseStatus.ACCEPTED and end_ongoing_match(help_request, now):
             notify(help_request.contact_staff_id or help_request.requester_id, "match_ended_helper_left",
                    title=help_request.title, request=help_request.public_id)
-        if response.status == ResponseStatus.PENDING:
-            response.status = ResponseStatus.WITHDRAWN
         response.message = PLACEHOLDER
     # The match stays for the statistics (category, wijk, dates, hours), without the helper and their words.
     db.session.execute(update(Match).where(Match.volunteer_id == user.id)
@@ -133,7 +141,15 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
+    db.session.execute(delete(StaffTask).where(StaffTask.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
+    # A vote in a round not counted yet is withdrawn with the account (its sealed ballot goes); a counted one stays
+    # as a count (turnout), linked to nothing but the empty shell.
+    still_open = select(BudgetRound.id).where(BudgetRound.counted_at.is_(None))
+    db.session.execute(delete(BudgetVoter).where(BudgetVoter.user_id == uid, BudgetVoter.round_id.in_(still_open))
+                       .execution_options(**opts))
+    db.session.execute(delete(ShownVolunteer).where(or_(ShownVolunteer.viewer_id == uid,
+                                                        ShownVolunteer.volunteer_id == uid)).execution_options(**opts))
     nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
         (Screening, Screening.recorded_by_id, {}), (Intake, Intake.resident_id, {"note": ""}),
@@ -141,6 +157,14 @@ def _detach_everything_else(user: User) -> None:
         (InitiativeSupport, InitiativeSupport.staff_id, {}),
         (Invitation, Invitation.invited_by_id, {}), (NeedInvitation, NeedInvitation.invited_by_id, {}),
         (Initiative, Initiative.created_by_id, {}), (HelpRequest, HelpRequest.contact_staff_id, {}),
+        # District budgets: a plan stays (it was for the neighbourhood), without its author; consent records lose
+        # the resident and the note; rounds and decisions lose the staff member.
+        (BudgetProposal, BudgetProposal.proposed_by_id, {}), (BudgetProposal, BudgetProposal.decided_by_id, {}),
+        (BudgetRound, BudgetRound.created_by_id, {}), (BudgetRound, BudgetRound.counted_by_id, {}),
+        (BudgetIntake, BudgetIntake.resident_id, {"note": ""}), (BudgetIntake, BudgetIntake.staff_id, {}),
+        (Initiative, Initiative.confirmed_by_id, {}), (OrganiserInvitation, OrganiserInvitation.invited_by_id, {}),
+        (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
+        (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -180,6 +204,7 @@ def erase_account(user: User, *, staff: User | None = None, now: datetime | None
     _detach_everything_else(user)
     if user.email:
         outbox.forget(user.email)  # mails on their way, and the envelopes of mails sent
+        organisers.forget(user.email)  # invitations to organise, sent to this address
     _empty_user_row(user)
     db.session.add(AccountErasure(user_id=user.id, erased_at=moment, by_staff=staff is not None))
     if staff is not None:
@@ -217,6 +242,13 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "audit_log.actor_id",  # append-only; refers to the id of the empty shell, never to a name
     "account_erasures.user_id",
     "recovery_codes.user_id",  # deleted: one-time login codes of an account nobody can log in to any more
+    "budget_voters.user_id",  # deleted while the round is open (the vote is withdrawn); kept as a count after
+    "budget_proposals.proposed_by_id", "budget_proposals.decided_by_id", "budget_rounds.created_by_id",
+    "budget_rounds.counted_by_id", "budget_intakes.resident_id", "budget_intakes.staff_id",
+    "initiatives.confirmed_by_id", "organiser_invitations.invited_by_id", "organiser_invitations.accepted_by_id",
+    "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
+    "staff_tasks.person_id",  # deleted: nobody to phone any more
+    "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
 })
 
 

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.accounts import throttle
 from webapp.core.access import staff_required
 from webapp.core.extensions import db
+from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code
 from webapp.privacy import export, services
 from webapp.privacy.forms import DeleteAccountForm, StaffDeleteForm
@@ -54,14 +56,20 @@ def download() -> Response:
 
 @bp.route("/mijn/gegevens/verwijderen", methods=["GET", "POST"])
 @login_required
-def delete_account() -> str | WerkzeugResponse | tuple[str, int]:
+def delete_account() -> str | WerkzeugResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if not current_user.password_hash or current_user.is_staff:
         return render_template("privacy/delete_by_staff.html"), 200
     form = DeleteAccountForm()
     if form.validate_on_submit():
+        # Wrong passwords count as on the change-password form: a stolen session cannot guess the password here.
+        attempt = throttle.current_password(current_user)
+        refusal = attempt.refusal()
+        if refusal:
+            return refused("privacy/delete.html", refusal, form=form)
         try:
             services.erase_own_account(current_user, form.password.data or "")
         except services.NeedsPassword:
+            attempt.failed()
             form.password.errors = [_("This password is not right.")]
         else:
             db.session.commit()

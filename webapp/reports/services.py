@@ -85,7 +85,8 @@ def load_facts(start: date, end: date) -> figures.Facts:
         .outerjoin(first_response, first_response.c.request_id == HelpRequest.id)
         .outerjoin(Match, Match.request_id == HelpRequest.id)
         .where(HelpRequest.created_at >= since, HelpRequest.created_at < until,
-               HelpRequest.moderation != Moderation.REJECTED)
+               # Rejected requests, and requests still waiting for their poster's confirmed address, count nowhere.
+               HelpRequest.moderation.not_in((Moderation.REJECTED, Moderation.WAITING)))
         .order_by(HelpRequest.created_at)  # figures.Facts keeps facts in date order
     ).all()
     handover_rows = _rows(

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.budgets import reporting as budget_reporting
 from webapp.core.access import staff_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
@@ -140,6 +141,7 @@ def dashboard() -> str:
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
+        funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
     )
 
 

@@ -6,10 +6,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.asks.forms import RequestForm
+from webapp.core.forms import DecisionForm, LocalDecimalField
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
 
 CONSENT_HOW_LABELS = {
@@ -44,7 +45,9 @@ class ReportForm(FlaskForm):
                             description=_l("Only staff of the volunteer centre read this."))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(DecisionForm):
+    """A decision on a held item; `seen` is the item's moderation.version() when the queue was drawn."""
+
     reason = SelectField(_l("Reason the poster will read"),
                          choices=[SelectChoice(k, v) for k, v in REJECT_REASONS.items()],
                          validators=[InputRequired(message=_l("Choose a reason."))])
@@ -114,3 +117,15 @@ class HandoverForm(FlaskForm):
 class HandoverOutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k, v) for k, v in HANDOVER_OUTCOME_LABELS.items()])
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)])
+    seen = HiddenField()  # the hand-over's version when the page was drawn (services.handover_version)
+
+
+class HoursCorrectionForm(FlaskForm):
+    """Staff set the hours of a match that count in the reports (after talking to both sides)."""
+
+    hours = LocalDecimalField(
+        _l("Hours that count"), places=1,
+        validators=[InputRequired(message=_l("Fill in a number of hours.")),
+                    NumberRange(min=0, max=200, message=_l("Fill in a number of hours from 0 to 200."))],
+        description=_l("The reports count this number from now on, whatever either side wrote."),
+        render_kw={"inputmode": "decimal"})

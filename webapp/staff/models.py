@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import expression
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import Base
-from webapp.core.ids import utcnow
+from webapp.core.ids import new_public_id, utcnow
 from webapp.offers.models import Offer
 
 
@@ -38,10 +39,18 @@ class ReportTarget(StrEnum):
     PERSON = "person"
 
 
+class ReportOutcome(StrEnum):
+    UPHELD = "upheld"        # staff rejected the item or blocked the person
+    DISMISSED = "dismissed"  # staff kept the item, or closed the reports about the person
+    VOID = "void"            # the reporter was blocked: their open reports no longer count
+
+
 class Report(Base):
-    """Someone reported a request, an offer or a person. Open until a staff member decides."""
+    """Someone reported a request, an offer or a person. In the staff queue at once; open until a staff member
+    decides. `open_key` ("request:12") is set while open: one open report per reporter and target (unique)."""
 
     __tablename__ = "moderation_reports"
+    __table_args__ = (UniqueConstraint("reporter_id", "open_key", name="uq_moderation_reports_reporter_id_open_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -54,6 +63,12 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    open_key: Mapped[str | None] = mapped_column(String(40))
+    # "unsafe" and "money": first in the queue, and e-mailed to the staff on duty.
+    is_urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=expression.false())
+    # How much this report counts towards hiding the item before staff decide (how established the reporter was).
+    weight: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
+    outcome: Mapped[str | None] = mapped_column(String(10))
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     help_request: Mapped[HelpRequest | None] = relationship()
@@ -98,3 +113,25 @@ class Handover(Base):
 
     help_request: Mapped[HelpRequest] = relationship()
     staff: Mapped[User | None] = relationship()
+
+
+class StaffTask(Base):
+    """Something a staff member must do for a person: phone them (after a block ended their match, so they hear
+    what happened from a person and not only from a message). Open until a staff member marks it done."""
+
+    __tablename__ = "staff_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    kind: Mapped[str] = mapped_column(String(30))  # "phone_after_block"
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    help_request: Mapped[HelpRequest | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])

@@ -14,14 +14,16 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from webapp.accounts.models import AccountErasure, User, VolunteerProfile
 from webapp.asks import services as asks
 from webapp.asks import visibility
-from webapp.asks.models import HelpRequest, RequestStatus, Response
+from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.access import Role
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
 from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
-from webapp.staff.models import Handover, Intake, Screening
+from webapp.offers.models import Offer, OfferStatus
+from webapp.staff import moderation
+from webapp.staff.models import Handover, Intake, Report, ReportOutcome, Screening, StaffTask
 from webapp.suggestions import services as suggestions
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 
@@ -38,10 +40,23 @@ class NotAllowed(Exception):
     pass
 
 
+class ChangedMeanwhile(Exception):
+    """Someone else changed this since the page was drawn; nothing was saved."""
+
+
 def find_person(public_id: str) -> User | None:
     return db.session.execute(
         select(User).where(User.public_id == public_id).options(selectinload(User.volunteer_profile))
     ).scalar_one_or_none()
+
+
+def open_person_record(actor: User, public_id: str) -> User | None:
+    """A person's record (contact details, reports, screenings) as a staff member opens it: written to the audit
+    log, so the volunteer centre can answer "who looked at my details?"."""
+    person = find_person(public_id)
+    if person is not None:
+        log_action(actor, Action.VIEW_PERSON, "person", person.public_id)
+    return person
 
 
 # -- screening (VOG) --------------------------------------------------------------------------------------------------
@@ -81,6 +96,15 @@ def refresh_screening(today: date | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def search_volunteers(actor: User, query: str = "", limit: int = 50) -> list[User]:
+    """`volunteers` as the screening page shows them (with e-mail addresses): the search is written to the audit
+    log with the ids of the people it showed, never the search words (they may be a name)."""
+    found = volunteers(query, limit)
+    log_action(actor, Action.SEARCH_PEOPLE, "person", "", searched=bool(query.strip()),
+               shown=[person.public_id for person in found])
+    return found
 
 
 def volunteers(query: str = "", limit: int = 50) -> list[User]:
@@ -128,13 +152,114 @@ def expiring_screenings_count(within_days: int = 60, today: date | None = None) 
 
 # -- blocking ---------------------------------------------------------------------------------------------------------
 
-def block_person(actor: User, person: User, reason: str) -> None:
-    """A blocked person cannot log in; their sessions end now; their requests and offers leave the listings."""
+@dataclass(frozen=True)
+class BlockResult:
+    matches_ended: int
+    responses_withdrawn: int
+    offers_closed: int
+    questions_closed: int
+    tasks: int
+
+
+def block_person(actor: User, person: User, reason: str, *, report_threshold: float = 3) -> BlockResult:
+    """A blocked person cannot log in, their sessions end now, and nobody stays exposed to them:
+
+    * each live match they are part of ends (the request is closed as cancelled; contact details are no longer
+      shown); the other side gets a discreet message (never the reason) and staff get a task to phone them;
+    * their pending responses are withdrawn (the requester no longer sees them), their offers closed, and open
+      questions residents asked through those offers closed with a kind message;
+    * their requests leave the listings (webapp.asks.visibility);
+    * open reports about them and their items are closed as upheld; open reports they filed are void (no longer
+      count), and items held only by such reports go public again.
+    """
     if person.id == actor.id or (person.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN)):
         raise NotAllowed
     person.is_blocked = True
     person.session_token = new_public_id()
-    log_action(actor, Action.BLOCK, "person", person.public_id, reason=reason.strip()[:200])
+    db.session.flush()
+    ended = tasks = 0
+    live = db.session.execute(
+        select(HelpRequest).join(Match, Match.request_id == HelpRequest.id)
+        .where(HelpRequest.status == RequestStatus.MATCHED,
+               or_(Match.volunteer_id == person.id, HelpRequest.requester_id == person.id))
+    ).scalars().all()
+    for help_request in live:
+        match = help_request.match
+        if match is None or not asks.end_match(help_request):
+            continue
+        ended += 1
+        helper_blocked = match.volunteer_id == person.id
+        other = asks.requester_side_id(help_request) if helper_blocked else match.volunteer_id
+        # Whom staff phone: the resident (also when staff took the request in for them), or the helper.
+        to_phone = help_request.requester_id if helper_blocked else match.volunteer_id
+        notify(other, "match_ended_by_centre", title=help_request.title, request=help_request.public_id)
+        if to_phone is not None:
+            db.session.add(StaffTask(kind=TASK_PHONE_AFTER_BLOCK, person_id=to_phone, request_id=help_request.id,
+                                     created_by_id=actor.id))
+            tasks += 1
+    withdrawn = _rows(update(Response).where(Response.volunteer_id == person.id,
+                                             Response.status == ResponseStatus.PENDING)
+                      .values(status=ResponseStatus.WITHDRAWN).execution_options(synchronize_session="fetch"))
+    offer_ids = list(db.session.execute(select(Offer.id).where(Offer.volunteer_id == person.id)).scalars())
+    offers_closed = _rows(update(Offer).where(Offer.id.in_(offer_ids), Offer.status == OfferStatus.OPEN)
+                          .values(status=OfferStatus.CLOSED).execution_options(synchronize_session="fetch"))
+    questions = db.session.execute(
+        select(HelpRequest).where(HelpRequest.offer_id.in_(offer_ids), HelpRequest.status == RequestStatus.OPEN)
+    ).scalars().all()
+    closed_questions = 0
+    for question in questions:
+        if asks.close_question(question):
+            closed_questions += 1
+            notify(question.requester_id, "ask_closed", title=question.title, request=question.public_id)
+    own_requests = select(HelpRequest.id).where(HelpRequest.requester_id == person.id)
+    moderation.resolve_reports(actor, ReportOutcome.UPHELD, or_(
+        Report.person_id == person.id, Report.offer_id.in_(offer_ids), Report.request_id.in_(own_requests)))
+    if moderation.resolve_reports(actor, ReportOutcome.VOID, Report.reporter_id == person.id):
+        moderation.release_unfounded_holds(report_threshold)
+    result = BlockResult(ended, withdrawn, offers_closed, closed_questions, tasks)
+    log_action(actor, Action.BLOCK, "person", person.public_id, reason=reason.strip()[:200],
+               matches_ended=ended, responses_withdrawn=withdrawn, offers_closed=offers_closed)
+    return result
+
+
+def _rows(statement: Any) -> int:
+    return int(getattr(db.session.execute(statement), "rowcount", 0) or 0)
+
+
+# -- tasks for staff --------------------------------------------------------------------------------------------------
+
+TASK_PHONE_AFTER_BLOCK = "phone_after_block"
+
+
+def open_tasks() -> list[StaffTask]:
+    return list(db.session.execute(
+        select(StaffTask).where(StaffTask.done_at.is_(None))
+        .options(joinedload(StaffTask.person), joinedload(StaffTask.help_request))
+        .order_by(StaffTask.created_at)
+    ).scalars())
+
+
+def open_task_count() -> int:
+    return int(db.session.execute(select(func.count()).where(StaffTask.done_at.is_(None))).scalar_one())
+
+
+def finish_task(actor: User, public_id: str) -> bool:
+    """Mark a task done (a conditional UPDATE: two staff pressing at once finish it once). False when it was done
+    already or does not exist."""
+    task = db.session.execute(select(StaffTask).where(StaffTask.public_id == public_id)).scalar_one_or_none()
+    if task is None:
+        return False
+    done = _rows(update(StaffTask).where(StaffTask.id == task.id, StaffTask.done_at.is_(None))
+                 .values(done_at=utcnow(), done_by_id=actor.id).execution_options(synchronize_session=False))
+    if done:
+        log_action(actor, Action.TASK_DONE, "person", task.person.public_id if task.person else "", kind=task.kind)
+    return bool(done)
+
+
+def set_on_duty(member: User, on_duty: bool) -> bool:
+    """Whether a staff member gets urgent reports by e-mail (webapp.staff.emails)."""
+    member.staff_on_duty = on_duty
+    return on_duty
 
 
 def unblock_person(actor: User, person: User) -> None:
@@ -232,11 +357,25 @@ def hand_over(actor: User, help_request: HelpRequest, partner: str, on: date, ou
     return handover
 
 
-def update_handover(actor: User, handover: Handover, outcome: str, staff_note: str) -> None:
+def handover_version(handover: Handover) -> str:
+    """What the outcome form carries: the hand-over as it was when the page was drawn."""
+    return handover.updated_at.isoformat()
+
+
+def update_handover(actor: User, handover: Handover, outcome: str, staff_note: str, seen: str) -> None:
+    """Record the outcome, only on the hand-over as `seen` (handover_version when the page was drawn): a conditional
+    UPDATE checked by its row count. Two staff saving at once, or an old tab, get ChangedMeanwhile (roll back)."""
     if outcome not in HANDOVER_OUTCOMES:
         raise ValueError(outcome)
-    handover.outcome = outcome
-    handover.staff_note = staff_note.strip()
+    if seen != handover_version(handover):
+        raise ChangedMeanwhile
+    changed = int(getattr(db.session.execute(
+        update(Handover).where(Handover.id == handover.id, Handover.updated_at == handover.updated_at)
+        .values(outcome=outcome, staff_note=staff_note.strip(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)), "rowcount", 0) or 0)
+    if changed != 1:
+        raise ChangedMeanwhile
+    db.session.refresh(handover)
     log_action(actor, Action.HANDOVER_OUTCOME, "request", handover.help_request.public_id, outcome=outcome)
 
 
@@ -338,11 +477,24 @@ def overview(staff: User, moderation_held: int, reported: int, after_days: int) 
 
 @dataclass(frozen=True)
 class StaffPanel:
-    """What staff see about a request on its page: the intake and the hand-overs (with their staff-only notes)."""
+    """What staff see about a request on its page: the intake and the hand-overs (with their staff-only notes), and
+    the form to correct the hours of a match that is done."""
 
     intake: Intake | None
     handovers: list[Handover]
+    hours_form: Any = None
 
 
-def staff_panel(help_request: HelpRequest) -> StaffPanel:
-    return StaffPanel(intake_for(help_request), handovers_of(help_request))
+def staff_panel(help_request: HelpRequest, hours_form: Any = None) -> StaffPanel:
+    return StaffPanel(intake_for(help_request), handovers_of(help_request), hours_form)
+
+
+# -- hours of a match -------------------------------------------------------------------------------------------------
+
+def correct_hours(actor: User, help_request: HelpRequest, hours: float) -> None:
+    """Set the hours that count for a match that is done (each side recorded its own once). Audit-logged."""
+    try:
+        before, after = asks.correct_hours(help_request, hours)
+    except asks.NotAllowed as error:
+        raise NotAllowed from error
+    log_action(actor, Action.CORRECT_HOURS, "request", help_request.public_id, before=before, after=after)

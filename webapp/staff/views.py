@@ -5,24 +5,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from webapp.accounts import confirmation
 from webapp.accounts.models import User
 from webapp.asks import audit as request_audit
 from webapp.asks import services as asks
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest
-from webapp.asks.views import request_data
+from webapp.asks.views import request_data, request_page
 from webapp.core import audit
 from webapp.core.access import admin_required, staff_required
 from webapp.core.extensions import db
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, DecisionForm
 from webapp.core.pagination import page_arg
+from webapp.core.ratelimit import services as ratelimit
+from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code
+from webapp.initiatives import services as initiatives
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
 from webapp.staff import moderation, services
@@ -33,6 +38,7 @@ from webapp.staff.forms import (
     BlockForm,
     HandoverForm,
     HandoverOutcomeForm,
+    HoursCorrectionForm,
     IntakeForm,
     RejectForm,
     ReportForm,
@@ -43,6 +49,7 @@ from webapp.staff.models import ReportTarget
 bp = Blueprint("staff", __name__)
 REPORT_KINDS = {"vraag": ReportTarget.REQUEST, "aanbod": ReportTarget.OFFER, "persoon": ReportTarget.PERSON}
 RESCUE_PAGE_SIZE = 10
+REFUSED_HOURS_FORM = "samen_refused_hours_form"
 
 
 def _config(name: str, default: Any) -> Any:
@@ -74,19 +81,50 @@ def _labels() -> dict[str, Any]:
 def index() -> str:
     summary = services.overview(current_user, moderation.queue_size(), len(moderation.reported_people()),
                                 _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS))
-    return render_template("staff/index.html", summary=summary)
+    return render_template("staff/index.html", summary=summary, to_confirm=initiatives.to_confirm_count(),
+                           urgent=moderation.urgent_count(),
+                           tasks=services.open_task_count(), action_form=ActionForm())
+
+
+@bp.post("/werkruimte/dienst")
+@staff_required
+def toggle_duty() -> WerkzeugResponse:
+    """Switch getting urgent reports by e-mail on or off (webapp.staff.emails: when nobody is on duty, all are)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    on_duty = services.set_on_duty(current_user, not current_user.staff_on_duty)
+    db.session.commit()
+    flash(_("You get urgent reports by e-mail.") if on_duty else
+          _("You no longer get urgent reports by e-mail. When nobody is on duty, all staff get them."), "info")
+    return redirect(url_for("staff.index"))
 
 
 # -- moderation -------------------------------------------------------------------------------------------------------
 
+QUEUE_PAGE_SIZE = 20
+
+
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
-    items = moderation.moderation_queue()
-    shown = asks.get_many_by_public_id([i.public_id for i in items if i.kind == "request"])
+    queue = moderation.moderation_queue(page_arg(), QUEUE_PAGE_SIZE)
+    shown = asks.get_many_by_public_id([i.public_id for i in queue.items if i.kind == "request"])
     if request_audit.log_sensitive_views(current_user, shown):
         db.session.commit()  # the queue shows each held request's full text
-    return render_template("staff/moderation.html", items=items,
-                           people=moderation.reported_people(), action_form=ActionForm(),
+    people = moderation.reported_people()
+    return render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
+                           action_form=ActionForm(), records=moderation.queue_reporter_records(queue.items, people),
                            reject_form=RejectForm(formdata=None), failed=failed), status
+
+
+def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
+    """The loser of two decisions at once, or a decision from a page drawn before the item changed."""
+    db.session.rollback()
+    if error.now == "ok":
+        flash(_("Someone else already decided this: it is now public."), "warning")
+    elif error.now == "rejected":
+        flash(_("Someone else already decided this: it is now rejected."), "warning")
+    else:
+        flash(_("This item changed since you opened the page. Read it again before you decide."), "warning")
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 @bp.get("/werkruimte/moderatie")
@@ -106,12 +144,16 @@ def _load_item(kind: str, public_id: str) -> moderation.Item:
 @staff_required
 def approve(kind: str, public_id: str) -> WerkzeugResponse:
     item = _load_item(kind, public_id)
-    if not ActionForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
         abort(400)
-    moderation.approve(current_user, item)
+    try:
+        moderation.approve(current_user, item, form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Approved. It is public again."), "success")
-    return redirect(url_for("staff.moderation_queue"))
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 @bp.post("/werkruimte/moderatie/<kind>/<public_id>/afwijzen")
@@ -121,10 +163,14 @@ def reject(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
     form = RejectForm()
     if not form.validate_on_submit():
         return _render_queue(failed=(public_id, form), status=400)
-    moderation.reject(current_user, item, form.reason.data or "other", form.note.data or "")
+    try:
+        moderation.reject(current_user, item, form.reason.data or "other", form.note.data or "",
+                          seen=form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Rejected. The poster gets a message with the reason."), "info")
-    return redirect(url_for("staff.moderation_queue"))
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
 # -- reports by members -----------------------------------------------------------------------------------------------
@@ -145,15 +191,27 @@ def _report_target(kind: str, public_id: str) -> HelpRequest | Offer | User:
 
 @bp.route("/melden/<kind>/<public_id>", methods=["GET", "POST"])
 @login_required
-def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
+def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     target = _report_target(kind, public_id)
     form = ReportForm()
+    if form.validate_on_submit() and not confirmation.has_confirmed_address(current_user):
+        flash(str(confirmation.NOT_YET), "warning")  # what was typed stays in the form
+        return render_template("staff/report.html", form=form, kind=kind, target=target), 403
     if form.validate_on_submit():
-        moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
-                          form.details.data or "",
-                          threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
-        db.session.commit()
-        flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
+        refusal = ratelimit.hit("report", ("user", current_user.public_id))
+        if refusal:  # the page again, with what was typed and when to try again
+            return refused("staff/report.html", refusal, form=form, kind=kind, target=target)
+        try:
+            moderation.report(current_user, REPORT_KINDS[kind], target, form.reason.data or "other",
+                              form.details.data or "",
+                              threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
+        except moderation.AlreadyReported as already:  # a second click, or the same report again
+            db.session.rollback()
+            flash(_("You reported this on %(date)s already. A staff member of the volunteer centre will look at it.",
+                    date=format_date(already.report.created_at)), "info")
+        else:
+            db.session.commit()
+            flash(_("Thank you. A staff member of the volunteer centre will look at it."), "success")
         if isinstance(target, HelpRequest) and visibility.may_see(current_user, target):
             return redirect(url_for("asks.show", public_id=target.public_id))
         if isinstance(target, Offer) and offers.can_see(current_user, target):
@@ -171,7 +229,9 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
 @staff_required
 def screening() -> str:
     query = request.args.get("q", "")[:100]
-    return render_template("staff/screening.html", people=services.volunteers(query), query=query,
+    people = services.search_volunteers(current_user, query)
+    db.session.commit()  # the audit entry
+    return render_template("staff/screening.html", people=people, query=query,
                            expiring=services.expiring_screenings())
 
 
@@ -186,7 +246,8 @@ def _render_person(person: User, screening_form: ScreeningForm | None = None, bl
                    status: int = 200) -> tuple[str, int]:
     return render_template(
         "staff/person.html", person=person, screenings=services.screenings_of(person),
-        reports=moderation.reports_about(person), screening_form=screening_form or ScreeningForm(formdata=None),
+        reports=moderation.reports_about(person), filed=moderation.reporter_records([person.id]).get(person.id),
+        screening_form=screening_form or ScreeningForm(formdata=None),
         block_form=block_form or BlockForm(formdata=None), action_form=ActionForm(),
     ), status
 
@@ -194,7 +255,11 @@ def _render_person(person: User, screening_form: ScreeningForm | None = None, bl
 @bp.get("/werkruimte/personen/<public_id>")
 @staff_required
 def person(public_id: str) -> tuple[str, int]:
-    return _render_person(_load_person(public_id))
+    found = services.open_person_record(current_user, public_id)
+    if found is None:
+        abort(404)
+    db.session.commit()  # the audit entry
+    return _render_person(found)
 
 
 @bp.post("/werkruimte/personen/<public_id>/vog")
@@ -223,12 +288,39 @@ def block(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_person(person, block_form=form, status=400)
     try:
-        services.block_person(current_user, person, form.reason.data or "")
+        result = services.block_person(
+            current_user, person, form.reason.data or "",
+            report_threshold=_config("MODERATION_REPORT_THRESHOLD", moderation.DEFAULT_REPORT_THRESHOLD))
     except services.NotAllowed:
         abort(403)
     db.session.commit()
     flash(_("This person is blocked and can no longer log in."), "info")
+    if result.tasks:
+        flash(ngettext("%(num)d help this person was part of has ended. Please phone the other side: see the "
+                       "tasks.", "%(num)d helps this person was part of have ended. Please phone the other sides: "
+                       "see the tasks.", result.tasks), "warning")
     return redirect(url_for("staff.person", public_id=public_id))
+
+
+# -- tasks ------------------------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/taken")
+@staff_required
+def tasks() -> str:
+    return render_template("staff/tasks.html", tasks=services.open_tasks(), action_form=ActionForm())
+
+
+@bp.post("/werkruimte/taken/<task_id>/klaar")
+@staff_required
+def finish_task(task_id: str) -> WerkzeugResponse:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if services.finish_task(current_user, task_id):
+        db.session.commit()
+        flash(_("The task is done. Thank you."), "success")
+    else:
+        flash(_("This task was done already."), "info")
+    return redirect(url_for("staff.tasks"))
 
 
 @bp.post("/werkruimte/personen/<public_id>/deblokkeren")
@@ -352,6 +444,7 @@ def handovers() -> str:
         form = HandoverOutcomeForm(formdata=None, prefix=f"h{item.id}")
         form.outcome.data = item.outcome
         form.staff_note.data = item.staff_note
+        form.seen.data = services.handover_version(item)
         forms[item.id] = form
     return render_template("staff/handovers.html", items=items, forms=forms)
 
@@ -365,7 +458,13 @@ def update_handover(handover_id: int) -> WerkzeugResponse:
     form = HandoverOutcomeForm(prefix=f"h{handover_id}")
     if not form.validate_on_submit():
         abort(400)
-    services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "")
+    try:
+        services.update_handover(current_user, item, form.outcome.data or "pending", form.staff_note.data or "",
+                                 form.seen.data or "")
+    except services.ChangedMeanwhile:
+        db.session.rollback()
+        flash(_("Someone else changed this hand-over since you opened the page. Look at it again."), "warning")
+        return redirect(url_for("staff.handovers"))
     db.session.commit()
     flash(_("The outcome is saved."), "success")
     return redirect(url_for("staff.handovers"))
@@ -399,6 +498,31 @@ def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
     return redirect(url_for("staff.unanswered", page=request.args.get("page") or None))
 
 
+# -- initiatives to confirm --------------------------------------------------------------------------------------------
+
+@bp.get("/werkruimte/initiatieven")
+@staff_required
+def initiatives_to_confirm() -> str:
+    return render_template("staff/initiatives.html", items=initiatives.to_confirm(), action_form=ActionForm())
+
+
+@bp.post("/werkruimte/initiatieven/<public_id>/bevestigen")
+@staff_required
+def confirm_initiative(public_id: str) -> WerkzeugResponse:
+    initiative = initiatives.get_initiative(public_id)
+    if initiative is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if initiatives.confirm_initiative(current_user, initiative):
+        db.session.commit()
+        flash(_("%(name)s is confirmed. Everyone can see it now, and its organisers hear it.", name=initiative.name),
+              "success")
+    else:
+        flash(_("%(name)s was confirmed already.", name=initiative.name), "info")
+    return redirect(url_for("staff.initiatives_to_confirm"))
+
+
 # -- the audit log ----------------------------------------------------------------------------------------------------
 
 @bp.get("/werkruimte/logboek")
@@ -411,9 +535,32 @@ def audit_log() -> str:
     return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
 
 
-def request_panel(help_request: HelpRequest) -> str:
-    """The staff tools on a request's page (template hook "request-page:staff"): intake, hand-overs, moderation."""
+def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | None = None) -> str:
+    """The staff tools on a request's page (template hook "request-page:staff"): intake, hand-overs, moderation,
+    correcting the hours of a match."""
     if not (current_user.is_authenticated and current_user.is_staff):
         return ""
-    return render_template("staff/_request_panel.html", r=help_request,
-                           staff_panel=services.staff_panel(help_request))
+    hours_form = hours_form or g.get(REFUSED_HOURS_FORM)  # a refused correction: its errors and what was typed
+    form = hours_form or HoursCorrectionForm(formdata=None)
+    if hours_form is None and help_request.match is not None and help_request.match.hours is not None:
+        form.hours.data = help_request.match.hours  # type: ignore[assignment]
+    return render_template("staff/_request_panel.html", r=help_request, hours_form=form,
+                           staff_panel=services.staff_panel(help_request, form))
+
+
+@bp.post("/werkruimte/vragen/<public_id>/uren")
+@staff_required
+def correct_hours(public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    help_request = _load_request(public_id)
+    form = HoursCorrectionForm()
+    if not form.validate_on_submit():  # the request's page again, the panel showing the error and the typed value
+        g.setdefault(REFUSED_HOURS_FORM, form)
+        return request_page(help_request, status=400)
+    try:
+        services.correct_hours(current_user, help_request, float(form.hours.data or 0))
+    except services.NotAllowed:
+        flash(_("Hours can be corrected only when the help is done."), "warning")
+        return redirect(url_for("asks.show", public_id=public_id))
+    db.session.commit()
+    flash(_("The hours are corrected. The reports count them from now on."), "success")
+    return redirect(url_for("asks.show", public_id=public_id))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
+from webapp.accounts.safeguarding import screened
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
@@ -27,7 +28,7 @@ from webapp.initiatives.models import (
     SignupStatus,
     initiative_wijken,
 )
-from webapp.initiatives.services import SEEKING, initiative_record, is_hidden, is_listed, need_text
+from webapp.initiatives.services import SEEKING, initiative_record, is_listed, is_public, need_text
 from webapp.suggestions.records import volunteer_record
 
 # Needs a volunteer can fill with their hands or knowledge (not a space, materials or money).
@@ -55,9 +56,11 @@ class NeedVolunteerSuggestion:
     is_invited: bool
 
 
-def open_person_needs() -> Any:
-    """SQL: a need a volunteer can still fill with their hands or knowledge."""
-    return and_(InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)
+def open_person_needs(*, screened_volunteer: bool = True) -> Any:
+    """SQL: a need a volunteer can still fill with their hands or knowledge; for a volunteer without a valid
+    certificate of conduct (`screened_volunteer` False), only needs that do not ask for one."""
+    found = and_(InitiativeNeed.kind.in_(PERSON_NEEDS), InitiativeNeed.status != NeedStatus.FILLED)
+    return found if screened_volunteer else and_(found, InitiativeNeed.needs_screening.is_(False))
 
 
 def _me(user: User) -> tuple[matching.Volunteer, matching.TextProfile | None] | None:
@@ -75,7 +78,9 @@ class Candidates:
     rows: list[Initiative]
     needs: dict[int, list[InitiativeNeed]]
     complete: bool  # under the MAX_CANDIDATES cap: the same set a single volunteer's query would find
-    shared: tuple[matching.InitiativeIndex, list[Initiative], dict[int, list[InitiativeNeed]]] | None = None
+    # One ranking index for screened volunteers (every need) and one for the others (needs without a VOG).
+    shared: dict[bool, tuple[matching.InitiativeIndex, list[Initiative], dict[int, list[InitiativeNeed]]]] = \
+        field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Candidates:
@@ -94,13 +99,15 @@ def _may_reach(lat: float, lon: float, km: float) -> Any:
     return or_(Initiative.id.in_(spans), Initiative.id.not_in(select(link.initiative_id)))
 
 
-def _load(*, not_of: int | None = None, near: tuple[float, float, float] | None = None
-          ) -> tuple[list[Initiative], dict[int, list[InitiativeNeed]]]:
+def _load(*, not_of: int | None = None, near: tuple[float, float, float] | None = None,
+          screened_volunteer: bool = True) -> tuple[list[Initiative], dict[int, list[InitiativeNeed]]]:
     """Seeking, listed initiatives with an open person need (not organised by `not_of`, possibly within reach of
-    `near`), and those needs in their page order; the other needs and columns stay in the database."""
+    `near`, one the volunteer may help with), and those needs in their page order; the other needs and columns stay
+    in the database."""
+    person_needs = open_person_needs(screened_volunteer=screened_volunteer)
     query = (select(Initiative)
              .where(Initiative.status.in_(SEEKING), is_listed(),
-                    Initiative.id.in_(select(InitiativeNeed.initiative_id).where(open_person_needs())))
+                    Initiative.id.in_(select(InitiativeNeed.initiative_id).where(person_needs)))
              .options(selectinload(Initiative.wijken), selectinload(Initiative.goals))
              .order_by(Initiative.id)
              .limit(MAX_CANDIDATES))
@@ -113,7 +120,7 @@ def _load(*, not_of: int | None = None, near: tuple[float, float, float] | None 
     needs: dict[int, list[InitiativeNeed]] = {i.id: [] for i in rows}
     if rows:
         for need in db.session.execute(
-                select(InitiativeNeed).where(InitiativeNeed.initiative_id.in_(list(needs)), open_person_needs())
+                select(InitiativeNeed).where(InitiativeNeed.initiative_id.in_(list(needs)), person_needs)
                 .order_by(InitiativeNeed.id)).scalars():
             needs[need.initiative_id].append(need)
     return rows, needs
@@ -128,27 +135,31 @@ def suggest_initiatives(user: User, k: int = 5, *, candidates: Candidates | None
     volunteer, profile = me
     taken = set(db.session.execute(select(NeedSignup.need_id).where(
         NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)).scalars())
+    vog = volunteer.screened
     if candidates is None or not candidates.complete:
-        rows, needs = _load(not_of=user.id, near=(volunteer.lat, volunteer.lon, volunteer.max_distance_km))
-        return _rank(volunteer, profile, k, *_open_to(rows, needs, taken))
+        rows, needs = _load(not_of=user.id, near=(volunteer.lat, volunteer.lon, volunteer.max_distance_km),
+                            screened_volunteer=vog)
+        return _rank(volunteer, profile, k, *_open_to(rows, needs, taken, vog))
     mine = set(db.session.execute(
         select(InitiativeOrganiser.initiative_id).where(InitiativeOrganiser.user_id == user.id)).scalars())
     if any(i.id in mine for i in candidates.rows) or any(n.id in taken for ns in candidates.needs.values() for n in ns):
         rows = [i for i in candidates.rows if i.id not in mine]
-        return _rank(volunteer, profile, k, *_open_to(rows, candidates.needs, taken))
-    if candidates.shared is None:
-        rows, needs = _open_to(candidates.rows, candidates.needs, set())
+        return _rank(volunteer, profile, k, *_open_to(rows, candidates.needs, taken, vog))
+    if vog not in candidates.shared:
+        rows, needs = _open_to(candidates.rows, candidates.needs, set(), vog)
         if not rows:
             return []
-        candidates.shared = (matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows]), rows, needs)
-    index, rows, needs = candidates.shared
+        candidates.shared[vog] = (matching.InitiativeIndex([initiative_record(i, needs[i.id]) for i in rows]), rows,
+                                  needs)
+    index, rows, needs = candidates.shared[vog]
     return _rank(volunteer, profile, k, rows, needs, index=index)
 
 
-def _open_to(rows: list[Initiative], needs: dict[int, list[InitiativeNeed]], taken: set[int]
+def _open_to(rows: list[Initiative], needs: dict[int, list[InitiativeNeed]], taken: set[int], screened_volunteer: bool
              ) -> tuple[list[Initiative], dict[int, list[InitiativeNeed]]]:
-    """The initiatives with a need this volunteer has not signed up for yet, and those needs."""
-    mine = {i.id: [n for n in needs[i.id] if n.id not in taken] for i in rows}
+    """The initiatives with a need this volunteer has not signed up for yet and may help with, and those needs."""
+    mine = {i.id: [n for n in needs[i.id] if n.id not in taken and (screened_volunteer or not n.needs_screening)]
+            for i in rows}
     return [i for i in rows if mine[i.id]], mine
 
 
@@ -193,8 +204,10 @@ def _need_as_request(need: InitiativeNeed, lat: float, lon: float) -> matching.H
 
 
 def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int = 5) -> list[NeedVolunteerSuggestion]:
-    """Volunteers who may suit an open need, for its organisers; never the organisers or people who signed up."""
-    if need.kind not in PERSON_NEEDS or not need.is_open or is_hidden(need.initiative):
+    """Volunteers who may suit an open need of a confirmed initiative, for its organisers: only volunteers who chose
+    to be found by organisers, only screened ones when the need asks for a VOG; never the organisers or people who
+    signed up. (What one organiser may see of these in a day: suggestions.reach.)"""
+    if need.kind not in PERSON_NEEDS or not need.is_open or not is_public(need.initiative):
         return []
     record = initiative_record(need.initiative, [])
     south, north, west, east = _box(record.lat, record.lon, MAX_REACH_KM)
@@ -205,6 +218,8 @@ def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int 
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .join(Wijk, Wijk.id == VolunteerProfile.wijk_id)
         .where(User.is_blocked.is_(False), VolunteerProfile.moderation == Moderation.OK,
+               VolunteerProfile.findable_by_organisers.is_(True),
+               *((screened(),) if need.needs_screening else ()),
                User.id.not_in(organisers), User.id.not_in(signed_up),
                Wijk.lat.between(south, north), Wijk.lon.between(west, east))
         .options(selectinload(User.volunteer_profile).joinedload(VolunteerProfile.wijk))

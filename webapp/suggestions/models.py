@@ -59,6 +59,18 @@ class StoredSuggestion(Base):
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # the engine's codes and details
 
 
+class ShownVolunteer(Base):
+    """A volunteer an organiser was shown as a suggestion for a need, and when last. Caps how many different
+    volunteers one organiser sees a day, so that changing a need over and over does not page through everyone."""
+
+    __tablename__ = "shown_volunteers"
+
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RequestPlacement(Base):
     """A request that became public (or was edited) and must be placed into the stored lists of the volunteers it
     fits (webapp.suggestions.freshness). Written in the poster's own transaction, so a crash after the commit loses

@@ -23,12 +23,14 @@ import matching
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, Outcome, RequestStatus, Response, SuggestionEvent
+from webapp.asks.services import speaks_for
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
 from webapp.core.reference.models import Wijk
 from webapp.core.text_features import text_profile
 from webapp.notifications.services import notify
+from webapp.suggestions import reach
 from webapp.suggestions.decoded import stored_volunteer_profiles
 from webapp.suggestions.models import Invitation, StoredSuggestion
 from webapp.suggestions.records import request_record, volunteer_record
@@ -366,13 +368,18 @@ def suggest_volunteers(help_request: HelpRequest, k: int = 5) -> list[VolunteerS
 
 
 def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> Invitation:
-    """Invite a suggested volunteer. Only the requester or staff; only volunteers the hard rules allow."""
-    if not (actor.id == help_request.requester_id or actor.is_staff) or not help_request.is_open:
+    """Staff invite one suggested volunteer by name (from a request's page or the rescue queue): only volunteers the
+    hard rules allow. Requesters never see names; they use `let_know`."""
+    if not actor.is_staff or not help_request.is_open:
         raise NotAllowed
     allowed = {s.volunteer.public_id: s.volunteer for s in suggest_volunteers(help_request, k=MAX_CANDIDATES)}
     volunteer = allowed.get(volunteer_public_id)
     if volunteer is None:
         raise NotAllowed
+    return _invite(actor, help_request, volunteer)
+
+
+def _invite(actor: User, help_request: HelpRequest, volunteer: User) -> Invitation:
     existing = db.session.execute(
         select(Invitation).where(Invitation.request_id == help_request.id, Invitation.volunteer_id == volunteer.id)
     ).scalar_one_or_none()
@@ -382,6 +389,47 @@ def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> 
     db.session.add(invitation)
     notify(volunteer.id, "invited", title=help_request.title, request=help_request.public_id)
     return invitation
+
+
+def invited_count(help_request: HelpRequest) -> int:
+    return int(db.session.execute(
+        select(func.count()).select_from(Invitation).where(Invitation.request_id == help_request.id)).scalar_one())
+
+
+@dataclass(frozen=True)
+class ForRequester:
+    """What the requester sees of the suggestions: how many fit and have not heard yet, how many heard."""
+
+    waiting: int
+    invited: int
+
+
+def for_requester(help_request: HelpRequest) -> ForRequester:
+    """The best volunteers for the request, as the requester sees them: a number, never names. At most
+    INVITES_PER_REQUEST, the most a requester may let know (suggestions.reach)."""
+    wanted = int(current_app.config["INVITES_PER_REQUEST"])
+    invited = invited_count(help_request)
+    fitting = [s for s in suggest_volunteers(help_request, k=wanted) if not s.is_invited]
+    return ForRequester(waiting=min(len(fitting), max(0, wanted - invited)), invited=invited)
+
+
+@dataclass(frozen=True)
+class LetKnow:
+    invited: int
+    day_limit: bool  # the person's limit for the day held (some) back
+
+
+def let_know(actor: User, help_request: HelpRequest) -> LetKnow:
+    """The requester (or their staff contact) lets the best suitable volunteers know about the request: the same
+    people `for_requester` counted, within the limits of suggestions.reach."""
+    if not speaks_for(actor, help_request) or not help_request.is_open:
+        raise NotAllowed
+    left, day_limit = reach.invitations_left(actor, invited_count(help_request))
+    wanted = int(current_app.config["INVITES_PER_REQUEST"])
+    fitting = [s.volunteer for s in suggest_volunteers(help_request, k=wanted) if not s.is_invited]
+    for volunteer in fitting[:left]:
+        _invite(actor, help_request, volunteer)
+    return LetKnow(invited=min(left, len(fitting)), day_limit=day_limit and len(fitting) > left)
 
 
 def is_invited(user: User, help_request: HelpRequest) -> bool:

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
+from webapp.accounts.safeguarding import screened
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
 from webapp.core.extensions import db
@@ -133,8 +134,9 @@ def stored_requests_of(user_ids: Sequence[int], k: int, *,
 def _listed() -> Any:
     """`initiatives.services.is_listed` as a correlated EXISTS: for a handful of initiatives it looks at their own
     organisers instead of listing the organisers of every initiative."""
-    return exists(select(InitiativeOrganiser.id).join(User, User.id == InitiativeOrganiser.user_id).where(
-        InitiativeOrganiser.initiative_id == Initiative.id, User.is_blocked.is_(False)))
+    return and_(Initiative.confirmed_at.is_not(None), exists(
+        select(InitiativeOrganiser.id).join(User, User.id == InitiativeOrganiser.user_id).where(
+            InitiativeOrganiser.initiative_id == Initiative.id, User.is_blocked.is_(False))))
 
 
 def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
@@ -153,12 +155,14 @@ def stored_initiatives_of(user_ids: Sequence[int], k: int) -> dict[int, list[Ini
         taken = exists(select(NeedSignup.id).where(NeedSignup.need_id == InitiativeNeed.id,
                                                    NeedSignup.volunteer_id == volunteer,
                                                    NeedSignup.status != SignupStatus.WITHDRAWN))
+        may_help_now = or_(InitiativeNeed.needs_screening.is_(False), exists(  # a lapsed VOG counts at once
+            select(VolunteerProfile.user_id).where(VolunteerProfile.user_id == volunteer, screened())))
         still_open = (
             select(mine.c.id, func.row_number().over(partition_by=volunteer, order_by=mine.c.rank).label("n"))
             .join(Initiative, Initiative.id == mine.c.initiative_id)
             .join(InitiativeNeed, InitiativeNeed.id == mine.c.need_id)
             .where(Initiative.status.in_(SEEKING), ~organises, _listed(),
-                   InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), ~taken)
+                   InitiativeNeed.initiative_id == Initiative.id, open_person_needs(), may_help_now, ~taken)
         ).subquery()
         rows = db.session.execute(
             select(StoredSuggestion, Initiative, InitiativeNeed)

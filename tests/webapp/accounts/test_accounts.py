@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import EVIL_TARGETS, csrf_token, html_lang, page_text, stays_on_site, visible
 from tests.factories import PASSWORD
+from tests.webapp.mail_helpers import parts, smtp  # noqa: F401 (smtp is a fixture)
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import db
@@ -46,14 +47,14 @@ def stored_user(email):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_register_as_resident_logs_in_and_stores_the_wijk_and_language(anon, make, tr, lang):
+def test_register_as_resident_stores_the_wijk_and_language_and_the_link_logs_in(anon, make, smtp, tr, lang):  # noqa: F811
     client = anon(lang)
     page = client.get("/registreren")
     assert page.status_code == 200 and html_lang(page) == lang
 
     response = client.post("/registreren", data=registration())
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/mijn")
+    assert response.status_code == 200 and html_lang(response) == lang
+    assert tr(lang, "Almost done: check your e-mail") in visible(response)
 
     stored = make.run(stored_user, "fatima@example.org")
     assert stored["roles"] == {"resident"}
@@ -61,20 +62,29 @@ def test_register_as_resident_logs_in_and_stores_the_wijk_and_language(anon, mak
     assert stored["wijk"] == "WK039202"  # 2012 lies only in the Haarlemmerhoutkwartier
     assert stored["password_hash"] and "lange zin" not in stored["password_hash"]
 
+    assert client.get(confirmation_link(smtp)).headers["Location"].endswith("/mijn")
     dashboard = client.get("/mijn")
     assert dashboard.status_code == 200 and html_lang(dashboard) == lang
-    assert tr(lang, "Welcome to Samen, %(name)s!", name="Fatima") in visible(dashboard)
+    assert tr(lang, "Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name="Fatima") \
+        in visible(dashboard)
+
+
+def confirmation_link(smtp, email="fatima@example.org"):  # noqa: F811
+    [message] = smtp.to(email)
+    word = next(w for w in parts(message)[0].split() if "/e-mail-bevestigen/" in w)
+    return word[word.index("/e-mail-bevestigen/"):]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_register_with_volunteer_checkbox_gives_both_roles_and_opens_the_profile(anon, make, lang):
+def test_register_with_volunteer_checkbox_gives_both_roles_and_opens_the_profile(anon, make, smtp, lang):  # noqa: F811
     client = anon(lang)
-    response = client.post("/registreren", data=registration(roles=["resident", "volunteer"]))
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/mijn/vrijwilligersprofiel")
+    assert client.post("/registreren", data=registration(roles=["resident", "volunteer"])).status_code == 200
     stored = make.run(stored_user, "fatima@example.org")
     assert stored["roles"] == {"resident", "volunteer"}
     assert stored["has_profile"]
+    response = client.get(confirmation_link(smtp))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/mijn/vrijwilligersprofiel")
 
 
 def test_register_cannot_grant_itself_the_staff_role(anon, make):

@@ -13,11 +13,15 @@ from tests.conftest import page_text, visible
 from tests.factories import PASSWORD
 from tests.webapp.accounts.test_accounts import registration
 from tests.webapp.mail_helpers import parts, smtp  # noqa: F401 (smtp is a fixture)
+from tests.webapp.race_helpers import race, statuses
+from webapp.accounts import services as accounts_services
 from webapp.accounts import tokens
+from webapp.accounts.models import User
 from webapp.accounts.passwords import PasswordProblem, common_passwords, password_problem
 from webapp.accounts.services import find_by_email
 from webapp.core.extensions import db
 from webapp.demo.generator import DEMO_PASSWORD
+from webapp.privacy.services import erase_account
 
 NEW_PASSWORD = "de fiets staat bij het station"
 
@@ -27,6 +31,9 @@ NEW_PASSWORD = "de fiets staat bij het station"
 @pytest.mark.parametrize(("password", "problem"), [
     ("kort maar", PasswordProblem.TOO_SHORT),
     ("x" * 201, PasswordProblem.TOO_LONG),
+    ("een zin van precies honderdnegenentwintig tekens " * 2 + "x" * 31, PasswordProblem.TOO_LONG),  # 129 (ASVS 2.1.2)
+    ("een heel lange zin die toch blijft werken " * 3 + "x" * 2, None),  # 128 characters are allowed
+    ("wandelen 🚲 langs het Spaarne ☀️", None),  # any character, emoji too (ASVS 2.1.4)
     ("wachtwoord123", PasswordProblem.COMMON),
     ("Welkom01welkom01", PasswordProblem.REPETITIVE),
     ("abcabcabcabc", PasswordProblem.REPETITIVE),
@@ -182,12 +189,14 @@ BANNER = "Please confirm your e-mail address with the link we sent you."
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_sign_up_sends_a_confirmation_link_and_the_banner_goes_once_confirmed(app, anon, smtp, tr, lang):  # noqa: F811
-    client = anon(lang)
-    assert client.post("/registreren", data=registration()).status_code == 302
+    anon(lang).post("/registreren", data=registration())
     [message] = smtp.to("fatima@example.org")
     assert message["Subject"] == tr(lang, "Samen: confirm your e-mail address")
+    client = anon(lang)  # logging in with the password works before the address is confirmed
+    assert client.post("/inloggen", data={"email": "fatima@example.org",
+                                          "password": "een lange zin als wachtwoord"}).status_code == 302
     dashboard = client.get("/mijn")
-    assert dashboard.status_code == 200  # an unconfirmed account works as before
+    assert dashboard.status_code == 200
     assert tr(lang, BANNER) in visible(dashboard)
 
     path = link_in(message)
@@ -233,3 +242,40 @@ def test_a_verification_link_for_another_address_or_changed_is_refused(app, make
     assert tr("en", "This link is too old. A link to confirm your e-mail address works for three days.") \
         in visible(response)
     assert make.run(lambda: find_by_email(person.email).email_verified_at) is None
+
+
+def unconfirmed_with_link(app, make):
+    person = make.user(locale="en")
+    with app.app_context():
+        user = find_by_email(person.email)
+        user.email_verified_at = None
+        db.session.commit()
+        token = tokens.email_verification_token(user)
+        db.session.remove()
+    return person, token
+
+
+def test_a_confirmation_link_opened_twice_at_once_confirms_once(app, make, anon, tr):
+    _person, token = unconfirmed_with_link(app, make)
+    clients = [anon("en") for _ in range(6)]
+    answers, _seconds = race(6, lambda i: None, lambda i, _: clients[i].get(f"/e-mail-bevestigen/{token}"))
+    assert statuses(answers) == {302: 6}, statuses(answers)
+    pages = [visible(client.get("/")) for client in clients]
+    assert sum(tr("en", "Thank you! Your e-mail address is confirmed.") in page for page in pages) == 1
+    assert sum(tr("en", "Your e-mail address was already confirmed.") in page for page in pages) == 5
+
+
+def test_a_confirmation_link_checked_before_the_account_was_deleted_confirms_nothing(app, make, anon, tr):
+    """The link was checked; before it is recorded the person deletes their account (in another request)."""
+    person, token = unconfirmed_with_link(app, make)
+    with app.test_request_context():
+        user = tokens.user_for_email_verification(token)
+        with app.app_context():  # another request, with its own session, commits first
+            erase_account(db.session.get(User, user.id))
+            db.session.commit()
+            db.session.remove()
+        with pytest.raises(accounts_services.AddressChanged):
+            accounts_services.mark_email_verified(user)
+        db.session.rollback()
+        db.session.remove()
+    assert make.run(lambda: db.session.get(User, person.id).email_verified_at) is None

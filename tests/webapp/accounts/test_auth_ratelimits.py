@@ -33,7 +33,10 @@ def is_logged_in(client):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_five_failed_logins_lock_the_account_even_for_the_right_password(make, anon, tr, clock, lang):  # noqa: F811
+def test_five_failed_logins_from_one_address_make_it_wait_even_for_the_right_password(make, anon, tr, clock,  # noqa: F811
+                                                                                     lang):
+    """Per IP address and account together (tests/webapp/accounts/test_lockout.py: the owner elsewhere is not held
+    back)."""
     person = make.user()
     for _ in range(5):
         response = log_in(anon(lang), person.email, WRONG)
@@ -43,17 +46,17 @@ def test_five_failed_logins_lock_the_account_even_for_the_right_password(make, a
     client = anon(lang)
     refused = log_in(client, person.email)
     assert refused.status_code == 429
-    assert int(refused.headers["Retry-After"]) == 15 * 60
-    assert too_many(tr, lang, 15) in visible(refused)
+    assert int(refused.headers["Retry-After"]) == 5 * 60
+    assert too_many(tr, lang, 5) in visible(refused)
     assert f'value="{person.email}"' in page_text(refused)  # what was typed stays
     assert not is_logged_in(client)
 
 
-def test_the_lock_ends_when_the_fifteen_minutes_are_over(make, anon, clock):  # noqa: F811
+def test_the_wait_ends_when_its_window_is_over(make, anon, clock):  # noqa: F811
     person = make.user()
     for _ in range(5):
         log_in(anon(), person.email, WRONG)
-    clock.advance(14 * 60)
+    clock.advance(4 * 60)
     refused = log_in(anon(), person.email)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) == 60
     clock.advance(61)
@@ -64,17 +67,16 @@ def test_the_lock_ends_when_the_fifteen_minutes_are_over(make, anon, clock):  # 
 
 def test_a_successful_login_clears_the_failures_of_the_account_not_of_the_ip_address(make, anon, clock):  # noqa: F811
     person = make.user()
-    for n in range(4):
+    for n in range(9):
         log_in(from_address(anon(), f"192.0.2.{n}"), person.email, WRONG)
     assert log_in(anon(), person.email).status_code == 302
-    for n in range(4):
+    for n in range(9):
         log_in(from_address(anon(), f"192.0.2.{n + 10}"), person.email, WRONG)
     assert log_in(anon(), person.email).status_code == 302
     # An address's failures are not cleared by a success (else an attacker would log in to an own account).
-    attacker = from_address(anon(), "198.51.100.1")
-    for _ in range(4):
-        log_in(attacker, "someone@example.org", WRONG)
-    assert log_in(attacker, person.email).status_code == 302
+    for n in range(9):
+        log_in(from_address(anon(), "198.51.100.1"), f"someone{n}@example.org", WRONG)
+    assert log_in(from_address(anon(), "198.51.100.1"), person.email).status_code == 302
     log_in(from_address(anon(), "198.51.100.1"), "someone@example.org", WRONG)
     assert log_in(from_address(anon(), "198.51.100.1"), person.email).status_code == 429
 
@@ -100,17 +102,17 @@ def test_an_unknown_address_is_locked_the_same_way(make, anon, clock):  # noqa: 
 
 
 def test_failures_from_one_ip_address_lock_that_address_for_every_account(make, anon, clock):  # noqa: F811
-    people = [make.user() for _ in range(6)]
-    for person in people[:5]:
+    people = [make.user() for _ in range(11)]
+    for person in people[:10]:
         client = anon()
         client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
         assert log_in(client, person.email, WRONG).status_code == 200
     same_address = anon()
     same_address.environ_base["REMOTE_ADDR"] = "198.51.100.7"
-    assert log_in(same_address, people[5].email).status_code == 429
+    assert log_in(same_address, people[10].email).status_code == 429
     elsewhere = anon()
     elsewhere.environ_base["REMOTE_ADDR"] = "203.0.113.9"
-    assert log_in(elsewhere, people[5].email).status_code == 302
+    assert log_in(elsewhere, people[10].email).status_code == 302
 
 
 def test_the_back_off_is_shared_by_two_workers_on_one_database(app, make, another_app, clock):  # noqa: F811
@@ -128,7 +130,7 @@ def test_a_limit_is_shared_by_two_workers_on_one_database(app, another_app, monk
     limits(app, monkeypatch, register="3 per hour")
     other = second_worker(another_app, clock, RATELIMITS={"register": "3 per hour"})
     statuses = [register(worker.test_client(), n).status_code for n, worker in enumerate((app, other, app, other))]
-    assert statuses == [302, 302, 302, 429]
+    assert statuses == [200, 200, 200, 429]
 
 
 def register(client, n):
@@ -139,7 +141,7 @@ def register(client, n):
 def test_too_many_sign_ups_get_a_translated_page_that_keeps_what_was_typed(app, anon, tr, monkeypatch, clock,  # noqa: F811
                                                                           lang):
     limits(app, monkeypatch, register="1 per hour")
-    assert register(anon(lang), 1).status_code == 302
+    assert register(anon(lang), 1).status_code == 200
     clock.advance(20 * 60)
     response = register(anon(lang), 2)
     assert response.status_code == 429
@@ -148,7 +150,7 @@ def test_too_many_sign_ups_get_a_translated_page_that_keeps_what_was_typed(app, 
     assert tr(lang, "Too many attempts") in text and too_many(tr, lang, 40) in text
     assert 'value="Nieuw2"' in page_text(response) and 'value="nieuw2@example.org"' in page_text(response)
     clock.advance(40 * 60)
-    assert register(anon(lang), 3).status_code == 302
+    assert register(anon(lang), 3).status_code == 200
 
 
 def test_posting_requests_is_limited_per_person_and_keeps_the_request_as_typed(app, make, login, monkeypatch,
@@ -196,17 +198,23 @@ def test_the_generic_429_page_is_translated_and_says_when(app, make, login, monk
     assert re.search(r'<html lang="' + lang, page_text(response))
 
 
-def test_password_reset_requests_are_limited_per_address(app, make, anon, monkeypatch, clock):  # noqa: F811
+def test_password_reset_requests_are_limited_per_ip_address_never_per_account(app, make, anon, monkeypatch,
+                                                                             clock):  # noqa: F811
+    """Many requests from one IP address wait; requests for one account from elsewhere are always answered (their
+    mails are capped silently: tests/webapp/accounts/test_enumeration.py)."""
     limits(app, monkeypatch, password_reset="2 per 15 minutes")
     person = make.user()
     for n in range(2):
         client = anon()
-        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{n + 1}"
-        assert client.post("/wachtwoord-vergeten", data={"email": person.email}).status_code == 200
-    third = anon()
-    third.environ_base["REMOTE_ADDR"] = "192.0.2.99"
-    response = third.post("/wachtwoord-vergeten", data={"email": person.email})
+        client.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+        assert client.post("/wachtwoord-vergeten", data={"email": f"x{n}@example.org"}).status_code == 200
+    same_address = anon()
+    same_address.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    response = same_address.post("/wachtwoord-vergeten", data={"email": person.email})
     assert response.status_code == 429 and f'value="{person.email}"' in page_text(response)
+    elsewhere = anon()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.99"
+    assert elsewhere.post("/wachtwoord-vergeten", data={"email": person.email}).status_code == 200
 
 
 def test_without_rate_limits_nothing_is_counted(app, make, anon):
@@ -241,12 +249,12 @@ def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(mak
     person = make.user()
     proxied = second_worker(another_app, clock, TRUSTED_PROXIES=1)
 
-    def attempt(forwarded_for, password=WRONG):
+    def attempt(forwarded_for, password=WRONG, n=0):
         client = proxied.test_client()
         client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
-        return log_in(client, person.email if password == PASSWORD else f"x{forwarded_for}@example.org", password)
+        return log_in(client, person.email if password == PASSWORD else f"x{n}-{forwarded_for}@example.org", password)
 
-    for _ in range(5):
-        assert attempt("203.0.113.5").status_code == 200
+    for n in range(10):
+        assert attempt("203.0.113.5", n=n).status_code == 200
     assert attempt("203.0.113.5", PASSWORD).status_code == 429
     assert attempt("203.0.113.6", PASSWORD).status_code == 302

@@ -40,8 +40,10 @@ def test_remember_me_and_session_cookies(app, make, another_app, env_name):  # n
                                                                   "remember": "y"})
     assert response.status_code == 302
     found = cookies(response)
-    session, remember = found["session"], found["remember_token"]
-    for cookie in (session, remember):
+    prefix = "__Host-" if env_name == "production" else ""  # ASVS 3.4.4
+    session, remember = found[f"{prefix}session"], found[f"{prefix}remember_token"]
+    device = found[f"{prefix}samen_device"]  # the known-browser cookie (webapp/accounts/devices.py)
+    for cookie in (session, remember, device):
         assert cookie.get("httponly") is True
         assert cookie.get("samesite") == "Lax"
         assert (cookie.get("secure") is True) == (env_name == "production")

@@ -228,3 +228,18 @@ def test_reset_two_factor_command_sends_staff_back_to_set_up(app, make, anon):
     result = app.test_cli_runner().invoke(args=["accounts", "reset-two-factor", staff.email])
     assert result.exit_code == 0, result.output
     assert password_step(anon(), staff.email).headers["Location"].endswith("/inloggen/app-koppelen")
+
+
+def test_recovery_codes_are_stored_keyed_and_salted_not_as_plain_hashes(app, make):
+    """ASVS 2.6.2: 80-bit codes need a salt: a plain SHA-256 of each code could be looked up from a copied table."""
+    import hashlib
+
+    staff = make.user("staff")
+    with app.app_context():
+        user = find_by_email(staff.email)
+        codes = two_factor.new_recovery_codes(user)
+        db.session.commit()
+        stored = {row.code_hash for row in db.session.query(RecoveryCode).all()}
+        plain = {hashlib.sha256(two_factor.normalise(code).encode()).hexdigest() for code in codes}
+        db.session.remove()
+    assert len(stored) == 10 and not stored & plain

@@ -231,3 +231,24 @@ def test_response_arriving_while_the_owner_chooses_is_not_left_pending(app, make
     by_public_id = make.run(lambda: {r.public_id: r.status for r in db.session.execute(select(Response)).scalars()})
     assert by_public_id == {first_id: "accepted", late_id: "not_chosen"}
     assert state["status"] == "matched"
+
+
+def test_choosing_a_helper_who_deleted_their_account_after_the_page_was_loaded_is_refused_politely(
+        make, login, tr):
+    resident = make.user("resident", locale="en")
+    helper = make.user("volunteer")
+    help_request = make.request(resident)
+    response_id = make.respond(help_request, helper)
+    owner = login(resident.email, lang="en")
+    assert response_id in owner.get(f"/vragen/{help_request.public_id}").get_data(as_text=True)
+    deleted = login(helper.email).post("/mijn/gegevens/verwijderen",
+                                       data={"password": "correct horse battery", "confirm": "y"})
+    assert deleted.status_code == 302
+
+    answer = owner.post(f"/vragen/{help_request.public_id}/kiezen/{response_id}", follow_redirects=True)
+    assert answer.status_code == 200
+    assert tr("en", "This helper is no longer available. Please choose someone else, or wait for new "
+                    "responses.") in visible(answer)
+    state = make.run(request_state, help_request.id)
+    assert state["status"] == "open" and state["matches"] == []
+    assert list(state["responses"].values()) == ["withdrawn"]

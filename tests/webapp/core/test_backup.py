@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, make_url, select, text
 
 from tests.conftest import app_config
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_request, make_user
 from webapp import create_app
 from webapp.accounts.models import User
 from webapp.core.extensions import db
@@ -210,3 +212,122 @@ def test_the_documented_pg_dump_and_pg_restore_commands_restore_every_row(app, m
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}"'))
             db.session.remove()
+
+
+# -- restoring SQLite -------------------------------------------------------------------------------------------------
+
+CRASH = """
+import os, signal, sys
+from tests.conftest import app_config
+from tests.factories import make_request
+from webapp import create_app
+from webapp.accounts.models import User
+from webapp.core.extensions import db
+app = create_app(app_config(sys.argv[1], sys.argv[2]))
+with app.app_context():
+    owner = db.session.get(User, int(sys.argv[3]))
+    for n in range(4):
+        make_request(owner, title=f"Na de back-up geplaatst {n}")
+    os.kill(os.getpid(), signal.SIGKILL)  # the app dies: its write-ahead log stays next to the database
+"""
+
+
+def content(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def requests_in(path: Path) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        return [row[0] for row in connection.execute("SELECT title FROM help_requests ORDER BY id")]
+
+
+def test_restore_puts_the_backup_in_place_and_never_replays_a_stale_write_ahead_log(small, tmp_path):
+    """The app crashed after the backup: samen.db-wal holds four requests posted after it. Putting the backup in
+    place of samen.db by hand replays that log onto it; `flask backup restore` keeps the crashed files aside."""
+    live_db = tmp_path / "live.db"
+    with small.app_context():
+        owner_id = db.session.execute(select(User.id)).scalar_one()
+        make_request(db.session.get(User, owner_id), title="Voor de back-up geplaatst")
+        db.session.remove()
+        db.engine.dispose()  # the test holds no connection: the crashed process is the last one that wrote
+    backup = tmp_path / "backups" / "samen.db"
+    backup.parent.mkdir()
+    assert small.test_cli_runner().invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    with small.app_context():
+        db.engine.dispose()
+    crashed = subprocess.run([sys.executable, "-c", CRASH, f"sqlite:///{live_db}", str(tmp_path), str(owner_id)],
+                             cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == -9, crashed.stderr[-2000:]
+    wal = tmp_path / "live.db-wal"
+    assert wal.exists() and wal.stat().st_size > 0
+
+    # What the README used to say: put the copy in place of the database. The stale log is replayed onto it.
+    by_hand = tmp_path / "by-hand"
+    by_hand.mkdir()
+    shutil.copy(backup, by_hand / "live.db")
+    shutil.copy(wal, by_hand / "live.db-wal")
+    shutil.copy(tmp_path / "live.db-shm", by_hand / "live.db-shm")
+    assert requests_in(by_hand / "live.db") != requests_in(backup)
+
+    result = small.test_cli_runner().invoke(args=["backup", "restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert requests_in(live_db) == ["Voor de back-up geplaatst"] == requests_in(backup)
+    assert not (tmp_path / "live.db-wal").exists() and not (tmp_path / "live.db-shm").exists()
+    with sqlite3.connect(live_db) as restored:
+        assert restored.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert "integrity check ok" in result.output and "help_requests 1" in result.output
+    # Nothing is lost: the crashed database (its log folded in) is kept next to it, with the four late requests.
+    [kept] = [path for path in tmp_path.iterdir() if path.name.startswith("live.db.before-restore-")]
+    assert f"Kept the replaced file as {kept}" in result.output
+    assert requests_in(kept) == ["Voor de back-up geplaatst"] + [f"Na de back-up geplaatst {n}" for n in range(4)]
+    # The restored database works.
+    restored_app = fresh_app(f"sqlite:///{live_db}", tmp_path)
+    try:
+        assert row_counts(restored_app)["help_requests"] == 1
+    finally:
+        close(restored_app)
+
+
+def test_restore_refuses_while_the_app_uses_the_database_or_a_bad_backup(small, tmp_path):
+    live_db = tmp_path / "live.db"
+    backup = tmp_path / "samen-backup.db"
+    runner = small.test_cli_runner()
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    before = content(live_db)
+
+    with small.app_context():  # a running app: its pool holds a connection
+        db.session.execute(select(User.id)).all()
+        in_use = runner.invoke(args=["backup", "restore", str(backup), "--yes"])
+        db.session.remove()
+        db.engine.dispose()
+    assert in_use.exit_code == 2 and "is in use: stop Samen" in in_use.stderr, in_use.output + in_use.stderr
+
+    (tmp_path / "broken.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    (tmp_path / "other.db").touch()
+    with sqlite3.connect(tmp_path / "other.db") as other:
+        other.execute("CREATE TABLE notes (x)")
+    for bad, reason in ((tmp_path / "missing.db", "does not exist"), (tmp_path / "broken.db", "not"),
+                        (tmp_path / "other.db", "is not a Samen database")):
+        refused = runner.invoke(args=["backup", "restore", str(bad), "--yes"])
+        assert refused.exit_code == 2 and reason in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.output
+    assert content(live_db) == before
+    assert [p.name for p in tmp_path.iterdir() if "before-restore" in p.name or p.name.endswith(".restoring")] == []
+
+    asked = runner.invoke(args=["backup", "restore", str(backup)], input="n\n")
+    assert asked.exit_code == 1 and content(live_db) == before  # answered no: nothing changed
+
+
+def test_restore_on_postgresql_explains_restoring_into_a_fresh_database(tmp_path):
+    app = create_app(app_config("postgresql+psycopg://samen:geheim@db.example:5432/samen", str(tmp_path)))
+    result = app.test_cli_runner().invoke(args=["backup", "restore", str(tmp_path / "samen.dump"), "--yes"])
+    assert result.exit_code == 2
+    assert "createdb --host=db.example --port=5432 --username=samen samen_restored" in result.stderr
+    assert 'pg_restore --no-owner --exit-on-error --dbname="postgresql://samen@db.example:5432/samen_restored"' \
+        in result.stderr
+    assert "geheim" not in result.output + result.stderr
+    close(app)

@@ -11,14 +11,13 @@ from tests.webapp.initiative_helpers import initiative
 WEBAPP = Path(__file__).resolve().parents[3] / "webapp"
 
 
-def test_a_bad_co_organiser_address_is_shown_escaped_in_the_error(make, login):
+def test_a_bad_co_organiser_address_is_shown_escaped_in_the_form(make, login):
     organiser = make.user("organiser")
-    page = login(organiser.email).post("/initiatieven/nieuw", data={
-        "name": "Repair Café Oost", "description": "Elke maand repareren we samen spullen in het buurthuis.",
-        "status": "active", "wijken": ["WK039218"], "goals": ["1"],
-        "co_organisers": "<script>alert(1)</script>"})
+    ini = initiative(make, organiser)
+    page = login(organiser.email).post(f"/initiatieven/{ini.public_id}/organisatoren",
+                                       data={"email": "<script>alert(1)</script>"})
     html = page_text(page)
-    assert page.status_code == 200 and 'class="error-summary"' in html
+    assert page.status_code == 400 and 'class="error-summary"' in html
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -204,3 +204,28 @@ def test_public_list_shows_no_contact_details(app: Flask, seeded: str) -> None:
             if 'rel="next"' not in html:
                 break
         assert seen > 10
+
+
+@pytest.mark.parametrize(("env", "flags", "published"), [
+    ("development", [], True),
+    ("production", ["--allow-production"], False),
+    ("production", ["--allow-production", "--published-staff-secret"], True),
+])
+def test_a_public_demo_server_never_gets_the_published_staff_secret_unannounced(app, monkeypatch, env, flags,
+                                                                              published):
+    """The README publishes the demo password and the staff accounts' two-step secret: on a server the public can
+    reach, together they would open the staff workspace to anyone. There the seed makes a new secret and prints it
+    once, unless the operator keeps the published one on purpose (and is told to announce it)."""
+    from webapp.demo import commands
+
+    used = []
+    monkeypatch.setattr(commands, "seed_demo", lambda *a, staff_totp_secret, **k: used.append(staff_totp_secret) or "")
+    monkeypatch.setattr(commands, "seed_staff_work", lambda *a, **k: "")
+    monkeypatch.setitem(app.config, "ENV_NAME", env)
+    result = app.test_cli_runner().invoke(args=["demo", "seed", *flags])
+    assert result.exit_code == 0, result.output
+    assert (used == [generator.DEMO_TOTP_SECRET]) is published
+    if env == "production" and not published:
+        assert used[0] in result.output and len(used[0]) == 32
+    if env == "production" and published:
+        assert "PUBLISHED" in result.output

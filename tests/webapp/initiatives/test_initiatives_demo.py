@@ -33,7 +33,7 @@ def test_demo_initiatives_and_real_digests(app: Flask, monkeypatch, tmp_path) ->
     with app.app_context():
         summary = seed_demo(db.session, scale=1, today=utcnow().date(), with_match_features=True)
         db.session.commit()
-        assert "Initiatives: 12 (4 organisations)" in summary
+        assert "Initiatives: 13 (4 organisations; 1 waiting for staff to confirm it)" in summary
 
         def count(model, *where):
             return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()

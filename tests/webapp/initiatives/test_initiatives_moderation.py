@@ -26,9 +26,9 @@ def test_blocked_and_held_volunteers_are_not_suggested_for_a_need(make, login):
     organiser = make.user("organiser")
     ini = h.initiative(make, organiser)
     need = h.need(make, organiser, ini, title="Boodschappen rondbrengen", skills="boodschappen")
-    make.user("volunteer", first_name="Sanne")
-    blocked = make.user("volunteer", first_name="Bartholomeus")
-    held = make.user("volunteer", first_name="Ciska")
+    make.user("volunteer", first_name="Sanne", findable=True)
+    blocked = make.user("volunteer", first_name="Bartholomeus", findable=True)
+    held = make.user("volunteer", first_name="Ciska", findable=True)
     client = login(organiser.email)
     page = visible(client.get(f"/initiatieven/{ini.public_id}"))
     assert "Sanne" in page and "Bartholomeus" in page and "Ciska" in page  # all suggested while all is well

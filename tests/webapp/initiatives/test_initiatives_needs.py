@@ -16,6 +16,7 @@ from webapp.initiatives.models import InitiativeNeed, NeedSignup
 from webapp.notifications.models import Notification
 
 LANGS = ["nl", "en"]
+PENDING = {"seen": "pending"}  # what the decision buttons send for a sign-up that waits for an answer
 
 
 def signup_ids(make, need):
@@ -54,7 +55,8 @@ def test_volunteers_sign_up_organisers_confirm_and_progress_shows(make, login, a
 
     org = login(organiser.email, lang=lang)
     first_id, second_id = signup_ids(make, need)
-    assert org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{first_id}/bevestigen").status_code == 302
+    decided = org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{first_id}/bevestigen", data=PENDING)
+    assert decided.status_code == 302
     assert h.need_status(make, need) == "partly_filled"
     progress = visible(anon(lang).get(url))
     assert tr(lang, "Partly filled") in progress
@@ -67,7 +69,8 @@ def test_volunteers_sign_up_organisers_confirm_and_progress_shows(make, login, a
     assert organiser.email not in login(second.email).get(url).get_data(as_text=True)
     assert kinds_for(make, first) == ["signup_confirmed"]
 
-    assert org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{second_id}/bevestigen").status_code == 302
+    decided = org.post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{second_id}/bevestigen", data=PENDING)
+    assert decided.status_code == 302
     assert h.need_status(make, need) == "filled"
     assert kinds_for(make, organiser)[-1] == "need_filled"
     assert tr(lang, "Filled") in visible(anon(lang).get(url))
@@ -184,7 +187,7 @@ def test_organisers_see_suggested_volunteers_and_invite_them(make, login):
     organiser = make.user("organiser")
     ini = h.initiative(make, organiser)
     need = h.need(make, organiser, ini, title="Boodschappen rondbrengen", skills="boodschappen")
-    volunteer = make.user("volunteer", first_name="Sanne")
+    volunteer = make.user("volunteer", first_name="Sanne", findable=True)
     client = login(organiser.email)
     page = client.get(f"/initiatieven/{ini.public_id}").get_data(as_text=True)
     assert "Sanne" in page and volunteer.email not in page
@@ -205,7 +208,7 @@ def test_the_progress_bar_is_labelled_by_its_sentence_and_readable_without_css(m
     url = f"/initiatieven/{ini.public_id}"
     login(volunteer.email).post(f"{url}/behoeften/{need.public_id}/aanmelden", data={"message": ""})
     signup = signup_ids(make, need)[0]
-    login(organiser.email).post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{signup}/bevestigen")
+    login(organiser.email).post(f"{url}/behoeften/{need.public_id}/aanmeldingen/{signup}/bevestigen", data=PENDING)
 
     for path in (url, "/initiatieven/hulp-gezocht"):
         page = anon(lang).get(path).get_data(as_text=True)
@@ -221,3 +224,27 @@ def test_the_progress_bar_is_labelled_by_its_sentence_and_readable_without_css(m
         assert expected in html.unescape(sentence), sentence
         assert tr(lang, "Partly filled") in html.unescape(sentence)
         assert page.count(f'id="{label}"') == 1
+
+
+def test_a_decision_from_a_page_opened_before_a_co_organiser_decided_is_refused(make, login, tr):
+    organiser, co = make.user("organiser", locale="en"), make.user("organiser")
+    ini = h.initiative(make, organiser, co=(co.email,))
+    need = h.need(make, organiser, ini, how_many=2)
+    volunteer = make.user("volunteer")
+    url = f"/initiatieven/{ini.public_id}/behoeften/{need.public_id}"
+    login(volunteer.email).post(f"{url}/aanmelden", data={"message": "Ik kan op zaterdag."})
+    [signup_id] = signup_ids(make, need)
+    old_tab = login(organiser.email, lang="en")
+    assert 'name="seen" value="pending"' in old_tab.get(f"/initiatieven/{ini.public_id}").get_data(as_text=True)
+    assert login(co.email).post(f"{url}/aanmeldingen/{signup_id}/afwijzen", data=PENDING).status_code == 302
+
+    late = old_tab.post(f"{url}/aanmeldingen/{signup_id}/bevestigen", data=PENDING, follow_redirects=True)
+    assert tr("en", "Someone else already decided this. Look at the list again.") in visible(late)
+    assert make.run(lambda: db.session.execute(select(NeedSignup.status)).scalar_one()) == "declined"
+    assert kinds_for(make, volunteer) == ["signup_declined"]
+    # The volunteer withdrew while the page was open: confirming them now changes nothing either.
+    login(volunteer.email).post(f"{url}/aanmelden", data={"message": "Toch wel."})
+    login(volunteer.email).post(f"{url}/afmelden")
+    old_tab.post(f"{url}/aanmeldingen/{signup_id}/bevestigen", data=PENDING)
+    assert make.run(lambda: db.session.execute(select(NeedSignup.status)).scalar_one()) == "withdrawn"
+    assert h.need_status(make, need) == "open"

@@ -94,7 +94,8 @@ def test_admins_read_who_did_what_and_when(make, login):
         row = db.session.execute(select(AuditEntry)).scalar_one()
         return row.actor_id, row.action, row.target_kind, row.created_at is not None, row.details
 
-    assert make.run(entry) == (staff.id, "block", "person", True, {"reason": "Oplichting"})
+    assert make.run(entry) == (staff.id, "block", "person", True, {
+        "reason": "Oplichting", "matches_ended": 0, "responses_withdrawn": 0, "offers_closed": 0})
 
 
 def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
@@ -109,3 +110,28 @@ def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
     assert make.count(AuditEntry, AuditEntry.action == "view_sensitive") == 2
     assert make.count(AuditEntry, AuditEntry.action == "view_sensitive", AuditEntry.actor_id == staff.id,
                       AuditEntry.target_ref == sensitive.public_id) == 2
+
+
+def test_opening_a_persons_record_is_written_to_the_audit_log(make, login):
+    staff, volunteer = make.user("staff"), make.user("volunteer")
+    assert login(staff.email).get(f"/werkruimte/personen/{volunteer.public_id}").status_code == 200
+
+    def entries():
+        return [(e.action, e.actor_id, e.target_ref) for e in db.session.execute(select(AuditEntry)).scalars()]
+
+    assert (Action.VIEW_PERSON, staff.id, volunteer.public_id) in make.run(entries)
+
+
+def test_searching_volunteers_is_logged_with_who_was_shown_but_not_the_words(make, login):
+    staff = make.user("staff")
+    found = make.user("volunteer", first_name="Gerrit")
+    make.user("volunteer", first_name="Anneke")
+    assert login(staff.email).get("/werkruimte/vog?q=gerr").status_code == 200
+
+    def entry():
+        row = db.session.execute(select(AuditEntry).where(AuditEntry.action == Action.SEARCH_PEOPLE)).scalar_one()
+        return row.actor_id, row.details
+
+    actor, details = make.run(entry)
+    assert actor == staff.id and details["shown"] == [found.public_id] and details["searched"] is True
+    assert "gerr" not in str(details).lower()

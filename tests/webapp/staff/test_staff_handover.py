@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import page_text, visible
+from tests.webapp.race_helpers import form_fields
 from webapp.asks.models import HelpRequest, Response
 from webapp.core.audit import AuditEntry
 from webapp.core.extensions import db
@@ -68,10 +69,32 @@ def test_the_outcome_can_be_recorded_later(make, login):
     staff = login(make.user("staff").email)
     staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
     handover_id = make.run(lambda: db.session.execute(select(Handover.id)).scalar_one())
-    response = staff.post(f"/werkruimte/overdrachten/{handover_id}",
-                          data={f"h{handover_id}-outcome": "accepted", f"h{handover_id}-staff_note": "Intake gedaan"})
+    action = f"/werkruimte/overdrachten/{handover_id}"
+    fields = form_fields(staff.get("/werkruimte/overdrachten").get_data(as_text=True), action)
+    response = staff.post(action, data={**fields, f"h{handover_id}-outcome": "accepted",
+                                        f"h{handover_id}-staff_note": "Intake gedaan"})
     assert response.status_code == 302
     assert make.fetch(Handover, handover_id, "outcome", "staff_note").outcome == "accepted"
+    assert make.count(AuditEntry, AuditEntry.action == "handover_outcome") == 1
+
+
+def test_an_outcome_from_a_page_opened_before_a_colleague_saved_one_is_refused(make, login, tr):
+    help_request = make.request(make.user("resident"))
+    staff, colleague = login(make.user("staff").email, lang="en"), login(make.user("staff").email)
+    staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht", data=handover_form())
+    handover_id = make.run(lambda: db.session.execute(select(Handover.id)).scalar_one())
+    action = f"/werkruimte/overdrachten/{handover_id}"
+    old_tab = form_fields(staff.get("/werkruimte/overdrachten").get_data(as_text=True), action)
+    fresh = form_fields(colleague.get("/werkruimte/overdrachten").get_data(as_text=True), action)
+    colleague.post(action, data={**fresh, f"h{handover_id}-outcome": "accepted",
+                                 f"h{handover_id}-staff_note": "Intake gedaan op dinsdag"})
+
+    late = staff.post(action, data={**old_tab, f"h{handover_id}-outcome": "no_contact",
+                                    f"h{handover_id}-staff_note": ""}, follow_redirects=True)
+    assert tr("en", "Someone else changed this hand-over since you opened the page. Look at it again.") in \
+        visible(late)
+    saved = make.fetch(Handover, handover_id, "outcome", "staff_note")
+    assert (saved.outcome, saved.staff_note) == ("accepted", "Intake gedaan op dinsdag")
     assert make.count(AuditEntry, AuditEntry.action == "handover_outcome") == 1
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import visible
+from tests.webapp.race_helpers import form_fields
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest
 from webapp.core.audit import AuditEntry
@@ -96,6 +97,13 @@ def moderation_of(model, public_id):
     return row.moderation, row.moderation_flags
 
 
+def decide(staff, kind, public_id, verb, **data):
+    """A staff member decides from the queue page, as a browser sends it (with the item's state at page load)."""
+    action = f"/werkruimte/moderatie/{kind}/{public_id}/{verb}"
+    fields = form_fields(staff.get("/werkruimte/moderatie").get_data(as_text=True), action)
+    return staff.post(action, data={**fields, **data})
+
+
 def post(client, **fields):
     response = client.post("/vragen/nieuw", data={**REQUEST, **fields})
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
@@ -145,8 +153,7 @@ def test_staff_reject_with_a_reason_the_poster_reads_in_their_language(make, log
     queue = visible(staff.get("/werkruimte/moderatie"))
     assert "Hulp met de computer" in queue
 
-    response = staff.post(f"/werkruimte/moderatie/request/{public_id}/afwijzen",
-                          data={"reason": "spam", "note": "Dit is reclame."})
+    response = decide(staff, "request", public_id, "afwijzen", reason="spam", note="Dit is reclame.")
     assert response.status_code == 302
     assert make.run(moderation_of, HelpRequest, public_id)[0] == "rejected"
     messages = visible(owner_client.get("/berichten/"))
@@ -160,7 +167,7 @@ def test_a_reject_without_a_known_reason_is_refused(make, login):
     client = login(make.user("resident").email)
     public_id = post(client, description="Kijk op www.example.com voor meer informatie over mij.")
     staff = login(make.user("staff").email)
-    response = staff.post(f"/werkruimte/moderatie/request/{public_id}/afwijzen", data={"reason": "bestaat-niet"})
+    response = decide(staff, "request", public_id, "afwijzen", reason="bestaat-niet")
     assert response.status_code == 400
     assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
     # The mistake is listed at the top, linked to the field of this item, which points back to the message.
@@ -176,18 +183,83 @@ def test_staff_approve_and_the_request_goes_public(make, login, anon):
     client = login(owner.email)
     public_id = post(client, description="Kijk op www.haarlem.nl/afvalkalender, ik snap die niet.")
     staff = login(make.user("staff").email)
-    assert staff.post(f"/werkruimte/moderatie/request/{public_id}/goedkeuren").status_code == 302
+    assert decide(staff, "request", public_id, "goedkeuren").status_code == 302
     assert make.run(moderation_of, HelpRequest, public_id) == ("ok", None)
     assert anon("nl").get(f"/vragen/{public_id}").status_code == 200
     assert make.count(Notification, Notification.user_id == owner.id, Notification.kind == "moderation_approved") == 1
     assert make.count(AuditEntry, AuditEntry.action == "approve") == 1
 
 
+def test_a_decision_from_a_queue_page_opened_before_a_colleague_decided_is_refused(make, login, tr, anon):
+    """A colleague rejected the request (it holds a phone number); an approval from an older tab must not publish
+    it, and the poster hears one decision only."""
+    owner = make.user("resident", locale="en")
+    public_id = post(login(owner.email), description="Bel mij op 06-12345678 voor de boodschappen.")
+    old_tab, colleague = login(make.user("staff").email, lang="en"), login(make.user("staff").email)
+    action = f"/werkruimte/moderatie/request/{public_id}/goedkeuren"
+    fields = form_fields(old_tab.get("/werkruimte/moderatie").get_data(as_text=True), action)
+    assert decide(colleague, "request", public_id, "afwijzen", reason="personal_data").status_code == 302
+
+    late = old_tab.post(action, data=fields, follow_redirects=True)
+    assert late.status_code == 200
+    assert tr("en", "Someone else already decided this: it is now rejected.") in visible(late)
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "rejected"
+    assert anon("en").get(f"/vragen/{public_id}").status_code == 404
+    assert make.count(AuditEntry, AuditEntry.target_ref == public_id) == 1
+    assert [n for n in make.run(lambda: [n.kind for n in db.session.execute(
+        select(Notification).where(Notification.user_id == owner.id)).scalars()]) if n.startswith("moderation")] == [
+        "moderation_rejected"]
+
+
+def test_a_decision_on_a_text_that_changed_since_the_page_was_drawn_is_refused(make, login, tr):
+    """The poster changed the held text while the queue was open: the approval was for the old text."""
+    owner = make.user("resident")
+    client = login(owner.email)
+    public_id = post(client, description="Kijk op www.haarlem.nl/afvalkalender, ik snap die niet.")
+    staff = login(make.user("staff").email, lang="en")
+    action = f"/werkruimte/moderatie/request/{public_id}/goedkeuren"
+    fields = form_fields(staff.get("/werkruimte/moderatie").get_data(as_text=True), action)
+    edited = client.post(f"/vragen/{public_id}/bewerken",
+                         data={**REQUEST, "description": "Kijk op www.haarlem.nl en bel 06-12345678."})
+    assert edited.status_code == 302
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+
+    late = staff.post(action, data=fields, follow_redirects=True)
+    assert tr("en", "This item changed since you opened the page. Read it again before you decide.") in visible(late)
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+    assert make.count(AuditEntry, AuditEntry.target_ref == public_id) == 0
+    assert make.count(Notification, Notification.user_id == owner.id, Notification.kind == "moderation_approved") == 0
+    # Without the state at page load (an old form) nothing is decided either.
+    assert staff.post(action, data={}).status_code == 302
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+
+
+def test_a_long_queue_is_paged_oldest_first_and_a_decision_returns_to_its_page(make, login, tr):
+    """Thousands of held items must not make one page of thousands: the queue shows 20 at a time."""
+    owner = make.user("resident")
+    volunteer = make.user("volunteer")
+    held = [make.request(owner, title=f"Tuinhulp {n:02d}", description=f"Bel 06-123456{n:02d} voor de tuin.")
+            for n in range(41)]
+    offer = make.offer(volunteer, description="Mail mij op hulp@example.org voor een afspraak.")
+    staff = login(make.user("staff").email, lang="en")
+    first, third = visible(staff.get("/werkruimte/moderatie")), visible(staff.get("/werkruimte/moderatie?page=3"))
+    assert tr("en", "%(num)d item waits for a decision.", "%(num)d items wait for a decision.", num=42) in first
+    assert sum(f"Tuinhulp {n:02d}" in first for n in range(41)) == 20 and "Tuinhulp 00" in first
+    assert "Tuinhulp 40" in third and "Tuinhulp 39" not in third and offer.title in third  # the offer came last
+    assert tr("en", "Page %(page)d of %(pages)d", page=3, pages=3) in third
+
+    action = f"/werkruimte/moderatie/request/{held[25].public_id}/goedkeuren?page=2"
+    fields = form_fields(staff.get("/werkruimte/moderatie?page=2").get_data(as_text=True), action)
+    answer = staff.post(action, data=fields)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/werkruimte/moderatie?page=2")
+    assert make.run(moderation_of, HelpRequest, held[25].public_id)[0] == "ok"
+
+
 # -- reports ------------------------------------------------------------------------------------------------------
 
 def test_three_different_reporters_hide_a_request_until_staff_decide(make, login, anon):
     help_request = make.request(make.user("resident"))
-    reporters = [login(make.user("volunteer").email) for _ in range(3)]
+    reporters = [login(make.age(make.user("volunteer")).email) for _ in range(3)]  # established accounts
     for client in reporters[:2]:
         response = client.post(f"/melden/vraag/{help_request.public_id}", data={"reason": "unsafe"})
         assert response.status_code == 302
@@ -200,7 +272,7 @@ def test_three_different_reporters_hide_a_request_until_staff_decide(make, login
 
     staff = login(make.user("staff").email)
     assert "Raar" in visible(staff.get("/werkruimte/moderatie"))
-    staff.post(f"/werkruimte/moderatie/request/{help_request.public_id}/goedkeuren")
+    decide(staff, "request", help_request.public_id, "goedkeuren")
     assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 200
     assert make.count(Report, Report.resolved_at.is_(None)) == 0
 
@@ -208,7 +280,8 @@ def test_three_different_reporters_hide_a_request_until_staff_decide(make, login
 def test_the_threshold_is_configurable(app, make, login, anon, monkeypatch):
     monkeypatch.setitem(app.config, "MODERATION_REPORT_THRESHOLD", 1)
     help_request = make.request(make.user("resident"))
-    login(make.user("volunteer").email).post(f"/melden/vraag/{help_request.public_id}", data={"reason": "spam"})
+    login(make.age(make.user("volunteer")).email).post(f"/melden/vraag/{help_request.public_id}",
+                                                       data={"reason": "spam"})
     assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 404
 
 
@@ -234,8 +307,8 @@ def test_reports_need_a_login_and_a_visible_target(make, login, anon):
 def test_reporting_a_person_puts_them_on_the_staff_list(make, login):
     volunteer = make.user("volunteer", first_name="Gemeld")
     for _ in range(3):
-        login(make.user("resident").email).post(f"/melden/persoon/{volunteer.public_id}",
-                                                data={"reason": "unsafe", "details": "Vreemd gedrag"})
+        login(make.age(make.user("resident")).email).post(f"/melden/persoon/{volunteer.public_id}",
+                                                          data={"reason": "unsafe", "details": "Vreemd gedrag"})
     page = visible(login(make.user("staff").email).get("/werkruimte/moderatie"))
     assert "Gemeld" in page and "Vreemd gedrag" in page
 
@@ -263,7 +336,7 @@ def test_an_offer_with_an_email_address_is_held(make, login, anon, tr):
     assert tr("nl", "Remove the e-mail address. You share it only with the helper you choose.") in \
         visible(client.get(f"/aanbod/{public_id}"))
     staff = login(make.user("staff").email)
-    staff.post(f"/werkruimte/moderatie/offer/{public_id}/goedkeuren")
+    decide(staff, "offer", public_id, "goedkeuren")
     assert anon("nl").get(f"/aanbod/{public_id}").status_code == 200
 
 
@@ -342,7 +415,7 @@ def test_a_held_question_from_an_offer_reaches_the_volunteer_only_after_approval
     helper = login(volunteer.email)
     assert helper.get(f"/vragen/{public_id}").status_code == 404
     assert make.count(Notification, Notification.user_id == volunteer.id, Notification.kind == "asked") == 0
-    login(make.user("staff").email).post(f"/werkruimte/moderatie/request/{public_id}/goedkeuren")
+    decide(login(make.user("staff").email), "request", public_id, "goedkeuren")
     assert helper.get(f"/vragen/{public_id}").status_code == 200
     assert make.count(Notification, Notification.user_id == volunteer.id, Notification.kind == "asked") == 1
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import sibling_app, visible
+from tests.webapp.staff.test_staff_moderation import decide
 from tests.webapp.suggestions.test_suggestions import _profile
 from tests.webapp.suggestions.test_suggestions_stored import titles
 from webapp.accounts.models import User, VolunteerProfile
@@ -142,7 +143,7 @@ def test_a_held_request_is_placed_once_staff_approve_it(people, make, login):
     place(make)
     assert make.count(StoredSuggestion, StoredSuggestion.request_id == held) == 0
     staff = login(make.user("staff").email)
-    assert staff.post(f"/werkruimte/moderatie/request/{public_id}/goedkeuren").status_code == 302
+    assert decide(staff, "request", public_id, "goedkeuren").status_code == 302
     place(make)
     assert make.count(StoredSuggestion, StoredSuggestion.volunteer_id == people.shopper.id,
                       StoredSuggestion.request_id == held) == 1

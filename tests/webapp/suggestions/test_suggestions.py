@@ -75,12 +75,12 @@ def test_hard_rules_hold_in_suggestions(make, login):
     assert "Boodschappen doen" not in page_text(login(turkish_only.email).get("/aanbevolen/"))
 
 
-def test_requester_sees_suggested_volunteers_and_invites_one(make, login):
+def test_staff_see_suggested_volunteers_by_name_and_invite_one(make, login):
     resident = make.user("resident")
     helper = make.user("volunteer", first_name="Fatima", phone="06-99990000")
     _profile(make, helper, ["boodschappen"])
     help_request = make.request(resident, title="Boodschappen doen")
-    client = login(resident.email)
+    client = login(make.user("staff").email)
     page = page_text(client.get(f"/vragen/{help_request.public_id}"))
     assert "Fatima" in page and "06-99990000" not in page and helper.email not in page
     helper_public = make.run(lambda: db.session.get(User, helper.id).public_id)
@@ -90,17 +90,21 @@ def test_requester_sees_suggested_volunteers_and_invites_one(make, login):
     kinds = make.run(lambda: [n.kind for n in db.session.execute(
         select(Notification).where(Notification.user_id == helper.id)).scalars()])
     assert "invited" in kinds
+    # The requester sees no name, and lets the volunteers know with one button instead (test_suggestions_reach).
+    assert "Fatima" not in page_text(login(resident.email).get(f"/vragen/{help_request.public_id}"))
 
 
-def test_only_the_requester_or_staff_may_invite(make, login):
+def test_only_staff_invite_by_name(make, login):
     resident = make.user("resident")
     other = make.user("resident")
     helper = make.user("volunteer")
     _profile(make, helper, ["boodschappen"])
     help_request = make.request(resident)
     helper_public = make.run(lambda: db.session.get(User, helper.id).public_id)
-    assert login(other.email).post(
-        f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}").status_code == 403
+    for person in (other, resident):
+        assert login(person.email).post(
+            f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}").status_code == 403
+    assert login(other.email).post(f"/aanbevolen/{help_request.public_id}/laten-weten").status_code == 403
     staff = make.user("staff")
     assert login(staff.email).post(
         f"/aanbevolen/{help_request.public_id}/uitnodigen/{helper_public}").status_code == 302
@@ -112,8 +116,10 @@ def test_cannot_invite_a_volunteer_the_rules_exclude(make, login):
     _profile(make, unscreened, ["administratie"])
     help_request = make.request(resident, category_key="paperwork", title="Hulp bij formulieren")
     public = make.run(lambda: db.session.get(User, unscreened.id).public_id)
-    assert login(resident.email).post(
+    assert login(make.user("staff").email).post(
         f"/aanbevolen/{help_request.public_id}/uitnodigen/{public}").status_code == 403
+    login(resident.email).post(f"/aanbevolen/{help_request.public_id}/laten-weten")
+    assert make.count(Invitation) == 0
 
 
 def test_open_respond_accept_and_done_are_logged(make, login):
@@ -203,5 +209,5 @@ def test_capped_candidates_keep_the_volunteers_with_the_requests_skill(make, log
     other = make.user("volunteer", first_name="Otto")  # newer, other skills
     _profile(make, other, ["pets"])
     help_request = make.request(resident, title="Tuin snoeien", category_key="garden")
-    page = page_text(login(resident.email).get(f"/vragen/{help_request.public_id}"))
+    page = page_text(login(make.user("staff").email).get(f"/vragen/{help_request.public_id}"))
     assert "Gerda" in page and "Otto" not in page

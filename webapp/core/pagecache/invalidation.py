@@ -17,7 +17,10 @@ PRIVATE_TABLES = frozenset({
     "page_cache", "rate_counters", "notifications", "notification_preferences", "email_digests", "audit_log",
     "suggestion_events", "invitations", "need_invitations", "recovery_codes", "account_erasures", "responses",
     "matches", "intakes", "suggestion_lists", "volunteer_suggestions",
-    "report_snapshots", "mail_outbox",
+    "report_snapshots", "mail_outbox", "organiser_invitations", "shown_volunteers",
+    # District budgets: who voted, the sealed and the counted ballots, and the intake trail show on no public page
+    # (the results read them only after the count, which changes budget_rounds and so clears "budgets").
+    "budget_voters", "budget_ballots", "budget_intakes",
 })
 TAGS = {
     "help_requests": ("requests",),
@@ -26,6 +29,9 @@ TAGS = {
     **{table: ("initiatives",) for table in (
         "initiatives", "initiative_organisers", "initiative_needs", "need_signups", "initiative_backings",
         "activities", "activity_participants", "initiative_support", "initiative_wijken", "initiative_goals")},
+    "initiatives": ("initiatives", "budgets"),  # a round's page names the initiative a plan comes from
+    "budget_rounds": ("budgets",),
+    "budget_proposals": ("budgets",),
 }
 # New rows here show up on cached pages when those expire (PAGE_CACHE_SECONDS): a new request, offer or initiative
 # may take that long to appear for visitors who are not logged in (a new person shows nowhere at all). Posting is

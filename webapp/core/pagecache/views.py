@@ -21,6 +21,8 @@ CACHEABLE = {
     "initiatives.needs_board": "initiatives",
     "initiatives.show": "initiatives",
     "initiatives.vacancies": "initiatives",
+    "budgets.index": "budgets",
+    "budgets.show": "budgets",
 }
 
 

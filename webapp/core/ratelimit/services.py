@@ -35,15 +35,24 @@ EXTENSION = "samen.ratelimit"
 DEFAULT_LIMITS: Mapping[str, str] = {
     "login": "20 per 15 minutes",             # per client IP
     "register": "10 per hour",                # per client IP
-    "password_reset": "5 per 15 minutes",     # per client IP and per e-mail address
+    "password_reset": "5 per 15 minutes",     # per client IP (per address, mails are capped: account_mail)
+    "account_mail": "3 per hour",             # per e-mail address: mails about an account, capped silently
     "post_request": "10 per hour;30 per day",  # per person
     "respond": "30 per hour",                 # per person
     "send_verification": "3 per hour",        # per person
+    "invite_organiser": "10 per day",         # per person: e-mails to addresses they type
+    "report": "5 per day",                    # per person: reports by members (each reaches staff)
 }
-# Only failures count; then everything is refused until the window ends.
+# Only failures count; then everything is refused until the window ends. Several windows: growing delays.
+# Which identities each kind counts is decided by webapp.accounts.throttle.
 DEFAULT_BACK_OFF: Mapping[str, str] = {
-    "login": "5 per 15 minutes",       # per account (known or not) and per client IP
-    "two_factor": "5 per 15 minutes",  # per person in the middle of logging in
+    "login": "5 per 5 minutes;10 per hour;20 per day",      # per client IP and account together
+    "login_account": "10 per 15 minutes;30 per day",          # per account (known or not), unknown browsers only
+    "login_ip": "10 per 15 minutes;50 per day",               # per client IP, unknown browsers only
+    "login_device": "10 per 15 minutes;30 per day",           # per browser that logged in to the account before
+    "two_factor": "5 per 15 minutes",                         # per person, from unknown browsers
+    "two_factor_device": "10 per 15 minutes",                 # per known browser and person
+    "password_check": "5 per 15 minutes;10 per day",          # the current password typed while logged in
 }
 
 Who = tuple[str, str]
