@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from webapp.accounts.models import User, UserRole, VolunteerProfile
-from webapp.accounts.safeguarding import may_help, may_read
+from webapp.accounts.safeguarding import may_help, may_read, screened
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.core.access import Role
 from webapp.core.ids import utcnow
@@ -54,11 +54,10 @@ def screening_for(viewer: Any) -> tuple[ColumnElement[bool], ...]:
 def screening_for_each(viewer_id: Any) -> ColumnElement[bool]:
     """SQL, for rows that pair a request with a person (whose user id is the column `viewer_id`, e.g. a stored
     suggestion's volunteer): `screening_for` of that person, so one query serves many people (a digest run)."""
-    screened = exists(select(VolunteerProfile.user_id).where(VolunteerProfile.user_id == viewer_id,
-                                                             VolunteerProfile.is_screened.is_(True)))
+    helps = exists(select(VolunteerProfile.user_id).where(VolunteerProfile.user_id == viewer_id, screened()))
     staff = exists(select(UserRole.id).where(UserRole.user_id == viewer_id,
                                              UserRole.role.in_((Role.STAFF, Role.ADMIN))))
-    return or_(HelpRequest.needs_screening.is_(False), screened, staff)
+    return or_(HelpRequest.needs_screening.is_(False), helps, staff)
 
 
 def may_see(viewer: User | None, help_request: HelpRequest) -> bool:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, undefer
 
 import matching
 from webapp.accounts.models import User, VolunteerProfile
+from webapp.accounts.safeguarding import screened
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest, Outcome, Response, SuggestionEvent
 from webapp.core.database import conflict_insert
@@ -208,7 +209,7 @@ def _may_get(help_request: HelpRequest, user_ids: Sequence[int]) -> set[int]:
         if help_request.requester_id is not None:
             query = query.where(User.id != help_request.requester_id)
         if help_request.needs_screening:
-            query = query.where(VolunteerProfile.is_screened.is_(True))
+            query = query.where(screened())  # webapp.accounts.safeguarding's rule
         out.update(db.session.execute(query).scalars())
     return out
 
