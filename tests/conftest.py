@@ -60,6 +60,8 @@ def app_config(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         # Tests send the outbox themselves (tests/webapp/mail_helpers.py); test_outbox.py runs the worker thread.
         "MAIL_WORKER": False,
+        # The same for placing new requests into volunteers' stored lists (tests/webapp/suggestions/test_freshness.py).
+        "PLACEMENT_WORKER": False,
         # One test process plays up to 200 people at once (tests/webapp/test_concurrency.py): a pool for that many
         # threads, where a gunicorn worker has 8 (webapp.core.database).
         "DATABASE_POOL_SIZE": 10,

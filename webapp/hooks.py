@@ -6,6 +6,10 @@
 | template hook "request-page:staff" | the staff tools on a request's page (webapp.staff) |
 | template hook "need:helpers" | volunteers who chose to be found, under a need for its organisers (suggestions) |
 | after a commit that queued e-mail | wakes the outbox worker thread, which sends it (webapp.core.outbox) |
+| signal `request_published` (webapp.core.signals) | a request went public (asks, staff): queued for placing into |
+| | volunteers' stored lists, in the same transaction (webapp.suggestions.freshness) |
+| after a commit that queued a placement | wakes the placement worker thread: the request enters the stored lists it |
+| | fits, and the few it fits best are told (webapp.suggestions.freshness, notices) |
 | after a flush and a commit of db.session | clears the cached public pages the change touched (webapp.core.pagecache) |
 | before a bulk UPDATE/DELETE in any session | refuses it on the audit log, which is append-only (webapp.core.audit) |
 | around every request | serves public pages from the page cache and stores them (webapp.core.pagecache) |
@@ -23,10 +27,11 @@ from flask import Flask
 
 from webapp.accounts import confirmation
 from webapp.asks import services as asks_services
-from webapp.core import audit, outbox, template_hooks
+from webapp.core import audit, outbox, signals, template_hooks
 from webapp.core.pagecache import invalidation as pagecache_invalidation
 from webapp.offers import services as offers_services
 from webapp.staff import views as staff_views
+from webapp.suggestions import freshness
 from webapp.suggestions import views as suggestions_views
 
 
@@ -34,6 +39,8 @@ def register(app: Flask) -> None:
     audit.register()
     pagecache_invalidation.install()
     outbox.register(app)
+    signals.request_published.connect(freshness.queue)
+    freshness.register(app)
     template_hooks.register(app)
     template_hooks.add(app, "request-page:helpers", suggestions_views.request_helpers)
     template_hooks.add(app, "request-page:staff", staff_views.request_panel)

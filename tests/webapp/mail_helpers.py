@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
@@ -23,6 +24,9 @@ class Sink:
 
     def __init__(self, app: Flask | None = None) -> None:
         self.app = app
+        # aiosmtpd looks at every attribute of its handler (inspect.getmembers) when a client connects, from its own
+        # thread: reading `messages` there would send the outbox to this very server and wait on itself.
+        self._test_thread = threading.get_ident()
         self._messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
 
@@ -31,7 +35,7 @@ class Sink:
         self._messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type, attr-defined]
 
     def send_outbox(self) -> None:
-        if self.app is not None:
+        if self.app is not None and threading.get_ident() == self._test_thread:
             with self.app.app_context():
                 outbox.send_waiting(limit=10_000)
 

@@ -1,5 +1,6 @@
-"""What happens between a volunteer and a request (shown, opened, responded, accepted, completed, declined): the
-interaction log the matching engine learns from. Kept with the requests, so that every feature above can write it."""
+"""What happens between a volunteer and a request (shown, opened, responded, accepted, completed, declined,
+thanked): the interaction log the matching engine learns from. Kept with the requests, so that every feature above
+can write it."""
 
 from __future__ import annotations
 

@@ -63,7 +63,10 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
     slots = MultiCheckboxField(_l("At what times is it possible?"), choices=slot_choices,
                                description=_l("Choose nothing if any time is fine."))
     languages = MultiCheckboxField(_l("Languages you speak"), choices=language_choices,
-                                   validators=[InputRequired(message=_l("Choose at least one language."))])
+                                   validators=[InputRequired(message=_l("Choose at least one language."))],
+                                   description=_l("Do you want to practise Dutch? Then we add Dutch for you, even if "
+                                                  "you speak only a little. Then everyone who speaks Dutch can help "
+                                                  "you."))
     frequency = RadioField(
         _l("How often?"),
         choices=[SelectChoice("once", _l("Once")), SelectChoice("recurring", _l("Regularly"))],

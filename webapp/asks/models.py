@@ -161,6 +161,7 @@ class Outcome(StrEnum):
     ACCEPTED = "accepted"
     COMPLETED = "completed"
     DECLINED = "declined"
+    THANKED = "thanked"  # the requester said thanks for the help
 
 
 class SuggestionEvent(Base):

@@ -24,7 +24,8 @@ from webapp.core.moderation import Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
-from webapp.core.text_features import encode_help_request
+from webapp.core.signals import request_published
+from webapp.core.text_features import encode_help_request, practises_dutch
 from webapp.notifications.services import notify
 
 
@@ -87,6 +88,10 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
         help_request.screening_required_at = utcnow()  # an edit made it sensitive
     help_request.needs_screening = needs_screening
     help_request.match_features = encode_help_request(help_request)
+    if practises_dutch(help_request.match_features) and "nl" not in help_request.languages:
+        # Someone who wants to practise Dutch speaks some: with Dutch listed, every Dutch speaker can help, not only
+        # those who also speak their other language (the form says so).
+        help_request.languages = sorted({*help_request.languages, "nl"})
 
 
 def _check_text(help_request: HelpRequest, *, check_duplicates: bool) -> None:
@@ -123,6 +128,12 @@ def requester_side_id(help_request: HelpRequest) -> int | None:
     return help_request.contact_staff_id or help_request.requester_id
 
 
+def _published(help_request: HelpRequest) -> None:
+    """Tell whoever listens (the suggestions feature: volunteers' lists, see webapp/hooks.py) that the request is
+    public now; a request held by the checks or sent to one volunteer's offer is not."""
+    if help_request.moderation == Moderation.OK and help_request.offer_id is None and help_request.is_open:
+        request_published.send(help_request)
+
 
 def post_request(requester: User, data: RequestData, *, offer_id: int | None = None,
                  contact_staff_id: int | None = None, check_duplicates: bool = False,
@@ -142,6 +153,7 @@ def post_request(requester: User, data: RequestData, *, offer_id: int | None = N
         help_request.moderation = Moderation.WAITING
     db.session.add(help_request)
     db.session.flush()
+    _published(help_request)
     return help_request
 
 
@@ -171,6 +183,7 @@ def publish_waiting(requester: User) -> int:
         if help_request.moderation == Moderation.OK and help_request.offer is not None and help_request.is_open:
             notify(help_request.offer.volunteer_id, "asked", title=help_request.title,
                    request=help_request.public_id)
+        _published(help_request)
     return len(waiting)
 
 
@@ -190,6 +203,7 @@ def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
     if may_publish and help_request.moderation == Moderation.WAITING:
         help_request.moderation = decide(help_request.moderation_flags or [])
     db.session.flush()  # the UPDATE holds the row: a response arriving now waits, then sees the new rule
+    _published(help_request)
     return close_unscreened_responses(help_request)
 
 
@@ -432,6 +446,8 @@ def say_thanks(actor: User, help_request: HelpRequest, message: str, hours: floa
     )
     if recorded != 1:
         raise AlreadyThanked
+    if is_requester:
+        events.record(match.volunteer_id, help_request.id, "thanked")
     db.session.execute(
         update(Match)
         .where(Match.id == match.id, Match.hours_corrected_at.is_(None))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
-from webapp.accounts.models import User
-from webapp.accounts.safeguarding import may_help, may_read
+from webapp.accounts.models import User, UserRole, VolunteerProfile
+from webapp.accounts.safeguarding import may_help, may_read, screened
 from webapp.asks.models import HelpRequest, RequestStatus
+from webapp.core.access import Role
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
 
@@ -48,6 +49,15 @@ def sees_sensitive(viewer: Any) -> bool:
 def screening_for(viewer: Any) -> tuple[ColumnElement[bool], ...]:
     """SQL: the requests that need screening drop out for a viewer who may not see them."""
     return () if sees_sensitive(viewer) else (HelpRequest.needs_screening.is_(False),)
+
+
+def screening_for_each(viewer_id: Any) -> ColumnElement[bool]:
+    """SQL, for rows that pair a request with a person (whose user id is the column `viewer_id`, e.g. a stored
+    suggestion's volunteer): `screening_for` of that person, so one query serves many people (a digest run)."""
+    helps = exists(select(VolunteerProfile.user_id).where(VolunteerProfile.user_id == viewer_id, screened()))
+    staff = exists(select(UserRole.id).where(UserRole.user_id == viewer_id,
+                                             UserRole.role.in_((Role.STAFF, Role.ADMIN))))
+    return or_(HelpRequest.needs_screening.is_(False), helps, staff)
 
 
 def may_see(viewer: User | None, help_request: HelpRequest) -> bool:

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     ARGON2_MEMORY_COST: int = Field(65536, ge=256, le=4_194_304)
     SUGGESTIONS_MAX_AGE_MINUTES: int = Field(60, ge=1, le=10_080)
     MATCHING_MODEL_PATH: str | None = None
+    # A new request that fits a volunteer very well: a notice to the few it fits best (at most this many per request,
+    # each with at least this score), and at most SUGGESTION_NOTICES_PER_DAY per volunteer in 24 hours (0: none).
+    SUGGESTION_NOTICE_TOP: int = Field(3, ge=0, le=20)
+    SUGGESTION_NOTICE_MIN_SCORE: float = Field(0.75, ge=0, le=1)
+    SUGGESTION_NOTICES_PER_DAY: int = Field(2, ge=0, le=20)
     # E-mail: SMTP when MAIL_SERVER is set; otherwise mails are written to MAIL_OUTBOX_DIR (default
     # <instance>/outbox) and the log. MAIL_SITE_URL is where links in e-mails point to.
     MAIL_SERVER: str = ""
@@ -189,6 +194,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "ARGON2_MEMORY_COST": settings.ARGON2_MEMORY_COST,
         "SUGGESTIONS_MAX_AGE_MINUTES": settings.SUGGESTIONS_MAX_AGE_MINUTES,
         "MATCHING_MODEL_PATH": settings.MATCHING_MODEL_PATH or str(instance / "matching-model.bin"),
+        "SUGGESTION_NOTICE_TOP": settings.SUGGESTION_NOTICE_TOP,
+        "SUGGESTION_NOTICE_MIN_SCORE": settings.SUGGESTION_NOTICE_MIN_SCORE,
+        "SUGGESTION_NOTICES_PER_DAY": settings.SUGGESTION_NOTICES_PER_DAY,
         "WTF_CSRF_TIME_LIMIT": None,
         "INSTANCE_PATH": str(instance),
         "MAIL_SERVER": settings.MAIL_SERVER,
@@ -210,6 +218,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "HEALTH_OUTBOX_MAX_MINUTES": settings.HEALTH_OUTBOX_MAX_MINUTES,
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,
+        # A worker thread places a new request into volunteers' stored lists a moment after it went public (tests
+        # place with freshness.place_pending() themselves; test_freshness.py runs the thread).
+        "PLACEMENT_WORKER": True,
     }
     if settings.BALLOT_KEY:
         config["BALLOT_KEY"] = settings.BALLOT_KEY

@@ -7,8 +7,13 @@ import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -47,22 +52,37 @@ def sender_domain(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
 
 
-def build_message(mail: Mail, sender: str) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML second. `mail.headers` may replace the defaults
-    (the outbox gives each mail a Message-ID of its own, the same on every try)."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+# Lines up to RFC 5322's limit: a long header (the unsubscribe link) stays on one line, as mail programs expect it.
+_WIRE = compat32.clone(max_line_length=998)
+
+
+def _header(value: str) -> str:
+    """A header value as it goes on the wire: non-ASCII text as an RFC 2047 encoded word."""
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def build_message(mail: Mail, sender: str) -> Message:
+    """A multipart/alternative message: plain text first, HTML second, both UTF-8 in quoted-printable.
+    `mail.headers` may replace the defaults (the outbox gives each mail a Message-ID of its own, the same on
+    every try).
+
+    Built with the compat32 MIME classes: the same message as `EmailMessage` builds, at a quarter of the cost
+    (a digest run builds thousands; the default policy parses every header it is given)."""
+    body = Charset("utf-8")
+    body.body_encoding = QP
+    message = MIMEMultipart("alternative", policy=_WIRE)
+    message["From"] = _header(sender)
+    message["To"] = _header(mail.to)
+    message["Subject"] = _header(mail.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=sender_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers.items():
         del message[name]
-        message[name] = value
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
-    message["Content-Language"] = mail.locale  # after the content: set_content() clears Content-* headers
+        message[name] = _header(value)
+    message["Content-Language"] = mail.locale
+    message.attach(MIMEText(mail.text, "plain", body))  # type: ignore[arg-type]  # a Charset works as well
+    message.attach(MIMEText(mail.html, "html", body))  # type: ignore[arg-type]
     return message
 
 
@@ -117,7 +137,7 @@ class Mailer:
             smtp.login(self.username, self.password)
         return smtp
 
-    def _write_to_outbox(self, message: EmailMessage) -> Path:
+    def _write_to_outbox(self, message: Message) -> Path:
         self.outbox.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = self.outbox / f"{stamp}-{secrets.token_hex(4)}.eml"

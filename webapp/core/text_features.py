@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import matching
+from matching.index import is_dutch_practice
 
 # Text features do not depend on place; these coordinates only satisfy the record's validation.
 _ANYWHERE = (52.38, 4.64)
@@ -47,3 +48,10 @@ def text_profile(stored: dict[str, Any] | None) -> matching.TextProfile | None:
     except (TypeError, ValueError):
         return None
     return profile if profile.version == matching.FEATURE_VERSION else None
+
+
+def practises_dutch(stored: dict[str, Any] | None) -> bool:
+    """The request (by its stored text features) is about practising Dutch: taalmaatje, Nederlands oefenen, language
+    buddy, ... Its requester speaks some Dutch, whatever else they listed."""
+    profile = text_profile(stored)
+    return profile is not None and is_dutch_practice(profile)

@@ -29,6 +29,7 @@ SUBJECTS: dict[str, LazyString] = {
     "asked": _l("Someone asks for your help"),
     "vacancies": _l("A new task that fits you"),
     "following": _l("News from an initiative you follow"),
+    "best_fit": _l("A new request that fits you"),
     "need_signup": _l("New sign-up for your initiative"),
     "need_filled": _l("A need of your initiative is filled"),
     "activity": _l("News about an activity"),
@@ -98,7 +99,8 @@ def _render(template: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(template).render(**context)
 
 
-def _locale(user: User) -> str:
+def locale_of(user: User) -> str:
+    """The language e-mail to this person is written in."""
     return user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -107,7 +109,7 @@ def _locale(user: User) -> str:
 def render_instant(user: User, note: Notification) -> Mail:
     assert user.email
     preference = kinds.preference_for(note.kind)
-    locale = _locale(user)
+    locale = locale_of(user)
     with in_language(locale):
         stop = unsubscribe_url(user, preference)
         context = {
@@ -132,13 +134,14 @@ class DigestLine:
     text: str
     link: str
     meta: str = ""
+    why: str = ""  # why a suggestion fits, in the recipient's language
 
 
 def render_digest(user: User, channel: str, notes: Sequence[Notification], requests: Iterable[DigestLine],
                   initiatives: Iterable[DigestLine]) -> Mail:
     """`requests` and `initiatives` are suggestions (title and wijk only), already in lines."""
     assert user.email
-    locale = _locale(user)
+    locale = locale_of(user)
     with in_language(locale):
         preferences = sorted({kinds.preference_for(n.kind) for n in notes},
                              key=lambda p: list(kinds.PREFERENCES).index(p))

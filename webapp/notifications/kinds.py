@@ -24,6 +24,7 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     # A new vacancy or need that fits very well (webapp.volunteering.alerts: a few a day at most). When "best_fit" of
     # the freshness work lands, "suggested_need" can join its kinds and this preference can go.
     "vacancies": ("suggested_need",),
+    "best_fit": ("suggested_request",),  # a new request that fits very well (a few a day at most)
     "suggestions": (),  # computed when a digest is made
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
@@ -39,7 +40,8 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
               "response_closed_screening", "signup_closed_screening"),
 }
 DEFAULTS = {
-    "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
+    "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "best_fit": INSTANT,
+    "suggestions": WEEKLY,
     "need_signup": INSTANT, "need_filled": DAILY, "activity": INSTANT, "centre": INSTANT,
     "other": DAILY, "vacancies": INSTANT, "following": DAILY,
 }
@@ -54,6 +56,7 @@ PREFERENCE_LABELS: dict[str, LazyString] = {
     "done": _l("Help is marked as done, and thank-you messages"),
     "asked": _l("Someone asks or invites me to help"),
     "vacancies": _l("A new vacancy or task that fits me very well (a few a day at most)"),
+    "best_fit": _l("A new request that fits me very well (a few a day at most)"),
     "suggestions": _l("New suggestions for me: requests and initiatives"),
     "need_signup": _l("Someone signs up for a need of my initiative"),
     "need_filled": _l("A need of my initiative is filled"),
@@ -128,6 +131,7 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
         "ask_agreed": lambda: _("The volunteer said yes to “%(title)s”. You can now see the contact details.",
                                 title=title),
         "invited": lambda: _("You are invited to look at the request “%(title)s”.", title=title),
+        "suggested_request": lambda: _("A new request fits you very well: “%(title)s”. Can you help?", title=title),
         "need_signup": lambda: _("Someone signed up for “%(title)s” of %(name)s.", title=title, name=name),
         "need_filled": lambda: _("“%(title)s” of %(name)s is filled. Thank you all!", title=title, name=name),
         "signup_confirmed": lambda: _("You are welcome to help with “%(title)s” of %(name)s. You can now see "

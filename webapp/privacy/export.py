@@ -91,6 +91,8 @@ EXCLUDED: dict[str, str] = {
     "volunteer_suggestions.volunteer_id": "computed from the profile and the open requests; what was shown to the "
                                           "volunteer is in suggestion_history",
     "recovery_codes.user_id": "hashes of one-time login codes: secrets, never part of a download",
+    "suggestion_notices.volunteer_id": "the cap on notices about new requests; each notice is a notification, "
+                                       "in notifications",
     "budget_rounds.created_by_id": "staff work: a district budget round is the city's record",
     "budget_rounds.counted_by_id": "staff work: a district budget round is the city's record",
     "budget_proposals.decided_by_id": "staff work: the decision is part of the plan, in its author's export",

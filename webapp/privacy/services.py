@@ -58,7 +58,7 @@ from webapp.privacy.anonymise import (
 )
 from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
-from webapp.suggestions.models import Invitation, ShownVolunteer
+from webapp.suggestions.models import Invitation, ShownVolunteer, SuggestionNotice
 from webapp.volunteering.models import CalendarFeed, NeedAlert
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
@@ -143,6 +143,7 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(SuggestionEvent).where(SuggestionEvent.volunteer_id == uid).execution_options(**opts))
     invalidate_suggestions(uid)
     db.session.execute(delete(Invitation).where(Invitation.volunteer_id == uid).execution_options(**opts))
+    db.session.execute(delete(SuggestionNotice).where(SuggestionNotice.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(NeedInvitation).where(NeedInvitation.volunteer_id == uid).execution_options(**opts))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == uid).execution_options(**opts))
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
@@ -246,6 +247,7 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "intakes.resident_id", "intakes.staff_id", "handovers.staff_id", "notifications.user_id",
     "notification_preferences.user_id", "email_digests.user_id", "suggestion_events.volunteer_id",
     "suggestion_lists.volunteer_id", "volunteer_suggestions.volunteer_id",  # deleted: computed from the profile
+    "suggestion_notices.volunteer_id",  # deleted, with the notifications they were
     "invitations.volunteer_id", "invitations.invited_by_id",
     "audit_log.actor_id",  # append-only; refers to the id of the empty shell, never to a name
     "account_erasures.user_id",

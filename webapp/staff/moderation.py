@@ -44,6 +44,7 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Flag, Moderation
 from webapp.core.pagination import Page, paginate
+from webapp.core.signals import request_published
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer
 from webapp.staff import emails
@@ -431,6 +432,8 @@ def approve(actor: User, item: Item, seen: str) -> None:
         notify(_owner_id(item), "moderation_approved", item_kind=kind, **params)
         if isinstance(item, HelpRequest) and item.offer is not None and item.is_open:
             notify(item.offer.volunteer_id, "asked", title=item.title, request=item.public_id)
+        elif isinstance(item, HelpRequest) and item.is_open:
+            request_published.send(item)  # into the lists of the volunteers it fits (webapp/hooks.py)
     log_action(actor, Action.APPROVE, kind, ref, reports_closed=resolved)
 
 

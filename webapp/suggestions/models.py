@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -69,3 +69,34 @@ class ShownVolunteer(Base):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
                                               index=True)
     shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestPlacement(Base):
+    """A request that became public (or was edited) and must be placed into the stored lists of the volunteers it
+    fits (webapp.suggestions.freshness). Written in the poster's own transaction, so a crash after the commit loses
+    nothing: the worker thread, or else the refresh job, places it. Due while `placed_at` is empty or older than
+    `queued_at`."""
+
+    __tablename__ = "request_placements"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    placed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SuggestionNotice(Base):
+    """A volunteer was told about a new request that fits them very well (notification kind "suggested_request"):
+    at most once per request, and at most SUGGESTION_NOTICES_PER_DAY per volunteer in 24 hours."""
+
+    __tablename__ = "suggestion_notices"
+    __table_args__ = (
+        UniqueConstraint("volunteer_id", "request_id", name="uq_suggestion_notices_volunteer_id_request_id"),
+        Index("ix_suggestion_notices_volunteer_id_created_at", "volunteer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

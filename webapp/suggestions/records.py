@@ -39,8 +39,10 @@ def volunteer_record(
 
 
 def request_record(
-    help_request: HelpRequest, *, responses: int = 0, now: datetime | None = None
+    help_request: HelpRequest, *, responses: int = 0, now: datetime | None = None, listed_in: int = 0
 ) -> matching.HelpRequest:
+    """The engine's view of a request. `listed_in`: how many volunteers' stored lists hold it now (a request in
+    many lists is ranked a little lower, so one generic request does not fill every list)."""
     waiting = None
     if now is not None and responses == 0:
         waiting = max(0.0, (now - help_request.created_at).total_seconds() / 86400)
@@ -57,4 +59,5 @@ def request_record(
         posted_at=help_request.created_at,
         waiting_days=waiting,
         responses=responses,
+        listed_in=listed_in,
     )

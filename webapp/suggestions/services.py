@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, cast
+from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, String, case, func, or_, select
@@ -25,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 import matching
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
-from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, SuggestionEvent
+from webapp.asks.models import HelpRequest, Match, Outcome, RequestStatus, Response, SuggestionEvent
 from webapp.asks.services import speaks_for
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -35,13 +32,14 @@ from webapp.core.text_features import text_profile
 from webapp.notifications.services import notify
 from webapp.suggestions import reach
 from webapp.suggestions.decoded import stored_volunteer_profiles
-from webapp.suggestions.models import Invitation
+from webapp.suggestions.models import Invitation, StoredSuggestion
 from webapp.suggestions.records import request_record, volunteer_record
 
 log = logging.getLogger(__name__)
 # Candidates per page view, nearest in kind first (see _fits_first): the engine ranks these, never all pairs.
 MAX_CANDIDATES = 300
 RECENT_DAYS = 14
+IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's limit on bound parameters
 KM_PER_DEGREE_LAT = 111.2
 
 
@@ -169,18 +167,50 @@ def _open_requests_near(lat: float, lon: float, km: float) -> Select[HelpRequest
     )
 
 
+# A suggestion fits when the volunteer's own words or record say why: a skill, the request's words it matched, the
+# category their skills point to, or help of this kind given before. Being near and free at the time is not a reason
+# on its own: a list padded with such requests explains nothing and spreads one generic request over every list.
+FIT_REASONS = frozenset({"skill", "asked", "category", "experience"})
+
+
+def fits(suggestion: matching.Suggestion) -> bool:
+    return any(reason.code in FIT_REASONS for reason in suggestion.reasons)
+
+
+def declined_by(volunteer_id: int) -> Select[int]:
+    """The requests this volunteer said "not for me" to."""
+    return select(SuggestionEvent.request_id).where(SuggestionEvent.volunteer_id == volunteer_id,
+                                                    SuggestionEvent.outcome == Outcome.DECLINED)
+
+
+def listed_in_counts(request_ids: Sequence[int], *, except_volunteers: Sequence[int] = ()) -> dict[int, int]:
+    """How many volunteers' stored lists hold each of these requests now (not counting the lists of
+    `except_volunteers`, which are about to be computed again)."""
+    out: dict[int, int] = {}
+    ids = list(request_ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        query = (select(StoredSuggestion.request_id, func.count())
+                 .where(StoredSuggestion.request_id.in_(ids[start:start + IN_CHUNK]))
+                 .group_by(StoredSuggestion.request_id))
+        if except_volunteers:
+            query = query.where(StoredSuggestion.volunteer_id.not_in(list(except_volunteers)))
+        out.update({int(r): int(n) for r, n in db.session.execute(query) if r is not None})
+    return out
+
+
 def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True,
                      features: dict[int, matching.TextProfile | None] | None = None) -> list[RequestSuggestion]:
-    """"Aanbevolen voor jou": the best open requests for this volunteer, with reasons. `features`: the requests'
-    decoded text features by id, shared by a batch of volunteers (filled here); the result is the same."""
+    """"Aanbevolen voor jou": the best open requests for this volunteer that fit them (see `fits`), with reasons.
+    `features`: the requests' decoded text features by id, shared by a batch of volunteers (filled here); the
+    result is the same."""
     records, profiles = _volunteer_records([user])
     if not records:
         return []
     me = records[0]
     answered = select(Response.request_id).where(Response.volunteer_id == user.id)
     query = _open_requests_near(me.lat, me.lon, me.max_distance_km).where(
-        HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered)
-    )
+        HelpRequest.requester_id != user.id, HelpRequest.id.not_in(answered),
+        HelpRequest.id.not_in(declined_by(user.id)))
     if not me.screened:
         query = query.where(HelpRequest.needs_screening.is_(False))
     loads = (joinedload(HelpRequest.wijk), joinedload(HelpRequest.category))
@@ -192,14 +222,16 @@ def suggest_requests(user: User, k: int = 10, *, record_shown: bool = True,
     ).scalars().all()
     if not rows:
         return []
-    counts = _response_counts([r.id for r in rows])
+    ids = [r.id for r in rows]
+    counts, listed = _response_counts(ids), listed_in_counts(ids, except_volunteers=[user.id])
     now = utcnow()
     by_public = {r.public_id: r for r in rows}
-    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now) for r in rows]
+    request_records = [request_record(r, responses=counts.get(r.id, 0), now=now, listed_in=listed.get(r.id, 0))
+                       for r in rows]
     request_profiles = _request_profiles(rows, features)
     index = matching.MatchIndex([me], request_records, volunteer_profiles=profiles,
                                 request_profiles=request_profiles, model=current_model(), now=now)
-    ranked = index.rank_requests_for(me.id, k)
+    ranked = [s for s in index.rank_requests_for(me.id, len(rows)) if fits(s)][:k]
     out = [RequestSuggestion(by_public[s.id], s) for s in ranked]
     if record_shown:
         events.record_shown(user.id, [item.help_request.id for item in out])
@@ -409,63 +441,3 @@ def is_invited(user: User, help_request: HelpRequest) -> bool:
 def dismiss(user: User, help_request: HelpRequest) -> None:
     """The volunteer says "not for me": a declined outcome for training."""
     events.record(user.id, help_request.id, "declined")
-
-
-# -- training from the database -------------------------------------------------------------------------
-
-POSITIVE = {"responded", "accepted", "completed"}
-
-
-def training_interactions(seed: int = 0) -> tuple[list[matching.Volunteer], list[matching.HelpRequest],
-                                                  list[matching.Interaction]]:
-    users = list(db.session.execute(
-        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .options(selectinload(User.volunteer_profile).options(joinedload(VolunteerProfile.wijk),
-                                                              undefer(VolunteerProfile.match_features)))
-    ).scalars())
-    volunteers, _profiles = _volunteer_records(users)
-    known = {v.id for v in volunteers}
-    public = {u.id: u.public_id for u in users}
-    requests = list(db.session.execute(select(HelpRequest).options(joinedload(HelpRequest.wijk))).scalars())
-    request_public = {r.id: r.public_id for r in requests}
-    interactions: list[matching.Interaction] = []
-    seen: set[tuple[str, str, str]] = set()
-
-    def add(volunteer_id: int | None, request_id: int, outcome: str, at: datetime) -> None:
-        if volunteer_id is None or public.get(volunteer_id) not in known:
-            return
-        key = (public[volunteer_id], request_public[request_id], outcome)
-        if key in seen:
-            return
-        seen.add(key)
-        interactions.append(matching.Interaction(volunteer=key[0], request=key[1],
-                                                 outcome=cast(matching.Outcome, outcome), at=at))
-
-    for event in db.session.execute(select(SuggestionEvent).order_by(SuggestionEvent.created_at)).scalars():
-        add(event.volunteer_id, event.request_id, "shown" if event.outcome == "opened" else event.outcome,
-            event.created_at)
-    for response in db.session.execute(select(Response).options(joinedload(Response.help_request))).scalars():
-        add(response.volunteer_id, response.request_id, "responded", response.created_at)
-        if response.status == "accepted":
-            add(response.volunteer_id, response.request_id, "accepted", response.created_at)
-            if response.help_request.status == RequestStatus.DONE:
-                add(response.volunteer_id, response.request_id, "completed", response.created_at)
-    # Without logged impressions, volunteers who were near a request and did not respond count as shown.
-    shown = Counter(i.outcome for i in interactions)["shown"]
-    if shown < len(interactions) - shown:
-        rng = random.Random(seed)
-        volunteer_ids = [u.id for u in users if public[u.id] in known]
-        for r in requests:
-            for volunteer_id in rng.sample(volunteer_ids, min(3, len(volunteer_ids))):
-                add(volunteer_id, r.id, "shown", r.created_at)
-    interactions.sort(key=lambda i: i.at or utcnow())
-    request_records = [request_record(r) for r in requests]
-    return volunteers, request_records, interactions
-
-
-def train_from_database(out: Path, seed: int = 0) -> tuple[matching.TrainedModel, int]:
-    volunteers, requests, interactions = training_interactions(seed)
-    model = matching.train_model(volunteers, requests, interactions, seed=seed)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    matching.save_model(model, out)
-    return model, len(interactions)

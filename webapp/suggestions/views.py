@@ -22,13 +22,16 @@ from webapp.initiatives.services import can_edit
 from webapp.initiatives.web import back_to, checked, load_for_organiser, load_need
 from webapp.suggestions import reach, services, stored
 from webapp.suggestions.initiatives import suggest_volunteers_for_need
-from webapp.suggestions.reasons import reason_text
+from webapp.suggestions.reasons import reason_lines, reason_text
 
 bp = Blueprint("suggestions", __name__, url_prefix="/aanbevolen")
 NEED_SHOWN = 5  # suggested volunteers under a need; an organiser invites only people shown to them
-# Why a suggestion fits, in words: "reason" speaks to the volunteer, "reason_other" about them.
+# Why a suggestion fits, in words: "reason"/"reasons" speak to the volunteer, "reason_other"/"reasons_other" about
+# them. "reasons" turns a suggestion's reasons into the lines to show (skill and the request's words together).
 bp.add_app_template_filter(reason_text, "reason")
 bp.add_app_template_filter(lambda reason: reason_text(reason, for_volunteer=False), "reason_other")
+bp.add_app_template_filter(reason_lines, "reasons")
+bp.add_app_template_filter(lambda reasons: reason_lines(reasons, for_volunteer=False), "reasons_other")
 
 
 @bp.get("/")

@@ -155,7 +155,7 @@ def test_an_unscreened_volunteer_never_meets_a_sensitive_request_on_any_path(mak
 
     def digest_lines(person_id):
         user = db.session.get(User, person_id)
-        requests, _initiatives = _new_suggestions(user, utcnow() - timedelta(days=7))
+        requests, _initiatives = _new_suggestions([user], utcnow()).get(user.id, ([], []))
         return [line.title for line in requests]
 
     with app.test_request_context("/"):

@@ -68,6 +68,24 @@ def test_the_sql_and_the_request_in_hand_agree_for_every_kind_and_viewer(make):
     make.run(check)
 
 
+def test_the_rule_for_many_people_at_once_agrees_with_the_rule_for_one(make):
+    kinds, viewers = _world(make)
+
+    def check() -> None:
+        people = [v for v in viewers.values() if v is not None]
+        pairs = {(p, r) for p, r in db.session.execute(
+            select(User.id, HelpRequest.id).join(HelpRequest, HelpRequest.id.in_([s.id for s in kinds.values()]))
+            .where(User.id.in_(people), *visibility.open_to_volunteers(), visibility.screening_for_each(User.id)))}
+        for person_id in people:
+            viewer = db.session.get(User, person_id)
+            one = set(db.session.execute(select(HelpRequest.id).where(
+                HelpRequest.id.in_([s.id for s in kinds.values()]), *visibility.open_to_volunteers(),
+                *visibility.screening_for(viewer))).scalars())
+            assert {r for p, r in pairs if p == person_id} == one, person_id
+
+    make.run(check)
+
+
 def test_the_public_list_shows_exactly_what_the_rule_allows(make, anon, login):
     kinds, _viewers = _world(make)
     page = anon("nl").get("/vragen/").get_data(as_text=True)

@@ -131,3 +131,43 @@ def test_models_and_migrations_agree_on_the_test_database(app):
             assert schema_differences() == []
         finally:
             db.session.remove()
+
+
+@pytest.mark.xfail(strict=True, reason="data loss on SQLite, not fixed yet: turning foreign keys off in "
+                   "migrations/env.py alone broke other migrations (a first try in h-match-web)")
+def test_stepping_over_the_newest_revisions_keeps_the_rows_that_refer_to_a_person(tmp_path):
+    """SQLite rebuilds a table to alter it (copy, DROP, rename); with foreign keys on, the DROP deleted every row
+    that refers to the table with ON DELETE CASCADE: upgrading an existing database over a change to `users`
+    emptied volunteer profiles, roles, notifications and more. Rows written at the head survive stepping down over
+    the newest revisions and up again."""
+    from webapp.accounts.models import User, UserRole, VolunteerProfile
+    from webapp.core.access import Role
+    from webapp.notifications.models import Notification
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'rows.db'}", str(tmp_path)))
+    tables = ("users", "volunteer_profiles", "user_roles", "notifications")
+    with app.app_context():
+        try:
+            upgrade()
+            person = User(email="iemand@example.org", first_name="Iemand", last_name="Test")
+            db.session.add(person)
+            db.session.flush()
+            db.session.add_all([VolunteerProfile(user_id=person.id, skills=["koken"], languages=["nl"]),
+                                UserRole(user_id=person.id, role=Role.STAFF),
+                                Notification(user_id=person.id, kind="thanks", params={})])
+            db.session.commit()
+
+            def counts() -> dict[str, int]:
+                with db.engine.connect() as connection:
+                    return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608 (fixed names)
+                            for t in tables}
+
+            assert counts() == dict.fromkeys(tables, 1)
+            for _ in range(4):
+                downgrade(revision="-1")
+            for _ in range(4):
+                upgrade(revision="+1")
+            assert counts() == dict.fromkeys(tables, 1)
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.mail_helpers import parts, smtp, unsubscribe_path  # noqa: F401 (smtp is a fixture)
+from tests.webapp.suggestions.test_suggestions import _profile
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
@@ -146,10 +147,29 @@ def test_new_suggestions_reach_volunteers_in_their_weekly_digest(make, smtp, tr)
     make.request(resident, title="Boodschappen op donderdag", description="Een geheim detail over mijn huis.")
     report = run(make)
     assert report.sent["weekly"] == 1
-    [mail] = smtp.to(volunteer.email)
+    # (The volunteer fits it best of all, so they also had a notice straight away: see test_notices.py.)
+    [mail] = [m for m in smtp.to(volunteer.email) if m["Subject"] == tr("en", "Samen: your news of this week")]
     text, rich = parts(mail)
     assert tr("en", "New requests that suit you") in text
+    assert tr("en", "Matches your skill ‘%(skill)s’", skill="boodschappen") in text  # why, in their own words
     assert "Boodschappen op donderdag" in text and "geheim detail" not in text + rich
     assert run(make).sent["weekly"] == 0
     stored = make.run(lambda: db.session.execute(select(EmailDigest.period_key)).scalars().all())
     assert len(stored) == 1 and stored[0].startswith("weekly:")
+
+
+def test_a_digest_cites_the_requests_words_only_from_its_title(make, smtp, tr):  # noqa: F811
+    """Why a request fits is said in the request's own words, but an e-mail names only the title: words the engine
+    found in the description are left out."""
+    volunteer = make.user("volunteer", locale="en")
+    _profile(make, volunteer, ["boodschappen doen"])
+    make.run(lambda: (services.set_channel(db.session.get(User, volunteer.id), "best_fit", "off"),
+                      db.session.commit()))
+    resident = make.user("resident")
+    make.request(resident, title="Hulp in huis", category_key="groceries",
+                 description="Wie haalt mijn boodschappen? Mijn adres en mijn ziekte vertel ik later.")
+    assert run(make).sent["weekly"] == 1
+    [mail] = smtp.to(volunteer.email)
+    text, rich = parts(mail)
+    assert "Hulp in huis" in text and "Matches your skill ‘boodschappen doen’" in text
+    assert "Asked for" not in text + rich and "adres" not in text + rich

@@ -169,7 +169,7 @@ def test_the_settings_page_saves_a_choice_per_kind(make, login, tr, lang):
     text = visible(page)
     assert tr(lang, "Someone responds to my request") in text
     assert tr(lang, "Once a week, in one e-mail") in text
-    choices = {"response": "daily", "accepted": "instant", "done": "weekly", "asked": "off",
+    choices = {"response": "daily", "accepted": "instant", "done": "weekly", "asked": "off", "best_fit": "weekly",
                "suggestions": "daily", "need_signup": "instant", "need_filled": "weekly", "activity": "off",
                "centre": "daily", "other": "off", "vacancies": "daily", "following": "weekly"}
     assert client.post("/mijn/e-mail", data=choices).status_code == 302

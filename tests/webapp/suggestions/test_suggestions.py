@@ -45,8 +45,10 @@ def test_volunteer_sees_explained_suggestions_across_languages(make, login):
     page = page_text(login(volunteer.email).get("/aanbevolen/"))
     assert '<html lang="en">' in page
     assert "Boodschappen doen" in page
-    assert "Matches your skill ‘groceries’" in page or "Matches your skill ‘shopping’" in page
-    assert "km from you" in page and "You can help on Wednesday morning" in page
+    # The volunteer's own word, and the request's words it matched.
+    assert "That fits your ‘groceries’." in page or "That fits your ‘shopping’." in page
+    assert "Asked for: ‘Boodschappen" in page
+    assert "Less than 100 m from you" in page and "You can help on Wednesday morning" in page  # the same wijk
     # A screening request never reaches an unscreened volunteer.
     assert "Hulp met formulieren" not in page
     assert (volunteer.id, groceries.id) in _events(make, "shown")
