@@ -43,9 +43,22 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
         lift_timeouts(connection)  # a migration may take longer than a page's statement timeout
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by rebuilding it (copy, DROP, rename). With foreign keys on, the DROP deletes
+            # every row elsewhere that refers to it with ON DELETE CASCADE (upgrading over a change to `users`
+            # emptied profiles, roles and notifications). The pragma only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows that refer to rows that do not exist: {broken[:5]}")
 
 
 if context.is_offline_mode():

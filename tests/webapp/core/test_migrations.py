@@ -133,8 +133,6 @@ def test_models_and_migrations_agree_on_the_test_database(app):
             db.session.remove()
 
 
-@pytest.mark.xfail(strict=True, reason="data loss on SQLite, not fixed yet: turning foreign keys off in "
-                   "migrations/env.py alone broke other migrations (a first try in h-match-web)")
 def test_stepping_over_the_newest_revisions_keeps_the_rows_that_refer_to_a_person(tmp_path):
     """SQLite rebuilds a table to alter it (copy, DROP, rename); with foreign keys on, the DROP deleted every row
     that refers to the table with ON DELETE CASCADE: upgrading an existing database over a change to `users`
