@@ -26,6 +26,7 @@ from webapp.accounts.forms import (
     VolunteerProfileForm,
 )
 from webapp.accounts.models import User
+from webapp.core.access import city_may_open, only_figures
 from webapp.core.extensions import db
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
@@ -102,7 +103,7 @@ def login() -> Any:
     """Log in. Failures are counted so that guessing slows down with growing delays, never so that somebody else
     can keep the owner out: see webapp.accounts.throttle."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.dashboard"))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
@@ -118,7 +119,7 @@ def login() -> Any:
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
             attempt.succeeded()  # before any write of this request's session
-            next_url = safe_next(request.args.get("next"), url_for("pages.dashboard"))
+            next_url = safe_next(request.args.get("next"), home_for(user))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
                 _start_pending(user, remember, next_url)
@@ -127,6 +128,16 @@ def login() -> Any:
             _finish_login(user, remember)
             return _known_from_now_on(redirect(next_url), user)
     return render_template("accounts/login.html", form=form)
+
+
+def home_for(user: User) -> str:
+    """Where a login lands: staff in their workspace, a city account on the figures, everyone else on their own
+    dashboard."""
+    if user.is_staff:
+        return url_for("staff.index")
+    if only_figures(user):
+        return url_for("reports.dashboard")
+    return url_for("pages.dashboard")
 
 
 def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugResponse:
@@ -154,6 +165,17 @@ def _finish_login(user: User, remember: bool, *, two_steps: bool = False) -> Non
     services.record_login(user)
     db.session.commit()
     _start_session(user, remember=remember, two_steps=two_steps)
+
+
+@bp.before_app_request
+def _city_sees_figures_only() -> WerkzeugResponse | None:
+    """A city account opens the figures and its own login, nothing else: never a request, a person or a queue.
+    Its home page is the figures."""
+    if not only_figures(current_user) or city_may_open(request.endpoint):
+        return None
+    if request.endpoint == "pages.dashboard" and request.method == "GET":
+        return redirect(url_for("reports.dashboard"))
+    abort(403)
 
 
 def _start_pending(user: User, remember: bool, next_url: str) -> None:

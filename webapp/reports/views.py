@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.budgets import reporting as budget_reporting
-from webapp.core.access import staff_required
+from webapp.core.access import figures_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.reference.labels import locale_code
@@ -125,7 +125,7 @@ def _trend(report: figures.Report) -> Markup:
 
 
 @bp.get("/")
-@staff_required
+@figures_required
 def dashboard() -> str:
     form = DashboardForm(formdata=request.args)
     today = date.today()
@@ -146,7 +146,7 @@ def dashboard() -> str:
 
 
 @bp.get("/export.<file_format>")
-@staff_required
+@figures_required
 def export(file_format: str) -> Response | tuple[str, int]:
     if file_format not in ("csv", "xlsx"):
         return render_template("errors/error.html", code=404, reason=None), 404
@@ -165,7 +165,7 @@ def export(file_format: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/ververs")
-@staff_required
+@figures_required
 def refresh() -> WerkzeugResponse:
     """Compute the chosen dashboard's figures now (unless they are less than a minute old) and show it again."""
     form = DashboardForm()  # the dashboard's choices, posted back by the button
