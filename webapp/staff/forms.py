@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -96,6 +97,29 @@ class IntakeForm(RequestForm):
                                        _not_in_future])
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
                                description=_l("Only staff of the volunteer centre read this."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The request form's fields, worded for the staff member who fills them in for the resident."""
+        super().__init__(*args, **kwargs)
+        for name, label, description in (
+                ("title", _l("What does the resident need help with?"), None),
+                ("description", None, _l("Do not write the resident's name, address or phone number here. Everyone "
+                                         "can read this text.")),
+                ("postcode", _l("Postcode of the resident"),
+                 _l("For example 2034 AB. Only the resident's wijk is shown, never the street.")),
+                ("wijk", _l("Wijk of the resident"), None),
+                ("languages", _l("Languages the resident speaks"), None),
+                ("on_date", _l("On which day does the resident need help? (optional)"), None)):
+            if name not in self._fields:
+                continue
+            if label is not None:
+                self[name].label.text = label
+            if description is not None:
+                self[name].description = description
+        if "postcode" in self._fields:
+            self.postcode.validators = [
+                InputRequired(message=_l("Fill in the resident's postcode, for example 2034 AB.")),
+                *(v for v in self.postcode.validators if not isinstance(v, InputRequired))]
 
     def validate_resident_first_name(self, field: StringField) -> None:
         if not self.resident.data and not (field.data or "").strip():

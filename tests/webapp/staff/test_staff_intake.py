@@ -141,3 +141,20 @@ def test_my_intakes_show_an_open_request_as_open_not_as_a_link_word(make, login,
     row = page.split("Hulp bij boodschappen op vrijdag", 1)[1].split("</tr>", 1)[0]
     assert tr("nl", "Open: looking for a helper") in row
     assert tr("nl", "Open") not in row.replace(tr("nl", "Open: looking for a helper"), "")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_intake_form_speaks_to_the_staff_member_about_the_resident(make, login, tr, lang):
+    client = login(make.user("staff").email, lang=lang)
+    page = visible(client.get("/werkruimte/intake/nieuw"))
+    for msgid in ("Postcode of the resident", "What does the resident need help with?",
+                  "Languages the resident speaks",
+                  "For example 2034 AB. Only the resident's wijk is shown, never the street."):
+        assert tr(lang, msgid) in page
+    for msgid in ("What do you need help with?", "Languages you speak",
+                  "For example 2034 AB. We only show your wijk, never your street."):
+        assert tr(lang, msgid) not in page
+    refused = client.post("/werkruimte/intake/nieuw", data=intake_form(postcode=""))
+    assert refused.status_code == 400
+    assert tr(lang, "Fill in the resident's postcode, for example 2034 AB.") in visible(refused)
+    assert tr(lang, "Fill in your postcode, for example 2034 AB.") not in visible(refused)
