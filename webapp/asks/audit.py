@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, RequestStatus
-from webapp.core.audit import Action, log_action
+from webapp.core.audit import Action, log_view
 
 
 def is_sensitive(help_request: HelpRequest) -> bool:
@@ -16,13 +16,13 @@ def is_sensitive(help_request: HelpRequest) -> bool:
 
 
 def log_sensitive_view(viewer: User | None, help_request: HelpRequest) -> bool:
-    """Log a staff member opening a sensitive request that is not their own. True when something was logged."""
+    """Log a staff member opening a sensitive request that is not their own, once per session (a reload or the
+    next page of a queue writes nothing new). True when something was logged."""
     if viewer is None or not viewer.is_authenticated or not viewer.is_staff:
         return False
     if viewer.id == help_request.requester_id or not is_sensitive(help_request):
         return False
-    log_action(viewer, Action.VIEW_SENSITIVE, "request", help_request.public_id)
-    return True
+    return log_view(viewer, Action.VIEW_SENSITIVE, "request", help_request.public_id)
 
 
 def log_sensitive_views(viewer: User | None, requests: Iterable[HelpRequest]) -> int:

@@ -18,6 +18,7 @@ from webapp.accounts.models import User
 from webapp.accounts.safeguarding import may_help
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
+from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation, decide, recheck
@@ -314,6 +315,9 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
     if not may_help(response.volunteer, help_request.needs_screening):
         raise NeedsScreening  # their VOG lapsed after they responded
     match = _close_as_matched(help_request, response)  # NoLongerOpen, HelperGone: what is stored decides
+    if actor.id != help_request.requester_id:  # the staff contact chose for the resident they took in
+        log_action(actor, Action.CHOOSE_HELPER, "request", help_request.public_id,
+                   volunteer=response.volunteer.public_id if response.volunteer else "")
     events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
     return match

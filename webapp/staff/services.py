@@ -16,7 +16,7 @@ from webapp.asks import services as asks
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.access import Role
-from webapp.core.audit import Action, log_action
+from webapp.core.audit import Action, log_action, log_view, log_views
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
 from webapp.core.reference.models import Wijk
@@ -55,7 +55,7 @@ def open_person_record(actor: User, public_id: str) -> User | None:
     log, so the volunteer centre can answer "who looked at my details?"."""
     person = find_person(public_id)
     if person is not None:
-        log_action(actor, Action.VIEW_PERSON, "person", person.public_id)
+        log_view(actor, Action.VIEW_PERSON, "person", person.public_id)  # once per session (NEN 7513)
     return person
 
 
@@ -99,11 +99,11 @@ def refresh_screening(today: date | None = None) -> int:
 
 
 def search_volunteers(actor: User, query: str = "", limit: int = 50) -> list[User]:
-    """`volunteers` as the screening page shows them (with e-mail addresses): the search is written to the audit
-    log with the ids of the people it showed, never the search words (they may be a name)."""
+    """`volunteers` as the screening page shows them (with e-mail addresses): each person shown is written to the
+    audit log (once per session), never the search words (they may be a name)."""
     found = volunteers(query, limit)
-    log_action(actor, Action.SEARCH_PEOPLE, "person", "", searched=bool(query.strip()),
-               shown=[person.public_id for person in found])
+    log_views(actor, Action.SEARCH_PEOPLE, "person", [person.public_id for person in found],
+              searched=bool(query.strip()))
     return found
 
 
@@ -312,6 +312,34 @@ def take_in_request(actor: User, resident: User | ResidentData, consent: Consent
     log_action(actor, Action.INTAKE, "request", help_request.public_id, consent_how=consent.how,
                consent_given_by=consent.given_by)
     return help_request
+
+
+def find_staff(email: str) -> User | None:
+    found = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    return found if found is not None and found.is_staff else None
+
+
+def person_targets(id_or_email: str) -> list[str]:
+    """What the audit log may name about a person: their public id and those of their requests ([] when no
+    person has this public id or e-mail address)."""
+    text = id_or_email.strip()
+    person = db.session.execute(
+        select(User).where(or_(User.public_id == text, User.email == text.lower()))
+    ).scalars().first()
+    if person is None:
+        return []
+    requests = db.session.execute(
+        select(HelpRequest.public_id).where(HelpRequest.requester_id == person.id)).scalars()
+    return [person.public_id, *requests]
+
+
+def open_intakes(staff: User) -> list[Intake]:
+    """The intakes page as a staff member opens it: it shows each resident's phone number, so every resident shown
+    is written to the audit log (once per session)."""
+    found = intakes_of(staff)
+    log_views(staff, Action.VIEW_PERSON, "person", [i.resident.public_id for i in found if i.resident is not None],
+              via="intakes")
+    return found
 
 
 def intakes_of(staff: User) -> list[Intake]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -394,7 +396,9 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
 @bp.get("/werkruimte/intakes")
 @staff_required
 def my_intakes() -> str:
-    return render_template("staff/intakes.html", intakes=services.intakes_of(current_user))
+    intakes = services.open_intakes(current_user)
+    db.session.commit()  # the audit entries
+    return render_template("staff/intakes.html", intakes=intakes)
 
 
 # -- warm hand-over ---------------------------------------------------------------------------------------------------
@@ -525,14 +529,94 @@ def confirm_initiative(public_id: str) -> WerkzeugResponse:
 
 # -- the audit log ----------------------------------------------------------------------------------------------------
 
+def _log_filters() -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The audit log's filters from the query string: (arguments for core.audit, what was typed, problems). A
+    filter that cannot be read is left out, with a message saying what to type instead."""
+    typed = {name: request.args.get(name, "").strip()[:120] for name in ("action", "actor", "person", "from", "to")}
+    found: dict[str, Any] = {}
+    problems: list[str] = []
+    if typed["action"] in {a.value for a in audit.Action}:
+        found["action"] = typed["action"]
+    if typed["actor"]:
+        actor = services.find_staff(typed["actor"])
+        if actor is None:
+            problems.append(_("No staff member has the e-mail address %(email)s.", email=typed["actor"]))
+        else:
+            found["actor_id"] = actor.id
+    if typed["person"]:
+        targets = services.person_targets(typed["person"])
+        if not targets:
+            problems.append(_("No person has the id or e-mail address %(value)s.", value=typed["person"]))
+        else:
+            found["targets"] = targets
+    for name, key, shift in (("from", "since", 0), ("to", "before", 1)):
+        if typed[name]:
+            try:
+                day = date.fromisoformat(typed[name])
+            except ValueError:
+                problems.append(_("Write the date as year-month-day, for example 2026-03-31."))
+                continue
+            found[key] = datetime(day.year, day.month, day.day) + timedelta(days=shift)
+    return found, {k: v for k, v in typed.items() if v}, problems
+
+
 @bp.get("/werkruimte/logboek")
 @admin_required
 def audit_log() -> str:
-    action = request.args.get("action") or None
-    if action not in {a.value for a in audit.Action}:
-        action = None
-    log = audit.log_page(page_arg(), 50, action)
-    return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
+    filters, typed, problems = _log_filters()
+    log = audit.log_page(page_arg(), 50, **filters)
+    return render_template("staff/audit_log.html", log=log, typed=typed, problems=problems,
+                           actions=list(audit.Action), label=audit.action_label, link=_audit_link)
+
+
+@bp.get("/werkruimte/logboek.csv")
+@admin_required
+def audit_log_export() -> Response:
+    """The filtered log as a CSV file (for an auditor or a data-subject request); the export is logged too."""
+    filters, typed, _problems = _log_filters()
+    entries = audit.log_entries(**filters)
+    audit.log_action(current_user, audit.Action.EXPORT, "audit_log", "", filters=sorted(typed), rows=len(entries))
+    db.session.commit()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if locale_code() == "nl" else ",")
+    writer.writerow([_("When"), _("Who"), _("Action"), _("About"), _("Details")])
+    for e in entries:
+        who = f"{e.actor.first_name} {e.actor.last_name or ''}".strip() if e.actor else "—"
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(e.details.items()) if k != "session")
+        writer.writerow([e.created_at.isoformat(timespec="seconds"), _csv_safe(who), audit.action_label(e.action),
+                         f"{e.target_kind} {e.target_ref}".strip(), _csv_safe(details)])
+    response = Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="samen-logboek.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _audit_link(entry: audit.AuditEntry) -> str | None:
+    """Where an entry's target can be opened: a person's record, a request's page, the figures of a period."""
+    if not entry.target_ref:
+        return None
+    if entry.target_kind == "person":
+        return url_for("staff.person", public_id=entry.target_ref)
+    if entry.target_kind == "request":
+        return url_for("asks.show", public_id=entry.target_ref)
+    if entry.target_kind == "report":
+        return url_for("reports.dashboard", period=entry.target_ref)
+    return None
+
+
+@bp.get("/werkruimte/personen/<public_id>/inzage")
+@admin_required
+def who_saw(public_id: str) -> str:
+    """A data-subject request: every staff action on this person's record and requests, views included."""
+    person = _load_person(public_id)
+    targets = services.person_targets(person.public_id)
+    log = audit.log_page(page_arg(), 100, targets=targets)
+    return render_template("staff/who_saw.html", person=person, log=log, label=audit.action_label,
+                           link=_audit_link)
 
 
 def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | None = None) -> str:
