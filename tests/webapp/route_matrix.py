@@ -189,6 +189,7 @@ reports.export                 GET  file_format='csv'                           
 reports.refresh                POST -                                            login   403   403   403   302   302   403
 
 staff.approve                  POST kind='request',public_id=request             login   403   403   403   302   302   403
+staff.correct                  POST kind='request',public_id=request             login   403   403   403   400   400   403
 staff.correct_hours            POST public_id=matched                            login   403   403   403   400   400   403
 staff.audit_log                GET  -                                            login   403   403   403   403   200   403
 staff.audit_log_export         GET  -                                            login   403   403   403   403   200   403

@@ -21,7 +21,7 @@ from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, Resp
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.moderation import Moderation, decide, recheck
+from webapp.core.moderation import Flag, Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
@@ -99,6 +99,7 @@ def _check_text(help_request: HelpRequest, *, check_duplicates: bool) -> None:
         select(HelpRequest.title, HelpRequest.description).where(
             HelpRequest.requester_id == requester_id,
             HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.moderation != Moderation.REJECTED,  # posting it again, fixed, is no duplicate
             HelpRequest.id != (help_request.id or 0),
         )
     ).all()
@@ -186,8 +187,12 @@ def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
+    was_rejected = help_request.moderation == Moderation.REJECTED
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if was_rejected:  # fixed by its poster: back to staff, who rejected it once, to look at again
+        help_request.moderation = Moderation.HELD
+        help_request.moderation_flags = sorted({*(help_request.moderation_flags or ()), Flag.RESUBMITTED})
     if may_publish and help_request.moderation == Moderation.WAITING:
         help_request.moderation = decide(help_request.moderation_flags or [])
     db.session.flush()  # the UPDATE holds the row: a response arriving now waits, then sees the new rule
@@ -302,6 +307,15 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     db.session.flush()
     db.session.refresh(help_request)
     return match
+
+
+def correct_text(help_request: HelpRequest, title: str, description: str) -> list[str]:
+    """Staff change the text of a held request (strike a phone number). Returns the fields that changed."""
+    changed = [name for name, value in (("title", title.strip()), ("description", description.strip()))
+               if getattr(help_request, name) != value]
+    help_request.title, help_request.description = title.strip(), description.strip()
+    help_request.match_features = encode_help_request(help_request)
+    return changed
 
 
 def accept_response(actor: User, help_request: HelpRequest, response_public_id: str) -> Match:

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.asks.forms import RequestForm
 from webapp.core.forms import DecisionForm, LocalDecimalField
+from webapp.core.moderation import PERSONAL_DATA, Flag, check_text
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
 
 CONSENT_HOW_LABELS = {
@@ -54,6 +55,22 @@ class RejectForm(DecisionForm):
                          validators=[InputRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("A note in your own words (optional)"), validators=[Optional(), Length(max=1000)],
                          description=_l("The poster reads this note. Do not repeat personal details."))
+
+
+class CorrectForm(DecisionForm):
+    """Staff correct a held request's text (strike a phone number) and approve it."""
+
+    title = StringField(_l("Title"), validators=[
+        DataRequired(message=_l("Write in a few words what is needed.")),
+        Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))])
+    description = TextAreaField(_l("Text"), validators=[
+        DataRequired(message=_l("Write the text of the request.")),
+        Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))])
+
+    def validate_description(self, field: TextAreaField) -> None:
+        flags = set(check_text(f"{self.title.data or ''}\n{field.data or ''}")) & {*PERSONAL_DATA, Flag.LINK}
+        if flags:
+            raise ValidationError(_l("The text still has personal details or a link in it. Remove them first."))
 
 
 class ScreeningForm(FlaskForm):

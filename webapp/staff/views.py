@@ -38,6 +38,7 @@ from webapp.staff.forms import (
     CONSENT_HOW_LABELS,
     HANDOVER_OUTCOME_LABELS,
     BlockForm,
+    CorrectForm,
     HandoverForm,
     HandoverOutcomeForm,
     HoursCorrectionForm,
@@ -106,7 +107,8 @@ def toggle_duty() -> WerkzeugResponse:
 QUEUE_PAGE_SIZE = 20
 
 
-def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
+def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200,
+                  corrected: tuple[str, CorrectForm] | None = None) -> tuple[str, int]:
     queue = moderation.moderation_queue(page_arg(), QUEUE_PAGE_SIZE)
     shown = asks.get_many_by_public_id([i.public_id for i in queue.items if i.kind == "request"])
     if request_audit.log_sensitive_views(current_user, shown):
@@ -114,7 +116,7 @@ def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 20
     people = moderation.reported_people()
     return render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
                            action_form=ActionForm(), records=moderation.queue_reporter_records(queue.items, people),
-                           reject_form=RejectForm(formdata=None), failed=failed), status
+                           reject_form=RejectForm(formdata=None), failed=failed, corrected=corrected), status
 
 
 def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
@@ -155,6 +157,26 @@ def approve(kind: str, public_id: str) -> WerkzeugResponse:
         return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Approved. It is public again."), "success")
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+
+
+@bp.post("/werkruimte/moderatie/<kind>/<public_id>/corrigeren")
+@staff_required
+def correct(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    """Correct a held request's text and approve it (a phone number struck out, for instance)."""
+    item = _load_item(kind, public_id)
+    if not isinstance(item, HelpRequest):
+        abort(404)
+    form = CorrectForm()
+    if not form.validate_on_submit():
+        return _render_queue(corrected=(public_id, form), status=400)
+    try:
+        moderation.correct_and_approve(current_user, item, form.title.data or "", form.description.data or "",
+                                       seen=form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
+    db.session.commit()
+    flash(_("Corrected and approved. It is public now."), "success")
     return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
