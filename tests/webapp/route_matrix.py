@@ -214,6 +214,7 @@ staff.report                   GET  kind='vraag',public_id=request              
 staff.report                   POST kind='vraag',public_id=request               login   302   302   302   302   302   302
 staff.screening                GET  -                                            login   403   403   403   200   200   403
 staff.unanswered               GET  -                                            login   403   403   403   200   200   403
+staff.expired                  GET  -                                            login   403   403   403   200   200   403
 staff.unblock                  POST public_id=volunteer                          login   403   403   403   302   302   403
 staff.toggle_duty              POST -                                            login   403   403   403   302   302   403
 staff.tasks                    GET  -                                            login   403   403   403   200   200   403

@@ -472,6 +472,33 @@ def rescue_queue(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, limit: int = 10, o
     return page, unanswered_count(after_days, now)
 
 
+EXPIRED_LIST_DAYS = 60  # how far back the list of requests that expired without a response goes
+
+
+def _expired_unanswered_where(now: datetime, days: int) -> tuple[Any, ...]:
+    return (HelpRequest.status == RequestStatus.EXPIRED, HelpRequest.closed_at >= now - timedelta(days=days),
+            ~select(Response.id).where(Response.request_id == HelpRequest.id).exists())
+
+
+def expired_unanswered(actor: User, *, page: int, per_page: int, days: int = EXPIRED_LIST_DAYS,
+                       now: datetime | None = None) -> tuple[list[HelpRequest], int]:
+    """Requests that expired without a single response in the last `days` days, most recent first: a list to
+    phone the resident from (nobody may just vanish). It shows phone numbers, so each resident shown is written to
+    the audit log (once per session). Returns one page and the total."""
+    now = now or utcnow()
+    where = _expired_unanswered_where(now, days)
+    items = list(db.session.execute(
+        select(HelpRequest).where(*where)
+        .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.requester), joinedload(HelpRequest.category))
+        .order_by(HelpRequest.closed_at.desc(), HelpRequest.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).scalars())
+    total = int(db.session.execute(select(func.count()).select_from(HelpRequest).where(*where)).scalar_one())
+    log_views(actor, Action.VIEW_PERSON, "person",
+              [r.requester.public_id for r in items if r.requester is not None], via="expired")
+    return items, total
+
+
 def rescue_invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> None:
     try:
         suggestions.invite(actor, help_request, volunteer_public_id)

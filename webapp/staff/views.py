@@ -509,6 +509,17 @@ def unanswered() -> str:
                            after_days=after, action_form=ActionForm())
 
 
+@bp.get("/werkruimte/verlopen")
+@staff_required
+def expired() -> str:
+    """Requests that expired without any response: phone the resident."""
+    page = page_arg()
+    items, total = services.expired_unanswered(current_user, page=page, per_page=RESCUE_PAGE_SIZE)
+    db.session.commit()  # the audit entries
+    return render_template("staff/expired.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // RESCUE_PAGE_SIZE)), days=services.EXPIRED_LIST_DAYS)
+
+
 @bp.post("/werkruimte/onbeantwoord/<public_id>/uitnodigen/<volunteer_id>")
 @staff_required
 def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
