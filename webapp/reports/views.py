@@ -17,7 +17,7 @@ from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.reference.labels import locale_code
 from webapp.reports import charts, figures, services, snapshots, svgmap
-from webapp.reports.documents import as_of, export_file, min_cell, period_label, snapshot_age
+from webapp.reports.documents import as_of, export_file, incomplete_notice, min_cell, period_label, snapshot_age
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
 
@@ -142,6 +142,9 @@ def dashboard() -> str:
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
+        incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
+                                                   board.baseline.period))
+                    if (notice := incomplete_notice(p, today, services.first_day())) is not None],
     )
 
 
