@@ -19,6 +19,7 @@ from webapp.core.access import Role
 from webapp.core.audit import Action, log_action, log_view, log_views
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
+from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
@@ -98,30 +99,36 @@ def refresh_screening(today: date | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def search_volunteers(actor: User, query: str = "", limit: int = 50) -> list[User]:
-    """`volunteers` as the screening page shows them (with e-mail addresses): each person shown is written to the
-    audit log (once per session), never the search words (they may be a name)."""
-    found = volunteers(query, limit)
-    log_views(actor, Action.SEARCH_PEOPLE, "person", [person.public_id for person in found],
+SCREENING_FILTERS = ("all", "screened", "ended", "never")
+
+
+def search_volunteers(actor: User, query: str = "", *, status: str = "all", page: int = 1,
+                      per_page: int = 50) -> Page[User]:
+    """One page of volunteers as the screening page shows them (with e-mail addresses), by name or e-mail and by
+    VOG status (screened now, ended, never checked): each person shown is written to the audit log (once per
+    session), never the search words (they may be a name)."""
+    found = volunteer_page(query, status, page, per_page)
+    log_views(actor, Action.SEARCH_PEOPLE, "person", [person.public_id for person in found.items],
               searched=bool(query.strip()))
     return found
 
 
-def volunteers(query: str = "", limit: int = 50) -> list[User]:
-    """Volunteers by first name, last name or e-mail address; those not screened first."""
-    statement = (
-        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.id.not_in(select(AccountErasure.user_id)))  # deleted accounts keep an empty profile (wijk)
-        .options(selectinload(User.volunteer_profile))
-        .order_by(VolunteerProfile.is_screened, User.first_name, User.id)
-        .limit(limit)
-    )
+def volunteer_page(query: str = "", status: str = "all", page: int = 1, per_page: int = 50) -> Page[User]:
+    statement = (select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+                 .where(User.id.not_in(select(AccountErasure.user_id))))
     text = query.strip().lower()
     if text:
         like = f"%{text}%"
         statement = statement.where(or_(func.lower(User.first_name).like(like), func.lower(User.last_name).like(like),
                                         func.lower(User.email).like(like)))
-    return list(db.session.execute(statement).scalars())
+    if status == "screened":
+        statement = statement.where(VolunteerProfile.is_screened)
+    elif status == "ended":
+        statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_not(None))
+    elif status == "never":
+        statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_(None))
+    return paginate(statement, page, per_page, VolunteerProfile.is_screened, User.first_name, User.id,
+                    options=(selectinload(User.volunteer_profile),))
 
 
 def screenings_of(person: User) -> list[Screening]:

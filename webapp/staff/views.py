@@ -253,9 +253,11 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
 @staff_required
 def screening() -> str:
     query = request.args.get("q", "")[:100]
-    people = services.search_volunteers(current_user, query)
-    db.session.commit()  # the audit entry
-    return render_template("staff/screening.html", people=people, query=query,
+    status = request.args.get("status", "all")
+    status = status if status in services.SCREENING_FILTERS else "all"
+    found = services.search_volunteers(current_user, query, status=status, page=page_arg(), per_page=50)
+    db.session.commit()  # the audit entries
+    return render_template("staff/screening.html", people=found.items, found=found, query=query, status=status,
                            expiring=services.expiring_screenings())
 
 
