@@ -87,6 +87,7 @@ class Action(StrEnum):
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
     CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
     CHOOSE_HELPER = "choose_helper"  # a staff contact chose the helper for a resident they took in
+    TAKE_OVER_INTAKE = "take_over_intake"  # a staff member became the contact of a colleague's intake
 
 
 # Views of personal data (NEN 7513: who looked at whose data, when). Logged once per person per session per action.
@@ -113,6 +114,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     Action.ERASE_ACCOUNT: _l("Account deleted"),
     Action.CONFIRM_INITIATIVE: _l("Initiative confirmed"),
     Action.CHOOSE_HELPER: _l("Helper chosen for a resident"),
+    Action.TAKE_OVER_INTAKE: _l("Intake taken over from a colleague"),
 }
 
 

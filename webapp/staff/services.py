@@ -340,13 +340,51 @@ def person_targets(id_or_email: str) -> list[str]:
     return [person.public_id, *requests]
 
 
-def open_intakes(staff: User) -> list[Intake]:
-    """The intakes page as a staff member opens it: it shows each resident's phone number, so every resident shown
-    is written to the audit log (once per session)."""
-    found = intakes_of(staff)
+def open_intakes(staff: User, *, team: bool = False) -> list[Intake]:
+    """The intakes page as a staff member opens it (their own, or with `team` every colleague's that is still
+    open or matched): it shows each resident's phone number, so every resident shown is written to the audit log
+    (once per session)."""
+    found = team_intakes() if team else intakes_of(staff)
     log_views(staff, Action.VIEW_PERSON, "person", [i.resident.public_id for i in found if i.resident is not None],
               via="intakes")
     return found
+
+
+def team_intakes() -> list[Intake]:
+    """Every intake still open or matched, whoever holds it: a colleague who is ill leaves nobody stuck."""
+    return list(db.session.execute(
+        select(Intake).join(HelpRequest, HelpRequest.id == Intake.request_id)
+        .where(HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
+        .options(joinedload(Intake.help_request).selectinload(HelpRequest.responses),
+                 joinedload(Intake.help_request).joinedload(HelpRequest.wijk),
+                 joinedload(Intake.help_request).joinedload(HelpRequest.contact_staff),
+                 joinedload(Intake.resident))
+        .order_by(Intake.created_at.desc())
+    ).unique().scalars())
+
+
+class TakenMeanwhile(Exception):
+    """A colleague took the intake over (or it changed hands) since the page was drawn."""
+
+
+def take_over_intake(actor: User, help_request: HelpRequest, seen_contact: str) -> None:
+    """Become the staff contact of a colleague's intake, from the contact the page showed (`seen_contact`, their
+    public id): a conditional update, so two colleagues taking it over at once leave one contact. NotAllowed for a
+    request that is not an intake; TakenMeanwhile when it changed hands."""
+    previous = help_request.contact_staff
+    if previous is None:
+        raise NotAllowed
+    if previous.id == actor.id:
+        return
+    if previous.public_id != seen_contact:
+        raise TakenMeanwhile
+    changed = db.session.execute(
+        update(HelpRequest).where(HelpRequest.id == help_request.id, HelpRequest.contact_staff_id == previous.id)
+        .values(contact_staff_id=actor.id).execution_options(synchronize_session=False))
+    if int(getattr(changed, "rowcount", 0) or 0) != 1:
+        raise TakenMeanwhile
+    db.session.refresh(help_request)
+    log_action(actor, Action.TAKE_OVER_INTAKE, "request", help_request.public_id, previous=previous.public_id)
 
 
 def intakes_of(staff: User) -> list[Intake]:

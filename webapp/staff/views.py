@@ -420,9 +420,31 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
 @bp.get("/werkruimte/intakes")
 @staff_required
 def my_intakes() -> str:
-    intakes = services.open_intakes(current_user)
+    team = request.args.get("team") == "1"
+    intakes = services.open_intakes(current_user, team=team)
     db.session.commit()  # the audit entries
-    return render_template("staff/intakes.html", intakes=intakes)
+    return render_template("staff/intakes.html", intakes=intakes, team=team, action_form=DecisionForm())
+
+
+@bp.post("/werkruimte/intakes/<public_id>/overnemen")
+@staff_required
+def take_over_intake(public_id: str) -> WerkzeugResponse:
+    """Become the contact of a colleague's intake (she is ill, or on leave): see the responses, choose a helper."""
+    help_request = _load_request(public_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.take_over_intake(current_user, help_request, form.seen.data or "")
+    except services.NotAllowed:
+        abort(404)
+    except services.TakenMeanwhile:
+        db.session.rollback()
+        flash(_("A colleague took this over a moment ago. Look at the list again."), "warning")
+        return redirect(url_for("staff.my_intakes", team=1))
+    db.session.commit()
+    flash(_("You are now the contact for this resident."), "success")
+    return redirect(url_for("staff.my_intakes"))
 
 
 # -- warm hand-over ---------------------------------------------------------------------------------------------------
