@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from flask import has_request_context, session
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import JSON, ForeignKey, Index, String, event, select
+from sqlalchemy import JSON, ForeignKey, Index, String, event, insert, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, joinedload, mapped_column, relationship
 
 from webapp.core.extensions import Base, db
@@ -153,8 +153,11 @@ def log_views(actor: Actor | None, action: str, target_kind: str, target_refs: I
                 AuditEntry.details["session"].as_string() == sid)
         ).scalars())
         refs = [ref for ref in refs if ref not in seen]
-    for ref in refs:
-        log_action(actor, action, target_kind, ref, **({"session": sid} if sid else {}), **details)
+    if refs:  # one statement for the whole page, however many people it shows
+        extra = {"session": sid} if sid else {}
+        db.session.execute(insert(AuditEntry), [
+            {"actor_id": actor.id, "action": str(action), "target_kind": target_kind, "target_ref": ref,
+             "details": {**extra, **details}, "created_at": utcnow()} for ref in refs])
     return len(refs)
 
 

@@ -256,9 +256,10 @@ def screening() -> str:
     status = request.args.get("status", "all")
     status = status if status in services.SCREENING_FILTERS else "all"
     found = services.search_volunteers(current_user, query, status=status, page=page_arg(), per_page=50)
-    db.session.commit()  # the audit entries
-    return render_template("staff/screening.html", people=found.items, found=found, query=query, status=status,
+    html = render_template("staff/screening.html", people=found.items, found=found, query=query, status=status,
                            expiring=services.expiring_screenings())
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return html
 
 
 def _load_person(public_id: str) -> User:
@@ -422,8 +423,9 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
 def my_intakes() -> str:
     team = request.args.get("team") == "1"
     intakes = services.open_intakes(current_user, team=team)
-    db.session.commit()  # the audit entries
-    return render_template("staff/intakes.html", intakes=intakes, team=team, action_form=DecisionForm())
+    page = render_template("staff/intakes.html", intakes=intakes, team=team, action_form=DecisionForm())
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return page
 
 
 @bp.post("/werkruimte/intakes/<public_id>/overnemen")
@@ -539,9 +541,10 @@ def expired() -> str:
     """Requests that expired without any response: phone the resident."""
     page = page_arg()
     items, total = services.expired_unanswered(current_user, page=page, per_page=RESCUE_PAGE_SIZE)
-    db.session.commit()  # the audit entries
-    return render_template("staff/expired.html", items=items, total=total, page=page,
+    html = render_template("staff/expired.html", items=items, total=total, page=page,
                            pages=max(1, -(-total // RESCUE_PAGE_SIZE)), days=services.EXPIRED_LIST_DAYS)
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return html
 
 
 @bp.post("/werkruimte/onbeantwoord/<public_id>/uitnodigen/<volunteer_id>")
