@@ -56,7 +56,7 @@ def make_user(*roles: str, first_name: str | None = None, screened: bool = False
         user.volunteer_profile.is_screened = screened
         user.volunteer_profile.findable_by_organisers = findable  # organisers may see them (their own choice)
     for role in roles:
-        if role in ("staff", "admin"):
+        if role in ("staff", "admin", "city"):
             user.add_role(role)
             user.totp_secret = TOTP_SECRET
     user.email_verified_at = user.created_at or utcnow()  # people made here count as having confirmed their address

@@ -241,13 +241,13 @@ PINNED = {
     "staff /werkruimte/": 15,
     "staff /werkruimte/moderatie": 14,
     "staff /werkruimte/onbeantwoord": 14,
-    "staff /werkruimte/vog": 8,
+    "staff /werkruimte/vog": 9,  # paged: one count
     "staff /werkruimte/logboek": 5,
     "staff /werkruimte/overdrachten": 4,
-    "staff /werkruimte/intakes": 5,
+    "staff /werkruimte/intakes": 6,  # the team's open intakes
     "staff /initiatieven/steun-overzicht": 7,
-    "staff /rapportage/": 9,
-    "staff /rapportage/?kind=year": 9,
+    "staff /rapportage/": 12,  # whole years stored together, the first request's date for the flag
+    "staff /rapportage/?kind=year": 11,
     "staff /rapportage/export.csv?kind=year": 7,
 }
 

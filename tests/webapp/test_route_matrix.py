@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import REFERENCE_TABLES
+from tests.factories import make_user
 from tests.webapp.route_matrix import FIXED_WORDS, FORM_DATA, MATRIX, STAFF_ONLY_NUMBERS, entries, run_order
 from tests.webapp.route_world import ROLES, World, build_world
 from webapp.core.extensions import db
@@ -111,6 +112,34 @@ def test_every_role_gets_the_declared_status_on_every_route(app, login, role):
     client = app.test_client() if role == "anonymous" else login(world.emails[role])
     problems = run_role(app, world, role, client)
     assert not problems, "\n".join(problems)
+
+
+def test_a_city_account_sees_the_figures_only(app, login):
+    """The municipality's read-only account: the dashboard and exports as staff see them, and a 403 on every page
+    with a person, a request or a queue on it (nothing changes in the database)."""
+    world = build_world(app)
+    with app.app_context():
+        city = make_user("city", email="beleid@haarlem.example")
+        db.session.commit()
+        email = str(city.email)
+    client = login(email)
+    problems = []
+    for entry in run_order():
+        if entry.endpoint == "accounts.logout":
+            continue
+        url = world.url(app, entry.endpoint, entry.args)
+        expected = entry.expected_for_city()
+        before = fingerprint(app) if expected in REFUSALS and entry.method != "GET" else None
+        response = client.open(url, method=entry.method,
+                               data=FORM_DATA.get(entry.endpoint, {}) if entry.method == "POST" else None)
+        got = outcome(response)
+        response.close()
+        if got != expected:
+            problems.append(f"{entry.endpoint} {entry.method} as city: expected {expected}, got {got} ({url})")
+        elif before is not None and fingerprint(app) != before:
+            problems.append(f"{entry.endpoint} {entry.method} as city: refused, but the database changed")
+    assert not problems, "\n".join(problems)
+    assert sum(entry.expected_for_city() == "200" for entry in entries()) >= 3  # the figures are open to it
 
 
 @pytest.mark.skipif(not os.environ.get("ROUTE_MATRIX_PRINT"), reason="set ROUTE_MATRIX_PRINT=1 to print")

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from webapp.accounts import emails, services, two_factor
 from webapp.accounts.models import User
 from webapp.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
+from webapp.core.access import Role
 from webapp.core.extensions import db
 
 cli = AppGroup("accounts", help="Staff accounts and two-step login.")
@@ -26,17 +27,23 @@ PASSWORD_PROBLEMS = {
 @click.argument("email")
 @click.option("--first-name", default="Consulent", show_default=True)
 @click.option("--admin", is_flag=True, help="Also give the admin role.")
+@click.option("--role", type=click.Choice((Role.STAFF.value, Role.CITY.value)), default=Role.STAFF.value,
+              show_default=True, help="city: a read-only account for the municipality (figures and exports only).")
 @click.password_option(prompt="Password", confirmation_prompt=True)
-def create_staff(email: str, first_name: str, admin: bool, password: str) -> None:
-    """Create a staff member (or give an existing person the staff role)."""
+def create_staff(email: str, first_name: str, admin: bool, role: str, password: str) -> None:
+    """Create a staff member (or give an existing person the staff role), or with --role city a municipal policy
+    officer's account that sees the figures and nothing else."""
+    if admin and role == Role.CITY:
+        raise click.UsageError("A city account cannot be an admin.")
     if not services.is_valid_email(services.normalise_email(email)):
         raise click.BadParameter("this is not an e-mail address", param_hint="EMAIL")
     problem = password_problem(password, (email, first_name))
     if problem is not None:
         raise click.BadParameter(PASSWORD_PROBLEMS[problem], param_hint="password")
-    user = services.create_staff(email, password, first_name, admin=admin)
+    user = services.create_staff(email, password, first_name, admin=admin, role=role)
     db.session.commit()
-    click.echo(f"Staff account ready: {user.email} ({', '.join(sorted(user.roles))}). "
+    kind = "City account (figures only)" if role == Role.CITY else "Staff account"
+    click.echo(f"{kind} ready: {user.email} ({', '.join(sorted(user.roles))}). "
                "At the first login they set up two-step login with an authenticator app.")
 
 

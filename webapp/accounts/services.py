@@ -157,22 +157,24 @@ def mark_email_verified(user: User) -> bool:
 
 
 def needs_two_factor(user: User) -> bool:
-    """Staff and admins log in in two steps (password, then a code from an app)."""
-    return user.is_staff
+    """Staff, admins and city accounts log in in two steps (password, then a code from an app)."""
+    return user.is_staff or user.has_role(Role.CITY)
 
 
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def create_staff(email: str, password: str, first_name: str, *, admin: bool = False) -> User:
+def create_staff(email: str, password: str, first_name: str, *, admin: bool = False,
+                 role: str = Role.STAFF) -> User:
+    """A staff account, or with role=Role.CITY a read-only account for the municipality (figures only)."""
     email = normalise_email(email)
     user = find_by_email(email)
     if user is None:
         user = User(email=email, first_name=first_name, locale="nl")
         db.session.add(user)
     user.password_hash = hash_password(password)
-    user.add_role(Role.STAFF)
+    user.add_role(role)
     if admin:
         user.add_role(Role.ADMIN)
     db.session.flush()

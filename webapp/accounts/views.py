@@ -28,7 +28,7 @@ from webapp.accounts.forms import (
 )
 from webapp.accounts.models import User
 from webapp.core import drafts
-from webapp.core.access import Role
+from webapp.core.access import Role, city_may_open, only_figures
 from webapp.core.extensions import db
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
@@ -53,7 +53,7 @@ def register() -> Any:
     the role the way in implies (`vrijwilliger` from "I want to help", "respond", "join"): then the role question is
     left out and that role's few questions are asked instead. `?next=` is where the e-mail's link leads back to."""
     if current_user.is_authenticated:
-        return redirect(landing_page(current_user))
+        return redirect(home_for(current_user))
     entry = request.args.get("rol", "")
     role = signup.ENTRY_ROLES.get(entry)
     next_url = safe_next(request.args.get("next"), "")
@@ -71,18 +71,12 @@ def register() -> Any:
     return render_template("accounts/register.html", **context)
 
 
-def landing_page(user: User) -> str:
-    """Where a person lands after logging in when no page asked for it: staff on their workspace, everyone else on
-    their own page."""
-    return url_for("staff.index") if user.is_staff else url_for("pages.dashboard")
-
-
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login() -> Any:
     """Log in. Failures are counted so that guessing slows down with growing delays, never so that somebody else
     can keep the owner out: see webapp.accounts.throttle."""
     if current_user.is_authenticated:
-        return redirect(landing_page(current_user))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data or "")
@@ -98,7 +92,7 @@ def login() -> Any:
             form.password.errors = [_("The e-mail address or password is not right. Try again.")]
         else:
             attempt.succeeded()  # before any write of this request's session
-            next_url = safe_next(request.args.get("next"), landing_page(user))
+            next_url = safe_next(request.args.get("next"), home_for(user))
             remember = bool(form.remember.data)
             if services.needs_two_factor(user):
                 _start_pending(user, remember, next_url)
@@ -107,6 +101,16 @@ def login() -> Any:
             _finish_login(user, remember)
             return _known_from_now_on(redirect(next_url), user)
     return render_template("accounts/login.html", form=form)
+
+
+def home_for(user: User) -> str:
+    """Where a login lands: staff in their workspace, a city account on the figures, everyone else on their own
+    dashboard."""
+    if user.is_staff:
+        return url_for("staff.index")
+    if only_figures(user):
+        return url_for("reports.dashboard")
+    return url_for("pages.dashboard")
 
 
 def _known_from_now_on(response: WerkzeugResponse, user: User) -> WerkzeugResponse:
@@ -126,6 +130,17 @@ def _finish_login(user: User, remember: bool, *, two_steps: bool = False) -> Non
     services.record_login(user)
     db.session.commit()
     _start_session(user, remember=remember, two_steps=two_steps)
+
+
+@bp.before_app_request
+def _city_sees_figures_only() -> WerkzeugResponse | None:
+    """A city account opens the figures and its own login, nothing else: never a request, a person or a queue.
+    Its home page is the figures."""
+    if not only_figures(current_user) or city_may_open(request.endpoint):
+        return None
+    if request.endpoint == "pages.dashboard" and request.method == "GET":
+        return redirect(url_for("reports.dashboard"))
+    abort(403)
 
 
 def _start_pending(user: User, remember: bool, next_url: str) -> None:
@@ -197,7 +212,7 @@ def two_factor_step() -> Any:
             if left is not None:
                 flash(ngettext("You logged in with a recovery code. You have %(num)d code left.",
                                "You logged in with a recovery code. You have %(num)d codes left.", left), "warning")
-            return _known_from_now_on(redirect(safe_next(data.get("n"), landing_page(user))), user)
+            return _known_from_now_on(redirect(safe_next(data.get("n"), home_for(user))), user)
         db.session.rollback()
         attempt.failed()
         form.code.errors = [_("This code is not right, or it was used already. Type the newest code from your app.")]
@@ -362,7 +377,7 @@ def verify_email(token: str) -> Any:
     if not confirmed:
         flash(_("Your e-mail address was already confirmed."), "info")
         if current_user.is_authenticated:
-            return redirect(back or landing_page(current_user))
+            return redirect(back or home_for(current_user))
         return redirect(url_for("accounts.login", next=back or None))
     same_browser = signup.signed_up_in_this_browser(link.nonce)
     if not current_user.is_authenticated and same_browser and not services.needs_two_factor(user):
@@ -374,11 +389,11 @@ def verify_email(token: str) -> Any:
         if user.has_role("volunteer"):
             has_skills = user.volunteer_profile is not None and bool(user.volunteer_profile.skills)
             return redirect(url_for("suggestions.for_me" if has_skills else "accounts.volunteer_profile"))
-        return redirect(landing_page(user))
+        return redirect(home_for(user))
     db.session.commit()
     flash(_("Thank you! Your e-mail address is confirmed."), "success")
     if current_user.is_authenticated:
-        return redirect(back or landing_page(current_user))
+        return redirect(back or home_for(current_user))
     flash(_("Log in with your e-mail address and password."), "info")
     return redirect(url_for("accounts.login", next=back or None))
 

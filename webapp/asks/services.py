@@ -18,9 +18,10 @@ from webapp.accounts.models import User
 from webapp.accounts.safeguarding import may_help
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
+from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.moderation import Moderation, decide, recheck
+from webapp.core.moderation import Flag, Moderation, decide, recheck
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Category, Wijk
 from webapp.core.reference.slots import clean_slots
@@ -103,6 +104,7 @@ def _check_text(help_request: HelpRequest, *, check_duplicates: bool) -> None:
         select(HelpRequest.title, HelpRequest.description).where(
             HelpRequest.requester_id == requester_id,
             HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.moderation != Moderation.REJECTED,  # posting it again, fixed, is no duplicate
             HelpRequest.id != (help_request.id or 0),
         )
     ).all()
@@ -198,8 +200,12 @@ def edit_request(editor: User, help_request: HelpRequest, data: RequestData, *,
         raise NotAllowed
     if not help_request.is_open:
         raise NoLongerOpen
+    was_rejected = help_request.moderation == Moderation.REJECTED
     _apply(help_request, data)
     _check_text(help_request, check_duplicates=check_duplicates)
+    if was_rejected:  # fixed by its poster: back to staff, who rejected it once, to look at again
+        help_request.moderation = Moderation.HELD
+        help_request.moderation_flags = sorted({*(help_request.moderation_flags or ()), Flag.RESUBMITTED})
     if may_publish and help_request.moderation == Moderation.WAITING:
         help_request.moderation = decide(help_request.moderation_flags or [])
     db.session.flush()  # the UPDATE holds the row: a response arriving now waits, then sees the new rule
@@ -317,6 +323,15 @@ def _close_as_matched(help_request: HelpRequest, response: Response) -> Match:
     return match
 
 
+def correct_text(help_request: HelpRequest, title: str, description: str) -> list[str]:
+    """Staff change the text of a held request (strike a phone number). Returns the fields that changed."""
+    changed = [name for name, value in (("title", title.strip()), ("description", description.strip()))
+               if getattr(help_request, name) != value]
+    help_request.title, help_request.description = title.strip(), description.strip()
+    help_request.match_features = encode_help_request(help_request)
+    return changed
+
+
 def accept_response(actor: User, help_request: HelpRequest, response_public_id: str) -> Match:
     if not speaks_for(actor, help_request):
         raise NotAllowed
@@ -328,6 +343,9 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
     if not may_help(response.volunteer, help_request.needs_screening):
         raise NeedsScreening  # their VOG lapsed after they responded
     match = _close_as_matched(help_request, response)  # NoLongerOpen, HelperGone: what is stored decides
+    if actor.id != help_request.requester_id:  # the staff contact chose for the resident they took in
+        log_action(actor, Action.CHOOSE_HELPER, "request", help_request.public_id,
+                   volunteer=response.volunteer.public_id if response.volunteer else "")
     events.record(response.volunteer_id, help_request.id, "accepted")
     notify(response.volunteer_id, "accepted", title=help_request.title, request=help_request.public_id)
     return match

@@ -1,5 +1,6 @@
-"""Roles, and who may open staff pages: staff and admins. Anonymous visitors are sent to the login page; anyone
-else gets 403."""
+"""Roles, and who may open staff pages: staff and admins. The municipality's read-only role (CITY) sees the impact
+figures and their exports, nothing else: never a person. Anonymous visitors are sent to the login page; anyone else
+gets 403."""
 
 from __future__ import annotations
 
@@ -22,6 +23,25 @@ class Role(StrEnum):
     ORGANISER = "organiser"
     STAFF = "staff"
     ADMIN = "admin"
+    CITY = "city"  # a municipal policy officer: figures only, no personal data
+
+
+# What a city account may open: the figures, its own login, logout and password, and the public pages.
+CITY_BLUEPRINTS = frozenset({"reports", "help_pages"})
+CITY_ENDPOINTS = frozenset({"accounts.login", "accounts.logout", "accounts.two_factor_step",
+                            "accounts.two_factor_setup", "accounts.change_password", "pages.index", "pages.health",
+                            "pages.ready", "pages.switch_language", "privacy.statement", "static"})
+
+
+def only_figures(user: Any) -> bool:
+    """A city account (and nothing more): it may open only the figures (see `city_may_open`)."""
+    return bool(user.is_authenticated and user.has_role(Role.CITY) and not user.is_staff)
+
+
+def city_may_open(endpoint: str | None) -> bool:
+    if endpoint is None:
+        return False
+    return endpoint in CITY_ENDPOINTS or endpoint.split(".", 1)[0] in CITY_BLUEPRINTS
 
 
 def _guard(view: F, allowed: Callable[[Any], bool]) -> F:
@@ -38,6 +58,11 @@ def _guard(view: F, allowed: Callable[[Any], bool]) -> F:
 
 def staff_required(view: F) -> F:
     return _guard(view, lambda user: bool(user.is_staff))
+
+
+def figures_required(view: F) -> F:
+    """The impact figures: staff, admins and the municipality's read-only role."""
+    return _guard(view, lambda user: bool(user.is_staff or user.has_role(Role.CITY)))
 
 
 def admin_required(view: F) -> F:

@@ -3,11 +3,15 @@ anywhere) that changes or removes an entry, and the model refuses updates and de
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from flask import has_request_context, session
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import JSON, ForeignKey, Index, String, event, insert, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, joinedload, mapped_column, relationship
 
@@ -82,6 +86,84 @@ class Action(StrEnum):
     CORRECT_HOURS = "correct_hours"  # staff set the hours of a match that count in the reports
     ERASE_ACCOUNT = "erase_account"  # staff deleted the account of a person without a password (webapp.privacy)
     CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
+    CHOOSE_HELPER = "choose_helper"  # a staff contact chose the helper for a resident they took in
+    TAKE_OVER_INTAKE = "take_over_intake"  # a staff member became the contact of a colleague's intake
+
+
+# Views of personal data (NEN 7513: who looked at whose data, when). Logged once per person per session per action.
+VIEW_ACTIONS = frozenset({Action.VIEW_PERSON, Action.VIEW_SENSITIVE, Action.SEARCH_PEOPLE})
+SESSION_KEY = "audit_session"  # a random id per login session (the session is new at every login)
+
+ACTION_LABELS: dict[str, LazyString] = {
+    Action.APPROVE: _l("Approved"),
+    Action.REJECT: _l("Rejected"),
+    Action.DISMISS_REPORTS: _l("Reports dismissed"),
+    Action.BLOCK: _l("Blocked"),
+    Action.UNBLOCK: _l("Unblocked"),
+    Action.SCREEN: _l("VOG recorded"),
+    Action.INTAKE: _l("Request taken in for a resident"),
+    Action.HANDOVER: _l("Handed over to a professional"),
+    Action.HANDOVER_OUTCOME: _l("Hand-over outcome"),
+    Action.INVITE: _l("Volunteer invited"),
+    Action.EXPORT: _l("Figures exported"),
+    Action.VIEW_SENSITIVE: _l("Viewed a sensitive request"),
+    Action.VIEW_PERSON: _l("Viewed a person's details"),
+    Action.SEARCH_PEOPLE: _l("Viewed the volunteer list"),
+    Action.TASK_DONE: _l("Task done"),
+    Action.CORRECT_HOURS: _l("Hours corrected"),
+    Action.ERASE_ACCOUNT: _l("Account deleted"),
+    Action.CONFIRM_INITIATIVE: _l("Initiative confirmed"),
+    Action.CHOOSE_HELPER: _l("Helper chosen for a resident"),
+    Action.TAKE_OVER_INTAKE: _l("Intake taken over from a colleague"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language; an action of a feature without a label keeps its name."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def session_id() -> str:
+    """This login session's random id (made on first use; a new login starts a new session)."""
+    if not has_request_context():
+        return ""
+    found = session.get(SESSION_KEY)
+    if not isinstance(found, str) or not found:
+        found = secrets.token_urlsafe(9)
+        session[SESSION_KEY] = found
+    return found
+
+
+def log_views(actor: Actor | None, action: str, target_kind: str, target_refs: Iterable[str],
+              **details: Any) -> int:
+    """A view of personal data, once per person per session per action (NEN 7513): a reload, or the next page of a
+    list that shows the same people again, writes nothing new. Returns how many entries were added."""
+    if actor is None:
+        return 0
+    refs = [ref[:40] for ref in dict.fromkeys(target_refs)]
+    sid = session_id()
+    if not refs:
+        return 0
+    if sid:
+        seen = set(db.session.execute(
+            select(AuditEntry.target_ref).where(
+                AuditEntry.actor_id == actor.id, AuditEntry.action == str(action),
+                AuditEntry.target_kind == target_kind, AuditEntry.target_ref.in_(refs),
+                AuditEntry.details["session"].as_string() == sid)
+        ).scalars())
+        refs = [ref for ref in refs if ref not in seen]
+    if refs:  # one statement for the whole page, however many people it shows
+        extra = {"session": sid} if sid else {}
+        db.session.execute(insert(AuditEntry), [
+            {"actor_id": actor.id, "action": str(action), "target_kind": target_kind, "target_ref": ref,
+             "details": {**extra, **details}, "created_at": utcnow()} for ref in refs])
+    return len(refs)
+
+
+def log_view(actor: Actor | None, action: str, target_kind: str, target_ref: str, **details: Any) -> bool:
+    """One view of one person's (or request's) data, once per session: see `log_views`."""
+    return bool(log_views(actor, action, target_kind, [target_ref], **details))
 
 
 def log_action(actor: Actor | None, action: str, target_kind: str = "", target_ref: str = "",
@@ -93,22 +175,30 @@ def log_action(actor: Actor | None, action: str, target_kind: str = "", target_r
     return entry
 
 
-def log_actions(actor: Actor | None, action: str, target_kind: str, target_refs: Iterable[str]) -> int:
-    """The same action on several targets (a staff page that shows many): one INSERT for all of them, not one per
-    entry (per-row INSERTs are what the ORM sends on SQLite when it must read each new id back). How many."""
-    now = utcnow()
-    actor_id = actor.id if actor is not None else None
-    rows: list[dict[str, Any]] = [{"created_at": now, "actor_id": actor_id, "action": str(action),
-                                   "target_kind": target_kind, "target_ref": ref[:40], "details": {}}
-                                  for ref in target_refs]
-    if rows:
-        db.session.execute(insert(AuditEntry), rows)
-    return len(rows)
-
-
-def log_page(page: int, per_page: int, action: str | None = None) -> Page[AuditEntry]:
+def log_query(*, action: str | None = None, actor_id: int | None = None, targets: Iterable[str] = (),
+              since: datetime | None = None, before: datetime | None = None) -> Any:
+    """The entries that match every filter given: an action, who did it, what it touched (public ids), a time."""
     query = select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
-    return paginate(query, page, per_page, AuditEntry.created_at.desc(), AuditEntry.id.desc(),
-                    options=(joinedload(AuditEntry.actor),))
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    wanted = [t[:40] for t in targets if t]
+    if wanted:
+        query = query.where(AuditEntry.target_ref.in_(wanted))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if before is not None:
+        query = query.where(AuditEntry.created_at < before)
+    return query
+
+
+def log_page(page: int, per_page: int, action: str | None = None, **filters: Any) -> Page[AuditEntry]:
+    return paginate(log_query(action=action, **filters), page, per_page, AuditEntry.created_at.desc(),
+                    AuditEntry.id.desc(), options=(joinedload(AuditEntry.actor),))
+
+
+def log_entries(limit: int = 50_000, **filters: Any) -> list[AuditEntry]:
+    """For an export: the newest first, at most `limit`."""
+    query = log_query(**filters).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    return list(db.session.execute(query.options(joinedload(AuditEntry.actor))).scalars())

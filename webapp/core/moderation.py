@@ -38,6 +38,7 @@ class Flag(StrEnum):
     SPAM = "spam"
     DUPLICATE = "duplicate"
     REPORTED = "reported"  # not from the text: enough people reported the item
+    RESUBMITTED = "resubmitted"  # not from the text: the poster changed it after staff rejected it
 
 
 PERSONAL_DATA = frozenset({Flag.PHONE, Flag.EMAIL, Flag.ADDRESS, Flag.IBAN, Flag.BSN})

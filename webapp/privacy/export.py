@@ -171,7 +171,9 @@ def collect(user: User) -> dict[str, Any]:
     initiatives = _rows(select(Initiative).outerjoin(InitiativeOrganiser)
                         .where(or_(Initiative.created_by_id == uid, InitiativeOrganiser.user_id == uid))
                         .order_by(Initiative.created_at))
-    audit = _rows(select(AuditEntry).where(or_(AuditEntry.actor_id == uid, AuditEntry.target_ref == user.public_id))
+    # What they did, and what staff did with or saw of their data: their record and their requests (NEN 7513).
+    about_them = [user.public_id, *(r.public_id for r in own_requests)]
+    audit = _rows(select(AuditEntry).where(or_(AuditEntry.actor_id == uid, AuditEntry.target_ref.in_(about_them)))
                   .order_by(AuditEntry.created_at, AuditEntry.id))
     return {
         "about": {"service": "Samen Haarlem", "format_version": FORMAT_VERSION, "exported_at": _when(utcnow()),
@@ -291,7 +293,9 @@ def collect(user: User) -> dict[str, Any]:
                                   for t in _rows(select(StaffTask).where(StaffTask.person_id == uid))],
         # Staff actions by this person, and staff actions about them (without the staff member's name).
         "audit_log": [{"when": _when(e.created_at), "by_you": e.actor_id == uid, "action": e.action,
-                       "about": f"{e.target_kind} {e.target_ref}".strip()} for e in audit],
+                       "about": f"{e.target_kind} {e.target_ref}".strip(),
+                       "by_staff": None if e.actor_id == uid or e.actor is None else e.actor.first_name}
+                      for e in audit],
     }
 
 

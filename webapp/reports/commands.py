@@ -1,4 +1,4 @@
-"""`flask reports export --from 2026-01-01 --to 2026-03-31 --by wijk --format xlsx --out report.xlsx`, and
+"""`flask reports export --period 2026-Q1 --by wijk --format xlsx --out report.xlsx`, and
 `flask reports refresh` (every few minutes): store fresh figures of the periods staff open most."""
 
 from __future__ import annotations
@@ -14,42 +14,64 @@ from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.i18n import in_language
 from webapp.reports import services, snapshots
-from webapp.reports.documents import export_file, min_cell
+from webapp.reports.documents import FORMATS, export_file, min_cell
 from webapp.reports.figures import DIMENSIONS
-from webapp.reports.periods import KINDS, Period, custom, period_of, previous
+from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous, whole
 
 cli = AppGroup("reports", help="The impact report: exports and stored figures.")
 
 
 @cli.command("export")
+@click.option("--period", "code", help="A whole month, quarter or year: 2026-03, 2026-Q1 or 2026.")
 @click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="First day, YYYY-MM-DD.")
+              help="First day, YYYY-MM-DD (with --to: only the first and last day of a whole month, quarter or year).")
 @click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Last day (included), YYYY-MM-DD.")
 @click.option("--by", type=click.Choice(DIMENSIONS), default="stadsdeel", show_default=True,
               help="One row per district, wijk, kind of help or societal goal.")
-@click.option("--format", "file_format", type=click.Choice(("csv", "xlsx")), default="csv", show_default=True)
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="The file to write.")
 @click.option("--lang", type=click.Choice(("nl", "en")), default="nl", show_default=True,
               help="Language of the column names.")
-def export_command(start: datetime | None, end: datetime | None, by: str, file_format: str, out: Path | None,
-                   lang: str) -> None:
-    """Export the impact report's figures (small numbers suppressed, no personal data)."""
-    if start is None or end is None or out is None:
-        missing = next(name for value, name in ((start, "--from"), (end, "--to"), (out, "--out")) if value is None)
-        raise click.UsageError(f"Missing option '{missing}'.")
-    if end.date() < start.date():
-        raise click.BadParameter("the last day is before the first day", param_hint="--to")
+def export_command(code: str | None, start: datetime | None, end: datetime | None, by: str, file_format: str,
+                   out: Path | None, lang: str) -> None:
+    """Export the impact report's figures (small numbers suppressed, no personal data). Only whole months, quarters
+    and years: a range of days a day shorter than another would show that day's requests by subtraction."""
+    if out is None:
+        raise click.UsageError("Missing option '--out'.")
+    period = _period(code, start, end)
     if not out.parent.is_dir():
         raise click.BadParameter(f"the folder {out.parent} does not exist", param_hint="--out")
-    period = custom(start.date(), end.date())
     with in_language(lang):
         content, _mimetype, _name = export_file(period, by, file_format, locale=lang)
     out.write_bytes(content)
     log_action(None, Action.EXPORT, "report", period.code, by=by, format=file_format, via="cli")
     db.session.commit()
     click.echo(f"Report {period.code} per {by} written to {out}")
+
+
+def _period(code: str | None, start: datetime | None, end: datetime | None) -> Period:
+    if code:
+        if start is not None or end is not None:
+            raise click.UsageError("Use either --period or --from and --to, not both.")
+        try:
+            return parse(code)
+        except PeriodError:
+            raise click.BadParameter(f"'{code}' is not a period. Use for example 2026-03, 2026-Q1 or 2026.",
+                                     param_hint="--period") from None
+    if start is None or end is None:
+        raise click.UsageError("Missing option '--period' (for example 2026-Q1), or '--from' and '--to'.")
+    if end.date() < start.date():
+        raise click.BadParameter("the last day is before the first day", param_hint="--to")
+    try:
+        return whole(start.date(), end.date())
+    except PeriodError:
+        raise click.BadParameter(
+            f"{start.date().isoformat()} to {end.date().isoformat()} is not a whole month, quarter or year. The "
+            "report covers only whole months, quarters and years (two ranges of days a day apart would show one "
+            "day's requests by subtraction). Use for example --period 2026-03, --period 2026-Q1 or --period 2026.",
+            param_hint="--from/--to") from None
 
 
 def most_opened(today: date) -> list[Period]:

@@ -3,7 +3,7 @@ stored figures. Used by the dashboard's export buttons and by `flask reports exp
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_date, format_datetime
@@ -14,6 +14,8 @@ from webapp.reports import exports, services, snapshots
 from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
 from webapp.reports.periods import Period
 from webapp.reports.suppression import DEFAULT_MIN_CELL
+
+FORMATS = ("csv", "xlsx")
 
 
 def min_cell() -> int:
@@ -40,11 +42,30 @@ def period_label(period: Period) -> str:
     return _("%(start)s to %(end)s", start=format_date(period.start), end=format_date(period.last_day))
 
 
+def incomplete_notice(period: Period, today: date, first_day: date | None = None) -> str | None:
+    """A warning for a period that is not over yet, or that began before Samen was used (`first_day`, the day of
+    the first request): its counts are lower than a whole period's. None for a whole period."""
+    if first_day is not None and period.start < first_day < min(period.end, today + timedelta(days=1)):
+        return _("Samen was used from %(day)s: %(period)s holds only %(days)d of its %(total)d days, so its figures "
+                 "are lower than those of a whole period. Compare with care.", day=format_date(first_day, "long"),
+                 period=period_label(period), days=(min(period.end, today + timedelta(days=1)) - first_day).days,
+                 total=period.days)
+    if period.end <= today:
+        return None
+    if period.start > today:
+        return _("%(period)s has not started yet: there are no figures.", period=period_label(period))
+    return _("%(period)s is not over yet: the figures cover %(days)d of its %(total)d days, so they are lower than "
+             "those of a whole period. Compare with care.", period=period_label(period),
+             days=(today - period.start).days + 1, total=period.days)
+
+
 def export_notes(period: Period, by: str, computed_at: datetime | None = None) -> list[str]:
     """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
     each figure is made. The same words as under the dashboard."""
+    notice = incomplete_notice(period, (computed_at or utcnow()).date())
     notes = [
         _("Samen impact report, %(period)s.", period=period_label(period)),
+        *([notice] if notice else []),
         as_of(computed_at) + ".",
         _("Period: %(start)s to %(end)s (both included). Made on %(today)s; what happened to the period's requests "
           "since then counts up to that day.", start=format_date(period.start, "long"),
@@ -53,13 +74,19 @@ def export_notes(period: Period, by: str, computed_at: datetime | None = None) -
         _("Only counts: no names, addresses or other personal data."),
         _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
           "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
-        _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0.", num=min_cell()),
+        _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0: the wijken of a "
+          "district, and the months and quarters of a year.", num=min_cell()),
         _("An empty cell: nothing to compute (for example a median when no request got a response)."),
-        _("Requests posted: placed in the period. Matched, done and still unanswered: what happened to those "
-          "requests since."),
-        _("Active volunteers: responded to a request in the period. New volunteers: joined in the period."),
+        _("Requests posted: placed in the period. Matched, done and never got a response: what happened to those "
+          "requests since. Never got a response: still waiting, expired or withdrawn without any response."),
+        _("Expired without help: requests of the period that ended without a helper. Taken in by staff: requests "
+          "that staff entered for a resident (by phone, at the desk or on paper), a measure of reach among "
+          "residents without internet."),
+        _("Active volunteers: responded to a request in the period. New volunteers: joined in the period. Active "
+          "volunteers and hours given also count for the goal that all volunteering serves."),
         _("Hours given: the hours logged for the period's requests. Hand-overs: recorded in the period."),
-        _("Per 1,000 inhabitants: by the number of inhabitants (CBS) of the wijk or district."),
+        _("Per 1,000 inhabitants: the figure of this period (not per year) by the number of inhabitants (CBS) of "
+          "the wijk or district. Compare only periods of the same length."),
         _("Resident initiatives active: registered before the end of the period and marked active, or with an "
           "activity in the period. Supported: got advice, a grant or a space from staff in the period. Backing: "
           "residents who backed an initiative in the period."),

@@ -22,14 +22,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from itertools import pairwise
 from operator import attrgetter
 from statistics import median
 from typing import Any, NamedTuple
 
-from webapp.reports.periods import Period
+from webapp.reports.periods import Period, period_of
 from webapp.reports.suppression import DEFAULT_MIN_CELL, Constraint, Hidden, suppress
 
 CellKey = tuple[Any, ...]
@@ -46,6 +46,8 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("days_to_response", "median"),
     ("days_to_match", "median"),
     ("unanswered", "count"),
+    ("expired_unmatched", "count"),
+    ("intake", "count"),
     ("volunteers_active", "count"),
     ("volunteers_new", "count"),
     ("hours", "sum"),
@@ -57,11 +59,13 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("volunteers_per_1000", "per_1000"),
 )
 MEASURE_KIND = dict(MEASURES)
-REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "handovers", "hours")
+REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "expired_unmatched", "intake", "handovers", "hours")
 VOLUNTEER_MEASURES = ("volunteers_active", "volunteers_new")
 # Counted per initiative, in every wijk and goal it works for: their parts add up only where they happen to.
 INITIATIVE_MEASURES = ("initiatives_active", "initiatives_supported", "backing")
 TREND_MEASURES = ("posted", "matched")
+# Request measures that are volunteering (given by a volunteer): they count in the volunteering goals as well.
+VOLUNTEERING_REQUEST_MEASURES = ("hours", "hours contributors")
 # Measures that do not exist for a dimension (a new volunteer has no category, nor has an initiative).
 NOT_APPLICABLE = {("volunteers_new", "category"), ("volunteers_new", "goal"), ("posted_per_1000", "category"),
                   ("posted_per_1000", "goal"), ("volunteers_per_1000", "category"),
@@ -92,6 +96,9 @@ class Reference:
     categories: tuple[tuple[str, str], ...]  # (key, name), in display order
     goals: tuple[tuple[int, str], ...]  # (id, name)
     category_goals: Mapping[str, tuple[int, ...]]
+    # Goals that every act of volunteering serves, whatever the kind of help (goal 2, "Haarlemmers zetten zich in
+    # voor elkaar"): active volunteers and hours given count there too.
+    volunteering_goals: tuple[int, ...] = ()
 
     @property
     def stadsdelen(self) -> list[str]:
@@ -107,6 +114,7 @@ class RequestFact(NamedTuple):  # a tuple: tens of thousands are built per repor
     matched_at: datetime | None = None
     done_at: datetime | None = None
     hours: float | None = None
+    via_intake: bool = False  # a staff member took it in for a resident (by phone, at the desk, on paper)
 
 
 class HandoverFact(NamedTuple):  # a tuple: tens of thousands are built per report
@@ -257,6 +265,7 @@ class _Geo:
     def __init__(self, reference: Reference) -> None:
         self.stadsdeel = {w.code: w.stadsdeel for w in reference.wijken}
         self.goals = reference.category_goals
+        self.volunteering = reference.volunteering_goals
 
     def place(self, wijk: str | None) -> list[CellKey]:
         if wijk is None or wijk not in self.stadsdeel:
@@ -268,6 +277,11 @@ class _Geo:
 
     def keys(self, wijk: str | None, category: str) -> list[CellKey]:
         return [TOTAL, *self.place(wijk), *self.topic(category)]
+
+    def volunteering_keys(self, wijk: str | None, category: str) -> list[CellKey]:
+        """The cells of a volunteer's help: those of the request, and the goals that every volunteering serves."""
+        keys = self.keys(wijk, category)
+        return keys + [("goal", g) for g in self.volunteering if ("goal", g) not in keys]
 
     def initiative_keys(self, initiative: InitiativeFact) -> list[CellKey]:
         """Every cell an initiative counts in, once each: the city, its wijken and their districts, its goals."""
@@ -348,8 +362,12 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
             sums["done"] += 1
         if r.first_response_at is not None:
             pair_lists[(r.wijk, r.category)]["days_to_response"].append(_days(r.first_response_at, r.created_at))
-        elif r.status == "open":
+        elif r.status != "handed_over":  # still waiting, expired or cancelled: nobody ever responded
             sums["unanswered"] += 1
+        if r.status == "expired" and r.matched_at is None:
+            sums["expired_unmatched"] += 1
+        if r.via_intake:
+            sums["intake"] += 1
         if r.hours is not None:
             sums["hours"] += r.hours
             sums["hours contributors"] += 1
@@ -359,8 +377,13 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
     contributors: dict[str, dict[CellKey, float]] = defaultdict(lambda: defaultdict(float))
     lists: dict[str, dict[CellKey, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (wijk, category), sums in pair_values.items():
-        for key in geo.keys(wijk, category):
+        request_keys = geo.keys(wijk, category)
+        for key in geo.volunteering_keys(wijk, category):
             for measure, value in sums.items():
+                if measure in VOLUNTEERING_REQUEST_MEASURES:  # hours were given: every volunteering goal too
+                    pass
+                elif key not in request_keys:
+                    continue
                 if measure == "hours contributors":
                     contributors["hours"][key] += value
                 else:
@@ -375,7 +398,7 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
             active[(a.wijk, a.category)].add(a.volunteer)
     active_per_key: dict[CellKey, set[int]] = defaultdict(set)
     for (wijk, category), people in active.items():
-        for key in geo.keys(wijk, category):
+        for key in geo.volunteering_keys(wijk, category):
             active_per_key[key].update(people)
     for key, people in active_per_key.items():
         values["volunteers_active"][key] = len(people)
@@ -420,90 +443,154 @@ def _dimension_of(key: CellKey) -> str:
     return str(key[0])
 
 
-def compute(facts: Facts, reference: Reference, period: Period, *, min_cell: int = DEFAULT_MIN_CELL,
-            trend_months: Sequence[Period] = (), labels: Mapping[CellKey, str] | None = None) -> Report:
-    """Every figure of the report for one period, with small numbers suppressed across all four tables and the
-    monthly trend together (so no view of the same period lets a reader subtract their way to a hidden cell)."""
-    values, contributors, lists = aggregate(facts, reference, period)
+def year_periods(year: Period) -> list[Period]:
+    """The periods a reader can ask for inside a calendar year: the year, its four quarters, its twelve months."""
+    first = year.start.year
+    quarters = [period_of("quarter", date(first, month, 1)) for month in (1, 4, 7, 10)]
+    months = [period_of("month", date(first, month, 1)) for month in range(1, 13)]
+    return [year, *quarters, *months]
+
+
+def candidate_relations(reference: Reference, periods: Sequence[Period]) -> list[Constraint]:
+    """Every sum a reader could try on published cells keyed (period code, cell key): within a period, a district
+    is the sum of its wijken, the city of its districts, of its wijken and of its kinds of help, a goal of its
+    kinds of help (or the whole city, for a goal that all volunteering serves); across periods, a year is the sum of
+    its quarters and of its months, a quarter of its months. Which of them hold depends on the measure (people
+    active in two kinds of help are counted in both; an initiative active all year is one in the year and one in
+    each quarter): `holding` keeps those that hold in the figures."""
+    keys = all_keys(reference)
+    every_key = [TOTAL, *(k for dim in DIMENSIONS for k in keys[dim])]
+    within: list[Constraint] = [
+        Constraint(TOTAL, tuple(keys["stadsdeel"])), Constraint(TOTAL, tuple(keys["wijk"])),
+        Constraint(TOTAL, tuple(keys["category"])), Constraint(TOTAL, tuple(keys["goal"])),
+        *(Constraint(("stadsdeel", name), tuple(("wijk", w.code) for w in reference.wijken if w.stadsdeel == name))
+          for name in reference.stadsdelen),
+        *(Constraint(("goal", goal_id), tuple(("category", c) for c, _n in reference.categories
+                                              if goal_id in reference.category_goals.get(c, ())))
+          for goal_id, _name in reference.goals),
+        *(Constraint(("goal", goal_id), (TOTAL,)) for goal_id, _name in reference.goals),
+    ]
+    out = [Constraint((p.code, c.total), tuple((p.code, part) for part in c.parts))
+           for p in periods for c in within if c.parts]
+    by_kind: dict[str, list[Period]] = defaultdict(list)
+    for p in periods:
+        by_kind[p.kind].append(p)
+    for parent_kind, child_kind in (("year", "quarter"), ("year", "month"), ("quarter", "month")):
+        for parent in by_kind[parent_kind]:
+            children = [c for c in by_kind[child_kind] if parent.start <= c.start and c.end <= parent.end]
+            if not children or children[0].start != parent.start or children[-1].end != parent.end:
+                continue
+            out += [Constraint((parent.code, key), tuple((c.code, key) for c in children)) for key in every_key]
+    return out
+
+
+def holding(relations: Sequence[Constraint], grid: Mapping[Any, float]) -> list[Constraint]:
+    """The relations whose cells are all published and that hold exactly in these figures: a reader who knows how
+    the figures are made may use them, so suppression must know them."""
+    return [c for c in relations
+            if c.total in grid and all(p in grid for p in c.parts)
+            and abs(grid[c.total] - sum(grid[p] for p in c.parts)) < 1e-9]
+
+
+def compute_year(facts: Facts, reference: Reference, year: Period, *, min_cell: int = DEFAULT_MIN_CELL,
+                 labels: Mapping[CellKey, str] | None = None) -> dict[Period, Report]:
+    """Every figure of a calendar year, its quarters and its months, with small numbers suppressed for all of them
+    together: the same cells are hidden whichever of them a reader puts side by side, so no subtraction across
+    periods (a year minus three quarters, a quarter minus two months, or a chain of them through districts, wijken,
+    kinds of help and goals) gives a hidden small number back. The reports have no trend (see `with_trend`)."""
+    periods = year_periods(year)
+    raw = {p: aggregate(facts, reference, p) for p in periods}
     keys = all_keys(reference)
     every_key = [TOTAL, *(k for dim in DIMENSIONS for k in keys[dim])]
     people = inhabitants(reference)
+    relations = candidate_relations(reference, periods)
 
-    # Monthly trend: the months are cells too, tied to the period's total when they make it up exactly.
-    month_values: dict[str, dict[CellKey, float]] = {m: {} for m in TREND_MEASURES}
-    for month in trend_months:  # the city totals of TREND_MEASURES ("posted", "matched"), as `aggregate` counts them
-        in_month = facts.within(month).requests
-        month_values["posted"][("month", month.code)] = float(len(in_month))
-        month_values["matched"][("month", month.code)] = float(sum(1 for r in in_month if r.matched_at is not None))
-    inside = [m for m in trend_months if period.start <= m.start and m.end <= period.end]
-    exact = bool(inside) and inside[0].start == period.start and inside[-1].end == period.end
-    months_in_period = [("month", m.code) for m in inside] if exact else []
-
-    cells: dict[str, dict[CellKey, Cell]] = {}
+    cells: dict[Period, dict[str, dict[CellKey, Cell]]] = {p: {} for p in periods}
     for measure, kind in MEASURES:
         if kind not in ("count", "sum"):
             continue
-        grid = {key: float(values[measure].get(key, 0.0)) for key in every_key
+        grid = {(p.code, key): float(raw[p][0][measure].get(key, 0.0)) for p in periods for key in every_key
                 if (measure, _dimension_of(key)) not in NOT_APPLICABLE}
-        if measure in TREND_MEASURES:
-            grid.update(month_values[measure])
-        counted = {key: float(contributors[measure].get(key, 0.0)) for key in grid} if kind == "sum" else grid
-        sums = (sums_that_hold(reference, grid) if measure in INITIATIVE_MEASURES
-                else constraints(reference, measure, months_in_period))
-        hidden = suppress(grid, counted, sums, min_cell, counts=kind == "count")
-        cells[measure] = {
-            # Hours over a few matches can be any number: hidden as "x", never as "<5".
-            key: Cell(None, State.SMALL if hidden[key] == Hidden.SMALL and kind == "count" else State.HIDDEN)
-            if key in hidden
-            else Cell(round(value, 1) if kind == "sum" else value)
-            for key, value in grid.items()
-        }
-    for measure in ("days_to_response", "days_to_match"):
-        cells[measure] = {}
-        for key in every_key:
-            found = lists[measure].get(key, [])
-            if not found:
-                cells[measure][key] = Cell(None, State.EMPTY)
-            elif len(found) < min_cell:  # a median of a few people: hidden ("x"), not "<5" (it is no count)
-                cells[measure][key] = Cell(None, State.HIDDEN)
-            else:
-                cells[measure][key] = Cell(round(median(found), 1))
-    cells["match_rate"] = {}
-    for key in every_key:
-        posted, matched = cells["posted"][key], cells["matched"][key]
-        if posted.shown and matched.shown and posted.value:
-            cells["match_rate"][key] = Cell(round(100 * (matched.value or 0) / posted.value, 1))
-        elif posted.shown and not posted.value:
-            cells["match_rate"][key] = Cell(None, State.EMPTY)
-        else:
-            cells["match_rate"][key] = Cell(None, State.HIDDEN)
-    for measure, base in (("posted_per_1000", "posted"), ("volunteers_per_1000", "volunteers_active")):
-        cells[measure] = {}
-        for key in every_key:
-            if (measure, _dimension_of(key)) in NOT_APPLICABLE:
-                cells[measure][key] = Cell(None, State.NOT_APPLICABLE)
-                continue
-            count, population = cells[base][key], people.get(key, 0)
-            if count.shown and population:
-                cells[measure][key] = Cell(round(1000 * (count.value or 0) / population, 2))
-            else:
-                cells[measure][key] = Cell(None, State.HIDDEN if not count.shown else State.EMPTY)
-    for measure, _kind in MEASURES:  # not applicable cells for the counts
-        for key in every_key:
-            cells[measure].setdefault(key, Cell(None, State.NOT_APPLICABLE))
-
+        counted = ({(p.code, key): float(raw[p][1][measure].get(key, 0.0)) for p in periods for key in every_key
+                    if (p.code, key) in grid} if kind == "sum" else grid)
+        hidden = suppress(grid, counted, holding(relations, grid), min_cell, counts=kind == "count")
+        for p in periods:
+            cells[p][measure] = {
+                # Hours over a few matches can be any number: hidden as "x", never as "<5".
+                key: Cell(None, State.SMALL if hidden[(p.code, key)] == Hidden.SMALL and kind == "count"
+                          else State.HIDDEN)
+                if (p.code, key) in hidden
+                else Cell(round(value, 1) if kind == "sum" else value)
+                for (code, key), value in grid.items() if code == p.code
+            }
     names = dict(labels or {})
+    out: dict[Period, Report] = {}
+    for p in periods:
+        found = cells[p]
+        lists = raw[p][2]
+        for measure in ("days_to_response", "days_to_match"):
+            found[measure] = {}
+            for key in every_key:
+                medians = lists[measure].get(key, [])
+                if not medians:
+                    found[measure][key] = Cell(None, State.EMPTY)
+                elif len(medians) < min_cell:  # a median of a few people: hidden ("x"), not "<5" (it is no count)
+                    found[measure][key] = Cell(None, State.HIDDEN)
+                else:
+                    found[measure][key] = Cell(round(median(medians), 1))
+        found["match_rate"] = {}
+        for key in every_key:
+            posted, matched = found["posted"][key], found["matched"][key]
+            if posted.shown and matched.shown and posted.value:
+                found["match_rate"][key] = Cell(round(100 * (matched.value or 0) / posted.value, 1))
+            elif posted.shown and not posted.value:
+                found["match_rate"][key] = Cell(None, State.EMPTY)
+            else:
+                found["match_rate"][key] = Cell(None, State.HIDDEN)
+        for measure, base in (("posted_per_1000", "posted"), ("volunteers_per_1000", "volunteers_active")):
+            found[measure] = {}
+            for key in every_key:
+                if (measure, _dimension_of(key)) in NOT_APPLICABLE:
+                    found[measure][key] = Cell(None, State.NOT_APPLICABLE)
+                    continue
+                count, population = found[base][key], people.get(key, 0)
+                if count.shown and population:
+                    found[measure][key] = Cell(round(1000 * (count.value or 0) / population, 2))
+                else:
+                    found[measure][key] = Cell(None, State.HIDDEN if not count.shown else State.EMPTY)
+        for measure, _kind in MEASURES:  # not applicable cells for the counts
+            for key in every_key:
+                found[measure].setdefault(key, Cell(None, State.NOT_APPLICABLE))
 
-    def row(key: CellKey) -> Row:
-        return Row(key, names.get(key, str(key[-1])), people.get(key),
-                   {measure: cells[measure][key] for measure, _kind in MEASURES})
+        def row(key: CellKey, found: dict[str, dict[CellKey, Cell]] = found) -> Row:
+            return Row(key, names.get(key, str(key[-1])), people.get(key),
+                       {measure: found[measure][key] for measure, _kind in MEASURES})
 
-    tables = {dim: Table(dim, tuple(row(k) for k in keys[dim]), row(TOTAL)) for dim in DIMENSIONS}
-    trend = tuple(
-        TrendPoint(m, {measure: cells[measure][("month", m.code)] for measure in TREND_MEASURES})
-        for m in trend_months
-    )
-    return Report(period, min_cell, tables, row(TOTAL), trend)
+        tables = {dim: Table(dim, tuple(row(k) for k in keys[dim]), row(TOTAL)) for dim in DIMENSIONS}
+        out[p] = Report(p, min_cell, tables, row(TOTAL))
+    return out
+
+
+def with_trend(report: Report, months: Sequence[Report]) -> Report:
+    """The report with its monthly trend: the city totals of the months' own (suppressed) reports."""
+    trend = tuple(TrendPoint(m.period, {measure: m.total.cells[measure] for measure in TREND_MEASURES})
+                  for m in months)
+    return replace(report, trend=trend)
+
+
+def compute(facts: Facts, reference: Reference, period: Period, *, min_cell: int = DEFAULT_MIN_CELL,
+            trend_months: Sequence[Period] = (), labels: Mapping[CellKey, str] | None = None) -> Report:
+    """One period's report (a month, a quarter or a year), suppressed together with every period of its calendar
+    year, and its trend from the months' reports (suppressed with their own years)."""
+    if period.kind not in ("month", "quarter", "year"):
+        raise ValueError("only whole months, quarters and years are reported")
+    years: dict[int, dict[Period, Report]] = {}
+    for day in (period.start, *(m.start for m in trend_months)):
+        if day.year not in years:
+            years[day.year] = compute_year(facts, reference, period_of("year", day), min_cell=min_cell,
+                                           labels=labels)
+    report = years[period.start.year][period]
+    return with_trend(report, [years[m.start.year][m] for m in trend_months])
 
 
 def measures_for(dimension: str) -> list[str]:

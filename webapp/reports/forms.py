@@ -14,7 +14,9 @@ MEASURE_LABELS: dict[str, LazyString] = {
     "match_rate": _l("Match rate (%)"),
     "days_to_response": _l("Median days to first response"),
     "days_to_match": _l("Median days to match"),
-    "unanswered": _l("Still unanswered"),
+    "unanswered": _l("Never got a response"),
+    "expired_unmatched": _l("Expired without help"),
+    "intake": _l("Taken in by staff"),
     "volunteers_active": _l("Active volunteers"),
     "volunteers_new": _l("New volunteers"),
     "hours": _l("Hours given"),
@@ -22,8 +24,8 @@ MEASURE_LABELS: dict[str, LazyString] = {
     "initiatives_active": _l("Resident initiatives active"),
     "initiatives_supported": _l("Resident initiatives supported by staff"),
     "backing": _l("Backing given to initiatives"),
-    "posted_per_1000": _l("Requests per 1,000 inhabitants"),
-    "volunteers_per_1000": _l("Active volunteers per 1,000 inhabitants"),
+    "posted_per_1000": _l("Requests per 1,000 inhabitants, in this period"),
+    "volunteers_per_1000": _l("Active volunteers per 1,000 inhabitants, in this period"),
 }
 DIMENSION_LABELS: dict[str, LazyString] = {
     "stadsdeel": _l("District"),
@@ -33,7 +35,7 @@ DIMENSION_LABELS: dict[str, LazyString] = {
 }
 KIND_LABELS: dict[str, LazyString] = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 MAP_MEASURES = ("posted", "posted_per_1000", "matched", "match_rate", "volunteers_active", "volunteers_per_1000",
-                "hours", "unanswered", "handovers", "initiatives_active", "backing")
+                "hours", "unanswered", "expired_unmatched", "intake", "handovers", "initiatives_active", "backing")
 
 
 class DashboardForm(FlaskForm):

@@ -1,4 +1,6 @@
-"""Report periods: a month, a quarter, a year, or any range of days. Pure functions."""
+"""Report periods: a month, a quarter or a year. Nothing else is reported: two ranges of days a day apart would
+show one day's requests by subtraction, so a range of days is accepted only when it is a whole month, quarter or
+year (`whole`). Pure functions."""
 
 from __future__ import annotations
 
@@ -75,6 +77,18 @@ def custom(start: date, last_day: date) -> Period:
     if last_day < start:
         raise PeriodError("the end is before the start")
     return Period(start, last_day + timedelta(days=1), "custom")
+
+
+def whole(start: date, last_day: date) -> Period:
+    """The month, quarter or year that runs exactly from `start` to `last_day` (included); PeriodError for any
+    other range of days."""
+    if last_day < start:
+        raise PeriodError("the end is before the start")
+    for kind in KINDS:
+        period = period_of(kind, start)
+        if period.start == start and period.last_day == last_day:
+            return period
+    raise PeriodError(f"{start.isoformat()}..{last_day.isoformat()} is not a whole month, quarter or year")
 
 
 def previous(period: Period) -> Period:

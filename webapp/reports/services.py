@@ -28,11 +28,22 @@ from webapp.initiatives.models import (
     initiative_wijken,
 )
 from webapp.reports import figures
-from webapp.reports.periods import Period, months_up_to, previous, same_period_a_year_earlier
+from webapp.reports.periods import (
+    KINDS,
+    Period,
+    PeriodError,
+    months_up_to,
+    previous,
+    same_period_a_year_earlier,
+    year_of,
+)
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 from webapp.staff.models import Handover
 
 TREND_MONTHS = 12
+# The societal goal every act of volunteering serves, whatever the kind of help: "Haarlemmers zetten zich in voor
+# elkaar en voor hun buurt, wijk of stad" (goal 2 of data/taxonomy.json). Active volunteers and hours count there.
+VOLUNTEERING_GOALS = (2,)
 
 
 def _start(moment: date) -> datetime:
@@ -55,7 +66,14 @@ def load_reference(locale: str = "nl") -> figures.Reference:
         categories=tuple((c.key, c.name(locale)) for c in categories),
         goals=tuple((g.id, g.name(locale)) for g in goals),
         category_goals={key: tuple(sorted(ids)) for key, ids in links.items()},
+        volunteering_goals=tuple(g.id for g in goals if g.id in VOLUNTEERING_GOALS),
     )
+
+
+def first_day() -> date | None:
+    """The day of the first request: a period that starts before it holds less than a whole period of use."""
+    first = db.session.execute(select(func.min(HelpRequest.created_at))).scalar_one_or_none()
+    return first.date() if first is not None else None
 
 
 def labels(reference: figures.Reference) -> dict[figures.CellKey, str]:
@@ -80,7 +98,8 @@ def load_facts(start: date, end: date) -> figures.Facts:
     )
     request_rows = _rows(
         select(HelpRequest.created_at, Wijk.code, HelpRequest.category_key, HelpRequest.status,
-               first_response.c.first_at, Match.created_at, Match.done_at, Match.hours)
+               first_response.c.first_at, Match.created_at, Match.done_at, Match.hours,
+               HelpRequest.contact_staff_id.is_not(None))
         .join(Wijk, Wijk.id == HelpRequest.wijk_id)
         .outerjoin(first_response, first_response.c.request_id == HelpRequest.id)
         .outerjoin(Match, Match.request_id == HelpRequest.id)
@@ -113,8 +132,8 @@ def load_facts(start: date, end: date) -> figures.Facts:
     ).all()
     return figures.Facts(
         **_initiative_facts(start, end),
-        requests=tuple(figures.RequestFact._make(row) if row[7] is None else
-                       figures.RequestFact._make((*row[:7], float(row[7]))) for row in request_rows),
+        requests=tuple(figures.RequestFact._make(
+            (*row[:7], None if row[7] is None else float(row[7]), bool(row[8]))) for row in request_rows),
         handovers=tuple(map(figures.HandoverFact._make, handover_rows)),
         activity=tuple(map(figures.ActivityFact._make, activity_rows)),
         volunteers=tuple(map(figures.VolunteerFact._make, volunteer_rows)),
@@ -168,15 +187,23 @@ def dashboard_periods(period: Period, baseline: Period | None = None) -> tuple[P
 
 def compute_reports(periods: Sequence[Period], reference: figures.Reference, *, min_cell: int = DEFAULT_MIN_CELL,
                     with_trend: bool = True) -> dict[Period, figures.Report]:
-    """Each period's report, computed (and suppressed) on its own, exactly as it is when chosen as the current
-    period, from one read of the facts that covers them all and their trends."""
+    """Each period's report, from one read of the facts of the calendar years they and their trends fall in. Every
+    year is computed (and suppressed) as a whole: the year, its quarters and months together (figures.compute_year),
+    so a period's figures are the same whichever others are asked for with it. Only whole months, quarters and
+    years: anything else raises PeriodError."""
     names = labels(reference)
     wanted = list(dict.fromkeys(periods))  # the baseline is often the period before (a year's): computed once
+    for period in wanted:
+        if period.kind not in KINDS:
+            raise PeriodError("only whole months, quarters and years")
     trends = {p: months_up_to(p, TREND_MONTHS) if with_trend else [] for p in wanted}
-    spans = [*wanted, *(m for months in trends.values() for m in months)]
-    facts = load_facts(min(p.start for p in spans), max(p.end for p in spans))
-    return {p: figures.compute(facts, reference, p, min_cell=min_cell, trend_months=trends[p], labels=names)
-            for p in wanted}
+    years = sorted({p.start.year for p in wanted} | {m.start.year for months in trends.values() for m in months})
+    facts = load_facts(date(years[0], 1, 1), date(years[-1] + 1, 1, 1))
+    bundle: dict[Period, figures.Report] = {}
+    for year in years:
+        bundle.update(figures.compute_year(facts, reference, year_of(date(year, 1, 1)), min_cell=min_cell,
+                                           labels=names))
+    return {p: figures.with_trend(bundle[p], [bundle[m] for m in trends[p]]) for p in wanted}
 
 
 def build_report(period: Period, *, min_cell: int = DEFAULT_MIN_CELL, locale: str = "nl",

@@ -21,10 +21,10 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.reports import figures, services
 from webapp.reports.models import ReportSnapshot
-from webapp.reports.periods import KINDS, Period
+from webapp.reports.periods import Period, year_of
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 
-FORMAT = 1  # raise when the figures change meaning or shape: stored reports of another format are computed again
+FORMAT = 2  # raise when the figures change meaning or shape: stored reports of another format are computed again
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,6 @@ def decode(text: str, names: Mapping[figures.CellKey, str]) -> figures.Report | 
 
 # -- in the database -----------------------------------------------------------------------------------------------
 
-def is_stored(period: Period) -> bool:
-    """Months, quarters and years are stored; a range of days someone typed is computed each time."""
-    return period.kind in KINDS
-
-
 def store(report: figures.Report, computed_at: datetime) -> None:
     """Insert or replace the period's snapshot in one statement, so that two workers storing the same period at
     once do not fail on the key (SQLite and PostgreSQL both know ON CONFLICT). The newer figures win."""
@@ -112,38 +107,47 @@ def store(report: figures.Report, computed_at: datetime) -> None:
 
 def compute_and_store(periods: Iterable[Period], reference: figures.Reference, *,
                       min_cell: int) -> dict[Period, Stored]:
-    """Compute the periods now (one read of the facts for all of them) and store those that are stored."""
+    """Compute the periods now (one read of the facts for all of them) and store them, with every other period of
+    their calendar years: a year, its quarters and its months are suppressed together and always stored together,
+    so what one worker reads next to another comes from the same computation."""
     wanted = list(dict.fromkeys(periods))
     if not wanted:
         return {}
     now = utcnow()
-    reports = services.compute_reports(wanted, reference, min_cell=min_cell)
-    for period, report in reports.items():
-        if is_stored(period):
-            store(report, now)
-    return {period: Stored(report, now) for period, report in reports.items()}
+    years = {p.start.year for p in wanted}
+    every = list(dict.fromkeys([*wanted, *(p for y in sorted(years)
+                                           for p in figures.year_periods(year_of(date(y, 1, 1))))]))
+    reports = services.compute_reports(every, reference, min_cell=min_cell)
+    for report in reports.values():
+        store(report, now)
+    return {period: Stored(reports[period], now) for period in wanted}
 
 
 def reports(periods: Sequence[Period], reference: figures.Reference, *, min_cell: int = DEFAULT_MIN_CELL,
             max_age: timedelta, now: datetime | None = None) -> dict[Period, Stored]:
-    """Each period's report: from its snapshot when that is younger than `max_age`; the others are computed
-    together, stored and returned. The caller commits."""
+    """Each period's report: from the snapshots when those of its calendar year are younger than `max_age` and all
+    come from one computation; the other years are computed together, stored and returned. The caller commits."""
     now = now or utcnow()
     names = services.labels(reference)
+    wanted = list(dict.fromkeys(periods))
     found: dict[Period, Stored] = {}
-    stored = [p for p in dict.fromkeys(periods) if is_stored(p)]
-    if stored and max_age > timedelta(0):
+    if max_age > timedelta(0):
         rows = db.session.execute(
             select(ReportSnapshot.period, ReportSnapshot.figures, ReportSnapshot.computed_at).where(
-                ReportSnapshot.period.in_([p.code for p in stored]), ReportSnapshot.min_cell == min_cell,
+                ReportSnapshot.period.in_([p.code for p in wanted]), ReportSnapshot.min_cell == min_cell,
                 ReportSnapshot.computed_at > now - max_age)
         ).all()
-        by_code = {p.code: p for p in stored}
+        by_code = {p.code: p for p in wanted}
         for code, text, computed_at in rows:
             report = decode(text, names)
             if report is not None and report.period == by_code[code]:
                 found[by_code[code]] = Stored(report, computed_at)
-    missing = [p for p in dict.fromkeys(periods) if p not in found]
+    for year in {p.start.year for p in wanted}:  # one computation per calendar year, or none of it is used
+        of_year = [p for p in wanted if p.start.year == year]
+        if len({found[p].computed_at if p in found else None for p in of_year}) != 1:
+            for p in of_year:
+                found.pop(p, None)
+    missing = [p for p in wanted if p not in found]
     return found | compute_and_store(missing, reference, min_cell=min_cell)
 
 

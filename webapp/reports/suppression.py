@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
+from threadpoolctl import threadpool_limits
 
 Key = Any  # a cell's key: any hashable value, e.g. ("wijk", "WK039201")
 Bounds = Sequence[tuple[float, float | None]]
@@ -65,11 +66,16 @@ def _matrix(constraints: Sequence[Constraint], hidden: list[Hashable]) -> np.nda
 
 def determined(constraints: Sequence[Constraint], hidden: Sequence[Hashable],
                known_free: set[Hashable] | None = None) -> list[Hashable]:
-    """The hidden cells a reader can compute exactly from the constraints and the visible cells.
+    """The hidden cells a reader can compute exactly from the constraints and the visible cells (by one subtraction
+    or by a chain of them: any linear combination of the published sums).
+
+    A hidden cell is fixed exactly when its unit vector lies in the row space of the sums restricted to the hidden
+    cells, that is when every solution of the homogeneous system leaves it unchanged: its column is zero in every
+    vector of the null space. One singular value decomposition answers this for all cells at once.
 
     `known_free`: cells already shown not to be determined while fewer cells were hidden. Hiding more cells never
-    makes a cell determined (a sum that gives it away would have given it away before), so they are not checked
-    again; the cells found not determined now are added."""
+    makes a cell determined (a sum that gives it away would have given it away before), so they are skipped; the
+    cells found not determined now are added."""
     order = list(hidden)
     if not order or not constraints:
         return []
@@ -77,18 +83,81 @@ def determined(constraints: Sequence[Constraint], hidden: Sequence[Hashable],
     matrix = matrix[np.any(matrix != 0, axis=1)]
     if matrix.shape[0] == 0:
         return []
-    rank = np.linalg.matrix_rank(matrix)
+    _u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    tolerance = max(matrix.shape) * np.finfo(float).eps * (float(singular[0]) if singular.size else 0.0)
+    rank = int(np.sum(singular > tolerance))
+    null = vt[rank:]
+    moves = np.abs(null).max(axis=0) if null.shape[0] else np.zeros(len(order))
     out = []
     for i, key in enumerate(order):
         if known_free is not None and key in known_free:
             continue
-        unit = np.zeros((1, len(order)))
-        unit[0, i] = 1
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+        if moves[i] <= 1e-8:
             out.append(key)
         elif known_free is not None:
             known_free.add(key)
     return out
+
+
+class _System:
+    """The published sums as a matrix (one row per sum, one column per cell), to answer, for the cells hidden now:
+    which of them a reader can compute exactly (by any chain of subtractions), and which visible cell, hidden too,
+    would stop that. One singular value decomposition per round answers both for every cell.
+
+    A hidden cell t is determined when some weighting y of the sums cancels every other hidden cell and keeps t
+    (y'M = e_t). Every such y is y0 + Lz, with y0 one of them and L the left null space of M. Hiding a visible cell
+    c adds its column m_c; t stays determined when some y also cancels m_c. That is impossible exactly when
+    y0'm_c != 0 and L'm_c = 0: then c is a complement that protects t."""
+
+    def __init__(self, constraints: Sequence[Constraint]) -> None:
+        self.rows = list(constraints)
+        self.entries: dict[Hashable, list[tuple[int, float]]] = {}
+        for r, c in enumerate(self.rows):
+            for key, sign in ((c.total, 1.0), *((part, -1.0) for part in c.parts)):
+                self.entries.setdefault(key, []).append((r, sign))
+        self.order: list[Hashable] = []
+
+    def column(self, key: Hashable) -> np.ndarray:
+        out = np.zeros(len(self.rows))
+        for r, sign in self.entries.get(key, ()):
+            out[r] += sign
+        return out
+
+    def solve(self, hidden: Mapping[Key, Hidden]) -> None:
+        self.order = [key for key in hidden if key in self.entries]
+        self.index = {key: i for i, key in enumerate(self.order)}
+        if not self.order or not self.rows:
+            self.rank, self.moves = 0, np.ones(len(self.order))
+            return
+        matrix = np.column_stack([self.column(key) for key in self.order])
+        self.u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+        tolerance = max(matrix.shape) * np.finfo(float).eps * (float(singular[0]) if singular.size else 0.0)
+        self.rank = int(np.sum(singular > tolerance))
+        self.singular, self.vt = singular[:self.rank], vt[:self.rank]
+        null = vt[self.rank:]
+        self.moves = np.abs(null).max(axis=0) if null.shape[0] else np.zeros(len(self.order))
+        self.left_null = self.u[:, self.rank:]
+
+    def determined(self) -> list[Hashable]:
+        return [key for i, key in enumerate(self.order) if self.moves[i] <= 1e-8]
+
+    def breakers(self, target: Hashable, values: Mapping[Key, float], hidden: Mapping[Key, Hidden]) -> set[Key]:
+        """Visible non-zero cells each of which, hidden as well, leaves `target` undetermined."""
+        if target not in self.index or self.rank == 0:
+            return set()
+        weights = self.u[:, :self.rank] @ (self.vt[:, self.index[target]] / self.singular)
+        support = {r for r in np.flatnonzero(np.abs(weights) > 1e-9)}
+        found: set[Key] = set()
+        for r in support:
+            c = self.rows[int(r)]
+            for key in (c.total, *c.parts):
+                if key in hidden or key in found or not values[key] > 0:
+                    continue
+                column = self.column(key)
+                if abs(float(weights @ column)) > 1e-9 and (
+                        self.left_null.shape[1] == 0 or np.abs(self.left_null.T @ column).max() <= 1e-8):
+                    found.add(key)
+        return found
 
 
 def may_be_zero(hidden: Mapping[Key, Hidden], constraints: Sequence[Constraint]) -> set[Key]:
@@ -231,33 +300,61 @@ def suppress(values: Mapping[Key, float], contributors: Mapping[Key, float], con
              min_cell: int = DEFAULT_MIN_CELL, *, counts: bool = True) -> dict[Key, Hidden]:
     """Which cells to hide, and why. `contributors`: how many people or requests make up each cell (for a count,
     the value itself; for hours, the number of matches with hours). Cells missing from `contributors` use their
-    value. `counts`: the values are counts (False for sums such as hours). Returns only the hidden cells."""
+    value. `counts`: the values are counts (False for sums such as hours). Returns only the hidden cells.
+
+    One BLAS thread: the matrices are a few hundred rows, and several threads on a busy server spend their time
+    waiting for each other (a decomposition took 45 times as long with two threads on two busy cores)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _suppress(values, contributors, constraints, min_cell, counts=counts)
+
+
+def _suppress(values: Mapping[Key, float], contributors: Mapping[Key, float], constraints: Sequence[Constraint],
+              min_cell: int, *, counts: bool) -> dict[Key, Hidden]:
     hidden: dict[Key, Hidden] = {
         key: Hidden.SMALL for key in values if is_small(contributors.get(key, values[key]), min_cell)
     }
     relevant = [c for c in constraints if c.total in values and all(p in values for p in c.parts)]
     if counts:
         _hide_parts_of_small_totals(hidden, relevant)
-    not_determined: set[Key] = set()  # stays so while more cells are hidden: checked once, not every round
+    by_cell: dict[Key, list[Constraint]] = {}
+    for c in relevant:
+        for key in (c.total, *c.parts):
+            by_cell.setdefault(key, []).append(c)
+    system = _System(relevant)
     not_pinned: set[Key] = set()
     for _round in range(len(values) + 1):
-        fixed = [key for key in determined(relevant, list(hidden), not_determined)
-                 if hidden[key] == Hidden.SMALL and values[key]] \
-            or pinned(values, hidden, relevant, min_cell, first_only=True, counts=counts, known_free=not_pinned)
+        system.solve(hidden)
+        fixed = [key for key in system.determined() if hidden[key] == Hidden.SMALL and values[key]]
+        if not fixed:
+            fixed = pinned(values, hidden, relevant, min_cell, first_only=True, counts=counts, known_free=not_pinned)
         if not fixed:
             break
-        target = fixed[0]
-        around = sorted((c for c in relevant if target == c.total or target in c.parts),
-                        key=lambda c: (sum(k in hidden for k in (c.total, *c.parts)), len(c.parts)))
-        # First the sum that gives the cell away most directly: the fewest hidden cells, then the fewest parts.
-        candidates = _visible_nonzero(values, hidden, around[:1]) or _visible_nonzero(values, hidden, around)
-        if not candidates:  # only zeros around it: look in every sum that has a hidden cell
-            candidates = _visible_nonzero(
-                values, hidden, [c for c in relevant if any(k in hidden for k in (c.total, *c.parts))])
-        if not candidates:
+        # Several cells per round (a joint table of a year, its quarters and months has hundreds), each with a
+        # complement that breaks every chain of subtractions that gives it away, except where a sum already got a
+        # new hidden cell this round (those are looked at again in the next round).
+        touched: set[int] = set()
+        progress = False
+        for target in fixed:
+            around = sorted(by_cell.get(target, ()),
+                            key=lambda c: (sum(k in hidden for k in (c.total, *c.parts)), len(c.parts)))
+            if any(id(c) in touched for c in around):
+                continue
+            candidates = system.breakers(target, values, hidden)
+            if not candidates:
+                # The sum that gives the cell away most directly: the fewest hidden cells, then the fewest parts.
+                candidates = _visible_nonzero(values, hidden, around[:1]) or _visible_nonzero(values, hidden, around)
+            if not candidates:  # only zeros around it: look in every sum that has a hidden cell
+                candidates = _visible_nonzero(
+                    values, hidden, [c for c in relevant if any(k in hidden for k in (c.total, *c.parts))])
+            if not candidates:
+                continue
+            smallest = min(candidates, key=lambda key: (values[key], str(key)))
+            hidden[smallest] = Hidden.SECONDARY
+            touched.update(id(c) for c in by_cell.get(smallest, ()))
+            touched.update(id(c) for c in around)
+            progress = True
+        if not progress:
             break
-        smallest = min(candidates, key=lambda key: (values[key], str(key)))
-        hidden[smallest] = Hidden.SECONDARY
     return hidden
 
 

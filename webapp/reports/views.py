@@ -12,12 +12,12 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.budgets import reporting as budget_reporting
-from webapp.core.access import staff_required
+from webapp.core.access import figures_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.reference.labels import locale_code
 from webapp.reports import charts, figures, services, snapshots, svgmap
-from webapp.reports.documents import as_of, export_file, min_cell, period_label, snapshot_age
+from webapp.reports.documents import as_of, export_file, incomplete_notice, min_cell, period_label, snapshot_age
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
 
@@ -125,7 +125,7 @@ def _trend(report: figures.Report) -> Markup:
 
 
 @bp.get("/")
-@staff_required
+@figures_required
 def dashboard() -> str:
     form = DashboardForm(formdata=request.args)
     today = date.today()
@@ -142,11 +142,14 @@ def dashboard() -> str:
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
+        incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
+                                                   board.baseline.period))
+                    if (notice := incomplete_notice(p, today, services.first_day())) is not None],
     )
 
 
 @bp.get("/export.<file_format>")
-@staff_required
+@figures_required
 def export(file_format: str) -> Response | tuple[str, int]:
     if file_format not in ("csv", "xlsx"):
         return render_template("errors/error.html", code=404, reason=None), 404
@@ -165,7 +168,7 @@ def export(file_format: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/ververs")
-@staff_required
+@figures_required
 def refresh() -> WerkzeugResponse:
     """Compute the chosen dashboard's figures now (unless they are less than a minute old) and show it again."""
     form = DashboardForm()  # the dashboard's choices, posted back by the button

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.asks.forms import RequestForm
 from webapp.core.forms import DecisionForm, LocalDecimalField
+from webapp.core.moderation import PERSONAL_DATA, Flag, check_text
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
 
 CONSENT_HOW_LABELS = {
@@ -55,6 +57,22 @@ class RejectForm(DecisionForm):
                          description=_l("The poster reads this note. Do not repeat personal details."))
 
 
+class CorrectForm(DecisionForm):
+    """Staff correct a held request's text (strike a phone number) and approve it."""
+
+    title = StringField(_l("Title"), validators=[
+        DataRequired(message=_l("Write in a few words what is needed.")),
+        Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))])
+    description = TextAreaField(_l("Text"), validators=[
+        DataRequired(message=_l("Write the text of the request.")),
+        Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))])
+
+    def validate_description(self, field: TextAreaField) -> None:
+        flags = set(check_text(f"{self.title.data or ''}\n{field.data or ''}")) & {*PERSONAL_DATA, Flag.LINK}
+        if flags:
+            raise ValidationError(_l("The text still has personal details or a link in it. Remove them first."))
+
+
 class ScreeningForm(FlaskForm):
     checked_on = DateField(_l("Date of the certificate of conduct (VOG)"),
                            validators=[InputRequired(message=_l("Fill in the date of the certificate.")),
@@ -96,6 +114,29 @@ class IntakeForm(RequestForm):
                                        _not_in_future])
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
                                description=_l("Only staff of the volunteer centre read this."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The request form's fields, worded for the staff member who fills them in for the resident."""
+        super().__init__(*args, **kwargs)
+        for name, label, description in (
+                ("title", _l("What does the resident need help with?"), None),
+                ("description", None, _l("Do not write the resident's name, address or phone number here. Everyone "
+                                         "can read this text.")),
+                ("postcode", _l("Postcode of the resident"),
+                 _l("For example 2034 AB. Only the resident's wijk is shown, never the street.")),
+                ("wijk", _l("Wijk of the resident"), None),
+                ("languages", _l("Languages the resident speaks"), None),
+                ("on_date", _l("On which day does the resident need help? (optional)"), None)):
+            if name not in self._fields:
+                continue
+            if label is not None:
+                self[name].label.text = label
+            if description is not None:
+                self[name].description = description
+        if "postcode" in self._fields:
+            self.postcode.validators = [
+                InputRequired(message=_l("Fill in the resident's postcode, for example 2034 AB.")),
+                *(v for v in self.postcode.validators if not isinstance(v, InputRequired))]
 
     def validate_resident_first_name(self, field: StringField) -> None:
         if not self.resident.data and not (field.data or "").strip():

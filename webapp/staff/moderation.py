@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User, VolunteerProfile
+from webapp.asks import services as asks_services
 from webapp.asks.models import HelpRequest
 from webapp.core import outbox
 from webapp.core.audit import Action, log_action
@@ -118,6 +119,7 @@ FLAG_HINTS: dict[str, LazyString] = {
     Flag.SPAM: _l("This looks like advertising. Samen is for help between neighbours."),
     Flag.DUPLICATE: _l("You already have something open that looks the same. Change or close that one instead."),
     Flag.REPORTED: _l("Some members reported this. A staff member will look at it."),
+    Flag.RESUBMITTED: _l("You changed it after the volunteer centre said no. A staff member will look at it again."),
 }
 # What staff read about a flag in the queue.
 FLAG_LABELS: dict[str, LazyString] = {
@@ -131,6 +133,7 @@ FLAG_LABELS: dict[str, LazyString] = {
     Flag.SPAM: _l("Advertising or spam"),
     Flag.DUPLICATE: _l("Looks like another open item of the same person"),
     Flag.REPORTED: _l("Reported by members"),
+    Flag.RESUBMITTED: _l("Changed by the poster after a rejection"),
 }
 
 
@@ -435,6 +438,21 @@ def approve(actor: User, item: Item, seen: str) -> None:
         elif isinstance(item, HelpRequest) and item.is_open:
             request_published.send(item)  # into the lists of the volunteers it fits (webapp/hooks.py)
     log_action(actor, Action.APPROVE, kind, ref, reports_closed=resolved)
+
+
+def correct_and_approve(actor: User, item: HelpRequest, title: str, description: str, *, seen: str) -> list[str]:
+    """A staff member corrects a held request's text (strikes a phone number) and approves it in one decision,
+    from the text they read (`seen`). The audit log names the fields that changed, never the words struck out.
+    Returns those fields. Raises AlreadyDecided (the caller rolls back)."""
+    was = _decide(item, Moderation.OK, seen)
+    changed = asks_services.correct_text(item, title, description)
+    item.moderation_flags = None
+    kind, ref, params = _describe(item)
+    resolved = _resolve_reports(actor, item, ReportOutcome.DISMISSED)
+    if was != Moderation.OK:
+        notify(_owner_id(item), "moderation_approved", item_kind=kind, **params)
+    log_action(actor, Action.APPROVE, kind, ref, reports_closed=resolved, corrected=changed)
+    return changed
 
 
 def reject(actor: User, item: Item, reason: str, note: str = "", *, seen: str) -> None:

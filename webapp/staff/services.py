@@ -16,9 +16,10 @@ from webapp.asks import services as asks
 from webapp.asks import visibility
 from webapp.asks.models import HelpRequest, Match, RequestStatus, Response, ResponseStatus
 from webapp.core.access import Role
-from webapp.core.audit import Action, log_action
+from webapp.core.audit import Action, log_action, log_view, log_views
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
+from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
@@ -55,7 +56,7 @@ def open_person_record(actor: User, public_id: str) -> User | None:
     log, so the volunteer centre can answer "who looked at my details?"."""
     person = find_person(public_id)
     if person is not None:
-        log_action(actor, Action.VIEW_PERSON, "person", person.public_id)
+        log_view(actor, Action.VIEW_PERSON, "person", person.public_id)  # once per session (NEN 7513)
     return person
 
 
@@ -98,30 +99,36 @@ def refresh_screening(today: date | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def search_volunteers(actor: User, query: str = "", limit: int = 50) -> list[User]:
-    """`volunteers` as the screening page shows them (with e-mail addresses): the search is written to the audit
-    log with the ids of the people it showed, never the search words (they may be a name)."""
-    found = volunteers(query, limit)
-    log_action(actor, Action.SEARCH_PEOPLE, "person", "", searched=bool(query.strip()),
-               shown=[person.public_id for person in found])
+SCREENING_FILTERS = ("all", "screened", "ended", "never")
+
+
+def search_volunteers(actor: User, query: str = "", *, status: str = "all", page: int = 1,
+                      per_page: int = 50) -> Page[User]:
+    """One page of volunteers as the screening page shows them (with e-mail addresses), by name or e-mail and by
+    VOG status (screened now, ended, never checked): each person shown is written to the audit log (once per
+    session), never the search words (they may be a name)."""
+    found = volunteer_page(query, status, page, per_page)
+    log_views(actor, Action.SEARCH_PEOPLE, "person", [person.public_id for person in found.items],
+              searched=bool(query.strip()))
     return found
 
 
-def volunteers(query: str = "", limit: int = 50) -> list[User]:
-    """Volunteers by first name, last name or e-mail address; those not screened first."""
-    statement = (
-        select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.id.not_in(select(AccountErasure.user_id)))  # deleted accounts keep an empty profile (wijk)
-        .options(selectinload(User.volunteer_profile))
-        .order_by(VolunteerProfile.is_screened, User.first_name, User.id)
-        .limit(limit)
-    )
+def volunteer_page(query: str = "", status: str = "all", page: int = 1, per_page: int = 50) -> Page[User]:
+    statement = (select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+                 .where(User.id.not_in(select(AccountErasure.user_id))))
     text = query.strip().lower()
     if text:
         like = f"%{text}%"
         statement = statement.where(or_(func.lower(User.first_name).like(like), func.lower(User.last_name).like(like),
                                         func.lower(User.email).like(like)))
-    return list(db.session.execute(statement).scalars())
+    if status == "screened":
+        statement = statement.where(VolunteerProfile.is_screened)
+    elif status == "ended":
+        statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_not(None))
+    elif status == "never":
+        statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_(None))
+    return paginate(statement, page, per_page, VolunteerProfile.is_screened, User.first_name, User.id,
+                    options=(selectinload(User.volunteer_profile),))
 
 
 def screenings_of(person: User) -> list[Screening]:
@@ -314,6 +321,72 @@ def take_in_request(actor: User, resident: User | ResidentData, consent: Consent
     return help_request
 
 
+def find_staff(email: str) -> User | None:
+    found = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    return found if found is not None and found.is_staff else None
+
+
+def person_targets(id_or_email: str) -> list[str]:
+    """What the audit log may name about a person: their public id and those of their requests ([] when no
+    person has this public id or e-mail address)."""
+    text = id_or_email.strip()
+    person = db.session.execute(
+        select(User).where(or_(User.public_id == text, User.email == text.lower()))
+    ).scalars().first()
+    if person is None:
+        return []
+    requests = db.session.execute(
+        select(HelpRequest.public_id).where(HelpRequest.requester_id == person.id)).scalars()
+    return [person.public_id, *requests]
+
+
+def open_intakes(staff: User, *, team: bool = False) -> list[Intake]:
+    """The intakes page as a staff member opens it (their own, or with `team` every colleague's that is still
+    open or matched): it shows each resident's phone number, so every resident shown is written to the audit log
+    (once per session)."""
+    found = team_intakes() if team else intakes_of(staff)
+    log_views(staff, Action.VIEW_PERSON, "person", [i.resident.public_id for i in found if i.resident is not None],
+              via="intakes")
+    return found
+
+
+def team_intakes() -> list[Intake]:
+    """Every intake still open or matched, whoever holds it: a colleague who is ill leaves nobody stuck."""
+    return list(db.session.execute(
+        select(Intake).join(HelpRequest, HelpRequest.id == Intake.request_id)
+        .where(HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
+        .options(joinedload(Intake.help_request).selectinload(HelpRequest.responses),
+                 joinedload(Intake.help_request).joinedload(HelpRequest.wijk),
+                 joinedload(Intake.help_request).joinedload(HelpRequest.contact_staff),
+                 joinedload(Intake.resident))
+        .order_by(Intake.created_at.desc())
+    ).unique().scalars())
+
+
+class TakenMeanwhile(Exception):
+    """A colleague took the intake over (or it changed hands) since the page was drawn."""
+
+
+def take_over_intake(actor: User, help_request: HelpRequest, seen_contact: str) -> None:
+    """Become the staff contact of a colleague's intake, from the contact the page showed (`seen_contact`, their
+    public id): a conditional update, so two colleagues taking it over at once leave one contact. NotAllowed for a
+    request that is not an intake; TakenMeanwhile when it changed hands."""
+    previous = help_request.contact_staff
+    if previous is None:
+        raise NotAllowed
+    if previous.id == actor.id:
+        return
+    if previous.public_id != seen_contact:
+        raise TakenMeanwhile
+    changed = db.session.execute(
+        update(HelpRequest).where(HelpRequest.id == help_request.id, HelpRequest.contact_staff_id == previous.id)
+        .values(contact_staff_id=actor.id).execution_options(synchronize_session=False))
+    if int(getattr(changed, "rowcount", 0) or 0) != 1:
+        raise TakenMeanwhile
+    db.session.refresh(help_request)
+    log_action(actor, Action.TAKE_OVER_INTAKE, "request", help_request.public_id, previous=previous.public_id)
+
+
 def intakes_of(staff: User) -> list[Intake]:
     """The requests this staff member holds for residents, newest first."""
     return list(db.session.execute(
@@ -444,6 +517,33 @@ def rescue_queue(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, limit: int = 10, o
     suggested = suggestions.suggest_volunteers_for_many(waiting, k=per_request)
     page = [Waiting(r, (now - r.created_at).days, suggested.get(r.id, [])) for r in waiting]
     return page, unanswered_count(after_days, now)
+
+
+EXPIRED_LIST_DAYS = 60  # how far back the list of requests that expired without a response goes
+
+
+def _expired_unanswered_where(now: datetime, days: int) -> tuple[Any, ...]:
+    return (HelpRequest.status == RequestStatus.EXPIRED, HelpRequest.closed_at >= now - timedelta(days=days),
+            ~select(Response.id).where(Response.request_id == HelpRequest.id).exists())
+
+
+def expired_unanswered(actor: User, *, page: int, per_page: int, days: int = EXPIRED_LIST_DAYS,
+                       now: datetime | None = None) -> tuple[list[HelpRequest], int]:
+    """Requests that expired without a single response in the last `days` days, most recent first: a list to
+    phone the resident from (nobody may just vanish). It shows phone numbers, so each resident shown is written to
+    the audit log (once per session). Returns one page and the total."""
+    now = now or utcnow()
+    where = _expired_unanswered_where(now, days)
+    items = list(db.session.execute(
+        select(HelpRequest).where(*where)
+        .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.requester), joinedload(HelpRequest.category))
+        .order_by(HelpRequest.closed_at.desc(), HelpRequest.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).scalars())
+    total = int(db.session.execute(select(func.count()).select_from(HelpRequest).where(*where)).scalar_one())
+    log_views(actor, Action.VIEW_PERSON, "person",
+              [r.requester.public_id for r in items if r.requester is not None], via="expired")
+    return items, total
 
 
 def rescue_invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> None:

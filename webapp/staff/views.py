@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -36,6 +38,7 @@ from webapp.staff.forms import (
     CONSENT_HOW_LABELS,
     HANDOVER_OUTCOME_LABELS,
     BlockForm,
+    CorrectForm,
     HandoverForm,
     HandoverOutcomeForm,
     HoursCorrectionForm,
@@ -104,14 +107,15 @@ def toggle_duty() -> WerkzeugResponse:
 QUEUE_PAGE_SIZE = 20
 
 
-def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
+def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200,
+                  corrected: tuple[str, CorrectForm] | None = None) -> tuple[str, int]:
     queue = moderation.moderation_queue(page_arg(), QUEUE_PAGE_SIZE)
     shown = asks.get_many_by_public_id([i.public_id for i in queue.items if i.kind == "request"])
     logged = request_audit.log_sensitive_views(current_user, shown)
     people = moderation.reported_people()
     page = render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
                            action_form=ActionForm(), records=moderation.queue_reporter_records(queue.items, people),
-                           reject_form=RejectForm(formdata=None), failed=failed)
+                           reject_form=RejectForm(formdata=None), failed=failed, corrected=corrected)
     if logged:
         # The queue shows each held request's full text. Committed after drawing the page: a commit expires every
         # loaded row, and the template would reload each owner, report and role one query at a time.
@@ -157,6 +161,26 @@ def approve(kind: str, public_id: str) -> WerkzeugResponse:
         return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Approved. It is public again."), "success")
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+
+
+@bp.post("/werkruimte/moderatie/<kind>/<public_id>/corrigeren")
+@staff_required
+def correct(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
+    """Correct a held request's text and approve it (a phone number struck out, for instance)."""
+    item = _load_item(kind, public_id)
+    if not isinstance(item, HelpRequest):
+        abort(404)
+    form = CorrectForm()
+    if not form.validate_on_submit():
+        return _render_queue(corrected=(public_id, form), status=400)
+    try:
+        moderation.correct_and_approve(current_user, item, form.title.data or "", form.description.data or "",
+                                       seen=form.seen.data or "")
+    except moderation.AlreadyDecided as error:
+        return _decided_meanwhile(error)
+    db.session.commit()
+    flash(_("Corrected and approved. It is public now."), "success")
     return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
 
 
@@ -233,11 +257,13 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
 @staff_required
 def screening() -> str:
     query = request.args.get("q", "")[:100]
-    people = services.search_volunteers(current_user, query)
-    page = render_template("staff/screening.html", people=people, query=query,
+    status = request.args.get("status", "all")
+    status = status if status in services.SCREENING_FILTERS else "all"
+    found = services.search_volunteers(current_user, query, status=status, page=page_arg(), per_page=50)
+    html = render_template("staff/screening.html", people=found.items, found=found, query=query, status=status,
                            expiring=services.expiring_screenings())
-    db.session.commit()  # the audit entry; after drawing, so the page does not reload every row the commit expired
-    return page
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return html
 
 
 def _load_person(public_id: str) -> User:
@@ -399,7 +425,32 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
 @bp.get("/werkruimte/intakes")
 @staff_required
 def my_intakes() -> str:
-    return render_template("staff/intakes.html", intakes=services.intakes_of(current_user))
+    team = request.args.get("team") == "1"
+    intakes = services.open_intakes(current_user, team=team)
+    page = render_template("staff/intakes.html", intakes=intakes, team=team, action_form=DecisionForm())
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return page
+
+
+@bp.post("/werkruimte/intakes/<public_id>/overnemen")
+@staff_required
+def take_over_intake(public_id: str) -> WerkzeugResponse:
+    """Become the contact of a colleague's intake (she is ill, or on leave): see the responses, choose a helper."""
+    help_request = _load_request(public_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.take_over_intake(current_user, help_request, form.seen.data or "")
+    except services.NotAllowed:
+        abort(404)
+    except services.TakenMeanwhile:
+        db.session.rollback()
+        flash(_("A colleague took this over a moment ago. Look at the list again."), "warning")
+        return redirect(url_for("staff.my_intakes", team=1))
+    db.session.commit()
+    flash(_("You are now the contact for this resident."), "success")
+    return redirect(url_for("staff.my_intakes"))
 
 
 # -- warm hand-over ---------------------------------------------------------------------------------------------------
@@ -488,6 +539,18 @@ def unanswered() -> str:
                            after_days=after, action_form=ActionForm())
 
 
+@bp.get("/werkruimte/verlopen")
+@staff_required
+def expired() -> str:
+    """Requests that expired without any response: phone the resident."""
+    page = page_arg()
+    items, total = services.expired_unanswered(current_user, page=page, per_page=RESCUE_PAGE_SIZE)
+    html = render_template("staff/expired.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // RESCUE_PAGE_SIZE)), days=services.EXPIRED_LIST_DAYS)
+    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
+    return html
+
+
 @bp.post("/werkruimte/onbeantwoord/<public_id>/uitnodigen/<volunteer_id>")
 @staff_required
 def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
@@ -530,14 +593,94 @@ def confirm_initiative(public_id: str) -> WerkzeugResponse:
 
 # -- the audit log ----------------------------------------------------------------------------------------------------
 
+def _log_filters() -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The audit log's filters from the query string: (arguments for core.audit, what was typed, problems). A
+    filter that cannot be read is left out, with a message saying what to type instead."""
+    typed = {name: request.args.get(name, "").strip()[:120] for name in ("action", "actor", "person", "from", "to")}
+    found: dict[str, Any] = {}
+    problems: list[str] = []
+    if typed["action"] in {a.value for a in audit.Action}:
+        found["action"] = typed["action"]
+    if typed["actor"]:
+        actor = services.find_staff(typed["actor"])
+        if actor is None:
+            problems.append(_("No staff member has the e-mail address %(email)s.", email=typed["actor"]))
+        else:
+            found["actor_id"] = actor.id
+    if typed["person"]:
+        targets = services.person_targets(typed["person"])
+        if not targets:
+            problems.append(_("No person has the id or e-mail address %(value)s.", value=typed["person"]))
+        else:
+            found["targets"] = targets
+    for name, key, shift in (("from", "since", 0), ("to", "before", 1)):
+        if typed[name]:
+            try:
+                day = date.fromisoformat(typed[name])
+            except ValueError:
+                problems.append(_("Write the date as year-month-day, for example 2026-03-31."))
+                continue
+            found[key] = datetime(day.year, day.month, day.day) + timedelta(days=shift)
+    return found, {k: v for k, v in typed.items() if v}, problems
+
+
 @bp.get("/werkruimte/logboek")
 @admin_required
 def audit_log() -> str:
-    action = request.args.get("action") or None
-    if action not in {a.value for a in audit.Action}:
-        action = None
-    log = audit.log_page(page_arg(), 50, action)
-    return render_template("staff/audit_log.html", log=log, action=action, actions=list(audit.Action))
+    filters, typed, problems = _log_filters()
+    log = audit.log_page(page_arg(), 50, **filters)
+    return render_template("staff/audit_log.html", log=log, typed=typed, problems=problems,
+                           actions=list(audit.Action), label=audit.action_label, link=_audit_link)
+
+
+@bp.get("/werkruimte/logboek.csv")
+@admin_required
+def audit_log_export() -> Response:
+    """The filtered log as a CSV file (for an auditor or a data-subject request); the export is logged too."""
+    filters, typed, _problems = _log_filters()
+    entries = audit.log_entries(**filters)
+    audit.log_action(current_user, audit.Action.EXPORT, "audit_log", "", filters=sorted(typed), rows=len(entries))
+    db.session.commit()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if locale_code() == "nl" else ",")
+    writer.writerow([_("When"), _("Who"), _("Action"), _("About"), _("Details")])
+    for e in entries:
+        who = f"{e.actor.first_name} {e.actor.last_name or ''}".strip() if e.actor else "—"
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(e.details.items()) if k != "session")
+        writer.writerow([e.created_at.isoformat(timespec="seconds"), _csv_safe(who), audit.action_label(e.action),
+                         f"{e.target_kind} {e.target_ref}".strip(), _csv_safe(details)])
+    response = Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="samen-logboek.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _audit_link(entry: audit.AuditEntry) -> str | None:
+    """Where an entry's target can be opened: a person's record, a request's page, the figures of a period."""
+    if not entry.target_ref:
+        return None
+    if entry.target_kind == "person":
+        return url_for("staff.person", public_id=entry.target_ref)
+    if entry.target_kind == "request":
+        return url_for("asks.show", public_id=entry.target_ref)
+    if entry.target_kind == "report":
+        return url_for("reports.dashboard", period=entry.target_ref)
+    return None
+
+
+@bp.get("/werkruimte/personen/<public_id>/inzage")
+@admin_required
+def who_saw(public_id: str) -> str:
+    """A data-subject request: every staff action on this person's record and requests, views included."""
+    person = _load_person(public_id)
+    targets = services.person_targets(person.public_id)
+    log = audit.log_page(page_arg(), 100, targets=targets)
+    return render_template("staff/who_saw.html", person=person, log=log, label=audit.action_label,
+                           link=_audit_link)
 
 
 def request_panel(help_request: HelpRequest, hours_form: HoursCorrectionForm | None = None) -> str:

@@ -243,3 +243,21 @@ def test_recovery_codes_are_stored_keyed_and_salted_not_as_plain_hashes(app, mak
         plain = {hashlib.sha256(two_factor.normalise(code).encode()).hexdigest() for code in codes}
         db.session.remove()
     assert len(stored) == 10 and not stored & plain
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_staff_land_on_their_workspace_after_logging_in(make, anon, role):
+    staff = make.user("staff", role)
+    client = anon("en")
+    response = password_step(client, staff.email)
+    last = complete_second_step(client.application, client, response, staff.email)
+    assert last.headers["Location"].endswith("/werkruimte/")
+    assert client.get("/inloggen").headers["Location"].endswith("/werkruimte/")  # already logged in: the same
+
+
+def test_a_link_to_a_staff_page_still_leads_there_after_logging_in(make, anon):
+    staff = make.user("staff")
+    client = anon("en")
+    response = client.post("/inloggen?next=/werkruimte/vog", data={"email": staff.email, "password": PASSWORD})
+    assert complete_second_step(client.application, client, response, staff.email).headers["Location"].endswith(
+        "/werkruimte/vog")

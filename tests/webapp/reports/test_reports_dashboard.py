@@ -265,7 +265,8 @@ def test_a_policy_officer_can_use_the_export_as_it_is(make, login, history, tr):
     for note in (tr("nl", "Only counts: no names, addresses or other personal data."),
                  tr("nl", "An empty cell: nothing to compute (for example a median when no request got a response)."),
                  tr("nl", "Active volunteers: responded to a request in the period. New volunteers: joined in the "
-                          "period.")):
+                          "period. Active volunteers and hours given also count for the goal that all volunteering "
+                          "serves.")):
         assert note in content
     assert "1 januari 2026" in content and "31 maart 2026" in content
 
@@ -281,3 +282,47 @@ def test_changes_are_written_the_dutch_way(make, login, history):
     page = visible(login(make.user("staff").email, lang="nl").get("/rapportage/?period=2026-03"))
     assert "-100,0%" in page
     assert re.search(r"[+-]\d+,\d%", page) and not re.search(r"[+-]\d+\.\d%", page)
+
+
+def test_a_period_that_is_not_over_is_flagged_on_screen_and_in_the_export(make, login, tr):
+    from datetime import date
+
+    from webapp.reports.periods import quarter_of
+
+    client = login(make.user("staff", locale="en").email, lang="en")
+    running = quarter_of(date.today())
+    page = visible(client.get(f"/rapportage/?period={running.code}"))
+    assert "is not over yet" in page and "Compare with care" in page
+    export = client.get(f"/rapportage/export.csv?period={running.code}").get_data(as_text=True)
+    assert "is not over yet" in export
+    assert "is not over yet" not in visible(client.get("/rapportage/?period=2025-Q1&baseline=2024"))
+
+
+@pytest.mark.parametrize("args", [
+    ["--from", "2026-01-01", "--to", "2026-03-30"],  # a day short of a quarter
+    ["--from", "2026-01-02", "--to", "2026-03-31"],
+    ["--from", "2026-02-10", "--to", "2026-02-10"],
+])
+def test_the_report_command_refuses_a_range_of_days(app, tmp_path, args):
+    """Two ranges a day apart would show one day's requests by subtraction: only whole months, quarters, years."""
+    result = invoke(app, *args, "--out", str(tmp_path / "r.csv"))
+    assert result.exit_code == 2, result.output
+    assert "not a whole month, quarter or year" in result.output
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_report_command_takes_a_period(app, make, history, tmp_path):
+    out = tmp_path / "q.csv"
+    result = invoke(app, "--period", "2026-Q1", "--by", "wijk", "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    by_name = {row[0]: row for row in rows_of_csv(out.read_text(encoding="utf-8"))[1:] if row}
+    assert by_name["Europawijk"][1] == "8"
+    assert invoke(app, "--period", "2026-Q5", "--out", str(out)).exit_code == 2
+
+
+def test_a_baseline_from_before_samen_was_used_is_flagged(make, login, history):
+    """The first request was on 3 February 2026: Q1 2026 holds less than a whole quarter of use."""
+    client = login(make.user("staff", locale="en").email, lang="en")
+    page = visible(client.get("/rapportage/?period=2026-Q2&baseline=2026-Q1"))
+    assert "Samen was used from 3 February 2026" in page and "Compare with care" in page
+    assert "Samen was used from" not in visible(client.get("/rapportage/?period=2026-Q3&baseline=2026-Q2"))

@@ -184,3 +184,32 @@ def test_small_initiative_figures_are_shown_as_less_than_five():
     assert report.total.cells["initiatives_active"].text() == "<5"
     assert report.total.cells["backing"].text() == "<5"
     assert cells(report, "wijk", "W2")["backing"].text() == "<5"
+
+
+def test_requests_that_ended_without_any_response_count_as_never_answered():
+    """26 Q3 requests expired unanswered while "still without a response" said 0 for the finished quarter."""
+    facts = figures.Facts(requests=(
+        figures.RequestFact(at(2), "W1", "groceries", "expired"),
+        figures.RequestFact(at(3), "W1", "groceries", "cancelled"),
+        figures.RequestFact(at(4), "W1", "groceries", "open"),
+        figures.RequestFact(at(5), "W1", "groceries", "expired", first_response_at=at(6)),
+        figures.RequestFact(at(6), "W1", "groceries", "handed_over"),
+        figures.RequestFact(at(7), "W1", "groceries", "done", at(7), at(8), at(9), via_intake=True),
+    ))
+    total = figures.compute(facts, REFERENCE, parse("2026-03"), min_cell=1).total.cells
+    assert total["unanswered"].value == 3  # expired, withdrawn and still open, none with a response
+    assert total["expired_unmatched"].value == 2  # both expired ones ended without a helper
+    assert total["intake"].value == 1
+
+
+def test_volunteers_and_their_hours_count_in_the_goal_all_volunteering_serves():
+    """Goal 2 ("Haarlemmers zetten zich in voor elkaar") was always 0 although volunteers gave hours."""
+    reference = figures.Reference(REFERENCE.wijken, REFERENCE.categories, REFERENCE.goals,
+                                  {"groceries": (1,), "digital": (1,)}, volunteering_goals=(2,))
+    facts = figures.Facts(
+        requests=(figures.RequestFact(at(2), "W1", "groceries", "done", at(2), at(3), at(4), 2.5),),
+        activity=(figures.ActivityFact(7, at(2), "W1", "groceries"),))
+    report = figures.compute(facts, reference, parse("2026-03"), min_cell=1)
+    goal_two = next(row for row in report.tables["goal"].rows if row.key == ("goal", 2)).cells
+    assert goal_two["volunteers_active"].value == 1 and goal_two["hours"].value == 2.5
+    assert goal_two["posted"].value in (0, None)  # a request counts only in the goals of its kind of help

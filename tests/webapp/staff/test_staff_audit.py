@@ -98,7 +98,8 @@ def test_admins_read_who_did_what_and_when(make, login):
         "reason": "Oplichting", "matches_ended": 0, "responses_withdrawn": 0, "offers_closed": 0})
 
 
-def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
+def test_staff_opening_a_sensitive_request_is_logged_once_per_session(make, login):
+    """NEN 7513: each view of a person's data once per session; a reload is the same view."""
     sensitive = make.request(make.user("resident"), category_key="paperwork")
     ordinary = make.request(make.user("resident"))
     staff = make.user("staff")
@@ -107,9 +108,27 @@ def test_staff_opening_a_sensitive_request_is_logged_once_per_view(make, login):
     client.get(f"/vragen/{sensitive.public_id}")
     client.get(f"/vragen/{ordinary.public_id}")
     login(make.user("volunteer", screened=True).email).get(f"/vragen/{sensitive.public_id}")
-    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive") == 2
+    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive") == 1
+    login(staff.email).get(f"/vragen/{sensitive.public_id}")  # a new login is a new session: logged again
     assert make.count(AuditEntry, AuditEntry.action == "view_sensitive", AuditEntry.actor_id == staff.id,
                       AuditEntry.target_ref == sensitive.public_id) == 2
+
+
+def test_reloading_the_moderation_queue_logs_each_request_once(make, login):
+    held = make.request(make.user("resident"), title="Hulp met papieren", category_key="paperwork")
+    make.set_request(held, moderation="held")
+    client = login(make.user("staff").email)
+    for _ in range(3):
+        assert client.get("/werkruimte/moderatie").status_code == 200
+    assert make.count(AuditEntry, AuditEntry.action == "view_sensitive", AuditEntry.target_ref == held.public_id) == 1
+
+
+def test_opening_a_person_twice_in_a_session_is_logged_once(make, login):
+    staff, volunteer = make.user("staff"), make.user("volunteer")
+    client = login(staff.email)
+    for _ in range(3):
+        assert client.get(f"/werkruimte/personen/{volunteer.public_id}").status_code == 200
+    assert make.count(AuditEntry, AuditEntry.action == "view_person", AuditEntry.target_ref == volunteer.public_id) == 1
 
 
 def test_opening_a_persons_record_is_written_to_the_audit_log(make, login):
@@ -130,8 +149,76 @@ def test_searching_volunteers_is_logged_with_who_was_shown_but_not_the_words(mak
 
     def entry():
         row = db.session.execute(select(AuditEntry).where(AuditEntry.action == Action.SEARCH_PEOPLE)).scalar_one()
-        return row.actor_id, row.details
+        return row.actor_id, row.target_ref, row.details
 
-    actor, details = make.run(entry)
-    assert actor == staff.id and details["shown"] == [found.public_id] and details["searched"] is True
+    actor, target, details = make.run(entry)
+    assert actor == staff.id and target == found.public_id and details["searched"] is True
     assert "gerr" not in str(details).lower()
+
+
+# -- reading the log: filters, links, labels, export, who saw my data ---------------------------------------------
+
+def test_the_log_filters_by_person_actor_action_and_date_with_links_and_labels(make, login, tr):
+    admin = make.user("staff", "admin", email="beheer@vwc.example")
+    colleague = make.user("staff", email="sanne@vwc.example")
+    watched, other = make.user("volunteer"), make.user("volunteer")
+    login(colleague.email).get(f"/werkruimte/personen/{watched.public_id}")
+    login(colleague.email).get(f"/werkruimte/personen/{other.public_id}")
+    client = login(admin.email, lang="nl")
+    page = client.get(f"/werkruimte/logboek?person={watched.public_id}&actor=sanne@vwc.example&action=view_person"
+                      f"&from=2000-01-01&to=2999-12-31")
+    text = visible(page)
+    assert page.status_code == 200
+    table = page.get_data(as_text=True).split("<table", 1)[1]
+    assert tr("nl", "Viewed a person's details") in text and "view_person" not in table  # labels, not codes
+    assert f'href="/werkruimte/personen/{watched.public_id}"' in table
+    assert other.public_id not in table
+    export = client.get(f"/werkruimte/logboek.csv?person={watched.public_id}")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    rows = export.get_data(as_text=True).lstrip("\ufeff").strip().splitlines()
+    assert len(rows) == 2 and watched.public_id in rows[1] and tr("nl", "Viewed a person's details") in rows[1]
+    assert make.count(AuditEntry, AuditEntry.action == "export", AuditEntry.target_kind == "audit_log") == 1
+
+
+@pytest.mark.parametrize("query", ["person=niemand@example.org", "actor=geen@vwc.example", "from=31-12-2026"])
+def test_a_filter_that_cannot_be_read_is_explained(make, login, tr, query):
+    client = login(make.user("staff", "admin").email, lang="nl")
+    page = client.get(f"/werkruimte/logboek?{query}")
+    assert page.status_code == 200
+    value = query.split("=", 1)[1]
+    assert f'value="{value}"' in page.get_data(as_text=True)  # what was typed stays
+    assert 'role="alert"' in page.get_data(as_text=True)
+
+
+def test_who_saw_my_data_lists_views_of_the_person_and_their_requests(make, login, tr):
+    resident = make.user("resident")
+    sensitive = make.request(resident, category_key="paperwork")
+    nosy = make.user("staff", first_name="Nieuwsgierig")
+    client = login(nosy.email)
+    client.get(f"/vragen/{sensitive.public_id}")
+    client.get(f"/werkruimte/personen/{resident.public_id}")
+    admin = login(make.user("staff", "admin").email, lang="nl")
+    page = admin.get(f"/werkruimte/personen/{resident.public_id}/inzage")
+    assert page.status_code == 200
+    text = visible(page)
+    assert "Nieuwsgierig" in text
+    assert tr("nl", "Viewed a sensitive request") in text and tr("nl", "Viewed a person's details") in text
+    assert login(nosy.email).get(f"/werkruimte/personen/{resident.public_id}/inzage").status_code == 403
+
+    # The person's own data export answers the same question.
+    import json
+    own = json.loads(login(resident.email).get("/mijn/gegevens/download").get_data(as_text=True))
+    seen = [e for e in own["audit_log"] if not e["by_you"]]
+    assert {e["action"] for e in seen} == {"view_sensitive", "view_person"}
+    assert all(e["by_staff"] == "Nieuwsgierig" for e in seen)
+
+
+def test_the_intake_list_logs_each_resident_shown_once(make, login):
+    from tests.webapp.staff.test_staff_intake import intake_form
+
+    staff = make.user("staff")
+    client = login(staff.email)
+    assert client.post("/werkruimte/intake/nieuw", data=intake_form()).status_code == 302
+    for _ in range(2):
+        assert client.get("/werkruimte/intakes").status_code == 200
+    assert make.count(AuditEntry, AuditEntry.action == "view_person", AuditEntry.actor_id == staff.id) == 1

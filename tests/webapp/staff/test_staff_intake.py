@@ -3,7 +3,9 @@ the contact. The volunteer sees the staff member's details after the match, neve
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -141,3 +143,57 @@ def test_my_intakes_show_an_open_request_as_open_not_as_a_link_word(make, login,
     row = page.split("Hulp bij boodschappen op vrijdag", 1)[1].split("</tr>", 1)[0]
     assert tr("nl", "Open: looking for a helper") in row
     assert tr("nl", "Open") not in row.replace(tr("nl", "Open: looking for a helper"), "")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_intake_form_speaks_to_the_staff_member_about_the_resident(make, login, tr, lang):
+    client = login(make.user("staff").email, lang=lang)
+    page = visible(client.get("/werkruimte/intake/nieuw"))
+    for msgid in ("Postcode of the resident", "What does the resident need help with?",
+                  "Languages the resident speaks",
+                  "For example 2034 AB. Only the resident's wijk is shown, never the street."):
+        assert tr(lang, msgid) in page
+    for msgid in ("What do you need help with?", "Languages you speak",
+                  "For example 2034 AB. We only show your wijk, never your street."):
+        assert tr(lang, msgid) not in page
+    refused = client.post("/werkruimte/intake/nieuw", data=intake_form(postcode=""))
+    assert refused.status_code == 400
+    assert tr(lang, "Fill in the resident's postcode, for example 2034 AB.") in visible(refused)
+    assert tr(lang, "Fill in your postcode, for example 2034 AB.") not in visible(refused)
+
+
+def test_a_colleague_sees_the_team_intakes_and_takes_one_over(make, login, intake):
+    """Intakes belonged to one consulent: when she is ill her residents were stuck. A colleague takes one over,
+    then sees the responses and chooses the helper; a second, late take-over from a stale page changes nothing."""
+    colleague = make.user("staff", first_name="Joost")
+    other = make.user("staff", first_name="Fleur")
+    client, late = login(colleague.email), login(other.email)
+    team = client.get("/werkruimte/intakes?team=1")
+    page = team.get_data(as_text=True)
+    assert "Hulp bij boodschappen op vrijdag" in visible(team) and "Sanne" in visible(team)
+    form = page.split('/overnemen"', 1)[1].split("</form>", 1)[0]
+    seen = re.search(r'name="seen" value="([^"]+)"', form).group(1)
+    late_page = late.get("/werkruimte/intakes?team=1").get_data(as_text=True)
+    public_id = re.search(r'/werkruimte/intakes/([^/"]+)/overnemen', page).group(1)
+
+    assert client.post(f"/werkruimte/intakes/{public_id}/overnemen", data={"seen": seen}).status_code == 302
+    late_seen = re.search(r'name="seen" value="([^"]+)"', late_page.split('/overnemen"', 1)[1]).group(1)
+    refused = late.post(f"/werkruimte/intakes/{public_id}/overnemen", data={"seen": late_seen})
+    assert refused.status_code == 302 and "team=1" in refused.headers["Location"]
+
+    def contact():
+        row = db.session.execute(select(HelpRequest).where(HelpRequest.public_id == public_id)).scalar_one()
+        return row.contact_staff_id
+
+    assert make.run(contact) == colleague.id
+    assert make.count(AuditEntry, AuditEntry.action == "take_over_intake", AuditEntry.target_ref == public_id) == 1
+    assert "Hulp bij boodschappen op vrijdag" in visible(client.get("/werkruimte/intakes"))
+
+    # The new contact chooses the helper for the resident (and that is logged).
+    volunteer = make.user("volunteer")
+    request_id = make.run(lambda: db.session.execute(
+        select(HelpRequest.id).where(HelpRequest.public_id == public_id)).scalar_one())
+    response_id = make.respond(SimpleNamespace(id=request_id), volunteer)
+    assert client.post(f"/vragen/{public_id}/kiezen/{response_id}").status_code == 302
+    assert make.count(AuditEntry, AuditEntry.action == "choose_helper", AuditEntry.actor_id == colleague.id,
+                      AuditEntry.target_ref == public_id) == 1

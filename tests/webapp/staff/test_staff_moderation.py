@@ -424,3 +424,64 @@ def test_a_line_break_inside_something_like_an_iban_is_no_crash():
     """A title ending in letters and digits ("telefoon ab12cdef") followed by a new line once made a 500."""
     text = "Help with my new phone ab12cdef\nI have a new phone and want to learn video calls."
     assert "iban" not in check_text(text, others=())
+
+
+# -- a rejected request can be fixed; staff can correct a held text ------------------------------------------------
+
+def test_a_rejected_request_fixed_by_its_poster_goes_back_to_staff(make, login):
+    owner = make.user("resident")
+    client = login(owner.email)
+    public_id = post(client, description="Mijn laptop doet raar. Bel me op 06-12345678 als je kunt helpen.")
+    staff = login(make.user("staff").email)
+    assert decide(staff, "request", public_id, "afwijzen", reason="personal_data").status_code == 302
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "rejected"
+
+    response = client.post(f"/vragen/{public_id}/bewerken",
+                           data={**REQUEST, "description": "Mijn laptop doet raar. Wie kan helpen?"})
+    assert response.status_code == 302
+    # Not online by itself (staff rejected it once), but back in the queue for a staff member to look at again.
+    assert make.run(moderation_of, HelpRequest, public_id) == ("held", ["resubmitted"])
+    assert "Mijn laptop doet raar. Wie kan helpen?" in visible(staff.get("/werkruimte/moderatie"))
+    assert decide(staff, "request", public_id, "goedkeuren").status_code == 302
+    assert make.run(moderation_of, HelpRequest, public_id) == ("ok", None)
+
+
+def test_posting_again_is_not_held_as_a_duplicate_of_ones_own_rejected_request(make, login):
+    client = login(make.user("resident").email)
+    first = post(client, description="Mijn laptop doet raar. Bel me op 06-12345678 als je kunt helpen.")
+    staff = login(make.user("staff").email)
+    assert decide(staff, "request", first, "afwijzen", reason="personal_data").status_code == 302
+    second = post(client, description="Mijn laptop doet raar. Bel me als je kunt helpen.")
+    assert make.run(moderation_of, HelpRequest, second) == ("ok", None)
+
+
+def test_staff_strike_a_phone_number_from_a_held_text_and_approve_it(make, login):
+    owner = make.user("resident")
+    public_id = post(login(owner.email), description="Mijn laptop doet raar. Bel me op 06-12345678 als het kan.")
+    staff_member = make.user("staff")
+    staff = login(staff_member.email)
+    response = decide(staff, "request", public_id, "corrigeren", title="Hulp met de computer",
+                      description="Mijn laptop doet raar. Bel me als het kan.")
+    assert response.status_code == 302
+    assert make.run(moderation_of, HelpRequest, public_id) == ("ok", None)
+
+    def stored():
+        row = db.session.execute(select(HelpRequest).where(HelpRequest.public_id == public_id)).scalar_one()
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "approve",
+                                                            AuditEntry.target_ref == public_id)).scalar_one()
+        return row.description, entry.actor_id, entry.details
+
+    description, actor, details = make.run(stored)
+    assert description == "Mijn laptop doet raar. Bel me als het kan."
+    assert actor == staff_member.id and details["corrected"] == ["description"]
+    assert "06-12345678" not in str(details)  # the log says what changed, never the personal data struck out
+
+
+def test_a_correction_that_still_has_a_phone_number_is_refused(make, login, tr):
+    public_id = post(login(make.user("resident").email), description="Bel me op 06-12345678 als je kunt helpen.")
+    staff = login(make.user("staff").email, lang="en")
+    response = decide(staff, "request", public_id, "corrigeren", title="Hulp met de computer",
+                      description="Bel me op 06 1234 5678 als je kunt helpen.")
+    assert response.status_code == 400
+    assert make.run(moderation_of, HelpRequest, public_id)[0] == "held"
+    assert "06 1234 5678" in response.get_data(as_text=True)  # what was typed stays

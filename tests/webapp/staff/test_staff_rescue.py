@@ -54,3 +54,28 @@ def test_held_requests_are_not_in_the_rescue_queue(make, login):
     make.set_request(help_request, created_at=utcnow() - timedelta(days=9), moderation="held")
     client = login(make.user("staff").email)
     assert "Vastgehouden verzoek" not in visible(client.get("/werkruimte/onbeantwoord"))
+
+
+def test_requests_that_expired_without_a_response_are_listed_to_phone_the_resident(make, login, tr):
+    """49 of 62 expired requests never got a response and vanished: they now wait on a list with a phone number."""
+    forgotten_owner = make.user("resident", first_name="Greet", phone="023-5550101")
+    forgotten = make.request(forgotten_owner, title="Hulp bij de tuin")
+    answered = make.request(make.user("resident", first_name="Henk"), title="Hulp met de computer")
+    make.respond(answered, make.user("volunteer"))
+    long_ago = make.request(make.user("resident", first_name="Ans"), title="Oude vraag")
+    now = utcnow()
+    make.set_request(forgotten, status="expired", closed_at=now - timedelta(days=2))
+    make.set_request(answered, status="expired", closed_at=now - timedelta(days=2))
+    make.set_request(long_ago, status="expired", closed_at=now - timedelta(days=200))
+    staff = make.user("staff")
+    client = login(staff.email, lang="en")
+    for _ in range(2):
+        page = client.get("/werkruimte/verlopen")
+        assert page.status_code == 200
+    text = visible(page)
+    assert "Hulp bij de tuin" in text and "023-5550101" in text and "Greet" in text
+    assert "Hulp met de computer" not in text and "Oude vraag" not in text
+    # It shows phone numbers: each resident shown is in the audit log, once per session.
+    assert make.count(AuditEntry, AuditEntry.action == "view_person",
+                      AuditEntry.target_ref == forgotten_owner.public_id) == 1
+    assert login(make.user("volunteer").email).get("/werkruimte/verlopen").status_code == 403

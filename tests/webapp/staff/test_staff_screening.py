@@ -140,3 +140,32 @@ def test_the_person_page_names_roles_in_the_readers_language(make, login, tr):
         page = visible(login(make.user("staff").email, lang=lang).get(f"/werkruimte/personen/{volunteer.public_id}"))
         shown = re.search(rf"<dt>{re.escape(tr(lang, 'Roles'))}</dt><dd>(.*?)</dd>", page).group(1)
         assert sorted(shown.split(", ")) == sorted([tr(lang, "Volunteer"), tr(lang, "Initiative organiser")])
+
+
+def test_the_volunteer_list_pages_and_filters_by_certificate(make, login):
+    """121 volunteers: the list stopped at 50. Now it pages, and filters by the state of the certificate."""
+    for n in range(55):
+        make.user("volunteer", first_name=f"Aaa{n:02d}")
+    make.user("volunteer", first_name="Zoltanus", screened=True)
+    ended = make.user("volunteer", first_name="Xaverius", screened=True)
+
+    def lapse() -> None:
+        profile = db.session.get(VolunteerProfile, ended.id)
+        profile.screened_until = date.today() - timedelta(days=3)
+        db.session.commit()
+
+    make.run(lapse)
+    client = login(make.user("staff").email)
+
+    def table(url: str) -> str:
+        return visible(client.get(url)).split("<table", 1)[1].split("</table>", 1)[0]
+
+    names = table("/werkruimte/vog") + table("/werkruimte/vog?page=2")
+    assert all(f"Aaa{n:02d}" in names for n in range(55)) and "Zoltanus" in names and "Xaverius" in names
+    only_screened = table("/werkruimte/vog?status=screened")
+    assert "Zoltanus" in only_screened and "Xaverius" not in only_screened and "Aaa00" not in only_screened
+    only_ended = table("/werkruimte/vog?status=ended")
+    assert "Xaverius" in only_ended and "Zoltanus" not in only_ended and "Aaa00" not in only_ended
+    never = table("/werkruimte/vog?status=never")
+    assert "Aaa00" in never and "Zoltanus" not in never and "Xaverius" not in never
+    assert client.get("/werkruimte/vog?status=onzin&page=abc").status_code == 200
