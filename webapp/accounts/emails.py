@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from webapp.accounts import tokens
 from webapp.accounts.models import User
 from webapp.core import outbox
+from webapp.core.i18n import in_language
 from webapp.core.mail import Mail, external_url
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def _render(template: str, **context: object) -> str:
 def _mail(user: User, subject: LazyString, template: str, **context: object) -> Mail:
     assert user.email
     locale = _locale(user)
-    with force_locale(locale):
+    with in_language(locale):
         context = {"name": user.first_name, "locale": locale, **context}
         return Mail(to=user.email, subject=str(subject), locale=locale,
                     text=_render(f"accounts/email/{template}.txt", **context),

@@ -1,16 +1,27 @@
-"""Choosing the language of a page: the switcher (session), the profile, then the browser."""
+"""Choosing the language of a page: the switcher (session), the profile, then the browser.
+
+`select_locale` answers with the Babel locale for formatting (webapp/core/languages.py: English is en_GB, so
+dates are British with a 24-hour clock); the catalogue is found from its language part ("en"). Mail and other
+work outside a request use `in_language(code)`, which does the same for a person's saved language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app, request, session
-from flask_babel import lazy_gettext
+from flask_babel import force_locale, lazy_gettext
 from flask_login import current_user
+
+from webapp.core.languages import formatting_locale
 
 # Flask-Login's default message, marked for translation.
 LOGIN_MESSAGE = lazy_gettext("Please log in to see this page.")
 
 
-def select_locale() -> str:
+def chosen_language() -> str:
+    """The language code of this request (nl, en, tr, ar, pl, uk)."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
@@ -22,3 +33,21 @@ def select_locale() -> str:
         if primary in languages:
             return primary
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def select_locale() -> str:
+    return formatting_locale(chosen_language())
+
+
+def recipient_language(code: str | None) -> str:
+    """A saved language if Samen speaks it, else the default: for mail to a person."""
+    if code in current_app.config["LANGUAGES"]:
+        return str(code)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@contextmanager
+def in_language(code: str) -> Iterator[None]:
+    """Texts, dates and numbers in this language (for mail, exports and other work for someone not asking now)."""
+    with force_locale(formatting_locale(code)):
+        yield

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal
 
+from webapp.core.languages import TABLE, language
 from webapp.core.reference.labels import language_label, locale_code, localized_name, slot_label
 
 
@@ -36,10 +37,13 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["slot"] = slot_label
     app.jinja_env.filters["language"] = language_label
     app.jinja_env.filters["lname"] = localized_name
+    app.jinja_env.globals["text_direction"] = lambda code: language(code).direction
+    app.jinja_env.globals["languages"] = TABLE
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
             "current_locale": locale_code(),
+            "current_dir": language(locale_code()).direction,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

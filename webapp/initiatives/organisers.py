@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import joinedload
@@ -26,6 +25,7 @@ from webapp.accounts.models import User
 from webapp.accounts.services import find_by_email, normalise_email
 from webapp.core import outbox
 from webapp.core.extensions import db
+from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
 from webapp.core.mail import Mail, external_url
 from webapp.initiatives.models import Initiative, InitiativeOrganiser, OrganiserInvitation
@@ -102,7 +102,7 @@ def _invitation_mail(address: str, locale: str, inviter: User, initiative: Initi
     languages = current_app.config["LANGUAGES"]
     locale = locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     link = external_url("initiatives.organisers.invitation", token=token)
-    with force_locale(locale):
+    with in_language(locale):
         context = {"inviter": inviter.first_name, "initiative": initiative.name, "link": link, "days": _days(),
                    "locale": locale}
         env = current_app.jinja_env

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.accounts.models import User
+from webapp.core.i18n import in_language
 from webapp.core.mail import Mail, external_url
 from webapp.notifications import kinds
 from webapp.notifications.models import Notification
@@ -106,7 +106,7 @@ def render_instant(user: User, note: Notification) -> Mail:
     assert user.email
     preference = kinds.preference_for(note.kind)
     locale = _locale(user)
-    with force_locale(locale):
+    with in_language(locale):
         stop = unsubscribe_url(user, preference)
         context = {
             "name": user.first_name,
@@ -137,7 +137,7 @@ def render_digest(user: User, channel: str, notes: Sequence[Notification], reque
     """`requests` and `initiatives` are suggestions (title and wijk only), already in lines."""
     assert user.email
     locale = _locale(user)
-    with force_locale(locale):
+    with in_language(locale):
         preferences = sorted({kinds.preference_for(n.kind) for n in notes},
                              key=lambda p: list(kinds.PREFERENCES).index(p))
         requests, initiatives = list(requests), list(initiatives)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
+from webapp.core.i18n import in_language
 from webapp.reports import services, snapshots
 from webapp.reports.documents import export_file, min_cell
 from webapp.reports.figures import DIMENSIONS
@@ -44,7 +44,7 @@ def export_command(start: datetime | None, end: datetime | None, by: str, file_f
     if not out.parent.is_dir():
         raise click.BadParameter(f"the folder {out.parent} does not exist", param_hint="--out")
     period = custom(start.date(), end.date())
-    with force_locale(lang):
+    with in_language(lang):
         content, _mimetype, _name = export_file(period, by, file_format, locale=lang)
     out.write_bytes(content)
     log_action(None, Action.EXPORT, "report", period.code, by=by, format=file_format, via="cli")

@@ -9,13 +9,13 @@ nobody is, every staff member gets it, so an urgent report is never mailed to no
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.accounts.models import User, UserRole
 from webapp.core.access import Role
 from webapp.core.extensions import db
+from webapp.core.i18n import in_language
 from webapp.core.mail import Mail, external_url
 
 KIND_LABELS = {"request": _l("a request"), "offer": _l("an offer"), "person": _l("a person")}
@@ -39,7 +39,7 @@ def urgent_report_mails(target_kind: str, reason_label: object) -> list[Mail]:
     for member in staff_on_duty():
         assert member.email
         locale = member.locale if member.locale in current_app.config["LANGUAGES"] else "nl"
-        with force_locale(locale):
+        with in_language(locale):
             what = str(KIND_LABELS.get(target_kind, target_kind))
             context = {"name": member.first_name, "locale": locale, "what": what, "reason": str(reason_label),
                        "link": link}
