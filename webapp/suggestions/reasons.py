@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 import matching
 from webapp.core.reference.labels import language_label, locale_code, slot_label
+from webapp.core.reference.names import reference_name
 
 
 def _category_name(key: str) -> str:
@@ -14,7 +15,7 @@ def _category_name(key: str) -> str:
     if not taxonomy.has_category(key):
         return key
     category = taxonomy.category(key)
-    return category.en if locale_code() == "en" else category.nl
+    return reference_name("category", category.nl, category.en, locale_code())
 
 
 def _goal_name(detail: str) -> str:
@@ -23,7 +24,7 @@ def _goal_name(detail: str) -> str:
         goal = taxonomy.goal(int(detail))
     except (ValueError, KeyError):
         return detail
-    return goal.en if locale_code() == "en" else goal.nl
+    return reference_name("goal", goal.nl, goal.en, locale_code())
 
 
 def reason_text(reason: matching.Reason, *, for_volunteer: bool = True) -> str:
