@@ -337,6 +337,13 @@ class Visitor:
     def button(self, msgid: str, **params: Any) -> Any:
         return self.main().get_by_role("button", name=self.t(msgid, **params), exact=True)
 
+    def menu_link(self, msgid: str) -> Any:
+        """A link of the main menu; on a phone the menu is folded behind "Menu" (a <details>): open it first."""
+        menu = self.page.get_by_role("navigation", name=self.t("Main menu"))
+        if not menu.locator("details").evaluate("el => el.open"):
+            menu.get_by_text(self.t("Menu"), exact=True).click()
+        return menu.get_by_role("link", name=self.t(msgid))
+
     def link(self, msgid: str, **params: Any) -> Any:
         return self.page.get_by_role("link", name=self.t(msgid, **params), exact=True)
 
@@ -373,7 +380,7 @@ def log_in_as_staff(v: Visitor, email: str, password: str) -> None:
     v.check("login code")
     v.field("code").fill(pyotp.TOTP(TOTP_SECRET).now())
     v.follow(v.button("Log in"))
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Workspace")))
+    v.follow(v.menu_link("Workspace"))
     v.expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.url.endswith("/werkruimte/"), f"staff did not reach the workspace: {page.url}"
 

@@ -165,11 +165,20 @@ def resident_chooses_and_thanks(r: Visitor, request_url: str, volunteer_name: st
     r.check("request-owner-responders")
 
     tab_and_press(page, r.button("Choose %(name)s", name=volunteer_name))
+    # Choosing shares contact details and cannot be undone: a page says so first, its button does it.
+    r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Choose %(name)s?", name=volunteer_name))
+    assert volunteer_email not in r.main().inner_text()
+    r.check("request-owner-confirm-choice")
+    tab_and_press(page, r.button("Yes, choose %(name)s", name=volunteer_name))
     r.sees_flash("You have chosen a helper. You can now see each other's contact details.")
+    if r.js:  # the message after the redirect has the focus, so a screen reader reads it first
+        assert page.evaluate("() => document.activeElement.id") == "flashes"
     r.expect(page.locator(".contact")).to_contain_text(volunteer_email)
     r.check("request-owner-matched")
 
     tab_and_press(page, r.button("The help is done"), key="Space")
+    r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Is the help done?"))
+    tab_and_press(page, r.button("Yes, the help is done"), key="Space")
     r.sees_flash("Marked as done. Would you like to say thanks?")
     r.check("request-owner-done")
     thanks = "Dank je wel, het was erg fijn!" if r.lang == "nl" else "Thank you, that was great!"
