@@ -18,6 +18,14 @@ def _format_date(value: date | datetime | None, style: str = "medium") -> str:
     return str(format_date(value, style))
 
 
+def _format_isodate(value: str | None, style: str = "long") -> str:
+    """A date written as 2026-12-07 (in a data file), in the page's language."""
+    try:
+        return str(format_date(date.fromisoformat(str(value)), style))
+    except ValueError:
+        return str(value or "")
+
+
 def _format_datetime(value: datetime | None, style: str = "medium") -> str:
     if value is None:
         return ""
@@ -34,6 +42,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = _format_number
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["isodate"] = _format_isodate
     app.jinja_env.filters["slot"] = slot_label
     app.jinja_env.filters["language"] = language_label
     app.jinja_env.filters["lname"] = localized_name
