@@ -121,6 +121,7 @@ def request_data(form: RequestForm) -> services.RequestData:
         languages=form.languages.data or [],
         is_recurring=form.frequency.data == "recurring",
         needs_screening=bool(form.needs_screening.data),
+        text_language=form.text_language.data or locale_code(),
     )
 
 
@@ -130,6 +131,7 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
     form = RequestForm()
     if request.method == "GET":
         form.languages.data = [locale_code()]
+        form.text_language.data = locale_code()
         form.postcode.data = current_user.postcode
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
@@ -300,7 +302,7 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         page, status = _render_show(help_request, response_form=form, status=429, too_many=refusal)
         return page, status, {"Retry-After": str(refusal.retry_after)}
     try:
-        services.respond(current_user, help_request, form.message.data or "")
+        services.respond(current_user, help_request, form.message.data or "", text_language=locale_code())
     except services.AlreadyResponded:
         flash(_("You have already responded to this request."), "info")
     except services.NoLongerOpen:  # closed between loading and saving: its page is not theirs to see any more
@@ -340,7 +342,7 @@ def agree(public_id: str) -> WerkzeugResponse:
     if not confirmation.has_confirmed_address(current_user):
         flash(str(confirmation.NOT_YET), "warning")
         return redirect(url_for("asks.show", public_id=public_id))
-    return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
+    return _act(public_id, lambda r: services.agree_to_ask(current_user, r, text_language=locale_code()),
                 done=(_("Thank you! You can now see each other's contact details."), "success"),
                 stale=(_("This request is no longer open."), "warning"))
 
