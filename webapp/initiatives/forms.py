@@ -59,7 +59,7 @@ class InitiativeForm(FlaskForm):
     is_organisation = BooleanField(
         _l("We are a volunteering organisation (not a group of residents)"),
         description=_l("Volunteer needs of organisations are shown as vacancies."))
-    status = RadioField(_l("Status"), choices=[SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()],
+    status = RadioField(_l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()],
                         default="idea", validators=[InputRequired(message=_l("Choose a status."))])
     wijken = MultiCheckboxField(_l("In which wijken?"), choices=wijk_choices,
                                 validators=[InputRequired(message=_l("Choose at least one wijk."))])
@@ -84,7 +84,7 @@ class GoalsForm(FlaskForm):
 
 
 class NeedForm(FlaskForm):
-    kind = RadioField(_l("What do you need?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_KIND_LABELS.items()],
+    kind = RadioField(_l("What do you need?"), choices=[SelectChoice(k, v) for k, v in NEED_KIND_LABELS.items()],
                       default="volunteers", validators=[InputRequired(message=_l("Choose what you need."))])
     title = StringField(_l("In a few words"), validators=[
         DataRequired(message=_l("Write in a few words what you need.")),
@@ -123,7 +123,7 @@ class NeedForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    status = SelectField(_l("How far is it?"), choices=[SelectChoice(k, str(v)) for k, v in NEED_STATUS_LABELS.items()],
+    status = SelectField(_l("How far is it?"), choices=[SelectChoice(k, v) for k, v in NEED_STATUS_LABELS.items()],
                          validators=[Optional()])
     amount_received = IntegerField(_l("Euros received so far"), validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l("Choose an amount from 0 to 100000 euros."))])
@@ -177,7 +177,7 @@ class HoursForm(FlaskForm):
 
 
 class SupportForm(FlaskForm):
-    kind = RadioField(_l("Kind of support"), choices=[SelectChoice(k, str(v)) for k, v in SUPPORT_KIND_LABELS.items()],
+    kind = RadioField(_l("Kind of support"), choices=[SelectChoice(k, v) for k, v in SUPPORT_KIND_LABELS.items()],
                       validators=[InputRequired(message=_l("Choose the kind of support."))])
     given_on = DateField(_l("Date"), default=date.today,
                          validators=[InputRequired(message=_l("Choose a date."))])

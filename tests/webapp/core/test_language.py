@@ -197,3 +197,12 @@ def test_an_unsupported_browser_language_falls_back_to_dutch(client):
 def test_english_variants_get_english(client):
     page = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in page
+
+
+@pytest.mark.parametrize("lang", ["nl", "tr", "ar"])
+def test_choices_of_forms_are_translated_when_shown_not_when_imported(make, login, tr, lang):
+    """Labels of radio buttons built once at import time stayed English on every page (found by the browser crawl
+    of every page in every language)."""
+    page = visible(login(make.user("organiser").email, lang=lang).get("/initiatieven/nieuw"))
+    assert tr(lang, "Idea: we are starting") in page
+    assert "Idea: we are starting" not in page

@@ -37,7 +37,7 @@
   } else if (draft && draft.failed) {
     var target = null;
     Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (form) {
-      if (!target && form.getAttribute("action") === draft.action) { target = form; }
+      if (!target && (form.getAttribute("action") || location.pathname) === draft.action) { target = form; }
     });
     if (target) {
       Array.prototype.forEach.call(target.elements, function (field) {
