@@ -27,7 +27,6 @@ always uses SQLite).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -53,11 +52,11 @@ from webapp import create_app
 from webapp.core.extensions import db
 from webapp.core.languages import TABLE
 from webapp.core.reference.services import load_reference_data
+from webapp.help_pages import figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-FIGURES = ROOT / "webapp" / "help_pages" / "accessibility-figures.json"
 LANGS = [language.code for language in TABLE]
 # Not pages: health checks, files, the language switch itself, links that only redirect.
 NOT_PAGES = {"pages.health", "pages.ready", "help_pages.service_worker", "static", "reports.export",
@@ -310,17 +309,6 @@ def check_page(page: Any, visit: Visit, lang: str, foreign: set[str], found: Fin
         found.add("reflow", f"{where}: the header is {reflow['header']:.0f} px of {reflow['screen']} at 200 % text")
 
 
-def code_fingerprint() -> str:
-    """What the figures describe: the templates, style sheets and scripts, and the catalogues."""
-    digest = hashlib.sha256()
-    for folder in ("webapp/templates", "webapp/static/css", "webapp/static/js", "translations"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".css", ".js", ".po"}:
-                digest.update(path.relative_to(ROOT).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def test_every_page_of_every_role_in_every_language(crawl_server: CrawlServer) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -356,7 +344,7 @@ def test_every_page_of_every_role_in_every_language(crawl_server: CrawlServer) -
              for problem in [p for p in found.problems if p.startswith(f"[{kind}]")][:25]]
     assert not found.problems, (f"{len(found.problems)} problem(s) in {found.loads} page loads ({summary}); all of "
                                 f"them in {ARTIFACTS / 'every-page-problems.txt'}:\n" + "\n".join(shown))
-    figures = {
+    measured = {
         "checked_on": date.today().isoformat(),
         "languages": LANGS,
         "roles": roles,
@@ -369,6 +357,6 @@ def test_every_page_of_every_role_in_every_language(crawl_server: CrawlServer) -
         "contrast_failures": 0,
         "foreign_strings": 0,
         "viewport": f"{VIEWPORT['width']}x{VIEWPORT['height']}",
-        "code": code_fingerprint(),
+        "code": figures.code_fingerprint(),
     }
-    FIGURES.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    figures.FIGURES_PATH.write_text(json.dumps(measured, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
