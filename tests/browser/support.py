@@ -149,6 +149,15 @@ def press_and_wait(page: Any, key: str = "Enter") -> None:
         page.keyboard.press(key)
 
 
+def open_by_keyboard(page: Any, summary: Any) -> None:
+    """Reach a <details>' summary (the header's menus) with Tab and open it with Enter, unless it is open."""
+    if summary.evaluate("el => el.parentElement.open"):
+        return
+    tab_to(page, summary)
+    page.keyboard.press("Enter")
+    assert summary.evaluate("el => el.parentElement.open"), f"Enter did not open {summary}"
+
+
 def tab_and_press(page: Any, locator: Any, key: str = "Enter") -> None:
     tab_to(page, locator)
     press_and_wait(page, key)

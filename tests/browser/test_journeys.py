@@ -23,6 +23,7 @@ from tests.browser.support import (
     Visitor,
     confirmation_path,
     error_links,
+    open_by_keyboard,
     press_and_wait,
     tab_and_press,
     tab_to,
@@ -63,7 +64,8 @@ def test_resident_and_volunteer_journeys(lang: str, js: bool, contexts: Any, liv
 def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     page = r.page
     page.goto("/")
-    if r.lang == "en":  # the switcher in the header: the third stop after the skip link and the logo
+    if r.lang == "en":  # the language menu in the header: open it (Enter on its summary), then "English"
+        open_by_keyboard(page, page.locator(".lang-menu > summary"))
         tab_and_press(page, page.get_by_role("link", name="English"))
     r.check("home")
 
@@ -76,7 +78,8 @@ def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    # Back up from the content to "Sign up" in the menu.
+    # Back up from the content to the menu: on a phone it is folded behind "Menu"; Enter opens it.
+    open_by_keyboard(page, page.locator("#site-menu > summary"))
     tab_to(page, page.get_by_role("link", name=r.t("Sign up"), exact=True))
     press_and_wait(page, "Enter")
     r.check("register")
