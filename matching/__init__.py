@@ -38,6 +38,7 @@ from matching.records import (
     Suggestion,
     Volunteer,
 )
+from matching.tasks import SkillMatch, asked_skills, skill_match, task_request, with_asked_skills
 from matching.taxonomy import Category, Goal, Taxonomy, load_taxonomy
 from matching.validation import (
     InputError,
@@ -67,12 +68,14 @@ __all__ = [
     "Placement",
     "Reason",
     "ReasonCode",
+    "SkillMatch",
     "Suggestion",
     "Taxonomy",
     "TextProfile",
     "TrainedModel",
     "TrainingError",
     "Volunteer",
+    "asked_skills",
     "encode_initiative",
     "encode_request",
     "encode_volunteer",
@@ -90,6 +93,9 @@ __all__ = [
     "request_from_dict",
     "save_model",
     "should_use_model",
+    "skill_match",
+    "task_request",
     "train_model",
     "volunteer_from_dict",
+    "with_asked_skills",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.fairness import gini, measure_exposure
 from matching.geo import haversine_many_km
+from matching.initiatives import InitiativeIndex
 from matching.model import TrainedModel, train_model
 from matching.ranker import MatchIndex
-from matching.records import HelpRequest, Volunteer
-from matching.simulate import City, affinity, response_logit, sigmoid, simulate_city
+from matching.records import HelpRequest, Initiative, Suggestion, Volunteer
+from matching.simulate import BANK, City, _noisy, affinity, response_logit, sigmoid, simulate_city
+from matching.tasks import asked_skills, skill_match, task_request, with_asked_skills
 
 K = 10
 TUNING_SEED = 7
@@ -223,6 +226,136 @@ def _volunteer_lists(city: City, test: list[int], truth: Truth, spread: bool) ->
         "request exposure Gini": exposure.gini,
         "requests shown": exposure.coverage,
     }
+
+
+# -- one list of requests and tasks ---------------------------------------------------------------------------------
+
+TASK_SHARE = 0.4  # of the test requests, written as an organiser writes a need or vacancy
+TASK_TITLES = ("Vrijwilligers gezocht: {p}", "Wie helpt ons met {p}?", "{p}", "Volunteers wanted: {p}")
+
+
+def _as_task(req: HelpRequest, topic: str, rng: np.random.Generator) -> HelpRequest:
+    """The same piece of work (topic, place, times, screening, languages) as an organiser would post it: a short
+    title, a list of skills in other words of the same topic, no description and no declared category. The hard
+    rules stay those of the request, so the ground truth (who would respond) holds for both forms."""
+    cat, sub = topic.split("/")
+    phrases = BANK[cat][sub]
+    title = TASK_TITLES[int(rng.integers(len(TASK_TITLES)))].format(p=_noisy(phrases[int(rng.integers(len(phrases)))],
+                                                                                rng))
+    skills = (_noisy(phrases[int(rng.integers(len(phrases)))], rng),)
+    return task_request(req.id, title, lat=req.lat, lon=req.lon, languages=req.languages, skills=skills, when=req.when,
+                        needs_screening=req.needs_screening, posted_at=req.posted_at)
+
+
+def mixed_lists(city: City, test: list[int], truth: Truth, seed: int) -> list[str]:
+    """Every volunteer's top-10 of one list holding help requests and tasks (needs, vacancies, activities), mixed in
+    three ways: one engine for both (tasks in request form, `matching.tasks`), with and without the asked-skills lift;
+    each kind ranked by its own ranker (MatchIndex for requests, InitiativeIndex for tasks) and merged by score; and
+    the two lists interleaved. The tasks are test requests rewritten as an organiser writes (same topic, place and
+    times), so the hidden responses are the ground truth of both kinds. "tasks in the lists" next to "tasks among
+    would-be responses" shows whether a way of mixing favours one kind."""
+    rng = np.random.default_rng(seed + 3000)
+    reqs = [city.requests[i] for i in test]
+    is_task = rng.random(len(reqs)) < TASK_SHARE
+    items = [_as_task(r, city.topic[r.id], rng) if t else r for r, t in zip(reqs, is_task, strict=True)]
+    pos = {r.id: j for j, r in enumerate(items)}
+    vols = city.volunteers
+    vpos = {v.id: i for i, v in enumerate(vols)}
+    relevant: dict[str, set[int]] = {v.id: set() for v in vols}
+    for j, rel in enumerate(truth.relevant):
+        for vi in rel:
+            relevant[vols[vi].id].add(j)
+    asked = {r.id: asked_skills(r.description) for r, t in zip(items, is_task, strict=True) if t}
+
+    one = MatchIndex(vols, items)
+    plain = one.rank_all_requests(K)
+    wide = one.rank_all_requests(3 * K)
+    lifted: dict[str, list[Suggestion]] = {}
+    for v in vols:
+        found = [with_asked_skills(s, skill_match(v.skills, asked[s.id])) if s.id in asked else s for s in wide[v.id]]
+        lifted[v.id] = sorted(found, key=lambda s: -s.score)[:K]
+    requests_only = MatchIndex(vols, [r for r, t in zip(items, is_task, strict=True) if not t]).rank_all_requests(K)
+    task_index = InitiativeIndex([
+        Initiative(id=r.id, name="", lat=r.lat, lon=r.lon, needs=(f"{r.title} {r.description}",))
+        for r, t in zip(items, is_task, strict=True) if t])
+    merged: dict[str, list[Suggestion]] = {}
+    interleaved: dict[str, list[Suggestion]] = {}
+    for v in vols:
+        tasks = task_index.rank_for(v, None, K)
+        merged[v.id] = sorted([*requests_only[v.id], *tasks], key=lambda s: -s.score)[:K]
+        pairs = zip_longest(requests_only[v.id], tasks)
+        interleaved[v.id] = [x for pair in pairs for x in pair if x is not None][:K]
+    discounts = 1.0 / np.log2(np.arange(2, K + 2))
+    ways = {"one engine (tasks in request form)": plain, "one engine + asked skills (the front door)": lifted,
+            "two rankers, merged by score": merged, "two rankers, interleaved": interleaved}
+    lines = [
+        "",
+        f"One list of requests and tasks: {len(items)} test items, {int(is_task.sum())} of them written as tasks "
+        "(needs, vacancies: a short title and a list of skills); every volunteer's top-10, over volunteers with at "
+        "least one would-be response.",
+        "",
+        "| mixing | NDCG@10 | hits@10 | tasks in the lists | tasks among would-be responses | forbidden |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, lists in ways.items():
+        ndcg, hits, share, share_rel, forbidden, shown = [], [], [], [], 0, 0
+        for v in vols:
+            rel = relevant[v.id]
+            if not rel:
+                continue
+            top = [pos[s.id] for s in lists[v.id][:K]]
+            gains = np.array([1.0 if j in rel else 0.0 for j in top])
+            ideal = discounts[: min(len(rel), K)].sum()
+            ndcg.append(float((gains * discounts[: len(gains)]).sum() / ideal))
+            hits.append(float(gains.sum()))
+            share.append(float(np.mean([is_task[j] for j in top])) if top else 0.0)
+            share_rel.append(float(np.mean([is_task[j] for j in rel])))
+            forbidden += sum(1 for j in top if not truth.allowed[j][vpos[v.id]])
+            shown += len(top)
+        lines.append(f"| {name} | {np.mean(ndcg):.3f} | {np.mean(hits):.3f} | {np.mean(share):.3f} | "
+                     f"{np.mean(share_rel):.3f} | {forbidden / max(shown, 1):.3f} |")
+    return lines
+
+
+# Expertise an initiative asks for, in words the vocabulary (built for neighbours' requests) mostly does not know:
+# (the need's title, its asked skills, the skills of the one volunteer in EXPERTS who fits).
+EXPERTS: tuple[tuple[str, ...], ...] = (
+    ("boekhouder", "administratie"), ("elektricien", "solderen"), ("subsidie aanvragen", "fondsenwerving"),
+    ("websites bouwen", "wordpress"), ("fotografie",), ("juridisch advies", "huurrecht"), ("timmerman", "hout"),
+    ("grafisch ontwerp", "flyers maken"), ("EHBO", "reanimatie"), ("tuinieren", "snoeien"), ("koken",),
+    ("boodschappen", "computer"),
+)
+EXPERTISE_CASES: tuple[tuple[str, str, int], ...] = (
+    ("Hulp met de boekhouding van de stichting", "boekhouding, jaarrekening", 0),
+    ("Iemand die verstand heeft van elektra", "elektra, solderen", 1),
+    ("Hulp bij een subsidieaanvraag", "subsidie, begroting", 2),
+    ("Onze website bijhouden", "website, wordpress", 3),
+    ("Foto's maken op het buurtfeest", "fotograferen", 4),
+    ("Advies over het huurcontract van het buurthuis", "huurrecht", 5),
+    ("Bankjes maken voor de moestuin", "timmeren, houtbewerking", 6),
+    ("Een flyer voor de opening", "ontwerpen, flyer", 7),
+    ("EHBO'er bij de braderie", "EHBO", 8),
+    ("Help with the website of our food bank", "website", 3),
+)
+
+
+def expertise_cases() -> list[str]:
+    """Hit@1 on EXPERTISE_CASES: does the right expert come first among the twelve, from the need's title and asked
+    skills alone (the engine), and with the asked skills compared to the volunteers' own words (`matching.tasks`)?"""
+    vols = [Volunteer(id=f"e{i}", skills=skills, languages=frozenset({"nl", "en"}), lat=52.38, lon=4.64,
+                      max_distance_km=5.0) for i, skills in enumerate(EXPERTS)]
+    hits = {"engine": 0, "engine + asked skills": 0}
+    for n, (title, skills, right) in enumerate(EXPERTISE_CASES):
+        asked = asked_skills(skills)
+        need = task_request(f"n{n}", title, lat=52.38, lon=4.64, languages=frozenset({"nl", "en"}), skills=asked)
+        ranked = MatchIndex(vols, [need]).rank_volunteers_for(need.id, len(vols))
+        hits["engine"] += int(ranked[0].id == vols[right].id)
+        lifted = sorted((with_asked_skills(s, skill_match(vols[int(s.id[1:])].skills, asked)) for s in ranked),
+                        key=lambda s: -s.score)
+        hits["engine + asked skills"] += int(lifted[0].id == vols[right].id)
+    return ["", f"Expertise asked by initiatives ({len(EXPERTISE_CASES)} needs, {len(EXPERTS)} volunteers, words the "
+            "vocabulary mostly does not know): the right expert first (hit@1): "
+            + "; ".join(f"{name} {count / len(EXPERTISE_CASES):.2f}" for name, count in hits.items()) + "."]
 
 
 def run_evaluation(

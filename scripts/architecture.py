@@ -34,6 +34,7 @@ ROLES = {
     "suggestions": "\"Aanbevolen voor jou\" (stored per volunteer), suggested volunteers, invitations, training",
     "digests": "daily and weekly e-mail digests",
     "budgets": "district budgets: rounds per stadsdeel, costed plans, secret knapsack ballots, count, results",
+    "volunteering": "the front door: everything that fits one ranked list, my applications, my agenda, alerts",
     "staff": "the VWC workspace: moderation, VOG checks, intake, warm hand-over, rescue queue, audit log",
     "privacy": "AVG: download my data, delete my account, retention, privacy statement",
     "reports": "impact per period, goal and neighbourhood; map; CSV/XLSX exports; small-cell suppression",

@@ -26,6 +26,7 @@ from webapp.privacy.views import bp as privacy_bp
 from webapp.reports.views import bp as reports_bp
 from webapp.staff.views import bp as staff_bp
 from webapp.suggestions.views import bp as suggestions_bp
+from webapp.volunteering.views import bp as volunteering_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -34,6 +35,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     asks_bp,
     offers_bp,
     suggestions_bp,
+    volunteering_bp,
     initiatives_bp,
     budgets_bp,
     notifications_bp,

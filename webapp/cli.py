@@ -19,10 +19,11 @@ from webapp.privacy.commands import cli as privacy_cli
 from webapp.reports.commands import cli as reports_cli
 from webapp.staff.commands import cli as staff_cli
 from webapp.suggestions.commands import cli as suggestions_cli
+from webapp.volunteering.commands import cli as volunteering_cli
 
 GROUPS: tuple[AppGroup, ...] = (
     accounts_cli, asks_cli, backup_cli, budgets_cli, demo_cli, digests_cli, initiatives_cli, notifications_cli,
-    privacy_cli, reference_cli, reports_cli, staff_cli, suggestions_cli,
+    privacy_cli, reference_cli, reports_cli, staff_cli, suggestions_cli, volunteering_cli,
 )
 
 

@@ -11,3 +11,5 @@ echo 'privacy retention' > /etc/samen/jobs/retention
 echo 'digests send' > /etc/samen/jobs/digests
 echo 'suggestions train' > /etc/samen/jobs/train
 echo 'budgets count-ended' > /etc/samen/jobs/budgets-count
+echo 'initiatives remind' > /etc/samen/jobs/activity-reminders
+echo 'volunteering alert' > /etc/samen/jobs/vacancy-alerts

@@ -84,3 +84,17 @@ def need_status(make: Any, need_snapshot: Any) -> str:
 
 def participants(make: Any, activity_snapshot: Any) -> dict[int, str]:
     return make.run(lambda: {p.user_id: p.status for p in db.session.get(Activity, activity_snapshot.id).participants})
+
+
+def skills(make: Any, person: Any, chosen: list[str], *, languages: tuple[str, ...] = ("nl",), findable: bool = True,
+           availability: tuple[str, ...] = (), wijk_code: str = "WK039218", max_distance_km: float = 5.0) -> None:
+    """Give a volunteer these skills (and the rest of a profile)."""
+    from webapp.accounts import services as accounts
+
+    def build() -> None:
+        accounts.update_volunteer_profile(_user(person), accounts.VolunteerProfileData(
+            skills=chosen, languages=list(languages), postcode="2034 AB", wijk=_wijken(wijk_code)[0],
+            max_distance_km=max_distance_km, availability=list(availability), bio="",
+            findable_by_organisers=findable))
+        db.session.commit()
+    make.run(build)

@@ -226,6 +226,29 @@ suggestions.dismiss            POST request_id=request                          
 suggestions.for_me             GET  -                                            login   200   200   200   200   200   200
 suggestions.invite             POST request_id=request,volunteer_id=other        login   403   403   403   302   302   403
 suggestions.let_know           POST request_id=request                           login   302   403   403   403   403   403
+# The front door (issue #18): one list for everyone, my applications and agenda for anyone logged in, the calendar feed
+# by its secret address (no cookie: every role alike); applicants, who comes, news and hours for the organisers only.
+volunteering.index             GET  -                                              200   200   200   200   200   200   200
+volunteering.applications      GET  -                                            login   200   200   200   200   200   200
+volunteering.my_agenda         GET  -                                            login   200   200   200   200   200   200
+volunteering.new_feed          POST -                                            login   302   302   302   302   302   302
+volunteering.stop_feed         POST -                                            login   302   302   302   302   302   302
+volunteering.feed              GET  feed_id=feed,signature=feed_signature          200   200   200   200   200   200   200
+initiatives.organisations      GET  -                                              200   200   200   200   200   200   200
+initiatives.mine               GET  -                                            login   200   200   200   200   200   200
+initiatives.needs.applicants_page GET public_id=initiative,need_id=need           login   403   403   200   403   403   403
+initiatives.needs.volunteers   GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.needs.log_hours    POST public_id=initiative,need_id=need            login   302   302   302   302   302   302
+initiatives.activities.attendees GET public_id=initiative,activity_id=activity    login   403   403   200   403   403   403
+initiatives.activities.attendees_csv GET public_id=initiative,activity_id=activity login  403   403   200   403   403   403
+initiatives.activities.message POST public_id=initiative,activity_id=activity    login   403   403   400   403   403   403
+initiatives.activities.new_shift GET public_id=initiative,activity_id=activity    login   403   403   200   403   403   403
+initiatives.activities.new_shift POST public_id=initiative,activity_id=activity   login   403   403   200   403   403   403
+initiatives.support.follow     POST public_id=initiative                         login   302   302   302   302   302   302
+initiatives.support.unfollow   POST public_id=initiative                         login   302   302   302   302   302   302
+initiatives.support.withdraw_backing POST public_id=initiative                   login   302   302   302   302   302   302
+initiatives.support.post_news  GET  public_id=initiative                         login   403   403   200   403   403   403
+initiatives.support.post_news  POST public_id=initiative                         login   403   403   400   403   403   403
 """
 
 

@@ -34,6 +34,7 @@ from webapp.notifications.emails import unsubscribe_token
 from webapp.offers import services as offers
 from webapp.staff import services as staff
 from webapp.staff.models import StaffTask
+from webapp.volunteering import agenda
 
 ROLES = ("anonymous", "resident", "volunteer", "organiser", "staff", "admin", "other")
 PERSON_ROLES = {  # role in the matrix -> roles of that person
@@ -114,6 +115,10 @@ def build_world(app: Flask) -> World:
         # The organiser invited "other" to organise with them; "other" has not answered yet.
         token = organisers.invite(organiser, row.initiative, world.emails["other"])
         invitation = db.session.execute(select(OrganiserInvitation.public_id)).scalar_one()
+        # The volunteer's own calendar feed (its address: the feed id and its signature).
+        feed = agenda.new_feed(volunteer)
+        world.values.update({"feed": feed.feed_id,
+                             "feed_signature": agenda.signature(feed.feed_id, app.config["SECRET_KEY"])})
         db.session.commit()
         world.values.update({"initiative": initiative.public_id, "need": need.public_id,
                              "activity": activity.public_id, "signup": signup.public_id,

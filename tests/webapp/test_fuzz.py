@@ -163,6 +163,17 @@ FORMS = (
                {"email": "mede-organisator@example.org"}),
     FormTarget("initiatives.needs.decide", "organiser", DecisionForm, {"seen": "pending"}),
     FormTarget("initiatives.activities.log_hours", "volunteer", initiative_forms.HoursForm, {"hours": "2"}),
+    # The front door's organiser and volunteer forms (issue #18).
+    FormTarget("initiatives.needs.decide", "organiser", initiative_forms.DeclineForm,
+               {"reason": "enough", "words": "Dank je wel!"}),
+    FormTarget("initiatives.needs.log_hours", "volunteer", initiative_forms.NeedHoursForm,
+               {"worked_on": date.today().isoformat(), "hours": "2"}),
+    FormTarget("initiatives.activities.new_shift", "organiser", initiative_forms.ShiftForm,
+               {"title": "Opbouwen", "start": "10:00", "end": "12:00", "capacity": "2"}),
+    FormTarget("initiatives.activities.message", "organiser", initiative_forms.MessageForm,
+               {"body": "Tot morgen, we beginnen om tien uur."}),
+    FormTarget("initiatives.support.post_news", "organiser", initiative_forms.NewsForm,
+               {"body": "De eerste tomaten zijn rijp in de tuin."}),
     FormTarget("initiatives.correct_goals", "staff", initiative_forms.GoalsForm, {"goals": ["1"]}),
     FormTarget("initiatives.support.support", "staff", initiative_forms.SupportForm, {
         "kind": "advice", "hours": "2", "description": "Advies over de aanvraag.", "given_on": "2026-01-10"}),
@@ -205,7 +216,10 @@ FORMS = (
 )
 # POST views that read form fields without a form class (besides the CSRF token), with the fields they read.
 RAW_FORM_FIELDS = {"notifications.resubscribe": ("channel",), "accounts.resend_verification": ("next",),
-                   "initiatives.organisers.answer_link": ("answer",)}
+                   "initiatives.organisers.answer_link": ("answer",),
+                   # Back to where the button was (my applications, the applicants page): safe_next keeps it here.
+                   "initiatives.needs.withdraw": ("next",), "initiatives.needs.log_hours": ("next",),
+                   "initiatives.activities.leave_activity": ("next",)}
 
 # Query parameters: endpoint -> (role, parameters). Every request.args name webapp/ reads must be here.
 DASHBOARD = ("kind", "period", "baseline", "by", "measure")
@@ -228,6 +242,10 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "accounts.login": ("anonymous", ("next",)),
     "accounts.recovery_codes": ("staff", ("next",)),
     "pages.switch_language": ("anonymous", ("next",)),
+    "volunteering.index": ("volunteer", ("kind", "dagdeel", "km", "ritme", "past", "wijk", "page")),
+    "volunteering.applications": ("volunteer", ("status", "page")),
+    "initiatives.needs.applicants_page": ("organiser", ("status", "page")),
+    "initiatives.organisations": ("anonymous", ("wijk", "q", "goal", "page")),
 }
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
 SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.show"), ("anonymous", "asks.index"),

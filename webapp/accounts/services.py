@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.accounts.passwords import hash_password, verify_password
@@ -48,7 +49,12 @@ def stand_in(email: str) -> User:
 def find_by_login_id(login_id: str) -> User | None:
     """Load the user for a Flask-Login id of the form "<public_id>:<session_token>"."""
     public_id, _, token = login_id.partition(":")
-    user = db.session.execute(select(User).where(User.public_id == public_id)).scalar_one_or_none()
+    # Every logged-in page reads the roles (the menu, access checks) and most read the volunteer profile
+    # (visibility, screening): one query with both joined, not three.
+    user = db.session.execute(
+        select(User).where(User.public_id == public_id)
+        .options(joinedload(User.role_rows), joinedload(User.volunteer_profile))
+    ).unique().scalar_one_or_none()
     if user is None or user.session_token != token:
         return None
     return user

@@ -46,6 +46,12 @@ class HelpRequest(Base):
               "created_at", "requester_id"),
         Index("ix_help_requests_created_at", "created_at"),  # report periods
         Index("ix_help_requests_moderation", "moderation"),  # the staff moderation queue
+        # Requests waiting for a first response (the staff workspace's count and the rescue queue): the equality
+        # filters, then the age, then what the rest of the filter reads, so counting never reads the rows.
+        Index("ix_help_requests_waiting", "status", "moderation", "offer_id", "created_at", "expires_at",
+              "requester_id"),
+        # A staff member's intakes still running (the workspace): thousands per staff member in a region.
+        Index("ix_help_requests_contact_staff_status", "contact_staff_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -496,7 +496,8 @@ def get_by_public_id(public_id: str) -> HelpRequest | None:
     return db.session.execute(
         select(HelpRequest)
         .where(HelpRequest.public_id == public_id)
-        .options(selectinload(HelpRequest.responses).joinedload(Response.volunteer))
+        .options(selectinload(HelpRequest.responses).joinedload(Response.volunteer),
+                 joinedload(HelpRequest.category), joinedload(HelpRequest.wijk))
     ).scalar_one_or_none()
 
 

@@ -22,14 +22,14 @@ from webapp.core.pagination import int_arg, page_arg
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code
-from webapp.core.reference.services import all_categories, all_wijken, stadsdelen_with_wijken
+from webapp.core.reference.services import all_categories, districts
 
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
 
 def _filters() -> services.ListFilters:
     wijk_code = request.args.get("wijk") or None
-    wijk_id = next((w.id for w in all_wijken(db.session) if w.code == wijk_code), None)
+    wijk_id = next((w.id for s in districts(db.session) for w in s.wijken if w.code == wijk_code), None)
     when = request.args.get("when")
     return services.ListFilters(
         category=request.args.get("category") or None,
@@ -50,7 +50,7 @@ def index() -> str:
         page=page,
         filters=filters,
         categories=all_categories(db.session),
-        stadsdelen=stadsdelen_with_wijken(db.session),
+        stadsdelen=districts(db.session),
         args=request.args,
     )
 
@@ -65,12 +65,15 @@ def _load_visible(public_id: str) -> HelpRequest:
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
     help_request = _load_visible(public_id)
-    if request.args.get("via") == "aanbevolen" and current_user.is_authenticated:
+    opened = request.args.get("via") == "aanbevolen" and current_user.is_authenticated
+    if opened:
         record_event(current_user.id, help_request.id, "opened")
+    logged = log_sensitive_view(current_user, help_request)
+    page = _render_show(help_request)
+    if opened or logged:
+        # After drawing the page: a commit expires every loaded row, and drawing would load each one again.
         db.session.commit()
-    if log_sensitive_view(current_user, help_request):
-        db.session.commit()
-    return _render_show(help_request)
+    return page
 
 
 def _render_show(

@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from webapp.budgets.counting import SMALL, Cell
 from webapp.budgets.models import BudgetProposal, BudgetRound
 from webapp.core.extensions import db
+from webapp.core.small_counts import SMALL, Cell
 from webapp.initiatives.models import Activity, ActivityParticipant, ActivityStatus, ParticipantStatus
 
 

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     INVITES_PER_DAY: int = Field(10, ge=1, le=500)
     ORGANISER_SUGGESTIONS_PER_DAY: int = Field(15, ge=1, le=500)
     ORGANISER_INVITATION_DAYS: int = Field(14, ge=1, le=90)
+    # Alerts about a new vacancy or need (webapp.volunteering.alerts): the volunteers it fits best per need, and at most
+    # this many alerts per volunteer a day (0 turns alerts off).
+    VACANCY_ALERTS_PER_NEED: int = Field(10, ge=0, le=200)
+    VACANCY_ALERTS_PER_DAY: int = Field(3, ge=0, le=50)
 
     @field_validator("MAIL_SITE_URL")
     @classmethod
@@ -200,6 +204,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "INVITES_PER_DAY": settings.INVITES_PER_DAY,
         "ORGANISER_SUGGESTIONS_PER_DAY": settings.ORGANISER_SUGGESTIONS_PER_DAY,
         "ORGANISER_INVITATION_DAYS": settings.ORGANISER_INVITATION_DAYS,
+        "VACANCY_ALERTS_PER_NEED": settings.VACANCY_ALERTS_PER_NEED,
+        "VACANCY_ALERTS_PER_DAY": settings.VACANCY_ALERTS_PER_DAY,
         "HEALTH_OUTBOX_MAX_MINUTES": settings.HEALTH_OUTBOX_MAX_MINUTES,
         # The outbox's worker thread sends e-mail a moment after the click that caused it (tests send it themselves).
         "MAIL_WORKER": True,

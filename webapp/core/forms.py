@@ -11,7 +11,7 @@ from wtforms import DecimalField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from webapp.core.reference.labels import language_label, slot_label
-from webapp.core.reference.slots import ALL_SLOTS, LANGUAGES
+from webapp.core.reference.slots import ALL_SLOTS, DAYPARTS, LANGUAGES
 
 
 class ActionForm(FlaskForm):
@@ -52,6 +52,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, language_label(code)) for code in LANGUAGES]
+
+
+DAYPART_LABELS = {"morning": _l("In the morning"), "afternoon": _l("In the afternoon"), "evening": _l("In the evening")}
+
+
+def daypart_choices() -> list[SelectChoice]:
+    return [SelectChoice(part, str(DAYPART_LABELS[part])) for part in DAYPARTS]
 
 
 def slot_choices() -> list[SelectChoice]:

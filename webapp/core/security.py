@@ -52,4 +52,7 @@ def _logged_in() -> bool:
     """Whether this response was made for a logged-in person. Reads what Flask-Login loaded for the request (every
     page draws the header, which loads the person), so an error page drawn without the database needs no query."""
     user = g.get("_login_user")
-    return bool(user is not None and user.is_authenticated)
+    # `is_anonymous`, not `is_authenticated`: the latter reads the row, and after the request's commit that row is
+    # expired, so it would cost two queries (the person and their roles) on every form sent. A blocked person's
+    # pages are no-store as well.
+    return bool(user is not None and not user.is_anonymous)

@@ -23,22 +23,28 @@ from webapp.core.reference.models import Wijk
 from webapp.demo.generator import DEMO_DOMAIN, DemoData, Reference
 from webapp.initiatives.models import (
     Activity,
+    ActivityMessage,
     ActivityParticipant,
     Backing,
     Initiative,
+    InitiativeFollower,
     InitiativeNeed,
     InitiativeOrganiser,
     InitiativeSupport,
+    InitiativeUpdate,
     NeedSignup,
+    SignupHours,
     initiative_goals,
     initiative_wijken,
 )
 from webapp.initiatives.needs import guessed_categories
 from webapp.notifications import kinds
 from webapp.notifications.models import Notification, NotificationPreference
+from webapp.volunteering.models import NeedAlert
 
 AnySession = Session | scoped_session[Any]
 SEED_OFFSET = 7919  # a random generator of its own, so the older demo records do not change
+FRONT_DOOR_OFFSET = 104729  # and one for the front door's additions (issue #18), drawn after everything else
 ANS, KARIM, MIRJAM, SANNE = 0, 1, 2, 3  # the fixed demo log-ins, by position in DemoData.people
 PENDING_WINDOW = {kinds.DAILY: timedelta(days=2), kinds.WEEKLY: timedelta(days=7)}
 
@@ -103,6 +109,14 @@ TEMPLATES: tuple[tuple[str, bool, tuple[str, ...], tuple[int, ...], str, tuple[N
       ("volunteers", "Gastvrouwen en gastheren", "gastvrij, koffie schenken", 4, ("mon-morning",
        "thu-morning"), None, ""))),
 )
+# News organisers post (followers hear it).
+NEWS = ("We zoeken nog mensen voor zaterdag. Kom gerust eens kijken!",
+        "Dank aan iedereen die vorige week hielp: het was een mooie dag.",
+        "Vanaf volgende maand zijn we ook op woensdag open.",
+        "De nieuwe folder is klaar. Vraag er een aan in het buurthuis.",
+        "We hebben een subsidie gekregen. Daar kopen we nieuw gereedschap van.")
+# The shifts of the street party: name, hours from the start, length in hours, places.
+SHIFTS = (("Opbouwen", 0, 2, 6), ("Bar en eten", 2, 4, 4), ("Opruimen", 6, 2, 6))
 # A new initiative that waits for staff to confirm it (the staff workspace's queue): name, wijk, goals, description.
 PENDING = ("Speeltuin De Kikker", "WK039220", (1, 6),
            "Buren knappen samen de speeltuin op en houden hem schoon. Op woensdagmiddag spelen we met de kinderen.")
@@ -121,6 +135,12 @@ class InitiativeDemo:
     support: list[dict[str, Any]] = field(default_factory=list)
     preferences: list[tuple[int, str, str]] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
+    # The front door (issue #18): hours for needs, followers, news, messages to participants, alerts.
+    hours: list[dict[str, Any]] = field(default_factory=list)           # "signup" index
+    followers: list[tuple[int, int, datetime]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)         # "initiative" index, "author" person
+    messages: list[dict[str, Any]] = field(default_factory=list)        # "activity" index, "author" person
+    alerts: list[dict[str, Any]] = field(default_factory=list)          # "need" index, "volunteer" person
     now: datetime = datetime(2000, 1, 1)
 
     def summary(self) -> str:
@@ -131,12 +151,20 @@ class InitiativeDemo:
                 f"confirm it) with {len(self.needs)} "
                 f"needs, {len(self.signups)} sign-ups, {len(self.backings)} backings, {len(self.activities)} "
                 f"activities ({waiting} people on a waiting list), {len(self.support)} support records; "
-                f"{len(self.preferences)} e-mail preferences. Send the digests: flask --app webapp digests send.")
+                f"{len(self.preferences)} e-mail preferences. Send the digests: flask --app webapp digests send. "
+                f"Front door: {sum(1 for s in self.signups if s['status'] in ('shortlist', 'declined'))} applicants "
+                f"shortlisted or told no, {len(self.hours)} hours records, "
+                f"{sum(1 for a in self.activities if a.get('series_id'))} dates of repeating activities, "
+                f"{sum(1 for a in self.activities if a.get('parent') is not None)} shifts, {len(self.followers)} "
+                f"followers, {len(self.updates)} news items.")
 
 
 def generate_initiatives(data: DemoData, reference: Reference, scale: int = 1, *, seed: int, now: datetime
                          ) -> InitiativeDemo:
-    return _Builder(data, reference, Random(seed + SEED_OFFSET), now).run(scale)
+    builder = _Builder(data, reference, Random(seed + SEED_OFFSET), now)
+    out = builder.run(scale)
+    builder.front_door(Random(seed + FRONT_DOOR_OFFSET))
+    return out
 
 
 class _Builder:
@@ -334,11 +362,142 @@ class _Builder:
         self.out.preferences = sorted((u, k, c) for (u, k), c in chosen.items())
 
 
+    # -- the front door (issue #18), with a random generator of its own -------------------------------------------
+
+    def front_door(self, rng: Random) -> None:
+        """Vacancies with a place, applicants in every state (Karim among them) and hours, repeating activities and
+        shifts, followers and news, messages to participants and a few alerts, so `make run` shows all of it."""
+        self.rng = rng
+        initiatives, needs = self.out.initiatives, self.out.needs
+        for need in needs:
+            ini = initiatives[need["initiative"]]
+            need["alerted_at"] = need["created_at"]  # announced already: the alert job starts with what is new
+            person = need["kind"] in ("volunteers", "expertise")
+            need["wijk_code"] = ini["wijken"][0] if person and ini["is_organisation"] else None
+            need["languages"] = ["nl", "ar", "tr"] if "Taal" in need["title"] else []
+        taken = {(s["need"], s["volunteer"]) for s in self.out.signups}
+        vacancies = [n for n, need in enumerate(needs) if need["kind"] == "volunteers"
+                     and initiatives[need["initiative"]]["is_organisation"]
+                     and initiatives[need["initiative"]]["confirmed_at"] is not None]
+        karim = {0: ("shortlist", ""), 1: ("declined", "enough"), 2: ("confirmed", "")}
+        for position, n in enumerate(vacancies):
+            need = needs[n]
+            pool = [v for v in self.volunteers if (n, v) not in taken
+                    and (not need["needs_screening"] or v in self.screened)]
+            chosen = rng.sample(pool, min(len(pool), rng.randint(2, 4)))
+            if position in karim and KARIM in pool and KARIM not in chosen:
+                chosen = [KARIM, *chosen[:-1]]
+            for volunteer in chosen:
+                status, reason = karim[position] if volunteer == KARIM and position in karim else \
+                    rng.choice((("pending", ""), ("shortlist", ""), ("declined", rng.choice(("enough", "times",
+                                                                                              "fit")))))
+                at = min(self.ago(1, 20), self.now - timedelta(hours=3))
+                self.out.signups.append({
+                    "public_id": self.public_id(), "need": n, "volunteer": volunteer,
+                    "message": rng.choice(("Ik heb op vrijdag tijd.", "Dit wil ik graag doen.", "")),
+                    "status": status, "created_at": at,
+                    "decided_at": at + timedelta(hours=2) if status != "pending" else None,
+                    "decline_reason": reason, "decline_message": "Misschien tot een volgende keer!" if reason else "",
+                })
+                taken.add((n, volunteer))
+        for index, signup in enumerate(self.out.signups):  # hours of confirmed people in a regular role
+            need = needs[signup["need"]]
+            if signup["status"] == "confirmed" and need["is_recurring"]:
+                for week in range(rng.randint(1, 5)):
+                    self.out.hours.append({"signup": index, "hours": float(rng.choice((1.5, 2, 2.5, 3, 4))),
+                                           "worked_on": (self.now - timedelta(days=3 + 7 * week)).date()})
+        confirmed = [i for i, ini in enumerate(initiatives) if ini["confirmed_at"] is not None]
+        for initiative in confirmed[:3]:
+            self.series(initiative, initiatives[initiative]["wijken"][0], initiatives[initiative]["name"])
+        self.shifts(confirmed[0])
+        for initiative, user, at in self.out.backings:  # backers follow the news
+            self.out.followers.append((initiative, user, at))
+        followed = {(i, u) for i, u, _at in self.out.followers}
+        for initiative in confirmed[:4]:
+            if (initiative, KARIM) not in followed and KARIM not in initiatives[initiative]["organisers"]:
+                self.out.followers.append((initiative, KARIM, self.ago(10, 30)))
+        for initiative in confirmed:
+            for _ in range(rng.choice((0, 1, 1, 2, 3))):
+                at = self.ago(1, 40)
+                self.out.updates.append({"public_id": self.public_id(), "initiative": initiative,
+                                         "author": initiatives[initiative]["organisers"][0],
+                                         "body": rng.choice(NEWS), "created_at": at})
+                if any(f[:2] == (initiative, KARIM) for f in self.out.followers) and self.now - at < timedelta(30):
+                    ini = initiatives[initiative]
+                    self.out.notifications.append({"user": KARIM, "kind": "initiative_update", "created_at": at,
+                                                   "params": {"name": ini["name"], "initiative": ini["public_id"],
+                                                              "message": self.out.updates[-1]["body"]}})
+        for index, activity in enumerate(self.out.activities):
+            upcoming = activity["starts_at"] > self.now and activity["status"] == "planned"
+            if upcoming and activity.get("parent") is None and rng.random() < 0.3:
+                author = initiatives[activity["initiative"]]["organisers"][0]
+                self.out.messages.append({"activity": index, "author": author, "recipients": 0,
+                                          "body": "We beginnen om half tien. Neem een beker mee!",
+                                          "created_at": self.ago(0.5, 4)})
+        for n in vacancies[3:5]:  # Karim heard of two vacancies that fit him
+            if (n, KARIM) not in taken:
+                at = self.ago(0.5, 5)
+                self.out.alerts.append({"need": n, "volunteer": KARIM, "score": 0.8, "created_at": at})
+                self.note(KARIM, "suggested_need", needs[n]["title"], needs[n]["initiative"], at)
+
+    def series(self, initiative: int, wijk_code: str, name: str) -> None:
+        """A weekly drop-in for six weeks, each date its own activity with its own places."""
+        rng = self.rng
+        series_id = self.public_id()
+        first = (self.now + timedelta(days=rng.randint(2, 6))).replace(hour=17, minute=0, second=0, microsecond=0)
+        created = self.now - timedelta(days=rng.randint(3, 12))
+        for week in range(6):
+            starts = first + timedelta(weeks=week)
+            index = len(self.out.activities)
+            self.out.activities.append({
+                "public_id": self.public_id(), "initiative": initiative, "title": f"Wekelijkse inloop – "
+                f"{name.split(' (')[0]}", "description": "Elke week: koffie, een praatje en samen iets doen.",
+                "wijk_code": wijk_code, "place": rng.choice(PLACES), "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2), "capacity": 12, "status": "planned", "sequence": 0,
+                "created_at": created, "series_id": series_id})
+            for position, person in enumerate(rng.sample(self.residents, rng.randint(1, 6))):
+                self.out.participants.append({"activity": index, "user": person, "status": "going", "hours": None,
+                                              "created_at": created + timedelta(hours=position + 1)})
+
+    def shifts(self, initiative: int) -> None:
+        """The street party with three shifts, each with its own places (and a waiting list for the bar)."""
+        rng = self.rng
+        ini = self.out.initiatives[initiative]
+        starts = (self.now + timedelta(days=14)).replace(hour=8, minute=0, second=0, microsecond=0)
+        created = self.now - timedelta(days=10)
+        parent = len(self.out.activities)
+        self.out.activities.append({
+            "public_id": self.public_id(), "initiative": initiative, "title": "Buurtfeest op het plein",
+            "description": "Help je een paar uur mee? Kies een dienst.", "wijk_code": ini["wijken"][0],
+            "place": "Het plein bij de kerk", "starts_at": starts, "ends_at": starts + timedelta(hours=8),
+            "capacity": None, "status": "planned", "sequence": 0, "created_at": created})
+        for title, offset, hours, places in SHIFTS:
+            index = len(self.out.activities)
+            shift_start = starts + timedelta(hours=offset)
+            self.out.activities.append({
+                "public_id": self.public_id(), "initiative": initiative, "title": title, "description": "",
+                "wijk_code": ini["wijken"][0], "place": "Het plein bij de kerk", "starts_at": shift_start,
+                "ends_at": shift_start + timedelta(hours=hours), "capacity": places, "status": "planned",
+                "sequence": 0, "created_at": created, "parent": parent})
+            people = rng.sample(self.residents, places + (2 if title == "Bar en eten" else -2))
+            for position, person in enumerate(people):
+                self.out.participants.append({"activity": index, "user": person,
+                                              "status": "going" if position < places else "waiting", "hours": None,
+                                              "created_at": created + timedelta(hours=position + 1)})
+
+
 def _progress(done: int, total: int) -> str:
     return "filled" if done >= total else "partly_filled" if done else "open"
 
 
 # -- writing ----------------------------------------------------------------------------------------------------------
+
+def _task_features(title: str, skills: str, description: str) -> dict[str, Any]:
+    """What the app stores when a need or activity is saved (webapp.initiatives): its text as a task."""
+    return matching.encode_request(matching.task_request(
+        "-", title, lat=52.38, lon=4.64, languages=frozenset({"nl"}), skills=matching.asked_skills(skills),
+        text=description)).to_dict()
+
 
 def _ids(session: AnySession, model: Any, public_ids: list[str]) -> list[int]:
     found: dict[str, int] = {}
@@ -383,22 +542,31 @@ def insert_initiatives(session: AnySession, data: DemoData, extra: InitiativeDem
     for table, batch in tables:
         if batch:
             session.execute(insert(table), batch)
-    needs = [{k: v for k, v in n.items() if k != "initiative"} | {"initiative_id": ini_ids[n["initiative"]]}
+    needs = [{k: v for k, v in n.items() if k not in ("initiative", "wijk_code")}
+             | {"initiative_id": ini_ids[n["initiative"]],
+                "wijk_id": wijken[n["wijk_code"]].id if n.get("wijk_code") else None,
+                "match_features": _task_features(n["title"], n["skills"], n["description"])}
              for n in extra.needs]
     if needs:
         session.execute(insert(InitiativeNeed), needs)
     need_ids = _ids(session, InitiativeNeed, [n["public_id"] for n in extra.needs])
-    signups = [{k: v for k, v in s.items() if k not in ("need", "volunteer")}
+    blank = {"decline_reason": "", "decline_message": ""}
+    signups = [blank | {k: v for k, v in s.items() if k not in ("need", "volunteer")}
                | {"need_id": need_ids[s["need"]], "volunteer_id": people[s["volunteer"]]} for s in extra.signups]
     backings = [{"initiative_id": ini_ids[i], "user_id": people[u], "created_at": at} for i, u, at in extra.backings]
-    activities = [{k: v for k, v in a.items() if k not in ("initiative", "wijk_code")}
+    activities = [{"series_id": None} | {k: v for k, v in a.items() if k not in ("initiative", "wijk_code", "parent")}
                   | {"initiative_id": ini_ids[a["initiative"]], "wijk_id": wijken[a["wijk_code"]].id,
-                     "updated_at": a["created_at"]} for a in extra.activities]
+                     "updated_at": a["created_at"], "match_features": _task_features(a["title"], "", a["description"])}
+                  for a in extra.activities]
     tables = [(NeedSignup, signups), (Backing, backings), (Activity, activities)]
     for model, batch in tables:
         if batch:
             session.execute(insert(model), batch)
     activity_ids = _ids(session, Activity, [a["public_id"] for a in extra.activities])
+    shifts = [{"id": activity_ids[i], "parent_id": activity_ids[a["parent"]]}
+              for i, a in enumerate(extra.activities) if a.get("parent") is not None]
+    if shifts:
+        session.execute(update(Activity), shifts)
     participants = [{"activity_id": activity_ids[p["activity"]], "user_id": people[p["user"]], "status": p["status"],
                      "hours": p["hours"], "created_at": p["created_at"], "updated_at": p["created_at"]}
                     for p in extra.participants]
@@ -408,8 +576,22 @@ def insert_initiatives(session: AnySession, data: DemoData, extra: InitiativeDem
     preferences = [{"user_id": people[u], "kind": k, "channel": c} for u, k, c in extra.preferences]
     notes = [{"user_id": people[n["user"]], "kind": n["kind"], "params": n["params"], "created_at": n["created_at"],
               "read_at": None} for n in extra.notifications]
+    signup_ids = _ids(session, NeedSignup, [s["public_id"] for s in extra.signups])
+    hours = [{"signup_id": signup_ids[h["signup"]], "worked_on": h["worked_on"], "hours": h["hours"],
+              "created_at": datetime.combine(h["worked_on"], datetime.min.time())} for h in extra.hours]
+    followers = [{"initiative_id": ini_ids[i], "user_id": people[u], "created_at": at} for i, u, at in extra.followers]
+    updates = [{"public_id": u["public_id"], "initiative_id": ini_ids[u["initiative"]],
+                "author_id": people[u["author"]], "body": u["body"], "created_at": u["created_at"]}
+               for u in extra.updates]
+    messages = [{"activity_id": activity_ids[m["activity"]], "author_id": people[m["author"]], "body": m["body"],
+                 "recipients": sum(1 for p in extra.participants if p["activity"] == m["activity"]),
+                 "created_at": m["created_at"]} for m in extra.messages]
+    alerts = [{"need_id": need_ids[a["need"]], "volunteer_id": people[a["volunteer"]], "score": a["score"],
+               "created_at": a["created_at"]} for a in extra.alerts]
     tables = [(ActivityParticipant, participants), (InitiativeSupport, support),
-              (NotificationPreference, preferences), (Notification, notes)]
+              (NotificationPreference, preferences), (Notification, notes), (SignupHours, hours),
+              (InitiativeFollower, followers), (InitiativeUpdate, updates), (ActivityMessage, messages),
+              (NeedAlert, alerts)]
     for model, batch in tables:
         if batch:
             session.execute(insert(model), batch)

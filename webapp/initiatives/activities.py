@@ -7,16 +7,19 @@ last place at the same moment go one after the other: one gets the place, the ot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from calendar import monthrange
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, func, select, update
 
+import matching
 from webapp.accounts.models import User
 from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
-from webapp.core.ids import utcnow
+from webapp.core.ids import new_public_id, utcnow
 from webapp.core.reference.models import Wijk
 from webapp.initiatives.models import Activity, ActivityParticipant, ActivityStatus, Initiative, ParticipantStatus
 from webapp.initiatives.services import NotAllowed, can_edit
@@ -35,6 +38,34 @@ class NeedsScreening(Exception):
     """The activity is for people with a certificate of conduct (VOG), and this person has none (any more)."""
 
 
+class ChooseAShift(Exception):
+    """The activity has shifts: people sign up for one of them, not for the whole."""
+
+
+WEEKLY, MONTHLY = "weekly", "monthly"
+MAX_DATES = 52  # a repeating activity: at most a year of weeks
+
+
+def repeat_dates(starts: datetime, ends: datetime, repeat: str, until: date) -> list[tuple[datetime, datetime]]:
+    """The later dates of a repeating activity (local times; the first is `starts`): every week, or every month on
+    the same day (the last day of a shorter month), up to and including `until`, at most MAX_DATES in all."""
+    if repeat not in (WEEKLY, MONTHLY):
+        return []
+    length = ends - starts
+    out: list[tuple[datetime, datetime]] = []
+    for n in range(1, MAX_DATES):
+        if repeat == WEEKLY:
+            moment = starts + timedelta(weeks=n)
+        else:
+            month = starts.month - 1 + n
+            year, month = starts.year + month // 12, month % 12 + 1
+            moment = starts.replace(year=year, month=month, day=min(starts.day, monthrange(year, month)[1]))
+        if moment.date() > until:
+            break
+        out.append((moment, moment + length))
+    return out
+
+
 @dataclass(frozen=True)
 class ActivityData:
     title: str
@@ -45,6 +76,15 @@ class ActivityData:
     ends_at: datetime    # UTC
     capacity: int | None
     needs_screening: bool = False
+    more_dates: tuple[tuple[datetime, datetime], ...] = ()  # UTC: the later dates of a repeating activity
+
+
+@dataclass(frozen=True)
+class ShiftData:
+    title: str           # what the shift is, e.g. "Opbouwen" or "Ochtend"
+    starts_at: datetime  # UTC
+    ends_at: datetime    # UTC
+    capacity: int | None
 
 
 def _apply(activity: Activity, data: ActivityData) -> None:
@@ -59,16 +99,59 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.ends_at = data.ends_at
     activity.capacity = data.capacity if data.capacity and data.capacity > 0 else None
     activity.needs_screening = data.needs_screening
+    activity.match_features = matching.encode_request(matching.task_request(
+        "-", activity.title, lat=data.wijk.lat, lon=data.wijk.lon, languages=frozenset({"nl"}),
+        text=activity.description)).to_dict()
+
+
+def slot_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The availability slot ("sat-morning") a UTC moment falls in, in local time."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    part = "morning" if local.hour < 12 else "afternoon" if local.hour < 18 else "evening"
+    return f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[local.weekday()]}-{part}"
+
+
+def task_record(activity: Activity, any_language: frozenset[str], zone: ZoneInfo) -> matching.HelpRequest:
+    """The engine's view of an activity with places: a task in request form (matching.tasks), at its wijk and in the
+    slot it starts in; anyone may take part whatever their language (`any_language`: the volunteers being ranked)."""
+    return matching.task_request(
+        activity.public_id, activity.title, lat=activity.wijk.lat, lon=activity.wijk.lon, languages=any_language,
+        text=activity.description, when=frozenset({slot_of(activity.starts_at, zone)}),
+        needs_screening=activity.needs_screening, posted_at=activity.created_at)
 
 
 def add_activity(actor: User, initiative: Initiative, data: ActivityData) -> Activity:
+    """A new activity; with `more_dates`, a repeating one: one row per date, sharing a series id (each date has its
+    own places, waiting list and changes). Returns the first."""
     if not can_edit(actor, initiative):
         raise NotAllowed
-    activity = Activity(initiative=initiative, status=ActivityStatus.PLANNED, sequence=0)
-    _apply(activity, data)
-    db.session.add(activity)
+    series_id = new_public_id() if data.more_dates else None
+    first = None
+    for starts, ends in ((data.starts_at, data.ends_at), *data.more_dates[:MAX_DATES - 1]):
+        activity = Activity(initiative=initiative, status=ActivityStatus.PLANNED, sequence=0, series_id=series_id)
+        _apply(activity, replace(data, starts_at=starts, ends_at=ends))
+        db.session.add(activity)
+        first = first or activity
     db.session.flush()
-    return activity
+    assert first is not None
+    return first
+
+
+def add_shift(actor: User, activity: Activity, data: ShiftData) -> Activity:
+    """A shift of an activity: its own times and places, at the activity's place. People then sign up for a shift."""
+    if not can_edit(actor, activity.initiative):
+        raise NotAllowed
+    if activity.parent_id is not None or activity.status != ActivityStatus.PLANNED:
+        raise NoLongerOpen  # a shift has no shifts; a cancelled activity gets none
+    if data.ends_at <= data.starts_at:
+        raise ValueError("a shift ends after it starts")
+    shift = Activity(initiative=activity.initiative, parent=activity, status=ActivityStatus.PLANNED, sequence=0)
+    _apply(shift, ActivityData(title=data.title, description="", wijk=activity.wijk, place=activity.place,
+                               starts_at=data.starts_at, ends_at=data.ends_at, capacity=data.capacity,
+                               needs_screening=activity.needs_screening))
+    db.session.add(shift)
+    db.session.flush()
+    return shift
 
 
 def _announce(activity: Activity, kind: str) -> None:
@@ -118,6 +201,10 @@ def cancel_activity(actor: User, activity: Activity) -> None:
         raise NoLongerOpen
     activity.sequence += 1
     _announce(activity, "activity_cancelled")
+    for shift in activity.shifts:  # its shifts go with it
+        if _claim(shift, ActivityStatus.CANCELLED):
+            shift.sequence += 1
+            _announce(shift, "activity_cancelled")
 
 
 def _claim(activity: Activity, status: str = ActivityStatus.PLANNED) -> bool:
@@ -149,6 +236,8 @@ def join(user: User, activity: Activity, now: datetime | None = None) -> Activit
     """Take a place, or a place on the waiting list when the activity is full."""
     if activity.starts_at <= (now or utcnow()) or not _claim(activity):
         raise NoLongerOpen
+    if activity.shifts:
+        raise ChooseAShift
     if not may_help(user, activity.needs_screening):  # checked once the row is ours: as the activity is now
         raise NeedsScreening
     existing = participant_of(user, activity)

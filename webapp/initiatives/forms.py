@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,15 +25,27 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.accounts.services import is_valid_email, normalise_email
 from webapp.core.extensions import db
-from webapp.core.forms import LocalDecimalField, MultiCheckboxField, slot_choices
+from webapp.core.forms import (
+    DecisionForm,
+    LocalDecimalField,
+    MultiCheckboxField,
+    daypart_choices,
+    language_choices,
+    slot_choices,
+)
 from webapp.core.reference.labels import localized_name
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
+from webapp.notifications.kinds import DECLINE_WORDS
 
 
 def wijk_choices() -> list[SelectChoice]:
     return [SelectChoice(w.code, w.name) for w in all_wijken(db.session)]
+
+
+def need_wijk_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Where the initiative is")), *wijk_choices()]
 
 
 def goal_choices() -> list[SelectChoice]:
@@ -99,9 +111,17 @@ class NeedForm(FlaskForm):
                                                                 message=_l("Choose a number from 1 to 500."))])
     frequency = RadioField(_l("How often? (volunteers)"),
                            choices=[SelectChoice("once", _l("Once")), SelectChoice("recurring", _l("Regularly"))],
-                           default="once", validators=[Optional()])
+                           default="once", validators=[Optional()],
+                           description=_l("Once: a task on one day. Regularly: a role, for example every week."))
     on_date = DateField(_l("On which day? (once)"), validators=[Optional()])
+    day_parts = MultiCheckboxField(_l("At what time of the day? (once)"), choices=daypart_choices)
     slots = MultiCheckboxField(_l("At what times? (regularly)"), choices=slot_choices)
+    wijk = SelectField(_l("Where is the work? (volunteers and expertise)"), choices=need_wijk_choices,
+                       validators=[Optional()], description=_l("A wijk, never an address. Leave it as it is when "
+                                                               "the work is where the initiative is."))
+    languages = MultiCheckboxField(_l("Languages that help (optional)"), choices=language_choices,
+                                   description=_l("Only when it matters, for example for a language café. When you "
+                                                  "tick none, every volunteer can help."))
     needs_screening = BooleanField(
         _l("Helpers need a certificate of conduct (VOG) (volunteers and expertise)"),
         description=_l("Tick this when helpers work with children or with people in a vulnerable position. Needs "
@@ -135,6 +155,45 @@ class SignupForm(FlaskForm):
         description=_l("For example when you can help. Do not share your phone number yet."))
 
 
+class NewsForm(FlaskForm):
+    body = TextAreaField(_l("Your news"), validators=[
+        DataRequired(message=_l("Write your news.")),
+        Length(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
+        description=_l("Everyone can read this on the page, and your followers get it as a message. Do not write a "
+                       "phone number or home address."))
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your message"), validators=[
+        DataRequired(message=_l("Write your message.")),
+        Length(min=5, max=1000, message=_l("Use between 5 and 1000 characters."))],
+        description=_l("Everyone who signed up gets it, in the app and by e-mail. For example: where to meet, or "
+                       "what to bring."))
+
+
+class DeclineForm(DecisionForm):
+    """A decision on an applicant (the state the organiser saw: `seen`); saying no takes one of the kind texts, and
+    words of one's own if wanted."""
+
+    reason = RadioField(_l("What do you want to tell them?"), validators=[Optional()], validate_choice=False,
+                        choices=lambda: [SelectChoice(k, str(v)) for k, v in DECLINE_WORDS.items()])
+    words = TextAreaField(_l("A few words of your own (optional)"), validators=[Optional(), Length(max=1000)],
+                          description=_l("They read this on their page. Be kind: they wanted to help."))
+
+
+class NeedHoursForm(FlaskForm):
+    worked_on = DateField(_l("On which day?"), default=date.today,
+                          validators=[InputRequired(message=_l("Choose a day."))])
+    hours = LocalDecimalField(_l("How many hours did you help?"), places=1, validators=[
+        InputRequired(message=_l("Fill in a number of hours.")),
+        NumberRange(min=0.5, max=24, message=_l("Fill in a number of hours from 0.5 to 24."))],
+        render_kw={"inputmode": "decimal"})
+
+    def validate_worked_on(self, field: DateField) -> None:
+        if field.data is not None and field.data > date.today():
+            raise ValidationError(_l("This day has not come yet. Log your hours afterwards."))
+
+
 class ActivityForm(FlaskForm):
     title = StringField(_l("Name of the activity"), validators=[
         DataRequired(message=_l("Fill in a name.")),
@@ -153,6 +212,30 @@ class ActivityForm(FlaskForm):
         _l("Only for people with a certificate of conduct (VOG)"),
         description=_l("Tick this when the people who join work with children or with people in a vulnerable "
                        "position."))
+    repeat = RadioField(_l("Does it repeat?"), default="", validators=[Optional()], choices=[
+        SelectChoice("", _l("No, once")), SelectChoice("weekly", _l("Every week")),
+        SelectChoice("monthly", _l("Every month, on the same day"))],
+        description=_l("Each date gets its own places and its own list of people."))
+    repeat_until = DateField(_l("Until which day? (when it repeats)"), validators=[Optional()],
+                             description=_l("At most a year ahead."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A repeating activity needs a last day after the first, at most a year on (Optional() would skip a field
+        validator on an empty field)."""
+        valid = super().validate(extra_validators)
+        until, first = self.repeat_until.data, self.day.data
+        problem = None
+        if self.repeat.data and not self.repeat_until.errors:
+            if until is None:
+                problem = _l("Choose until which day it repeats.")
+            elif first is not None and until <= first:
+                problem = _l("Choose a day after the first date.")
+            elif first is not None and until > first + timedelta(days=366):
+                problem = _l("Choose a day at most a year after the first date.")
+        if problem is not None:
+            self.repeat_until.errors = [*self.repeat_until.errors, problem]
+            return False
+        return valid
 
     def validate_day(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():
@@ -167,6 +250,22 @@ class ActivityForm(FlaskForm):
         start: time = self.start.data  # type: ignore[assignment]
         end: time = self.end.data  # type: ignore[assignment]
         return datetime.combine(day, start), datetime.combine(day, end)
+
+
+class ShiftForm(FlaskForm):
+    title = StringField(_l("Name of the shift"), validators=[
+        DataRequired(message=_l("Fill in a name.")),
+        Length(min=2, max=120, message=_l("Use between 2 and 120 characters."))],
+        description=_l("For example: Setting up, Morning, or Cleaning up."))
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Fill in a start time, like 19:30."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Fill in an end time, like 21:00."))])
+    capacity = IntegerField(_l("How many people for this shift? (optional)"), validators=[
+        Optional(), NumberRange(min=1, max=10000, message=_l("Choose a number from 1 to 10000."))],
+        description=_l("Leave empty when there is no limit."))
+
+    def validate_end(self, field: TimeField) -> None:
+        if field.data is not None and self.start.data is not None and field.data <= self.start.data:
+            raise ValidationError(_l("The end time must be after the start time."))
 
 
 class HoursForm(FlaskForm):
@@ -186,6 +285,8 @@ class SupportForm(FlaskForm):
         render_kw={"inputmode": "decimal"})
     amount = IntegerField(_l("Amount of the grant in euros"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("Choose an amount from 1 to 100000 euros."))])
+    need = SelectField(_l("Which money need does the grant answer? (optional)"), choices=[], validators=[Optional()],
+                       description=_l("Its progress then counts the grant."))
     description = StringField(_l("What was it? (optional)"), validators=[Optional(), Length(max=300)],
                               description=_l("For example: subsidy application, or the room at the community centre."))
 

@@ -7,7 +7,8 @@ at 75 octets without splitting a character, and each event's UID is stable acros
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from webapp.initiatives.models import Activity, ActivityStatus, Initiative
 
@@ -39,32 +40,68 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def calendar(initiative: Initiative, activities: Iterable[Activity], *, url: str, now: datetime) -> str:
+@dataclass(frozen=True)
+class Event:
+    """One event of a feed. `starts`/`ends` are UTC moments, or dates for a whole day (a one-off task's day)."""
+
+    uid: str
+    summary: str
+    starts: datetime | date
+    ends: datetime | date
+    location: str
+    url: str
+    updated: datetime
+    sequence: int = 0
+    cancelled: bool = False
+    description: str = ""
+
+
+def activity_event(activity: Activity, url: str) -> Event:
+    return Event(uid=activity.public_id, summary=activity.title, starts=activity.starts_at, ends=activity.ends_at,
+                 location=", ".join(part for part in (activity.place, activity.wijk.name) if part), url=url,
+                 updated=activity.updated_at, sequence=activity.sequence,
+                 cancelled=activity.status == ActivityStatus.CANCELLED, description=activity.description)
+
+
+def _when(name: str, value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        return f"{name}:{utc(value)}"
+    return f"{name};VALUE=DATE:{value.strftime('%Y%m%d')}"
+
+
+def feed(name: str, events: Iterable[Event], *, now: datetime) -> str:
+    """A calendar named `name` with these events."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(initiative.name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    for activity in activities:
-        location = ", ".join(part for part in (activity.place, activity.wijk.name) if part)
+    for event in events:
+        ends = event.ends if isinstance(event.ends, datetime) or event.ends > event.starts \
+            else event.ends + timedelta(days=1)  # a whole day ends the next day (exclusive)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{activity.public_id}@{UID_DOMAIN}",
+            f"UID:{event.uid}@{UID_DOMAIN}",
             f"DTSTAMP:{utc(now)}",
-            f"DTSTART:{utc(activity.starts_at)}",
-            f"DTEND:{utc(activity.ends_at)}",
-            f"LAST-MODIFIED:{utc(activity.updated_at)}",
-            f"SEQUENCE:{activity.sequence}",
-            f"SUMMARY:{escape_text(activity.title)}",
-            f"LOCATION:{escape_text(location)}",
-            f"STATUS:{'CANCELLED' if activity.status == ActivityStatus.CANCELLED else 'CONFIRMED'}",
-            f"URL:{url}",
+            _when("DTSTART", event.starts),
+            _when("DTEND", ends),
+            f"LAST-MODIFIED:{utc(event.updated)}",
+            f"SEQUENCE:{event.sequence}",
+            f"SUMMARY:{escape_text(event.summary)}",
+            f"LOCATION:{escape_text(event.location)}",
+            f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
+            f"URL:{event.url}",
         ]
-        if activity.description:
-            lines.append(f"DESCRIPTION:{escape_text(activity.description)}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendar(initiative: Initiative, activities: Iterable[Activity], *, url: str, now: datetime) -> str:
+    """The initiative's public feed: its activities (its page is the link of each)."""
+    return feed(initiative.name, (activity_event(a, url) for a in activities), now=now)

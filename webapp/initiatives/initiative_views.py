@@ -14,7 +14,7 @@ from webapp.core.extensions import db
 from webapp.core.pagination import page_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
-from webapp.initiatives import needs, services
+from webapp.initiatives import needs, news, services
 from webapp.initiatives.forms import GoalsForm, InitiativeForm
 from webapp.initiatives.models import Initiative, InitiativeStatus, NeedKind
 from webapp.initiatives.web import (
@@ -56,6 +56,23 @@ def needs_board() -> str:
     page = services.search_needs(filters, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template("initiatives/needs.html", page=page, filters=filters, vacancies=False,
                            endpoint="initiatives.needs_board", **filter_options())
+
+
+@bp.get("/organisaties")
+def organisations() -> str:
+    """Volunteering organisations in Haarlem (checked by the volunteer centre), each with its open vacancies."""
+    filters = search_filters(organisations_only=True)
+    page = services.search_initiatives(filters, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("initiatives/organisations.html", page=page, filters=filters, **filter_options())
+
+
+@bp.get("/mijn/initiatieven")
+@login_required
+def mine() -> str:
+    """My initiatives: the ones I organise, follow, back, and where I signed up for a need."""
+    return render_template("initiatives/mine.html", organising=services.initiatives_of(current_user),
+                           following=news.followed_by(current_user), backed=services.backed_by(current_user),
+                           commitments=needs.commitments_of(current_user))
 
 
 @bp.get("/vacatures")

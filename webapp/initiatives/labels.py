@@ -28,3 +28,12 @@ SUPPORT_KIND_LABELS: dict[str, LazyString] = {
     "grant": _l("A small grant"),
     "space": _l("A space"),
 }
+# A sign-up's state as its organisers read it (the applicants page).
+APPLICANT_STATUS_LABELS: dict[str, LazyString] = {
+    "pending": _l("New"),
+    "shortlist": _l("On the shortlist"),
+    "confirmed": _l("You said yes"),
+    "declined": _l("You said no"),
+    "withdrawn": _l("Withdrew"),
+    "needs_vog": _l("Closed: needs a VOG"),
+}

@@ -41,6 +41,8 @@ class SignupStatus(StrEnum):
     CONFIRMED = "confirmed"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    # The organisers put the applicant on their shortlist: not a yes yet, but they will hear soon.
+    SHORTLISTED = "shortlist"
     # Closed because the need came to need a certificate of conduct (VOG) the volunteer does not have.
     NEEDS_SCREENING = "needs_vog"
 
@@ -184,12 +186,24 @@ class InitiativeNeed(Base):
     # Volunteers and expertise: only volunteers with a valid certificate of conduct (VOG) may help (children,
     # people in a vulnerable position). Set by the organiser, or by the need's text (webapp.initiatives.needs).
     needs_screening: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Volunteers and expertise: where the work is (None: where the initiative is) and languages that help (empty:
+    # any), so the front door can filter by distance and "suits me".
+    wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"), index=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Money: euros staff granted for this need (InitiativeSupport rows of kind grant that name it); progress counts
+    # them next to what the organisers say they received from others.
+    amount_granted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the volunteers it fits best were told about it (webapp.volunteering.alerts); None: not yet.
+    alerted_at: Mapped[datetime | None]
+    # What the matching engine computed from the need's text when it was saved (the front door ranks on it).
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     status: Mapped[str] = mapped_column(String(14), default=NeedStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     filled_at: Mapped[datetime | None]
 
     initiative: Mapped[Initiative] = relationship(back_populates="needs")
+    wijk: Mapped[Wijk | None] = relationship()
     signups: Mapped[list[NeedSignup]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedSignup.created_at")
 
@@ -200,6 +214,11 @@ class InitiativeNeed(Base):
     @property
     def is_open(self) -> bool:
         return self.status != NeedStatus.FILLED
+
+    @property
+    def amount_done(self) -> int:
+        """Money: what the organisers received from others and what staff granted, together."""
+        return self.amount_received + self.amount_granted
 
 
 class NeedSignup(Base):
@@ -216,9 +235,29 @@ class NeedSignup(Base):
     status: Mapped[str] = mapped_column(String(10), default=SignupStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
+    # When the organisers said no: which of the kind texts they chose (webapp.initiatives.applicants.KIND_WORDS), and
+    # words of their own; both are shown to the volunteer.
+    decline_reason: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    decline_message: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     need: Mapped[InitiativeNeed] = relationship(back_populates="signups")
     volunteer: Mapped[User] = relationship()
+    hours: Mapped[list[SignupHours]] = relationship(
+        back_populates="signup", cascade="all, delete-orphan", order_by="SignupHours.worked_on")
+
+
+class SignupHours(Base):
+    """Hours a confirmed volunteer gave for a need (a weekly role: one row a week or so). Their organisers see them."""
+
+    __tablename__ = "signup_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("need_signups.id", ondelete="CASCADE"), index=True)
+    worked_on: Mapped[date]
+    hours: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    signup: Mapped[NeedSignup] = relationship(back_populates="hours")
 
 
 class NeedInvitation(Base):
@@ -232,6 +271,29 @@ class NeedInvitation(Base):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InitiativeFollower(Base):
+    """Someone follows an initiative's news (its updates). Backing it makes you a follower; both can be undone."""
+
+    __tablename__ = "initiative_followers"
+
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InitiativeUpdate(Base):
+    """News an organiser posted on the initiative's page; its followers are told."""
+
+    __tablename__ = "initiative_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Backing(Base):
@@ -249,7 +311,11 @@ class Backing(Base):
 
 
 class Activity(Base):
-    """A dated activity of an initiative. Times are UTC; `sequence` counts changes (for calendar programs)."""
+    """A dated activity of an initiative. Times are UTC; `sequence` counts changes (for calendar programs).
+
+    A repeating activity is one row per date, sharing a `series_id`. An activity with shifts is a parent row whose
+    shifts are activities of their own (`parent_id`), each with its own times, places and waiting list; people join a
+    shift, not the parent."""
 
     __tablename__ = "activities"
 
@@ -267,6 +333,12 @@ class Activity(Base):
     needs_screening: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default=ActivityStatus.PLANNED)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    series_id: Mapped[str | None] = mapped_column(String(16), index=True)   # the dates of one repeating activity
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    # When the people going were reminded, the day before (`flask initiatives remind`); None: not yet.
+    reminded_at: Mapped[datetime | None]
+    # What the matching engine computed from the title and description when saved (the front door ranks on it).
+    match_features: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -275,6 +347,13 @@ class Activity(Base):
     participants: Mapped[list[ActivityParticipant]] = relationship(
         back_populates="activity", cascade="all, delete-orphan",
         order_by="ActivityParticipant.id")
+    shifts: Mapped[list[Activity]] = relationship(
+        back_populates="parent", cascade="all, delete-orphan", order_by="Activity.starts_at")
+    parent: Mapped[Activity | None] = relationship(back_populates="shifts", remote_side=[id])
+
+    @property
+    def has_shifts(self) -> bool:
+        return bool(self.shifts)
 
     @property
     def going_count(self) -> int:
@@ -307,6 +386,19 @@ class ActivityParticipant(Base):
     user: Mapped[User] = relationship()
 
 
+class ActivityMessage(Base):
+    """A message an organiser sent to everyone signed up for an activity (in the app and by e-mail)."""
+
+    __tablename__ = "activity_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class InitiativeSupport(Base):
     """Support staff gave an initiative: advice (hours), a small grant (euros) or a space. For reports."""
 
@@ -320,6 +412,9 @@ class InitiativeSupport(Base):
     amount: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(String(300), default="")
     given_on: Mapped[date]
+    # A grant that answers a money need of the initiative; its progress counts it (InitiativeNeed.amount_granted).
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("initiative_needs.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     staff: Mapped[User | None] = relationship()
+    need: Mapped[InitiativeNeed | None] = relationship()

@@ -3,7 +3,7 @@ and inviting a suggested volunteer."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -11,11 +11,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts import confirmation
 from webapp.core.extensions import db
-from webapp.core.forms import DecisionForm
-from webapp.initiatives import needs, services
-from webapp.initiatives.forms import NeedForm, ProgressForm, SignupForm
-from webapp.initiatives.models import NeedKind
+from webapp.core.forms import ActionForm
+from webapp.core.ids import utcnow
+from webapp.core.pagination import page_arg
+from webapp.core.redirects import safe_next
+from webapp.core.reference.services import all_wijken
+from webapp.initiatives import applicants, needs, services
+from webapp.initiatives.forms import DeclineForm, NeedForm, NeedHoursForm, ProgressForm, SignupForm
+from webapp.initiatives.models import InitiativeNeed, NeedKind
 from webapp.initiatives.web import back_to, checked, load, load_for_organiser, load_need, render_initiative
+from webapp.notifications.kinds import DECLINE_WORDS
 
 bp = Blueprint("needs", __name__)
 
@@ -28,6 +33,8 @@ def _need_data(form: NeedForm) -> needs.NeedData:
         how_many=form.how_many.data or 1, on_date=form.on_date.data, slots=form.slots.data or [],
         is_recurring=form.frequency.data == "recurring", amount=form.amount.data, purpose=form.purpose.data or "",
         needs_screening=bool(form.needs_screening.data),
+        wijk=next((w for w in all_wijken(db.session) if w.code == form.wijk.data), None),
+        languages=form.languages.data or [], day_parts=form.day_parts.data or [],
     )
 
 
@@ -52,6 +59,9 @@ def edit_need(public_id: str, need_id: str) -> str | WerkzeugResponse:
     form = NeedForm(obj=need)
     if request.method == "GET":
         form.frequency.data = "recurring" if need.is_recurring else "once"
+        form.wijk.data = need.wijk.code if need.wijk else ""
+        form.day_parts.data = sorted({slot.partition("-")[2] for slot in need.slots or []}) \
+            if not need.is_recurring else []
     if form.validate_on_submit():
         closed = needs.edit_need(current_user, need, _need_data(form))
         db.session.commit()
@@ -118,7 +128,17 @@ def withdraw(public_id: str, need_id: str) -> WerkzeugResponse:
     needs.withdraw(current_user, need)
     db.session.commit()
     flash(_("You are no longer signed up for this."), "info")
-    return back_to(initiative, f"need-{need.public_id}")
+    return redirect(safe_next(request.form.get("next"), url_for("initiatives.show", public_id=initiative.public_id)
+                              + f"#need-{need.public_id}"))
+
+
+DECISIONS = ("bevestigen", "shortlist", "afwijzen")
+
+
+def _back(need: InitiativeNeed) -> WerkzeugResponse:
+    """Back to where the organiser decided: the applicants page (its `next`), else the need on the initiative."""
+    fallback = url_for("initiatives.show", public_id=need.initiative.public_id) + f"#need-{need.public_id}"
+    return redirect(safe_next(request.form.get("next"), fallback))
 
 
 @bp.post("/initiatieven/<public_id>/behoeften/<need_id>/aanmeldingen/<signup_id>/<decision>")
@@ -126,16 +146,19 @@ def withdraw(public_id: str, need_id: str) -> WerkzeugResponse:
 def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> WerkzeugResponse:
     initiative = load_for_organiser(public_id)
     need = load_need(initiative, need_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if decision not in ("bevestigen", "afwijzen"):
+    if decision not in DECISIONS:
         abort(404)
+    form = DeclineForm()  # the state the organiser saw (seen), and for a no the kind words
+    if not form.validate_on_submit():  # a button without the kind words is fine; a broken form is not
+        abort(400)
     try:
         if decision == "bevestigen":
             needs.confirm(current_user, need, signup_id, form.seen.data or "")
+        elif decision == "shortlist":
+            needs.shortlist(current_user, need, signup_id, form.seen.data or "")
         else:
-            needs.decline(current_user, need, signup_id, form.seen.data or "")
+            needs.decline(current_user, need, signup_id, form.seen.data or "", form.reason.data or "",
+                          form.words.data or "")
     except needs.NeedFull:
         db.session.rollback()
         flash(_("Enough people are confirmed already. Raise the number first if you need more."), "warning")
@@ -151,5 +174,52 @@ def decide(public_id: str, need_id: str, signup_id: str, decision: str) -> Werkz
     else:
         db.session.commit()
         flash(_("Saved. The volunteer gets a message."), "success")
-    return back_to(initiative, f"need-{need.public_id}")
+    return _back(need)
 
+
+@bp.get("/initiatieven/<public_id>/behoeften/<need_id>/aanmeldingen")
+@login_required
+def applicants_page(public_id: str, need_id: str) -> str:
+    """The need's applicants for its organisers: new, on the shortlist, said yes to, said no to, withdrawn."""
+    initiative = load_for_organiser(public_id)
+    need = load_need(initiative, need_id)
+    state = request.args.get("status") or None
+    page = applicants.applicants(current_user, need, state, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("initiatives/applicants.html", initiative=initiative, need=need, page=page,
+                           counts=applicants.counts(need), state=state if state in applicants.STATES else None,
+                           decline_words=DECLINE_WORDS, decline_form=DeclineForm(formdata=None),
+                           action_form=ActionForm())
+
+
+@bp.post("/initiatieven/<public_id>/behoeften/<need_id>/uren")
+@login_required
+def log_hours(public_id: str, need_id: str) -> WerkzeugResponse:
+    """A confirmed volunteer logs hours they gave for a need (from their applications page)."""
+    initiative = load(public_id)
+    need = load_need(initiative, need_id)
+    back = safe_next(request.form.get("next"), url_for("volunteering.applications"))
+    form = NeedHoursForm()
+    if not form.validate_on_submit():
+        first = next((errors[0] for errors in form.errors.values() if errors), _("Fill in a number of hours."))
+        flash(str(first), "warning")
+        return redirect(back)
+    signup = needs.signup_of(current_user, need)
+    if signup is None:
+        abort(403)
+    try:
+        applicants.log_hours(current_user, signup, form.worked_on.data or utcnow().date(), float(form.hours.data or 0))
+    except applicants.NotConfirmed:
+        flash(_("You can log hours once the organisers have said yes to you."), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Your hours are saved. Thank you!"), "success")
+    return redirect(back)
+
+
+@bp.get("/initiatieven/<public_id>/vrijwilligers")
+@login_required
+def volunteers(public_id: str) -> str:
+    """For the organisers: their volunteers and the hours they gave (needs and activities)."""
+    initiative = load_for_organiser(public_id)
+    return render_template("initiatives/volunteers.html", initiative=initiative,
+                           people=applicants.volunteer_hours(current_user, initiative))

@@ -14,14 +14,15 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import joinedload
 
 import matching
 from webapp.accounts.models import User
 from webapp.accounts.safeguarding import may_help
 from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
-from webapp.core.reference.models import Category
-from webapp.core.reference.slots import clean_slots
+from webapp.core.reference.models import Category, Wijk
+from webapp.core.reference.slots import DAYPARTS, LANGUAGES, WEEKDAYS, clean_slots
 from webapp.initiatives.models import (
     Initiative,
     InitiativeNeed,
@@ -32,6 +33,7 @@ from webapp.initiatives.models import (
     SignupStatus,
 )
 from webapp.initiatives.services import SEEKING, NotAllowed, can_edit, insert_ignoring_duplicates
+from webapp.notifications.kinds import DECLINE_WORDS
 from webapp.notifications.services import notify
 
 
@@ -68,6 +70,9 @@ class NeedData:
     amount: int | None = None
     purpose: str = ""
     needs_screening: bool = False  # the organiser's choice; the text may mark it too
+    wijk: Wijk | None = None       # where the work is; None: where the initiative is
+    languages: list[str] | None = None  # languages that help; empty: any
+    day_parts: list[str] | None = None  # once: parts of the day ("morning"); regularly the slots say it
 
 
 def guessed_categories(text: str) -> list[str]:
@@ -101,13 +106,47 @@ def _apply(need: InitiativeNeed, data: NeedData) -> None:
     need.how_many = max(1, data.how_many) if is_volunteers else 1
     need.is_recurring = data.is_recurring if is_volunteers else False
     need.on_date = data.on_date if is_volunteers and not data.is_recurring else None
-    need.slots = clean_slots(data.slots or []) if is_volunteers else []
+    if not is_volunteers:
+        need.slots = []
+    elif need.is_recurring:
+        need.slots = clean_slots(data.slots or [])
+    else:  # a one-off task: the parts of the day on its date (or on any day when the date is flexible)
+        days = [WEEKDAYS[need.on_date.weekday()]] if need.on_date else list(WEEKDAYS)
+        parts = [p for p in DAYPARTS if p in set(data.day_parts or [])]
+        need.slots = clean_slots([f"{day}-{part}" for day in days for part in parts])
     need.amount = data.amount if data.kind == NeedKind.MONEY else None
     need.purpose = data.purpose.strip() if data.kind == NeedKind.MONEY else ""
     # Only people help with volunteers and expertise needs; a space, materials or money reach nobody.
     is_person = data.kind in (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)
     need.needs_screening = is_person and (data.needs_screening or text_needs_screening(
         " ".join((need.title, need.skills, need.description))))
+    need.wijk = data.wijk if is_person else None
+    need.wijk_id = data.wijk.id if is_person and data.wijk is not None else None
+    need.languages = [code for code in LANGUAGES if code in set(data.languages or [])] if is_person else []
+    with db.session.no_autoflush:  # a new need is being filled in
+        need.match_features = matching.encode_request(task_record(need, frozenset({"nl"}))).to_dict() \
+            if is_person else None
+
+
+def place_of(need: InitiativeNeed) -> tuple[float, float]:
+    """Where the work of a need is: its own wijk, else the centre of the initiative's wijken (else the city)."""
+    if need.wijk is not None:
+        return need.wijk.lat, need.wijk.lon
+    wijken = need.initiative.wijken
+    if not wijken:
+        return 52.381, 4.637
+    return sum(w.lat for w in wijken) / len(wijken), sum(w.lon for w in wijken) / len(wijken)
+
+
+def task_record(need: InitiativeNeed, any_language: frozenset[str]) -> matching.HelpRequest:
+    """The engine's view of a volunteers or expertise need: a task in request form (matching.tasks). A need that names
+    no language can be done in any: `any_language` is then the languages of the volunteers being ranked."""
+    lat, lon = place_of(need)
+    languages = frozenset(matching.normalise_languages(need.languages)) if need.languages else any_language
+    return matching.task_request(
+        need.public_id or "", need.title, lat=lat, lon=lon, languages=languages,
+        skills=matching.asked_skills(need.skills), text=need.description, when=frozenset(need.slots or ()),
+        needs_screening=need.needs_screening, posted_at=need.created_at)
 
 
 def add_need(actor: User, initiative: Initiative, data: NeedData) -> InitiativeNeed:
@@ -188,6 +227,11 @@ def _set_status(need: InitiativeNeed, status: str, *, notify_filled: bool = True
                    initiative=need.initiative.public_id)
 
 
+def refresh(need: InitiativeNeed) -> None:
+    """Derive the status again after its counted progress changed elsewhere (a staff grant, webapp.initiatives)."""
+    _refresh(need)
+
+
 def _refresh(need: InitiativeNeed, *, notify_filled: bool = True) -> None:
     """Derive the status from counted progress (volunteers, money)."""
     if need.kind == NeedKind.VOLUNTEERS:
@@ -198,8 +242,8 @@ def _refresh(need: InitiativeNeed, *, notify_filled: bool = True) -> None:
         status = NeedStatus.FILLED if confirmed >= need.how_many else \
             NeedStatus.PARTLY_FILLED if confirmed else NeedStatus.OPEN
     elif need.kind == NeedKind.MONEY and need.amount:
-        status = NeedStatus.FILLED if need.amount_received >= need.amount else \
-            NeedStatus.PARTLY_FILLED if need.amount_received else NeedStatus.OPEN
+        status = NeedStatus.FILLED if need.amount_done >= need.amount else \
+            NeedStatus.PARTLY_FILLED if need.amount_done else NeedStatus.OPEN
     else:
         return
     _set_status(need, status, notify_filled=notify_filled)
@@ -217,7 +261,7 @@ def progress(need: InitiativeNeed) -> Progress | None:
     if need.kind == NeedKind.VOLUNTEERS:
         done, total = need.confirmed_count, need.how_many
     elif need.kind == NeedKind.MONEY and need.amount:
-        done, total = need.amount_received, need.amount
+        done, total = need.amount_done, need.amount
     else:
         return None
     return Progress(done, total, min(100, round(100 * done / total)) if total else 0)
@@ -329,7 +373,8 @@ def confirm(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str)
     if need.kind == NeedKind.VOLUNTEERS and need.confirmed_count >= need.how_many:
         raise NeedFull
     signup = _decide(actor, need, signup_public_id, SignupStatus.CONFIRMED,
-                     (SignupStatus.PENDING, SignupStatus.DECLINED), seen)
+                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.DECLINED), seen)
+    signup.decline_reason, signup.decline_message = "", ""
     notify(signup.volunteer_id, "signup_confirmed", title=need.title, name=need.initiative.name,
            initiative=need.initiative.public_id)
     db.session.refresh(need, ["signups"])
@@ -337,15 +382,31 @@ def confirm(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str)
     return signup
 
 
-def decline(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
-    """An organiser says "not needed" (`seen` as for confirm)."""
+def shortlist(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str) -> NeedSignup:
+    """The organisers put an applicant on their shortlist: not a yes yet (`seen` as for confirm). The volunteer
+    hears it."""
+    if not can_edit(actor, need.initiative):
+        raise NotAllowed
+    _lock(need)
+    signup = _decide(actor, need, signup_public_id, SignupStatus.SHORTLISTED, (SignupStatus.PENDING,), seen)
+    notify(signup.volunteer_id, "signup_shortlisted", title=need.title, name=need.initiative.name,
+           initiative=need.initiative.public_id)
+    return signup
+
+
+def decline(actor: User, need: InitiativeNeed, signup_public_id: str, seen: str, reason: str = "", words: str = ""
+            ) -> NeedSignup:
+    """The organisers say no (`seen` as for confirm), with one of the kind texts (`reason`, a key of DECLINE_WORDS)
+    and words of their own; the volunteer reads both (the kind text also in the e-mail, in their own language)."""
     if not can_edit(actor, need.initiative):
         raise NotAllowed
     _lock(need)
     signup = _decide(actor, need, signup_public_id, SignupStatus.DECLINED,
-                     (SignupStatus.PENDING, SignupStatus.CONFIRMED), seen)
+                     (SignupStatus.PENDING, SignupStatus.SHORTLISTED, SignupStatus.CONFIRMED), seen)
+    signup.decline_reason = reason if reason in DECLINE_WORDS else ""
+    signup.decline_message = words.strip()[:1000]
     notify(signup.volunteer_id, "signup_declined", title=need.title, name=need.initiative.name,
-           initiative=need.initiative.public_id)
+           initiative=need.initiative.public_id, reason=signup.decline_reason)
     db.session.refresh(need, ["signups"])
     _refresh(need)
     return signup
@@ -371,6 +432,7 @@ def confirmed_volunteers(initiative: Initiative) -> list[NeedSignup]:
 def commitments_of(user: User) -> list[NeedSignup]:
     return list(db.session.execute(
         select(NeedSignup).where(NeedSignup.volunteer_id == user.id, NeedSignup.status != SignupStatus.WITHDRAWN)
+        .options(joinedload(NeedSignup.need).joinedload(InitiativeNeed.initiative))
         .order_by(NeedSignup.created_at.desc())
     ).scalars())
 

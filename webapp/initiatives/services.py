@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -22,16 +21,16 @@ from webapp.core.extensions import db
 from webapp.core.ids import new_public_id, utcnow
 from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Goal, Stadsdeel, Wijk
+from webapp.core.small_counts import HIDDEN, Cell, primary, suppress
 from webapp.initiatives.models import (
     Backing,
     Initiative,
+    InitiativeFollower,
     InitiativeNeed,
     InitiativeOrganiser,
     InitiativeStatus,
-    InitiativeSupport,
     NeedKind,
     NeedStatus,
-    SupportKind,
     initiative_goals,
     initiative_wijken,
 )
@@ -197,10 +196,15 @@ def get_initiative(public_id: str) -> Initiative | None:
     ).scalar_one_or_none()
 
 
+def card() -> tuple[Any, ...]:
+    """What an initiative's card shows, loaded with the list (a list of cards is two more queries, not one a card)."""
+    return selectinload(Initiative.wijken), selectinload(Initiative.needs)
+
+
 def initiatives_of(user: User) -> list[Initiative]:
     return list(db.session.execute(
         select(Initiative).join(InitiativeOrganiser, InitiativeOrganiser.initiative_id == Initiative.id)
-        .where(InitiativeOrganiser.user_id == user.id).order_by(Initiative.name)
+        .where(InitiativeOrganiser.user_id == user.id).options(*card()).order_by(Initiative.name)
     ).scalars())
 
 
@@ -269,8 +273,26 @@ def back(user: User, initiative: Initiative) -> bool:
     organisers may not: backing is how neighbours say they want it."""
     if initiative.is_organiser(user):
         raise NotAllowed
-    return insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
-                                      ["initiative_id", "user_id"])
+    added = insert_ignoring_duplicates(Backing, {"initiative_id": initiative.id, "user_id": user.id},
+                                       ["initiative_id", "user_id"])
+    if added:  # backers hear its news (they can stop following)
+        insert_ignoring_duplicates(InitiativeFollower, {"initiative_id": initiative.id, "user_id": user.id,
+                                                        "created_at": utcnow()}, ["initiative_id", "user_id"])
+    return added
+
+
+def withdraw_backing(user: User, initiative: Initiative) -> bool:
+    """Take one's backing back (the count goes down by one). True when there was one. Following stays as it was."""
+    removed = db.session.execute(delete(Backing).where(Backing.initiative_id == initiative.id,
+                                                       Backing.user_id == user.id)
+                                 .execution_options(synchronize_session=False))
+    return int(cast(CursorResult[Any], removed).rowcount) > 0
+
+
+def backed_by(user: User) -> list[Initiative]:
+    return list(db.session.execute(
+        select(Initiative).join(Backing, Backing.initiative_id == Initiative.id)
+        .where(Backing.user_id == user.id).options(*card()).order_by(Initiative.name)).scalars())
 
 
 def backing_count(initiative: Initiative) -> int:
@@ -291,9 +313,9 @@ def has_backed(user: User | None, initiative: Initiative) -> bool:
 @dataclass(frozen=True)
 class BackingRow:
     name: str
-    initiatives: int       # initiatives active in this area
-    backings: int          # backings of those initiatives
-    backers_living_here: int
+    initiatives: int       # initiatives active in this area (public: not about a person)
+    backings: Cell         # backings of those initiatives
+    backers_living_here: Cell
 
 
 @dataclass(frozen=True)
@@ -302,8 +324,19 @@ class BackingArea:
     wijken: list[BackingRow]
 
 
-def backing_overview() -> list[BackingArea]:
-    """For staff: per stadsdeel and wijk, how many initiatives, how much backing, and backers who live there."""
+@dataclass(frozen=True)
+class BackingOverview:
+    areas: list[BackingArea]
+
+
+def backing_overview(min_cell: int) -> BackingOverview:
+    """For staff: per stadsdeel and wijk, how many initiatives, how much backing, and backers who live there. Counts of
+    people follow the reports' small-number rule (webapp.core.small_counts): 1 to min_cell - 1 show as "<5".
+
+    Backers living here add up (each person lives in one wijk): wijken to their stadsdeel, stadsdelen to the city, so
+    a part that would give a small one away is hidden too, and a hidden stadsdeel hides its wijken. Backings of the
+    initiatives in an area do not add up (an initiative in two wijken counts in both), so they are suppressed one by
+    one."""
     places = db.session.execute(
         select(initiative_wijken.c.initiative_id, Wijk.id, Wijk.stadsdeel_id)
         .join(Wijk, Wijk.id == initiative_wijken.c.wijk_id)
@@ -320,54 +353,28 @@ def backing_overview() -> list[BackingArea]:
     for initiative_id, wijk_id, stadsdeel_id in places:
         per_wijk.setdefault(wijk_id, set()).add(initiative_id)
         per_stadsdeel.setdefault(stadsdeel_id, set()).add(initiative_id)
-    living_wijk = {wijk_id: n for wijk_id, _s, n in living}
+    living_wijk = {wijk_id: int(n) for wijk_id, _s, n in living}
     living_stadsdeel: dict[int, int] = {}
     for _w, stadsdeel_id, n in living:
-        living_stadsdeel[stadsdeel_id] = living_stadsdeel.get(stadsdeel_id, 0) + n
+        living_stadsdeel[stadsdeel_id] = living_stadsdeel.get(stadsdeel_id, 0) + int(n)
 
-    def row(name: str, ids: set[int], backers: int) -> BackingRow:
-        return BackingRow(name, len(ids), sum(backings.get(i, 0) for i in ids), backers)
+    stadsdelen = list(db.session.execute(
+        select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars())
+    city, _shown = suppress({s.id: living_stadsdeel.get(s.id, 0) for s in stadsdelen}, min_cell)
+
+    def backed(ids: set[int]) -> Cell:
+        return primary(sum(backings.get(i, 0) for i in ids), min_cell)
 
     areas = []
-    for stadsdeel in db.session.execute(
-            select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars():
+    for stadsdeel in stadsdelen:
+        total = city[stadsdeel.id]
+        wijken, _shown = suppress({w.id: living_wijk.get(w.id, 0) for w in stadsdeel.wijken}, min_cell)
+        if total.state == HIDDEN:  # its wijken would add up to it
+            wijken = {k: c if c.value == 0 or not c.shown else Cell(c.value, HIDDEN) for k, c in wijken.items()}
         areas.append(BackingArea(
-            stadsdeel=row(stadsdeel.name, per_stadsdeel.get(stadsdeel.id, set()),
-                          living_stadsdeel.get(stadsdeel.id, 0)),
-            wijken=[row(w.name, per_wijk.get(w.id, set()), living_wijk.get(w.id, 0)) for w in stadsdeel.wijken],
+            stadsdeel=BackingRow(stadsdeel.name, len(per_stadsdeel.get(stadsdeel.id, set())),
+                                 backed(per_stadsdeel.get(stadsdeel.id, set())), total),
+            wijken=[BackingRow(w.name, len(per_wijk.get(w.id, set())), backed(per_wijk.get(w.id, set())),
+                               wijken[w.id]) for w in stadsdeel.wijken],
         ))
-    return areas
-
-
-# -- support by staff -------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SupportData:
-    kind: str
-    hours: float | None
-    amount: int | None
-    description: str
-    given_on: date
-
-
-def record_support(staff: User, initiative: Initiative, data: SupportData) -> InitiativeSupport:
-    if not staff.is_staff:
-        raise NotAllowed
-    if data.kind not in set(SupportKind):
-        raise ValueError(data.kind)
-    support = InitiativeSupport(
-        initiative_id=initiative.id, staff_id=staff.id, kind=data.kind,
-        hours=data.hours if data.kind == SupportKind.ADVICE else None,
-        amount=data.amount if data.kind == SupportKind.GRANT else None,
-        description=data.description.strip(), given_on=data.given_on,
-    )
-    db.session.add(support)
-    db.session.flush()
-    return support
-
-
-def support_of(initiative: Initiative) -> list[InitiativeSupport]:
-    return list(db.session.execute(
-        select(InitiativeSupport).where(InitiativeSupport.initiative_id == initiative.id)
-        .order_by(InitiativeSupport.given_on.desc(), InitiativeSupport.id.desc())
-    ).scalars())
+    return BackingOverview(areas)

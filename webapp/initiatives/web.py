@@ -24,13 +24,19 @@ from webapp.core.ids import utcnow
 from webapp.core.pagination import int_arg
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
-from webapp.initiatives import activities, needs, services
+from webapp.initiatives import activities, needs, news, services
 from webapp.initiatives.forms import GoalsForm, HoursForm, ProgressForm, SignupForm
-from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
+from webapp.initiatives.labels import (
+    APPLICANT_STATUS_LABELS,
+    NEED_KIND_LABELS,
+    NEED_STATUS_LABELS,
+    STATUS_LABELS,
+    SUPPORT_KIND_LABELS,
+)
 from webapp.initiatives.models import Activity, Initiative, InitiativeNeed
 
 LABELS = {"status": STATUS_LABELS, "need_kind": NEED_KIND_LABELS, "need_status": NEED_STATUS_LABELS,
-          "support_kind": SUPPORT_KIND_LABELS}
+          "support_kind": SUPPORT_KIND_LABELS, "applicant": APPLICANT_STATUS_LABELS}
 PAST_ACTIVITIES = timedelta(days=90)  # older activities leave the page and the calendar feed
 
 
@@ -57,7 +63,8 @@ def render_initiative(initiative: Initiative, *, kept: dict[str, str] | None = N
     refused, shown again so nothing is lost."""
     is_organiser = services.can_edit(current_user, initiative)
     now = utcnow()
-    shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES]
+    # Shifts show under their activity; a repeating activity shows each date.
+    shown_activities = [a for a in initiative.activities if a.ends_at >= now - PAST_ACTIVITIES and a.parent_id is None]
     return render_template(
         "initiatives/show.html",
         initiative=initiative,
@@ -67,6 +74,8 @@ def render_initiative(initiative: Initiative, *, kept: dict[str, str] | None = N
         confirmed=needs.confirmed_volunteers(initiative) if is_organiser else [],
         backing_count=services.backing_count(initiative),
         has_backed=services.has_backed(current_user, initiative),
+        updates=news.updates_of(initiative),
+        following=news.is_following(current_user, initiative),
         activities=shown_activities,
         now=now,
         signup_of=lambda need: needs.signup_of(current_user, need),

@@ -27,6 +27,8 @@ SUBJECTS: dict[str, LazyString] = {
     "accepted": _l("You can get in touch now"),
     "done": _l("Done, and thank you"),
     "asked": _l("Someone asks for your help"),
+    "vacancies": _l("A new task that fits you"),
+    "following": _l("News from an initiative you follow"),
     "need_signup": _l("New sign-up for your initiative"),
     "need_filled": _l("A need of your initiative is filled"),
     "activity": _l("News about an activity"),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -19,21 +21,27 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "accepted": ("accepted", "ask_agreed", "signup_confirmed"),
     "done": ("done", "thanks"),
     "asked": ("asked", "invited", "need_invited"),
+    # A new vacancy or need that fits very well (webapp.volunteering.alerts: a few a day at most). When "best_fit" of
+    # the freshness work lands, "suggested_need" can join its kinds and this preference can go.
+    "vacancies": ("suggested_need",),
     "suggestions": (),  # computed when a digest is made
     "need_signup": ("need_signup",),
     "need_filled": ("need_filled",),
-    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted", "activity_place_closed_screening"),
+    "activity": ("activity_changed", "activity_cancelled", "waitlist_promoted", "activity_place_closed_screening",
+                 "activity_message", "activity_reminder"),
+    "following": ("initiative_update",),
     "centre": ("moderation_approved", "moderation_rejected", "handed_over", "helper_handed_over",
                "match_ended_by_centre", "budget_plan_accepted", "budget_plan_rejected", "budget_plan_funded",
                "initiative_confirmed"),
-    "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "co_organiser_added",
+    "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "signup_shortlisted",
+              "co_organiser_added",
               "request_withdrawn", "match_ended_requester_left", "match_ended_helper_left", "ask_closed",
               "response_closed_screening", "signup_closed_screening"),
 }
 DEFAULTS = {
     "response": INSTANT, "accepted": INSTANT, "done": DAILY, "asked": INSTANT, "suggestions": WEEKLY,
     "need_signup": INSTANT, "need_filled": DAILY, "activity": INSTANT, "centre": INSTANT,
-    "other": DAILY,
+    "other": DAILY, "vacancies": INSTANT, "following": DAILY,
 }
 # Suggestions are worked out when a digest is made, so they cannot come straight away.
 DIGEST_ONLY = frozenset({"suggestions"})
@@ -45,10 +53,12 @@ PREFERENCE_LABELS: dict[str, LazyString] = {
     "accepted": _l("I am chosen to help, or a helper says yes"),
     "done": _l("Help is marked as done, and thank-you messages"),
     "asked": _l("Someone asks or invites me to help"),
+    "vacancies": _l("A new vacancy or task that fits me very well (a few a day at most)"),
     "suggestions": _l("New suggestions for me: requests and initiatives"),
     "need_signup": _l("Someone signs up for a need of my initiative"),
     "need_filled": _l("A need of my initiative is filled"),
-    "activity": _l("An activity I joined changes or is cancelled"),
+    "activity": _l("An activity I joined changes, is cancelled, has a message, or is tomorrow"),
+    "following": _l("News from initiatives I follow"),
     "centre": _l("The volunteer centre checked my request, offer or profile, or asked a professional to help"),
     "other": _l("Other news about my requests and initiatives"),
 }
@@ -57,6 +67,18 @@ CHANNEL_LABELS: dict[str, LazyString] = {
     DAILY: _l("Once a day, in one e-mail"),
     WEEKLY: _l("Once a week, in one e-mail"),
     OFF: _l("No e-mail"),
+}
+
+
+# Kind words organisers choose from when they say no to an applicant (webapp.initiatives): the volunteer reads the
+# chosen one in their own language, in the app and in the e-mail.
+DECLINE_WORDS: dict[str, LazyString] = {
+    "enough": _l("We have found enough people for now. Thank you very much for offering, and we hope to see you "
+                 "another time."),
+    "fit": _l("This time we are looking for someone with other experience. Thank you for your interest. Perhaps "
+              "another task of ours suits you."),
+    "times": _l("The times do not fit what we need. Perhaps another task of ours suits you better."),
+    "later": _l("We cannot welcome new volunteers right now. May we ask you again later?"),
 }
 
 
@@ -78,6 +100,14 @@ def preference_label(preference: str) -> str:
     if preference == ALL:
         return _("All e-mail from Samen")
     return str(PREFERENCE_LABELS.get(preference, preference))
+
+
+def _time(starts: Any) -> str:
+    """A stored UTC moment ("2026-12-12T17:30:00") as the local time of day, in the reader's language."""
+    try:
+        return str(format_time(datetime.fromisoformat(str(starts)), "short"))
+    except ValueError:
+        return ""
 
 
 def sentence(kind: str, params: Mapping[str, Any]) -> str:
@@ -102,8 +132,20 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
         "need_filled": lambda: _("“%(title)s” of %(name)s is filled. Thank you all!", title=title, name=name),
         "signup_confirmed": lambda: _("You are welcome to help with “%(title)s” of %(name)s. You can now see "
                                       "the organisers' contact details.", title=title, name=name),
-        "signup_declined": lambda: _("%(name)s does not need your help with “%(title)s” this time. Thank you "
-                                     "for offering!", title=title, name=name),
+        "signup_declined": lambda: " ".join(part for part in (
+            _("%(name)s does not need your help with “%(title)s” this time. Thank you for offering!", title=title,
+              name=name),
+            str(DECLINE_WORDS[params["reason"]]) if params.get("reason") in DECLINE_WORDS else "") if part),
+        "signup_shortlisted": lambda: _("%(name)s put you on their shortlist for “%(title)s”. They will let you "
+                                        "know soon.", title=title, name=name),
+        "suggested_need": lambda: _("New at %(name)s, and it fits you well: “%(title)s”. Can you help?",
+                                    title=title, name=name),
+        "activity_message": lambda: _("Message from %(name)s about “%(title)s”: %(message)s", title=title, name=name,
+                                      message=str(params.get("message", ""))),
+        "activity_reminder": lambda: _("Tomorrow: “%(title)s” of %(name)s, at %(time)s. See you there!",
+                                       title=title, name=name, time=_time(params.get("starts"))),
+        "initiative_update": lambda: _("News from %(name)s: %(message)s", name=name,
+                                       message=str(params.get("message", ""))),
         "need_invited": lambda: _("%(name)s invites you to help with “%(title)s”.", title=title, name=name),
         "activity_changed": lambda: _("The activity “%(title)s” of %(name)s has changed. Check the day and "
                                       "the place.", title=title, name=name),

@@ -31,6 +31,26 @@ def notify(user_id: int | None, kind: str, **params: Any) -> None:
         delivery.mail_now(note)
 
 
+def notify_many(user_ids: Iterable[int], kind: str, **params: Any) -> int:
+    """`notify` for many people at once (everyone at an activity, an initiative's followers): their e-mail choices are
+    read in one go. Each person once; returns how many."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return 0
+    mailed = kinds.is_mailed(kind)
+    choices = channels_of(ids) if mailed else {}
+    preference = kinds.preference_for(kind)
+    for user_id in ids:
+        note = Notification(user_id=user_id, kind=kind, params=params)
+        channel = choices.get(user_id, {}).get(preference, kinds.OFF) if mailed else kinds.OFF
+        if channel == kinds.OFF:
+            note.emailed_at = utcnow()
+        db.session.add(note)
+        if channel == kinds.INSTANT:
+            delivery.mail_now(note)
+    return len(ids)
+
+
 def unread_count(user_id: int) -> int:
     return db.session.execute(
         select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))

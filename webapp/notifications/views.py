@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -19,15 +19,17 @@ bp = Blueprint("notifications", __name__)
 @bp.app_context_processor
 def _unread() -> dict[str, int]:
     """The number on the bell in the header of every page."""
-    unread = services.unread_count(current_user.id) if current_user and current_user.is_authenticated else 0
-    return {"unread_notifications": unread}
+    if "unread_notifications" not in g:  # once per request, also when a page draws parts with render_template
+        g.unread_notifications = (services.unread_count(current_user.id)
+                                  if current_user and current_user.is_authenticated else 0)
+    return {"unread_notifications": g.unread_notifications}
 
 
 @bp.get("/berichten/")
 @login_required
 def index() -> str:
     return render_template("notifications/index.html", items=services.recent_for(current_user.id),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), sentence=kinds.sentence)
 
 
 @bp.post("/berichten/gelezen")

@@ -22,11 +22,14 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.reference.models import Wijk
 from webapp.initiatives.models import (
+    ActivityMessage,
     ActivityParticipant,
     Backing,
     Initiative,
+    InitiativeFollower,
     InitiativeNeed,
     InitiativeOrganiser,
+    InitiativeUpdate,
     NeedInvitation,
     NeedSignup,
     OrganiserInvitation,
@@ -68,6 +71,9 @@ EXPORTED: dict[str, str] = {
     "budget_intakes.resident_id": "budget_consent_records",
     "organiser_invitations.invited_by_id": "organiser_invitations",
     "organiser_invitations.accepted_by_id": "organiser_invitations",
+    "initiative_followers.user_id": "following",
+    "initiative_updates.author_id": "initiative_news_written",
+    "activity_messages.author_id": "activity_messages_sent",
     "staff_tasks.person_id": "staff_tasks_about_you",
 }
 # "table.column" → why its rows are not part of a person's export.
@@ -93,6 +99,9 @@ EXCLUDED: dict[str, str] = {
     "shown_volunteers.viewer_id": "a counter for one day (how many volunteers an organiser saw), not about a person",
     "shown_volunteers.volunteer_id": "a counter for one day of the organiser who saw the volunteer; the "
                                      "volunteer's own choice to be found is in volunteer_profile",
+    "calendar_feeds.user_id": "the secret address of a person's own calendar feed: a secret, never part of a download",
+    "need_alerts.volunteer_id": "keeps an alert about a vacancy to once per need and a few a day; the alert itself is "
+                                "in notifications",
     "staff_tasks.created_by_id": "staff work: the task is in the export of the person it is about",
     "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
 }
@@ -197,11 +206,23 @@ def collect(user: User) -> dict[str, Any]:
                          "created_at": _when(i.created_at)} for i in initiatives],
         "need_signups": [{"id": s.public_id, "initiative": s.need.initiative.name, "need": s.need.title,
                           "message": s.message, "status": s.status, "created_at": _when(s.created_at),
-                          "decided_at": _when(s.decided_at)}
+                          "decided_at": _when(s.decided_at), "organisers_wrote": s.decline_message,
+                          "hours": [{"on": _when(h.worked_on), "hours": h.hours} for h in s.hours]}
                          for s in _rows(select(NeedSignup).where(NeedSignup.volunteer_id == uid)
                                         .order_by(NeedSignup.created_at))],
         "backings": [{"initiative": _initiative_name(b.initiative_id), "created_at": _when(b.created_at)}
                      for b in _rows(select(Backing).where(Backing.user_id == uid).order_by(Backing.created_at))],
+        "following": [{"initiative": _initiative_name(f.initiative_id), "created_at": _when(f.created_at)}
+                      for f in _rows(select(InitiativeFollower).where(InitiativeFollower.user_id == uid)
+                                     .order_by(InitiativeFollower.created_at))],
+        "initiative_news_written": [{"initiative": _initiative_name(u.initiative_id), "text": u.body,
+                                     "created_at": _when(u.created_at)}
+                                    for u in _rows(select(InitiativeUpdate).where(InitiativeUpdate.author_id == uid)
+                                                   .order_by(InitiativeUpdate.created_at))],
+        "activity_messages_sent": [{"activity_id": m.activity_id, "text": m.body, "recipients": m.recipients,
+                                    "created_at": _when(m.created_at)}
+                                   for m in _rows(select(ActivityMessage).where(ActivityMessage.author_id == uid)
+                                                  .order_by(ActivityMessage.created_at))],
         "activity_signups": [{"activity": p.activity.title, "initiative": p.activity.initiative.name,
                               "starts_at": _when(p.activity.starts_at), "status": p.status, "hours": p.hours,
                               "created_at": _when(p.created_at)}

@@ -12,7 +12,9 @@ What happens to each kind of data (the export in export.py lists the same tables
 - offers, notifications, e-mail preferences and digests, screenings, invitations received (also invitations to
   organise, sent to their address), suggestion history, reports about the person, organiser roles, the day's record
   of suggested volunteers an organiser saw: removed;
-- sign-ups for needs, backings, activity places: kept, pointing at the empty shell, messages removed;
+- sign-ups for needs (with the hours given), backings, activity places: kept, pointing at the empty shell, messages
+  removed; following initiatives, the calendar feed and alerts about vacancies: removed; news posted on an initiative
+  stays (it is the initiative's) without its author, messages sent to an activity's participants lose their text;
 - reports the person filed: kept without the link and without the details;
 - the audit log is append-only and is not changed: it refers to ids, never to names or contact details.
 """
@@ -35,9 +37,12 @@ from webapp.core.extensions import Base, db
 from webapp.core.ids import new_public_id, utcnow
 from webapp.initiatives import organisers
 from webapp.initiatives.models import (
+    ActivityMessage,
     Initiative,
+    InitiativeFollower,
     InitiativeOrganiser,
     InitiativeSupport,
+    InitiativeUpdate,
     NeedInvitation,
     NeedSignup,
     OrganiserInvitation,
@@ -54,6 +59,7 @@ from webapp.privacy.anonymise import (
 from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation, ShownVolunteer
+from webapp.volunteering.models import CalendarFeed, NeedAlert
 
 # Columns of `users` that stay on the empty shell; every other text column is emptied (also ones added later).
 KEEP_USER_COLUMNS = frozenset({"public_id", "session_token", "locale"})
@@ -142,6 +148,9 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(Report).where(Report.person_id == uid).execution_options(**opts))
     db.session.execute(delete(StaffTask).where(StaffTask.person_id == uid).execution_options(**opts))
     db.session.execute(delete(InitiativeOrganiser).where(InitiativeOrganiser.user_id == uid).execution_options(**opts))
+    db.session.execute(delete(InitiativeFollower).where(InitiativeFollower.user_id == uid).execution_options(**opts))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid).execution_options(**opts))
+    db.session.execute(delete(NeedAlert).where(NeedAlert.volunteer_id == uid).execution_options(**opts))
     # A vote in a round not counted yet is withdrawn with the account (its sealed ballot goes); a counted one stays
     # as a count (turnout), linked to nothing but the empty shell.
     still_open = select(BudgetRound.id).where(BudgetRound.counted_at.is_(None))
@@ -163,6 +172,7 @@ def _detach_everything_else(user: User) -> None:
         (BudgetIntake, BudgetIntake.resident_id, {"note": ""}), (BudgetIntake, BudgetIntake.staff_id, {}),
         (Initiative, Initiative.confirmed_by_id, {}), (OrganiserInvitation, OrganiserInvitation.invited_by_id, {}),
         (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
+        (InitiativeUpdate, InitiativeUpdate.author_id, {}), (ActivityMessage, ActivityMessage.author_id, {"body": ""}),
         (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
     )
     for model, column, extra in nulls:
@@ -245,6 +255,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "budget_rounds.counted_by_id", "budget_intakes.resident_id", "budget_intakes.staff_id",
     "initiatives.confirmed_by_id", "organiser_invitations.invited_by_id", "organiser_invitations.accepted_by_id",
     "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
+    "initiative_followers.user_id", "calendar_feeds.user_id", "need_alerts.volunteer_id",  # deleted
+    "initiative_updates.author_id", "activity_messages.author_id",  # kept without the author (a message's text goes)
     "staff_tasks.person_id",  # deleted: nobody to phone any more
     "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
 })

@@ -213,7 +213,9 @@ def _queue_rows() -> Any:
                                                     Report.is_urgent.is_(True))), 0), else_=1)
 
     def reported(column: Any, key: Any) -> Any:
-        return exists(select(Report.id).where(column == key, Report.resolved_at.is_(None)))
+        # IN, not a correlated EXISTS: with `held OR IN (...)` both sides use an index (SQLite's multi-index OR);
+        # EXISTS made it test every request and offer (6 ms of CPU per branch and query on 100x demo data).
+        return key.in_(select(column).where(column.is_not(None), Report.resolved_at.is_(None)))
 
     return union_all(
         select(literal(ItemKind.REQUEST.value, String(10)).label("kind"), HelpRequest.id.label("id"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from webapp.accounts.models import AccountErasure, User, VolunteerProfile
@@ -410,7 +410,9 @@ def _unanswered_where(after_days: int, now: datetime) -> tuple[Any, ...]:
     return (
         *visibility.open_to_volunteers(now),
         HelpRequest.created_at <= now - timedelta(days=after_days),
-        HelpRequest.id.not_in(select(Response.request_id)),
+        # NOT EXISTS probes the index per request; NOT IN read every response each time (and is an anti-join
+        # PostgreSQL cannot plan well).
+        ~exists(select(Response.id).where(Response.request_id == HelpRequest.id)),
     )
 
 

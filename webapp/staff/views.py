@@ -107,12 +107,16 @@ QUEUE_PAGE_SIZE = 20
 def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 200) -> tuple[str, int]:
     queue = moderation.moderation_queue(page_arg(), QUEUE_PAGE_SIZE)
     shown = asks.get_many_by_public_id([i.public_id for i in queue.items if i.kind == "request"])
-    if request_audit.log_sensitive_views(current_user, shown):
-        db.session.commit()  # the queue shows each held request's full text
+    logged = request_audit.log_sensitive_views(current_user, shown)
     people = moderation.reported_people()
-    return render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
+    page = render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
                            action_form=ActionForm(), records=moderation.queue_reporter_records(queue.items, people),
-                           reject_form=RejectForm(formdata=None), failed=failed), status
+                           reject_form=RejectForm(formdata=None), failed=failed)
+    if logged:
+        # The queue shows each held request's full text. Committed after drawing the page: a commit expires every
+        # loaded row, and the template would reload each owner, report and role one query at a time.
+        db.session.commit()
+    return page, status
 
 
 def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
@@ -230,9 +234,10 @@ def report(kind: str, public_id: str) -> str | WerkzeugResponse | tuple[str, int
 def screening() -> str:
     query = request.args.get("q", "")[:100]
     people = services.search_volunteers(current_user, query)
-    db.session.commit()  # the audit entry
-    return render_template("staff/screening.html", people=people, query=query,
+    page = render_template("staff/screening.html", people=people, query=query,
                            expiring=services.expiring_screenings())
+    db.session.commit()  # the audit entry; after drawing, so the page does not reload every row the commit expired
+    return page
 
 
 def _load_person(public_id: str) -> User:

@@ -28,12 +28,14 @@ from webapp.initiatives.models import (
     SignupStatus,
     initiative_wijken,
 )
+from webapp.initiatives.needs import task_record
 from webapp.initiatives.services import SEEKING, initiative_record, is_listed, is_public, need_text
 from webapp.suggestions.records import volunteer_record
 
 # Needs a volunteer can fill with their hands or knowledge (not a space, materials or money).
 PERSON_NEEDS = (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE)
 MAX_CANDIDATES = 3000
+ASKED_POOL = 50  # suggestions looked at again with the need's asked skills
 MAX_REACH_KM = 25.0
 KM_PER_DEGREE_LAT = 111.2
 
@@ -190,19 +192,6 @@ def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _need_as_request(need: InitiativeNeed, lat: float, lon: float) -> matching.HelpRequest:
-    """A volunteer need looks to the engine like a request: its text, a category guessed from it, its times."""
-    text = need_text(need)
-    categories = matching.encode_initiative(
-        matching.Initiative(id=need.public_id, name="", lat=lat, lon=lon, needs=(text,))).categories
-    category = max(categories, key=lambda pair: pair[1])[0] if categories else "other"
-    return matching.HelpRequest(
-        id=need.public_id, title=need.title, category=category, languages=frozenset({"nl"}), lat=lat, lon=lon,
-        description=f"{need.skills} {need.description}".strip(), when=frozenset(need.slots or ()),
-        needs_screening=False,
-    )
-
-
 def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int = 5) -> list[NeedVolunteerSuggestion]:
     """Volunteers who may suit an open need of a confirmed initiative, for its organisers: only volunteers who chose
     to be found by organisers, only screened ones when the need asks for a VOG; never the organisers or people who
@@ -236,7 +225,14 @@ def suggest_volunteers_for_need(need: InitiativeNeed, invited: set[int], k: int 
             profiles[found[0].id] = found[1]
     if not records:
         return []
-    request = _need_as_request(need, record.lat, record.lon)
+    # The need as the engine sees a task (webapp.initiatives.needs.task_record): a need that names no language can be
+    # done in any, so the candidates' own languages.
+    request = task_record(need, frozenset(code for r in records for code in r.languages))
     index = matching.MatchIndex(records, [request], volunteer_profiles=profiles, now=utcnow())
-    return [NeedVolunteerSuggestion(by_public[s.id], s, by_public[s.id].id in invited)
-            for s in index.rank_volunteers_for(request.id, k)]
+    asked = matching.asked_skills(need.skills)
+    skills = {r.id: r.skills for r in records}
+    # The skills the need asks for, compared with each volunteer's own words: among a wider set, so that the one
+    # whose skill says the same comes first even when the vocabulary does not know the words (matching.tasks).
+    ranked = sorted((matching.with_asked_skills(s, matching.skill_match(skills[s.id], asked))
+                     for s in index.rank_volunteers_for(request.id, max(k, ASKED_POOL))), key=lambda s: -s.score)
+    return [NeedVolunteerSuggestion(by_public[s.id], s, by_public[s.id].id in invited) for s in ranked[:k]]

@@ -33,6 +33,8 @@ def reason_text(reason: matching.Reason, *, for_volunteer: bool = True) -> str:
     if reason.code == "skill":
         return _("Matches your skill ‘%(skill)s’", skill=detail) if for_volunteer else \
             _("Good at ‘%(skill)s’", skill=detail)
+    if reason.code == "asked":
+        return _("Asked for: ‘%(asked)s’", asked=detail)
     if reason.code == "category":
         return _("You like to help with %(category)s", category=_category_name(detail).lower()) if for_volunteer \
             else _("Likes to help with %(category)s", category=_category_name(detail).lower())

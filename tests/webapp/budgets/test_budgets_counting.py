@@ -14,9 +14,10 @@ from tests.conftest import page_text, visible
 from tests.webapp import budget_helpers as bh
 from tests.webapp import initiative_helpers as ini
 from webapp.accounts.models import User
-from webapp.budgets.counting import HIDDEN, SMALL, Candidate, suppress, winners
+from webapp.budgets.counting import Candidate, winners
 from webapp.budgets.models import BudgetBallot, BudgetProposal, BudgetRound, BudgetVoter, FundedVia
 from webapp.core.extensions import db
+from webapp.core.small_counts import HIDDEN, SMALL, suppress
 from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser
 
 T0 = datetime(2027, 1, 1)

@@ -207,3 +207,26 @@ def test_made_up_query_arguments_are_not_stored(cached, anon, app, posted):
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(CachedPage)
                                   .where(~CachedPage.key.startswith("mark:"))).scalar_one() == 1
+
+
+def test_a_savepoint_inside_a_change_clears_the_pages_only_after_the_whole_change_is_committed(
+        cached, anon, app, posted, monkeypatch):
+    """`begin_nested` (a report, a ballot, a budget round) ends with a SAVEPOINT release, which SQLAlchemy announces
+    as a commit. Clearing the cache right then wrote from a second connection while this one held SQLite's write
+    lock: the click waited for the busy timeout, twice (30 s), and the pages were not cleared. Now they are cleared
+    once, after the real commit, with what changed before and inside the savepoint."""
+    _resident, help_request = posted
+    anon("nl").get("/vragen/")
+    cleared: list[set[str]] = []
+    real_clear = services.clear
+    monkeypatch.setattr(services, "clear", lambda tags: (cleared.append(set(tags)), real_clear(tags)))
+    with app.app_context():
+        row = db.session.get(HelpRequest, help_request.id)
+        row.title = "Boodschappen voor Bep"
+        db.session.flush()  # this connection now holds the write lock
+        with db.session.begin_nested():
+            row.description = "Graag op woensdag, de boodschappen voor Bep."
+        assert cleared == []
+        db.session.commit()
+    assert len(cleared) == 1 and "requests" in cleared[0]
+    assert "Boodschappen voor Bep" in visible(anon("nl").get("/vragen/"))

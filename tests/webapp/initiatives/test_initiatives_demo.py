@@ -15,13 +15,17 @@ from webapp.core.ids import utcnow
 from webapp.demo.services import seed_demo
 from webapp.digests.services import send_digests
 from webapp.initiatives.models import (
+    Activity,
     ActivityParticipant,
     Backing,
     Initiative,
+    InitiativeFollower,
     InitiativeNeed,
     InitiativeOrganiser,
     InitiativeSupport,
+    InitiativeUpdate,
     NeedSignup,
+    SignupHours,
 )
 from webapp.notifications import kinds
 from webapp.notifications.models import EmailDigest, NotificationPreference
@@ -47,6 +51,12 @@ def test_demo_initiatives_and_real_digests(app: Flask, monkeypatch, tmp_path) ->
         assert count(ActivityParticipant, ActivityParticipant.status == "waiting") > 0
         assert count(ActivityParticipant, ActivityParticipant.hours.is_not(None)) > 0
         assert count(InitiativeSupport) > 0
+        # the front door (issue #18): applicants in every state, hours, a series, shifts, followers and news
+        assert {"pending", "shortlist", "declined", "confirmed"} <= set(
+            db.session.execute(select(NeedSignup.status).distinct()).scalars())
+        assert count(SignupHours) > 0 and count(InitiativeFollower) > 50 and count(InitiativeUpdate) > 0
+        assert count(Activity, Activity.series_id.is_not(None)) >= 6
+        assert count(Activity, Activity.parent_id.is_not(None)) == 3
         mirjam = db.session.execute(select(User).where(User.email == "organisator@demo.samen.nl")).scalar_one()
         assert count(InitiativeOrganiser, InitiativeOrganiser.user_id == mirjam.id) >= 1
         combinations = set(db.session.execute(
@@ -69,5 +79,6 @@ def test_demo_initiatives_and_real_digests(app: Flask, monkeypatch, tmp_path) ->
 
     client = app.test_client()
     assert "Chauffeurs voor de boodschappenbus" in visible(client.get("/vacatures"))
+    assert "Wekelijkse inloop" in visible(client.get("/vrijwilligerswerk?kind=activity"))
     page = visible(client.get(f"/initiatieven/{public_id}"))
     assert "Buurtfeest Oude Stad" in page and "@demo.samen.nl" not in page

@@ -226,6 +226,39 @@ def test_the_progress_bar_is_labelled_by_its_sentence_and_readable_without_css(m
         assert page.count(f'id="{label}"') == 1
 
 
+def test_expertise_suggestions_follow_the_skills_the_need_asks_for(make, login):
+    """Organisers write the expertise they need in their own words ("elektra, solderen"), words the vocabulary of
+    neighbours' requests mostly does not know: the volunteer whose own skills say the same comes first."""
+    organiser = make.user("organiser")
+    ini = h.initiative(make, organiser)
+    need = h.need(make, organiser, ini, kind="expertise", title="Iemand die verstand heeft van elektra",
+                  skills="elektra, solderen", how_many=1)
+    for name, chosen in (("Gerrit", ["tuinieren"]), ("Bram", ["boodschappen"]), ("Ellen", ["elektricien"])):
+        h.skills(make, make.user("volunteer", first_name=name), chosen)
+    page = login(organiser.email, lang="en").get(f"/initiatieven/{ini.public_id}").get_data(as_text=True)
+    card = page[page.index(f'id="need-{need.public_id}"'):]
+    assert card.index("Ellen") < card.index("Gerrit") and card.index("Ellen") < card.index("Bram")
+    assert "Asked for: ‘elektra’" in card
+
+
+def test_a_vacancy_says_once_or_regular_the_part_of_the_day_where_and_which_languages_help(make, login):
+    """A one-off task on a date in the evening becomes that weekday's evening slot (what the engine and the filters
+    read); its wijk and languages are kept; a form with a place that does not exist is refused, as typed."""
+    organiser = make.user("organiser")
+    ini = h.initiative(make, organiser, is_organisation=True, name="Vrijwilligerscentrale Noord")
+    client = login(organiser.email, lang="en")
+    url = f"/initiatieven/{ini.public_id}/behoeften/nieuw"
+    form = {"kind": "volunteers", "title": "Taalcafé helpen op vrijdag", "skills": "Nederlands, Arabisch",
+            "how_many": "2", "frequency": "once", "on_date": "2099-01-02", "day_parts": ["evening"],
+            "wijk": "WK039206", "languages": ["nl", "ar"]}
+    assert client.post(url, data=form).status_code == 302
+    row = make.run(lambda: db.session.execute(select(InitiativeNeed)).scalar_one())
+    assert (row.slots, row.languages, row.is_recurring) == (["fri-evening"], ["nl", "ar"], False)
+    assert make.run(lambda: db.session.execute(select(InitiativeNeed)).scalar_one().wijk.code) == "WK039206"
+    assert make.run(lambda: db.session.execute(select(InitiativeNeed.match_features)).scalar_one()) is not None
+    page = client.post(url, data={**form, "wijk": "WK999999", "title": "Nog een taak"})
+    assert page.status_code == 200 and 'value="Nog een taak"' in page.get_data(as_text=True)
+    assert make.count(InitiativeNeed) == 1
 def test_a_decision_from_a_page_opened_before_a_co_organiser_decided_is_refused(make, login, tr):
     organiser, co = make.user("organiser", locale="en"), make.user("organiser")
     ini = h.initiative(make, organiser, co=(co.email,))

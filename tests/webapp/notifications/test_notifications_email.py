@@ -171,7 +171,7 @@ def test_the_settings_page_saves_a_choice_per_kind(make, login, tr, lang):
     assert tr(lang, "Once a week, in one e-mail") in text
     choices = {"response": "daily", "accepted": "instant", "done": "weekly", "asked": "off",
                "suggestions": "daily", "need_signup": "instant", "need_filled": "weekly", "activity": "off",
-               "centre": "daily", "other": "off"}
+               "centre": "daily", "other": "off", "vacancies": "daily", "following": "weekly"}
     assert client.post("/mijn/e-mail", data=choices).status_code == 302
     assert make.run(prefs_of, person.id) == choices
     assert 'selected value="daily"' in client.get("/mijn/e-mail").get_data(as_text=True)

@@ -21,6 +21,9 @@ PRIVATE_TABLES = frozenset({
     # District budgets: who voted, the sealed and the counted ballots, and the intake trail show on no public page
     # (the results read them only after the count, which changes budget_rounds and so clears "budgets").
     "budget_voters", "budget_ballots", "budget_intakes",
+    # The front door (issue #18): hours and messages to participants are for the people concerned only; who follows an
+    # initiative shows nowhere; a person's calendar feed and the alerts they got are theirs.
+    "signup_hours", "activity_messages", "initiative_followers", "calendar_feeds", "need_alerts",
 })
 TAGS = {
     "help_requests": ("requests",),
@@ -28,7 +31,8 @@ TAGS = {
     "volunteer_profiles": ("offers",),  # an offer shows its volunteer's wijk and screening
     **{table: ("initiatives",) for table in (
         "initiatives", "initiative_organisers", "initiative_needs", "need_signups", "initiative_backings",
-        "activities", "activity_participants", "initiative_support", "initiative_wijken", "initiative_goals")},
+        "activities", "activity_participants", "initiative_support", "initiative_wijken", "initiative_goals",
+        "initiative_updates")},
     "initiatives": ("initiatives", "budgets"),  # a round's page names the initiative a plan comes from
     "budget_rounds": ("budgets",),
     "budget_proposals": ("budgets",),
@@ -79,6 +83,11 @@ def _bulk_statement(state: ORMExecuteState) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A SAVEPOINT released (`begin_nested`), announced as a commit: nothing is visible to others yet, and on
+        # SQLite this connection may hold the write lock that clearing from another connection would wait for.
+        # The tags stay for the real commit.
+        return
     tags = session.info.pop(_KEY, None)
     if tags and has_app_context():  # also where the cache is off: other processes may serve from it
         services.clear(tags)

@@ -42,6 +42,8 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "send_verification": "3 per hour",        # per person
     "invite_organiser": "10 per day",         # per person: e-mails to addresses they type
     "report": "5 per day",                    # per person: reports by members (each reaches staff)
+    "activity_message": "5 per day",          # per person and per activity: a message to everyone signed up
+    "initiative_news": "5 per day",           # per person and per initiative: news to every follower
 }
 # Only failures count; then everything is refused until the window ends. Several windows: growing delays.
 # Which identities each kind counts is decided by webapp.accounts.throttle.
