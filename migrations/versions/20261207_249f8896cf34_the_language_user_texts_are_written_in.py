@@ -3,7 +3,7 @@ Dutch, as Samen was Dutch-first until now; the demo data sets each text's own la
 their own lang attribute and tell volunteers when a request is written in another language than the page
 
 Revision ID: 249f8896cf34
-Revises: d4c7a9e1b2f3
+Revises: 8d99ef8f2819
 Create Date: 2026-12-07 17:57:56.007284
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '249f8896cf34'
-down_revision = 'd4c7a9e1b2f3'
+down_revision = '8d99ef8f2819'
 branch_labels = None
 depends_on = None
 
