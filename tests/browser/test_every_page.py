@@ -162,7 +162,10 @@ def visits(world: World, app: Any) -> list[Visit]:
         role = next((role for role in ROLES if entry.expected[role] == "200" and role != "other"), None)
         if role is None:
             continue
-        found.append(Visit(role, entry.endpoint, world.url(app, entry.endpoint, entry.args)))
+        url = world.url(app, entry.endpoint, entry.args)
+        if url.endswith((".ics", ".csv", ".json")):  # files to download (a calendar feed, an export), not pages
+            continue
+        found.append(Visit(role, entry.endpoint, url))
     for role, endpoint, args in ALSO_AS:
         found.append(Visit(role, endpoint, world.url(app, endpoint, args)))
     return found
