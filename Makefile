@@ -25,7 +25,7 @@ translations-compile: venv ## Compile .po catalogues to .mo
 	$(PY) -m babel.messages.frontend compile -d translations --statistics
 
 translations-extract: venv ## Extract translatable strings to translations/messages.pot
-	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project=Samen .
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot --no-location --sort-output --project=Samen .
 
 translations-update: translations-extract ## Merge new strings into the .po catalogues
 	$(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations --no-fuzzy-matching

@@ -149,6 +149,15 @@ def press_and_wait(page: Any, key: str = "Enter") -> None:
         page.keyboard.press(key)
 
 
+def open_by_keyboard(page: Any, summary: Any) -> None:
+    """Reach a <details>' summary (the header's menus) with Tab and open it with Enter, unless it is open."""
+    if summary.evaluate("el => el.parentElement.open"):
+        return
+    tab_to(page, summary)
+    page.keyboard.press("Enter")
+    assert summary.evaluate("el => el.parentElement.open"), f"Enter did not open {summary}"
+
+
 def tab_and_press(page: Any, locator: Any, key: str = "Enter") -> None:
     tab_to(page, locator)
     press_and_wait(page, key)
@@ -337,6 +346,13 @@ class Visitor:
     def button(self, msgid: str, **params: Any) -> Any:
         return self.main().get_by_role("button", name=self.t(msgid, **params), exact=True)
 
+    def menu_link(self, msgid: str) -> Any:
+        """A link of the main menu; on a phone the menu is folded behind "Menu" (a <details>): open it first."""
+        menu = self.page.get_by_role("navigation", name=self.t("Main menu"))
+        if not menu.locator("details").evaluate("el => el.open"):
+            menu.get_by_text(self.t("Menu"), exact=True).click()
+        return menu.get_by_role("link", name=self.t(msgid))
+
     def link(self, msgid: str, **params: Any) -> Any:
         return self.page.get_by_role("link", name=self.t(msgid, **params), exact=True)
 
@@ -373,7 +389,7 @@ def log_in_as_staff(v: Visitor, email: str, password: str) -> None:
     v.check("login code")
     v.field("code").fill(pyotp.TOTP(TOTP_SECRET).now())
     v.follow(v.button("Log in"))
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Workspace")))
+    v.follow(v.menu_link("Workspace"))
     v.expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.url.endswith("/werkruimte/"), f"staff did not reach the workspace: {page.url}"
 

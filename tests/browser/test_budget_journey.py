@@ -95,7 +95,7 @@ def staff_opens_a_round(v: Visitor, run: str, title: str) -> str:
 def author_sends_in_a_plan(v: Visitor, email: str, round_title: str, plan: str) -> None:
     page = v.page
     log_in(v, email)
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("District budget")))
+    v.follow(v.menu_link("District budget"))
     v.check("budgets")
     v.follow(v.main().get_by_role("link", name=round_title))
     v.check("budget-round")
@@ -211,7 +211,7 @@ def staff_counts(v: Visitor, plan: str) -> None:
 
 def everyone_sees_the_results(v: Visitor, round_title: str, plan: str, label: str) -> None:
     page = v.page
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("District budget")))
+    v.follow(v.menu_link("District budget"))
     v.follow(v.main().get_by_role("link", name=round_title))
     v.follow(v.main().get_by_role("link", name=v.t("See the results"), exact=True))
     v.check("budget-results")

@@ -80,7 +80,7 @@ def sign_up(v: Visitor, email: str, first_name: str, role: str) -> None:
 
 def organiser_registers_initiative(v: Visitor, name: str) -> str:
     page = v.page
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Initiatives")))
+    v.follow(v.menu_link("Initiatives"))
     v.check("initiatives")
     v.follow(v.main().get_by_role("link", name=v.t("Register an initiative"), exact=True))
     v.check("initiative-form")
@@ -132,7 +132,7 @@ def staff_confirms(v: Visitor, email: str, name: str) -> None:
 
 def volunteer_finds_and_signs_up(v: Visitor, run: str, title: str) -> None:
     page = v.page
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Initiatives")))
+    v.follow(v.menu_link("Initiatives"))
     v.follow(v.main().get_by_role("link", name=v.t("Help wanted"), exact=True))
     v.check("needs-board")
     search = v.main().get_by_role("search") if v.main().get_by_role("search").count() else v.main().locator("form")

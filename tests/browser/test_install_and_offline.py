@@ -12,7 +12,7 @@ from tests.browser.support import PageChecks
 
 pytestmark = pytest.mark.browser
 
-OFFLINE_HEADING = {"nl": "Geen internet", "en": "No internet"}
+OFFLINE_HEADING = {"nl": "Geen internet", "en": "No internet"}  # the catalogue's words
 GREEN = "rgb(11, 93, 59)"  # --green, the theme colour
 
 
@@ -87,3 +87,43 @@ def test_without_javascript_there_is_no_service_worker(contexts: Any, expect: An
     page.goto("/vragen/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert context.service_workers == []
+
+
+def test_a_form_sent_without_signal_is_kept_and_put_back_when_online(contexts: Any, live_server: Any,
+                                                                     expect: Any) -> None:
+    """Nothing lost: a form sent while the network is gone gets the offline page (not the browser's English error),
+    which says the text is kept and links back to the form; online again, the form has the text back."""
+    context = contexts.new("offline-draft", "nl", js=True)
+    page = context.new_page()
+    page.goto("/wachtwoord-vergeten")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # bounded, unlike .ready
+    page.reload()  # the service worker (with samen.js in its cache) now controls the page
+    page.locator("main [name='email']").fill("buurvrouw@example.org")
+
+    context.set_offline(True)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(OFFLINE_HEADING["nl"])
+    expect(page.locator("section[lang=nl]")).to_contain_text(live_server.t(
+        "nl", "Did you just send a form? What you typed is kept on this device. When you have internet again, open "
+              "the form: your text is put back."))
+    for code in ("en", "tr", "ar", "pl", "uk"):  # every language says so
+        expect(page.locator(f"section[lang={code}] h2")).to_have_text(live_server.t(code, "No internet"))
+    back = page.locator("section[lang=nl] [data-draft-link]")
+    expect(back).to_be_visible()
+
+    context.set_offline(False)
+    with page.expect_navigation():
+        back.click()
+    assert page.url.endswith("/wachtwoord-vergeten"), page.url
+    expect(page.locator("main [name='email']")).to_have_value("buurvrouw@example.org")
+    expect(page.locator("#draft-restored")).to_have_text(live_server.t(
+        "nl", "We put back what you typed before the connection was lost. Check it and send it again."))
+    assert page.evaluate("() => document.activeElement.id") == "draft-restored"
+
+    # Sent again with the network: it arrives, and the next page no longer offers the old text.
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    page.goto("/wachtwoord-vergeten")
+    expect(page.locator("main [name='email']")).to_have_value("")
+    assert page.locator("#draft-restored").count() == 0

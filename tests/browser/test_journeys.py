@@ -23,6 +23,7 @@ from tests.browser.support import (
     Visitor,
     confirmation_path,
     error_links,
+    open_by_keyboard,
     press_and_wait,
     tab_and_press,
     tab_to,
@@ -63,7 +64,8 @@ def test_resident_and_volunteer_journeys(lang: str, js: bool, contexts: Any, liv
 def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     page = r.page
     page.goto("/")
-    if r.lang == "en":  # the switcher in the header: the third stop after the skip link and the logo
+    if r.lang == "en":  # the language menu in the header: open it (Enter on its summary), then "English"
+        open_by_keyboard(page, page.locator(".lang-menu > summary"))
         tab_and_press(page, page.get_by_role("link", name="English"))
     r.check("home")
 
@@ -76,7 +78,8 @@ def resident_signs_up(r: Visitor, email: str, first_name: str) -> None:
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    # Back up from the content to "Sign up" in the menu.
+    # Back up from the content to the menu: on a phone it is folded behind "Menu"; Enter opens it.
+    open_by_keyboard(page, page.locator("#site-menu > summary"))
     tab_to(page, page.get_by_role("link", name=r.t("Sign up"), exact=True))
     press_and_wait(page, "Enter")
     r.check("register")
@@ -163,11 +166,20 @@ def resident_chooses_and_thanks(r: Visitor, request_url: str, volunteer_name: st
     r.check("request-owner-responders")
 
     tab_and_press(page, r.button("Choose %(name)s", name=volunteer_name))
+    # Choosing shares contact details and cannot be undone: a page says so first, its button does it.
+    r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Choose %(name)s?", name=volunteer_name))
+    assert volunteer_email not in r.main().inner_text()
+    r.check("request-owner-confirm-choice")
+    tab_and_press(page, r.button("Yes, choose %(name)s", name=volunteer_name))
     r.sees_flash("You have chosen a helper. You can now see each other's contact details.")
+    if r.js:  # the message after the redirect has the focus, so a screen reader reads it first
+        assert page.evaluate("() => document.activeElement.id") == "flashes"
     r.expect(page.locator(".contact")).to_contain_text(volunteer_email)
     r.check("request-owner-matched")
 
     tab_and_press(page, r.button("The help is done"), key="Space")
+    r.expect(page.get_by_role("heading", level=1)).to_have_text(r.t("Is the help done?"))
+    tab_and_press(page, r.button("Yes, the help is done"), key="Space")
     r.sees_flash("Marked as done. Would you like to say thanks?")
     r.check("request-owner-done")
     thanks = "Dank je wel, het was erg fijn!" if r.lang == "nl" else "Thank you, that was great!"

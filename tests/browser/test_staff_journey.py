@@ -139,7 +139,7 @@ def post_for_a_resident(v: Visitor, run: str) -> None:
 
 def export_report(v: Visitor, folder: Path) -> None:
     page = v.page
-    v.follow(page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t("Workspace")))
+    v.follow(v.menu_link("Workspace"))
     v.follow(workspace_link(v, "Impact report"))
     v.check("report")
 

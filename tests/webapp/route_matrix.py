@@ -79,6 +79,9 @@ asks.agree                     POST public_id=asked                             
 asks.decline                   POST public_id=asked                              login   403   302   404   403   403   404
 asks.cancel                    POST public_id=request                            login   302   403   403   403   403   403
 asks.done                      POST public_id=matched                            login   302   302   404   403   403   404
+asks.confirm_accept            GET  public_id=request,response_id=response       login   200   403   403   403   403   403
+asks.confirm_cancel            GET  public_id=request                            login   200   403   403   403   403   403
+asks.confirm_done              GET  public_id=matched                            login   200   200   404   403   403   404
 asks.edit                      GET  public_id=request                            login   200   403   403   403   403   403
 asks.edit                      POST public_id=request                            login   200   403   403   403   403   403
 asks.index                     GET  -                                              200   200   200   200   200   200   200

@@ -93,7 +93,8 @@ def test_a_helper_deleting_their_account_while_being_chosen_never_leaves_a_reque
     def target(i: int) -> tuple[str, str]:
         k = i // 2
         if i % 2 == 0:
-            return f"/vragen/{requests[k].public_id}", f"/vragen/{requests[k].public_id}/kiezen/{response_ids[k]}"
+            choose = f"/vragen/{requests[k].public_id}/kiezen/{response_ids[k]}"
+            return choose, choose  # the confirmation page carries the button that chooses
         return "/mijn/gegevens/verwijderen", "/mijn/gegevens/verwijderen"
 
     def load(i: int) -> dict[str, str]:

@@ -26,8 +26,9 @@ from webapp.core.forms import (
     language_choices,
     slot_choices,
 )
+from webapp.core.languages import TABLE
 from webapp.core.reference.forms import PostcodeWijkMixin
-from webapp.core.reference.labels import localized_name
+from webapp.core.reference.labels import locale_code, localized_name
 from webapp.core.reference.services import all_categories
 
 
@@ -41,7 +42,7 @@ def _not_in_past(form: FlaskForm, field: DateField) -> None:
 
 
 class RequestForm(PostcodeWijkMixin, FlaskForm):
-    field_order: ClassVar[tuple[str, ...]] = ("title", "description", "category", "postcode", "wijk")
+    field_order: ClassVar[tuple[str, ...]] = ("title", "description", "text_language", "category", "postcode", "wijk")
 
     title = StringField(
         _l("What do you need help with?"),
@@ -55,6 +56,11 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
                     LengthWithoutCutting(min=10, max=2000, message=_l("Use between 10 and 2000 characters."))],
         description=_l("Do not write your name, address or phone number here. Everyone can read this text."),
         render_kw={"data-count-max": 2000, "data-count-text": _l("{num} of {max} characters")},
+    )
+    text_language = SelectField(
+        _l("Written in"), choices=lambda: [SelectChoice(language.code, language.name) for language in TABLE],
+        description=_l("Volunteers see in which language you wrote. They may use a translation app."),
+        default=locale_code,  # the page's language, unless the writer says otherwise
     )
     category = SelectField(_l("Kind of help"), choices=category_choices,
                            validators=[InputRequired(message=_l("Choose the kind of help."))])

@@ -59,6 +59,8 @@ class HelpRequest(Base):
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
+    # The language the title and description are written in (shown with their own lang attribute).
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     category_key: Mapped[str] = mapped_column(ForeignKey("categories.key"), index=True)
     wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"), index=True)
     on_date: Mapped[date | None]
@@ -119,6 +121,7 @@ class Response(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     message: Mapped[str] = mapped_column(Text)
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     status: Mapped[str] = mapped_column(String(12), default=ResponseStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -65,6 +65,7 @@ class RequestData:
     languages: list[str]
     is_recurring: bool
     needs_screening: bool
+    text_language: str = "nl"  # the language the title and description are written in
 
 
 def _rows_changed(statement: Update) -> int:
@@ -76,6 +77,7 @@ def _rows_changed(statement: Update) -> int:
 def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.title = data.title.strip()
     help_request.description = data.description.strip()
+    help_request.text_language = data.text_language
     help_request.category = data.category
     help_request.category_key = data.category.key
     help_request.wijk = data.wijk
@@ -246,7 +248,7 @@ def cancel_request(actor: User, help_request: HelpRequest) -> None:
                    request=help_request.public_id)
 
 
-def respond(volunteer: User, help_request: HelpRequest, message: str) -> Response:
+def respond(volunteer: User, help_request: HelpRequest, message: str, text_language: str = "nl") -> Response:
     if help_request.offer_id is not None or not visibility.may_see(volunteer, help_request):
         raise NotAllowed
     if any(r.volunteer_id == volunteer.id for r in help_request.responses):
@@ -260,7 +262,8 @@ def respond(volunteer: User, help_request: HelpRequest, message: str) -> Respons
     if db.session.execute(select(func.count()).where(
             Response.request_id == help_request.id, Response.volunteer_id == volunteer.id)).scalar_one():
         raise AlreadyResponded  # a second click that went through at the same moment
-    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
+    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip(),
+                        text_language=text_language)
     db.session.add(response)
     db.session.flush()
     events.record(volunteer.id, help_request.id, "responded")
@@ -351,14 +354,15 @@ def accept_response(actor: User, help_request: HelpRequest, response_public_id: 
     return match
 
 
-def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "") -> Match:
+def agree_to_ask(volunteer: User, help_request: HelpRequest, message: str = "", text_language: str = "nl") -> Match:
     """A volunteer says yes to a resident who asked them directly from their offer."""
     if help_request.offer is None or help_request.offer.volunteer_id != volunteer.id:
         raise NotAllowed
     if not may_help(volunteer, help_request.needs_screening):
         raise NotAllowed
     _claim_open(help_request)
-    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip())
+    response = Response(help_request=help_request, volunteer=volunteer, message=message.strip(),
+                        text_language=text_language)
     db.session.add(response)
     db.session.flush()
     match = _close_as_matched(help_request, response)

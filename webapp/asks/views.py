@@ -129,6 +129,7 @@ def request_data(form: RequestForm) -> services.RequestData:
         languages=form.languages.data or [],
         is_recurring=form.frequency.data == "recurring",
         needs_screening=bool(form.needs_screening.data),
+        text_language=form.text_language.data or locale_code(),
     )
 
 
@@ -138,6 +139,7 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
     form = RequestForm()
     if request.method == "GET":
         form.languages.data = [locale_code()]
+        form.text_language.data = locale_code()
         form.postcode.data = current_user.postcode
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
@@ -226,6 +228,58 @@ def _act(public_id: str, action: Callable[[HelpRequest], object], done: tuple[st
     return redirect(url_for("asks.show", public_id=public_id))
 
 
+# -- confirmations -------------------------------------------------------------------------------------------------
+# Cancelling a request, choosing a helper (contact details are shared) and "the help is done" cannot be undone.
+# The button on the request's page opens one of these pages (a GET: nothing changes), which says what will happen
+# and carries the button that does it (the POST below). Without JavaScript too.
+
+def _confirm_page(help_request: HelpRequest, kind: str, action: str, **context: object) -> str:
+    return render_template("asks/confirm.html", help_request=help_request, kind=kind, action=action,
+                           action_form=ActionForm(), **context)
+
+
+@bp.get("/<public_id>/annuleren")
+@login_required
+def confirm_cancel(public_id: str) -> str | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not services.speaks_for(current_user, help_request):
+        abort(403)
+    if not help_request.is_open:
+        return redirect(url_for("asks.show", public_id=public_id))
+    waiting = [r for r in help_request.responses if r.status == "pending" and r.volunteer is not None]
+    return _confirm_page(help_request, "cancel", url_for("asks.cancel", public_id=public_id), waiting=len(waiting))
+
+
+@bp.get("/<public_id>/kiezen/<response_id>")
+@login_required
+def confirm_accept(public_id: str, response_id: str) -> str | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not services.speaks_for(current_user, help_request):
+        abort(403)
+    response = next((r for r in help_request.responses if r.public_id == response_id), None)
+    if response is None or response.volunteer is None:
+        abort(404)
+    if not help_request.is_open or response.status != "pending":
+        return redirect(url_for("asks.show", public_id=public_id))
+    others = [r for r in help_request.responses
+              if r.status == "pending" and r.volunteer is not None and r.public_id != response_id]
+    return _confirm_page(help_request, "accept",
+                         url_for("asks.accept", public_id=public_id, response_id=response_id),
+                         helper=response.volunteer.first_name, others=len(others))
+
+
+@bp.get("/<public_id>/klaar")
+@login_required
+def confirm_done(public_id: str) -> str | WerkzeugResponse:
+    help_request = _load_visible(public_id)
+    if not services.is_party(current_user, help_request):
+        abort(403)
+    if help_request.status != "matched":
+        return redirect(url_for("asks.show", public_id=public_id))
+    return _confirm_page(help_request, "done", url_for("asks.done", public_id=public_id),
+                         grace_days=int(current_app.config["CONTACT_GRACE_DAYS"]))
+
+
 @bp.post("/<public_id>/annuleren")
 @login_required
 def cancel(public_id: str) -> WerkzeugResponse:
@@ -257,7 +311,7 @@ def respond(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]]
         page, status = _render_show(help_request, response_form=form, status=429, too_many=refusal)
         return page, status, {"Retry-After": str(refusal.retry_after)}
     try:
-        services.respond(current_user, help_request, form.message.data or "")
+        services.respond(current_user, help_request, form.message.data or "", text_language=locale_code())
     except services.AlreadyResponded:
         flash(_("You have already responded to this request."), "info")
     except services.NoLongerOpen:  # closed between loading and saving: its page is not theirs to see any more
@@ -298,7 +352,7 @@ def agree(public_id: str) -> WerkzeugResponse:
     if not confirmation.has_confirmed_address(current_user):
         flash(str(confirmation.NOT_YET), "warning")
         return redirect(url_for("asks.show", public_id=public_id))
-    return _act(public_id, lambda r: services.agree_to_ask(current_user, r),
+    return _act(public_id, lambda r: services.agree_to_ask(current_user, r, text_language=locale_code()),
                 done=(_("Thank you! You can now see each other's contact details."), "success"),
                 stale=(_("This request is no longer open."), "warning"))
 

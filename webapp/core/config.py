@@ -14,10 +14,12 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from webapp.core.languages import CODES
+
 DEV_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 (refused in production)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
-LANGUAGES = ("nl", "en")
+LANGUAGES = CODES  # webapp/core/languages.py: the table of languages
 
 
 class ConfigError(ValueError):

@@ -1,9 +1,8 @@
 """Choosing the language of a page: the switcher (session), the profile, then the browser.
 
-A page's language (its texts, `<html lang>`, the switcher) is a plain code such as "en". Dates and numbers are
-written the way people of that language *in the Netherlands* read them: English as in Britain (17 Mar 2027, 16:30),
-not as in the United States (Mar 17, 2027, 4:30 PM). Flask-Babel formats with the locale the selector returns, and
-gettext finds the translations of "en_GB" under "en" by itself, so the selector returns the formatting locale.
+`select_locale` answers with the Babel locale for formatting (webapp/core/languages.py: English is en_GB, so
+dates are British with a 24-hour clock); the catalogue is found from its language part ("en"). Mail and other
+work outside a request use `in_language(code)`, which does the same for a person's saved language.
 """
 
 from __future__ import annotations
@@ -15,23 +14,13 @@ from flask import current_app, request, session
 from flask_babel import force_locale, lazy_gettext
 from flask_login import current_user
 
+from webapp.core.languages import formatting_locale
+
 # Flask-Login's default message, marked for translation.
 LOGIN_MESSAGE = lazy_gettext("Please log in to see this page.")
 
-#: Language of the interface → the CLDR locale its dates, times and numbers are written in. A language that is not
-#: here formats as itself (Turkish "tr", Polish "pl", ...).
-FORMATTING_LOCALES: dict[str, str] = {
-    "nl": "nl_NL",
-    "en": "en_GB",
-}
-
-
-def formatting_locale(language: str) -> str:
-    return FORMATTING_LOCALES.get(language, language)
-
-
-def choose_language() -> str:
-    """The language code of this request ("nl", "en", ...)."""
+def chosen_language() -> str:
+    """The language code of this request (nl, en, tr, ar, pl, uk)."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
@@ -46,12 +35,18 @@ def choose_language() -> str:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector: the formatting locale of the chosen language."""
-    return formatting_locale(choose_language())
+    return formatting_locale(chosen_language())
+
+
+def recipient_language(code: str | None) -> str:
+    """A saved language if Samen speaks it, else the default: for mail to a person."""
+    if code in current_app.config["LANGUAGES"]:
+        return str(code)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 @contextmanager
-def in_language(language: str) -> Iterator[None]:
-    """Texts, dates and numbers in this language, for work outside a person's request (e-mails, exports)."""
-    with force_locale(formatting_locale(language)):
+def in_language(code: str) -> Iterator[None]:
+    """Texts, dates and numbers in this language (for mail, exports and other work for someone not asking now)."""
+    with force_locale(formatting_locale(code)):
         yield

@@ -180,6 +180,7 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "public_id": o.public_id, "volunteer_id": user_ids[o.volunteer], "title": o.title,
             "description": o.description, "category_key": o.category_key, "wijk_id": wijk_id(o.wijk_code),
             "slots": o.slots, "languages": o.languages, "status": o.status, "created_at": o.created_at,
+            "text_language": data.people[o.volunteer].writes,
         }
 
     offer_ids = _insert(session, Offer, data.offers, offer_row, "offers", progress, returning=True)
@@ -191,7 +192,7 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
             "on_date": r.on_date, "slots": r.slots, "languages": r.languages, "is_recurring": r.is_recurring,
             "needs_screening": r.needs_screening, "offer_id": offer_ids[r.offer] if r.offer is not None else None,
             "status": r.status, "created_at": r.created_at, "updated_at": r.updated_at, "expires_at": r.expires_at,
-            "closed_at": r.closed_at,
+            "closed_at": r.closed_at, "text_language": r.text_language,
         }
         features = None
         if with_match_features:  # encoded from an unsaved request, as posting one does
@@ -208,6 +209,7 @@ def insert_demo_data(session: AnySession, data: DemoData, password_hash: str, *,
         return {
             "public_id": r.public_id, "request_id": request_ids[r.request], "volunteer_id": user_ids[r.volunteer],
             "message": r.message, "status": r.status, "created_at": r.created_at,
+            "text_language": data.people[r.volunteer].writes,
         }
 
     response_ids = _insert(session, Response, data.responses, response_row, "responses", progress, returning=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -218,7 +218,8 @@ def attendees(public_id: str, activity_id: str) -> tuple[str, int]:
 def attendees_csv(public_id: str, activity_id: str) -> tuple[str, int, dict[str, str]]:
     initiative = load_for_organiser(public_id)
     activity = load_activity(initiative, activity_id)
-    header = [_("Name"), _("Wijk"), _("Status"), _("Shift"), _("Signed up"), _("Hours"), _("VOG checked")]
+    header = [pgettext("person", "Name"), _("Wijk"), _("Status"), _("Shift"), _("Signed up"), _("Hours"),
+              _("VOG checked")]
     statuses = {"going": _("Goes"), "waiting": _("Waiting list"), "cancelled": _("Signed off")}
     body = attendance.attendees_csv(attendance.attendees(current_user, activity), header, statuses, zone())
     name = f"deelnemers-{activity.public_id}.csv"

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -66,7 +67,7 @@ def _email_ok(form: FlaskForm, field: EmailField) -> None:
 
 
 class InitiativeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[
+    name = StringField(lazy_pgettext("initiative", "Name"), validators=[
         DataRequired(message=_l("Fill in a name.")),
         Length(min=3, max=120, message=_l("Use between 3 and 120 characters."))])
     description = TextAreaField(

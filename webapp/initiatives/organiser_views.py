@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -50,8 +51,9 @@ def manage(public_id: str) -> tuple[str, int] | tuple[str, int, dict[str, str]] 
         return _page(initiative, form, 409)
     db.session.commit()
     # The same answer for every address: whether it has an account (or organises already) stays unknown.
-    flash(_("If %(email)s is right, an invitation is on its way. It works for %(days)d days.", email=email,
-            days=current_app.config["ORGANISER_INVITATION_DAYS"]), "success")
+    flash(ngettext("If %(email)s is right, an invitation is on its way. It works for %(num)d day.",
+                   "If %(email)s is right, an invitation is on its way. It works for %(num)d days.",
+                   current_app.config["ORGANISER_INVITATION_DAYS"], email=email), "success")
     return redirect(url_for("initiatives.organisers.manage", public_id=public_id))
 
 

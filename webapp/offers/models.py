@@ -28,6 +28,7 @@ class Offer(Base):
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     category_key: Mapped[str] = mapped_column(ForeignKey("categories.key"), index=True)
     wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"), index=True)
     slots: Mapped[list[str]] = mapped_column(JSON, default=list)

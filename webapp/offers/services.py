@@ -45,6 +45,7 @@ class OfferData:
     wijk: Wijk
     slots: list[str]
     languages: list[str]
+    text_language: str = "nl"  # the language the title and description are written in
 
 
 def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = False, waiting: bool = False) -> Offer:
@@ -57,6 +58,7 @@ def post_offer(volunteer: User, data: OfferData, *, check_duplicates: bool = Fal
         volunteer=volunteer,
         title=data.title.strip(),
         description=data.description.strip(),
+        text_language=data.text_language,
         category_key=data.category.key,
         wijk=data.wijk,
         slots=clean_slots(data.slots),
@@ -164,7 +166,8 @@ def title_from(message: str) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool = False) -> HelpRequest:
+def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool = False,
+                  text_language: str = "nl") -> HelpRequest:
     """A resident asks the volunteer behind an offer. Becomes a private request the volunteer can say yes to.
     `waiting`: the resident has not confirmed their address; the volunteer hears of it once they do."""
     if (offer.status != OfferStatus.OPEN or offer.volunteer_id == resident.id or resident.wijk is None
@@ -190,6 +193,7 @@ def ask_volunteer(resident: User, offer: Offer, message: str, *, waiting: bool =
             languages=offer.languages,
             is_recurring=False,
             needs_screening=False,
+            text_language=text_language,
         ),
         offer_id=offer.id,
         waiting=waiting,

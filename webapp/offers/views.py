@@ -55,7 +55,8 @@ def ask(public_id: str) -> WerkzeugResponse | tuple[str, int]:
         return _render_show(offer, form, 400)
     waiting = not confirmation.has_confirmed_address(current_user)
     try:
-        help_request = services.ask_volunteer(current_user, offer, form.message.data or "", waiting=waiting)
+        help_request = services.ask_volunteer(current_user, offer, form.message.data or "", waiting=waiting,
+                                              text_language=locale_code())
     except services.NeedsScreening:  # the page says why, with the question as typed
         return _render_show(offer, form, 403)
     except services.AlreadyAsked as asked:  # a second click, or the same question again
@@ -91,6 +92,7 @@ def new() -> str | WerkzeugResponse:
             wijk=form.resolved_wijk,
             slots=form.slots.data or [],
             languages=form.languages.data or [],
+            text_language=locale_code(),
         )
         posted = services.just_posted(current_user, data)
         if posted is not None:  # the same offer a moment ago: a second press, not a second offer

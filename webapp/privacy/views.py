@@ -28,9 +28,9 @@ DEFAULT_PRIVACY_EMAIL = "privacy@samen-haarlem.nl"
 
 @bp.get("/privacy")
 def statement() -> str:
-    variant = "en" if locale_code() == "en" else "nl"
+    # One template per language (a legal text reads best written whole); the table of languages says which exist.
     return render_template(
-        f"privacy/statement_{variant}.html",
+        f"privacy/statement_{locale_code()}.html",
         controller=current_app.config.get("PRIVACY_CONTROLLER", DEFAULT_CONTROLLER),
         contact_email=current_app.config.get("PRIVACY_CONTACT_EMAIL", DEFAULT_PRIVACY_EMAIL),
         retention_months=current_app.config["RETENTION_MONTHS"],

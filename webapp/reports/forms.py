@@ -45,7 +45,7 @@ class DashboardForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("Period"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()], default="quarter")
-    period = StringField(_l("Which one"), description=_l("For example 2026-03, 2026-Q1 or 2026."))
+    period = StringField(_l("Which period"), description=_l("For example 2026-03, 2026-Q1 or 2026."))
     baseline = StringField(_l("Compare with a baseline period (optional)"),
                            description=_l("For example 2025 for the first year as baseline (nulmeting)."))
     by = SelectField(_l("Figures per"), choices=[SelectChoice(k, v) for k, v in DIMENSION_LABELS.items()],

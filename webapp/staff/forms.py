@@ -94,7 +94,8 @@ class IntakeForm(RequestForm):
     """A request posted by staff for a resident, with the resident's details and their consent."""
 
     field_order = ("resident", "resident_first_name", "resident_last_name", "resident_phone", "postcode", "wijk",
-                   "consent_how", "consent_given_by", "consent_on", "staff_note", "title", "description", "category")
+                   "consent_how", "consent_given_by", "consent_on", "staff_note", "title", "description",
+                   "text_language", "category")
 
     resident = SelectField(_l("For whom?"), choices=[], validate_choice=False, default="")
     resident_first_name = StringField(_l("First name of the resident"), validators=[Length(max=60)])

@@ -394,6 +394,7 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
     residents = {r.public_id: r for r in _resident_choices(form)}
     if request.method == "GET":
         form.languages.data = [locale_code()]
+        form.text_language.data = locale_code()
         form.consent_on.data = date.today()
         chosen = residents.get(request.args.get("bewoner", ""))
         if chosen is not None:

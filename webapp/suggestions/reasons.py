@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 import matching
 from webapp.core.reference.labels import language_label, locale_code, slot_label
+from webapp.core.reference.names import reference_name
 
 # Below this many km, "0,0 km" would read as "in your house": say "less than 100 m".
 NEAR_KM = 0.1
@@ -24,7 +25,7 @@ def _category_name(key: str) -> str:
     if not taxonomy.has_category(key):
         return key
     category = taxonomy.category(key)
-    return category.en if locale_code() == "en" else category.nl
+    return reference_name("category", category.nl, category.en, locale_code())
 
 
 def _goal_name(detail: str) -> str:
@@ -33,7 +34,7 @@ def _goal_name(detail: str) -> str:
         goal = taxonomy.goal(int(detail))
     except (ValueError, KeyError):
         return detail
-    return goal.en if locale_code() == "en" else goal.nl
+    return reference_name("goal", goal.nl, goal.en, locale_code())
 
 
 def _distance(detail: str, *, for_volunteer: bool) -> str:

@@ -1,22 +1,28 @@
-"""Dutch by default, English on request: the browser's Accept-Language, the switcher (/taal/<code>), the
-profile's language; the switcher never redirects to another site."""
+"""Dutch by default; English, Turkish, Arabic, Polish and Ukrainian on request: the browser's Accept-Language,
+the header's language menu (/taal/<code>), the profile's language; the switcher never redirects to another site.
+Arabic pages are right to left; English dates are British with a 24-hour clock; mail speaks the recipient's
+language."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
+from babel import Locale
 from babel.dates import format_date
 
 from tests.conftest import EVIL_TARGETS, html_lang, stays_on_site, visible
+from tests.webapp.mail_helpers import smtp  # noqa: F401
 from webapp.accounts.models import User
+from webapp.core.languages import CODES, TABLE, formatting_locale
 
-LANGS = ["nl", "en"]
+LANGS = list(CODES)
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
     (None, "nl"), ("nl", "nl"), ("en", "en"), ("en-GB,en;q=0.9", "en"), ("de", "nl"),
     ("fr-FR, en;q=0.5", "en"), ("nl-NL,nl;q=0.9,en-US;q=0.8,en;q=0.7", "nl"), ("*", "nl"), ("garbage;;q=x", "nl"),
+    ("tr-TR,tr;q=0.9", "tr"), ("ar-MA", "ar"), ("pl", "pl"), ("uk-UA,uk;q=0.9,ru;q=0.8", "uk"), ("ru, pl;q=0.5", "pl"),
 ])
 def test_language_follows_the_browser_and_defaults_to_dutch(app, accept, expected):
     client = app.test_client()
@@ -89,7 +95,54 @@ MEMBER_PAGES = ["/mijn", "/mijn/account", "/mijn/vrijwilligersprofiel", "/vragen
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_page_renders_in_both_languages(make, login, anon, lang):
+def test_the_page_says_its_language_and_direction(anon, lang):
+    page = anon(lang).get("/").get_data(as_text=True)
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in page
+
+
+def test_the_header_menu_offers_every_language_in_its_own_name(anon):
+    page = anon("ar").get("/vragen/").get_data(as_text=True)
+    for language in TABLE:
+        link = (f'<a href="/taal/{language.code}?next=/vragen/" lang="{language.code}" hreflang="{language.code}" '
+                f'dir="{language.direction}"')
+        assert link in page, language.code
+        assert f">{language.name}</a>" in page
+    assert 'lang="ar" hreflang="ar" dir="rtl" aria-current="true">العربية</a>' in page
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "pl", "uk"])
+def test_the_menu_choice_is_saved_on_the_account_and_used_on_another_device(app, make, login, lang):
+    person = make.user("resident", locale="nl")
+    login(person.email, lang=lang)
+    assert make.fetch(User, person.id, "locale").locale == lang
+    fresh = app.test_client()
+    fresh.post("/inloggen", data={"email": person.email, "password": "correct horse battery"})
+    assert html_lang(fresh.get("/mijn")) == lang
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "pl", "uk"])
+def test_mail_speaks_the_language_saved_on_the_account(make, anon, smtp, tr, lang):  # noqa: F811
+    person = make.user(locale=lang)
+    anon("nl").post("/wachtwoord-vergeten", data={"email": person.email})
+    (message,) = smtp.to(person.email)
+    assert message["Subject"] == tr(lang, "Samen: choose a new password")
+    assert message["Content-Language"] == lang
+    rich = message.get_body(("html",)).get_content()
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in rich
+
+
+def test_english_dates_are_british_with_a_24_hour_clock(make, anon):
+    on_date = date.today() + timedelta(days=2)
+    help_request = make.request(make.user("resident"), on_date=on_date)
+    page = visible(anon("en").get(f"/vragen/{help_request.public_id}"))
+    assert format_date(on_date, "medium", locale="en_GB") in page  # 9 Dec 2026
+    assert format_date(on_date, "medium", locale="en_US") not in page  # not Dec 9, 2026
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_renders_in_every_language(make, login, anon, lang):
     owner = make.user("resident", locale=lang)
     volunteer = make.user("volunteer", locale=lang)
     help_request = make.request(owner, on_date=date.today() + timedelta(days=2), slots=["wed-morning"])
@@ -114,13 +167,15 @@ def test_categories_days_and_dates_are_shown_in_the_page_language(make, anon, la
     owner = make.user("resident")
     help_request = make.request(owner, on_date=on_date, slots=["wed-morning"], category_key="garden")
     page = visible(anon(lang).get(f"/vragen/{help_request.public_id}"))
-    category = {"nl": "Tuin", "en": "Garden"}[lang]
-    weekday = {"nl": "woensdag", "en": "Wednesday"}[lang]
+    category = {"nl": "Tuin", "en": "Garden", "tr": "Bahçe", "ar": "الحديقة", "pl": "Ogród", "uk": "Сад"}[lang]
+    weekday = Locale.parse(formatting_locale(lang)).days["format"]["wide"][2]  # CLDR's Wednesday
     assert category in page
     assert weekday in page
-    assert format_date(on_date, "medium", locale={"nl": "nl", "en": "en_GB"}[lang]) in page
-    other = {"nl": "Wednesday", "en": "woensdag"}[lang]
-    assert other not in page
+    assert format_date(on_date, "medium", locale=formatting_locale(lang)) in page
+    for other in LANGS:
+        other_weekday = Locale.parse(other).days["format"]["wide"][2]
+        if other != lang and other_weekday.lower() != weekday.lower():
+            assert other_weekday not in page, other
 
 
 def test_english_pages_use_the_english_source_strings(anon):
@@ -131,17 +186,17 @@ def test_english_pages_use_the_english_source_strings(anon):
 
 def test_a_regional_dutch_browser_gets_dutch_before_english(client):
     page = client.get("/", headers={"Accept-Language": "nl-BE, en;q=0.8"}).get_data(as_text=True)
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
 
 
 def test_an_unsupported_browser_language_falls_back_to_dutch(client):
     page = client.get("/", headers={"Accept-Language": "de-DE, fr;q=0.5"}).get_data(as_text=True)
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
 
 
 def test_english_variants_get_english(client):
     page = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
 
 
 def test_english_pages_write_dates_and_times_the_british_way(make, login):
@@ -170,3 +225,12 @@ def _set_message_time(user_id):
     for row in db.session.query(Notification).filter_by(user_id=user_id):
         row.created_at = datetime(2026, 7, 1, 13, 45)  # UTC; 15:45 in Amsterdam (summer time)
     db.session.commit()
+
+
+@pytest.mark.parametrize("lang", ["nl", "tr", "ar"])
+def test_choices_of_forms_are_translated_when_shown_not_when_imported(make, login, tr, lang):
+    """Labels of radio buttons built once at import time stayed English on every page (found by the browser crawl
+    of every page in every language)."""
+    page = visible(login(make.user("organiser").email, lang=lang).get("/initiatieven/nieuw"))
+    assert tr(lang, "Idea: we are starting") in page
+    assert "Idea: we are starting" not in page

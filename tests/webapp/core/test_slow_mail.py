@@ -123,12 +123,14 @@ def test_a_mail_server_that_never_answers_holds_no_click_and_the_mails_go_out_la
     page = f"/vragen/{chosen.public_id}"
     timed("respond", post_form(people["volunteer"], page, f"{page}/reageren", message="Ik kan woensdag."), took)
     [response_id] = make.response_ids(chosen)
-    timed("choose a helper", post_form(people["resident"], page, f"{page}/kiezen/{response_id}"), took)
+    # Choosing and cancelling cannot be undone: their buttons are on a confirmation page.
+    choose = f"{page}/kiezen/{response_id}"
+    timed("choose a helper", post_form(people["resident"], choose, choose), took)
     cancelled = make.request(resident, title="Lamp ophangen")
     for _ in range(3):
         make.respond(cancelled, make.user("volunteer", locale="en"))
     page = f"/vragen/{cancelled.public_id}"
-    timed("cancel a request", post_form(people["resident"], page, f"{page}/annuleren"), took)
+    timed("cancel a request", post_form(people["resident"], f"{page}/annuleren", f"{page}/annuleren"), took)
 
     # Ask a volunteer from their offer.
     offer = make.offer(volunteer)

@@ -197,7 +197,7 @@ def dutch(msgid: str, catalogue: Catalog) -> str:
 
 def test_home_page_is_dutch_by_default(client: FlaskClient, nl_catalogue: Catalog) -> None:
     page = page_text(client.get("/"))
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
     assert dutch("Ask for help", nl_catalogue) in page, "no Dutch on the page: run `make translations-compile`"
     assert dutch("Skip to content", nl_catalogue) in page
     assert ">Ask for help<" not in page
@@ -205,13 +205,13 @@ def test_home_page_is_dutch_by_default(client: FlaskClient, nl_catalogue: Catalo
 
 def test_home_page_follows_the_browser_language(client: FlaskClient, nl_catalogue: Catalog) -> None:
     page = page_text(client.get("/", headers={"Accept-Language": "en"}))
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
     assert "Ask for help" in page and "Skip to content" in page
     assert "0 open requests" in page, "an English plural (ngettext) came out wrong"
     assert dutch("Ask for help", nl_catalogue) not in page
 
     page = page_text(client.get("/", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"}))
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
 
 
 def test_language_switch_is_remembered_in_the_session(client: FlaskClient, nl_catalogue: Catalog) -> None:
@@ -220,14 +220,14 @@ def test_language_switch_is_remembered_in_the_session(client: FlaskClient, nl_ca
     with client.session_transaction() as session:
         assert session["lang"] == "en"
     page = page_text(client.get("/", headers={"Accept-Language": "nl"}))
-    assert '<html lang="en">' in page and "Ask for help" in page
+    assert '<html lang="en" dir="ltr">' in page and "Ask for help" in page
 
     client.get("/taal/xx")                       # an unknown language changes nothing
-    assert '<html lang="en">' in page_text(client.get("/"))
+    assert '<html lang="en" dir="ltr">' in page_text(client.get("/"))
 
     client.get("/taal/nl")
     page = page_text(client.get("/", headers={"Accept-Language": "en"}))
-    assert '<html lang="nl">' in page and dutch("Ask for help", nl_catalogue) in page
+    assert '<html lang="nl" dir="ltr">' in page and dutch("Ask for help", nl_catalogue) in page
 
 
 def test_language_switch_never_redirects_off_site(client: FlaskClient) -> None:
@@ -242,7 +242,7 @@ def test_dates_and_day_parts_follow_the_language(client: FlaskClient, make: Make
     url = f"/vragen/{help_request.public_id}"
 
     page = page_text(client.get(url))
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
     dutch_date = format_date(on_date, "medium", locale="nl")
     assert "mrt" in dutch_date and dutch_date in page
     assert "dinsdagmiddag" in page and "woensdagochtend" in page

@@ -10,7 +10,7 @@ from tests.conftest import html_lang, page_text, visible
 from webapp.notifications.models import Notification
 
 LANGS = ["nl", "en"]
-BADGE_RE = re.compile(r'<span class="badge">(\d+)')
+BADGE_RE = re.compile(r'<span class="badge"[^>]*>(\d+)')
 
 
 def unread_badge(response) -> int:

@@ -12,7 +12,7 @@ from click.testing import Result
 from sqlalchemy import select
 
 from tests.browser.test_plain_language import jargon_in, readable_text
-from tests.conftest import csrf_token, sibling_app, visible
+from tests.conftest import csrf_token, html_lang, sibling_app, visible
 from tests.factories import PASSWORD
 from tests.webapp import initiative_helpers as h
 from webapp.accounts.models import AccountErasure, User
@@ -356,6 +356,22 @@ def test_the_privacy_statement_is_linked_from_every_page_and_names_the_retention
     page = client.get("/privacy")
     assert page.status_code == 200 and words in visible(page)
     assert "12" in visible(page)
+
+
+PRIVACY_HEADINGS = {"nl": "Privacy\u00adverklaring", "en": "Privacy statement", "tr": "Gizlilik beyanı",
+                    "ar": "بيان الخصوصية", "pl": "Polityka prywatności", "uk": "Заява про конфіденційність"}
+
+
+@pytest.mark.parametrize("lang", sorted(PRIVACY_HEADINGS))
+def test_the_privacy_statement_speaks_every_language_and_names_the_configured_centre(app, lang):
+    configured = sibling_app(app, PRIVACY_CONTROLLER="Vrijwilligerscentrum Haarlem, Zijlweg 1, 2013 DA Haarlem",
+                             PRIVACY_CONTACT_EMAIL="privacy@vwc-haarlem.example")
+    page = configured.test_client().get("/privacy", headers={"Accept-Language": lang})
+    text = visible(page)
+    assert page.status_code == 200 and f"<h1>{PRIVACY_HEADINGS[lang]}</h1>" in text
+    assert html_lang(page) == lang
+    assert "Zijlweg 1, 2013 DA Haarlem" in text and "privacy@vwc-haarlem.example" in text
+    assert "[" not in text.split("<main", 1)[1]  # no "[Naam vrijwilligerscentrum]" placeholder left
 
 
 def test_the_retention_period_shown_is_the_configured_one(app):

@@ -43,7 +43,7 @@ def test_volunteer_sees_explained_suggestions_across_languages(make, login):
                  description="Ik begrijp de brief van de belasting niet.")
 
     page = page_text(login(volunteer.email).get("/aanbevolen/"))
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
     assert "Boodschappen doen" in page
     # The volunteer's own word, and the request's words it matched.
     assert "That fits your ‘groceries’." in page or "That fits your ‘shopping’." in page
@@ -60,7 +60,7 @@ def test_reasons_are_in_dutch_by_default(make, login):
     _profile(make, volunteer, ["boodschappen"])
     make.request(resident, title="Boodschappen doen")
     page = page_text(login(volunteer.email).get("/aanbevolen/"))
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
     assert "woensdagochtend" in page  # the shared slot, as one Dutch word
 
 

@@ -26,7 +26,7 @@ from webapp.suggestions import stored
 from webapp.suggestions.models import StoredSuggestion, SuggestionList
 from webapp.suggestions.services import suggest_requests
 
-TITLE = re.compile(r'<h2 class="h3"><a href="[^"]*">([^<]*)</a></h2>')
+TITLE = re.compile(r'<h2 class="h3"><a href="[^"]*"[^>]*>([^<]*)</a></h2>')
 
 
 def titles(response: Any) -> list[str]:

@@ -6,40 +6,47 @@ from typing import Any
 
 from babel import Locale
 from babel.core import UnknownLocaleError
+from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-DAY_NAMES = {
-    "mon": ("maandag", "Monday"), "tue": ("dinsdag", "Tuesday"), "wed": ("woensdag", "Wednesday"),
-    "thu": ("donderdag", "Thursday"), "fri": ("vrijdag", "Friday"), "sat": ("zaterdag", "Saturday"),
-    "sun": ("zondag", "Sunday"),
-}
+from webapp.core.reference.models import Goal
+from webapp.core.reference.names import reference_name
+
+# Day keys of the time slots, in Babel's order (0 = Monday); the names come from CLDR for the page's locale.
+DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
 def locale_code() -> str:
-    """The language of the page ("nl", "en"): the formatting locale ("en_GB") without its region."""
-    locale = get_locale()
-    return str(locale.language) if locale is not None else "nl"
+    """The language of the page ("en" also when dates are formatted as en_GB)."""
+    found = get_locale()
+    return str(found.language) if found is not None else "nl"
 
 
 def slot_label(slot: str) -> str:
     day, _sep, part = slot.partition("-")
-    day_name = DAY_NAMES.get(day, (day, day))[1 if locale_code() == "en" else 0]
+    index = DAY_INDEX.get(day)
+    day_name = str(get_day_names("wide", locale=get_locale())[index]) if index is not None else day
     parts = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
     return _("%(day)s %(part)s", day=day_name, part=parts.get(part, part))
 
 
-# Languages in our forms that CLDR knows no locale for (Locale.parse raises UnknownLocaleError): (nl, en).
-OTHER_LANGUAGE_NAMES = {"ber": ("Berbers (Tamazight)", "Berber (Tamazight)")}
+# Languages in our forms that CLDR knows no locale for (Locale.parse raises UnknownLocaleError).
+OTHER_LANGUAGE_NAMES = {"ber": _l("Berber (Tamazight)")}
 
 
 def language_label(code: str) -> str:
     try:
         return str(Locale.parse(code).get_display_name(locale_code()) or code)
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
-        names = OTHER_LANGUAGE_NAMES.get(code)
-        return names[1 if locale_code() == "en" else 0] if names else code
+        name = OTHER_LANGUAGE_NAMES.get(code)
+        return str(name) if name is not None else code
 
 
 def localized_name(item: Any) -> str:
-    return str(item.name(locale_code())) if item is not None else ""
+    """A category or goal row in the page's language (names.py: Dutch and English from the row, others translated)."""
+    if item is None:
+        return ""
+    kind = "goal" if isinstance(item, Goal) else "category"
+    return reference_name(kind, item.name_nl, item.name_en, locale_code())
