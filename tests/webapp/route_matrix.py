@@ -209,7 +209,7 @@ staff.initiatives_to_confirm   GET  -                                           
 staff.invite                   POST public_id=request,volunteer_id=other         login   403   403   403   302   302   403
 staff.moderation_queue         GET  -                                            login   403   403   403   200   200   403
 staff.my_intakes               GET  -                                            login   403   403   403   200   200   403
-staff.take_over_intake         POST public_id=request                            login   403   403   403   404   404   403
+staff.take_over_intake         POST public_id=intake                             login   403   403   403   302   302   403
 staff.new_intake               GET  -                                            login   403   403   403   200   200   403
 staff.new_intake               POST -                                            login   403   403   403   400   400   403
 staff.person                   GET  public_id=volunteer                          login   403   403   403   200   200   403

@@ -89,6 +89,9 @@ def build_world(app: Flask) -> World:
         task = StaffTask(kind="phone_after_block", person_id=walk_in.id, request_id=handed.id,
                          created_by_id=people["staff"].id)
         db.session.add(task)
+        # An intake a colleague took in for the walk-in (the staff of the matrix may take it over).
+        intake = make_request(walk_in, title="Vraag via de balie")
+        intake.contact_staff_id = new_staff.id
         db.session.commit()
 
         world.values.update({
@@ -96,7 +99,7 @@ def build_world(app: Flask) -> World:
             "offer": offer.public_id, "asked": asked.public_id, "handover": handover.id,
             "resident": resident.public_id, "volunteer": volunteer.public_id, "other": people["other"].public_id,
             "token": unsubscribe_token(resident.public_id, UNSUBSCRIBE_PREFERENCE),
-            "walk_in": walk_in.public_id, "task": task.public_id,
+            "walk_in": walk_in.public_id, "task": task.public_id, "intake": intake.public_id,
             "reset_token": tokens.password_reset_token(newcomer),
             "verify_token": tokens.email_verification_token(newcomer),
         })

@@ -27,7 +27,7 @@ REFUSALS = {"login", "403", "404"}
 OPAQUE = {"request", "response", "matched", "offer", "asked", "resident", "volunteer", "other", "initiative", "need",
           "activity", "signup", "walk_in", "task", "token", "reset_token", "verify_token", "budget_open",
           "budget_voting", "budget_done", "plan_waiting", "plan_on_ballot", "plan_funded", "pending_initiative",
-          "invitation", "invitation_token", "feed", "feed_signature"}
+          "invitation", "invitation_token", "feed", "feed_signature", "intake"}
 # Links from e-mails, not ids of the 12-character kind: signed ones, and the long random token of an invitation;
 # a calendar feed's address (a long random id and its signature).
 SIGNED = {"token", "reset_token", "verify_token", "invitation_token", "feed", "feed_signature"}
