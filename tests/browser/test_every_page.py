@@ -43,8 +43,8 @@ from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT, _QuietHandler
-from tests.browser.support import AXE_TAGS, chromium_path, in_ci, skip_or_fail
+from tests.browser.conftest import ARTIFACTS, VIEWPORT, _QuietHandler
+from tests.browser.support import AXE_TAGS, skip_or_fail
 from tests.factories import PASSWORD, TOTP_SECRET
 from tests.webapp.route_matrix import entries
 from tests.webapp.route_world import ROLES, World, build_world
@@ -312,33 +312,25 @@ def check_page(page: Any, visit: Visit, lang: str, foreign: set[str], found: Fin
         found.add("reflow", f"{where}: the header is {reflow['header']:.0f} px of {reflow['screen']} at 200 % text")
 
 
-def test_every_page_of_every_role_in_every_language(crawl_server: CrawlServer) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_every_page_of_every_role_in_every_language(crawl_server: CrawlServer, browser: Any) -> None:
+    """The browser is the package's (tests/browser/conftest.py): a second sync Playwright in the same process finds
+    the first one's event loop running and refuses to start."""
     foreign = foreign_texts()
     plan = visits(crawl_server.world, crawl_server.app)
     roles = sorted({visit.role for visit in plan}, key=ROLES.index)
     found = Findings()
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        except Exception as error:
-            if in_ci():
-                raise
-            pytest.skip(f"Chromium does not start with Playwright here ({error})")
-        for role in roles:
-            context = browser.new_context(base_url=crawl_server.url, viewport=VIEWPORT, locale="nl-NL",
-                                          service_workers="block")
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            if role != "anonymous":
-                log_in(page, crawl_server.world.emails[role], staff=role in ("staff", "admin"))
-            for lang in LANGS:
-                page.goto(f"/taal/{lang}?next=/")
-                for visit in (v for v in plan if v.role == role):
-                    check_page(page, visit, lang, foreign[lang], found)
-            context.close()
-        browser.close()
+    for role in roles:
+        context = browser.new_context(base_url=crawl_server.url, viewport=VIEWPORT, locale="nl-NL",
+                                      service_workers="block")
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        if role != "anonymous":
+            log_in(page, crawl_server.world.emails[role], staff=role in ("staff", "admin"))
+        for lang in LANGS:
+            page.goto(f"/taal/{lang}?next=/")
+            for visit in (v for v in plan if v.role == role):
+                check_page(page, visit, lang, foreign[lang], found)
+        context.close()
     summary = ", ".join(f"{kind}: {count}" for kind, count in found.counts.items())
     if found.problems:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

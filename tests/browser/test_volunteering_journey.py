@@ -113,6 +113,7 @@ def card(v: Visitor, title: str) -> Any:
 
 
 def menu_link(v: Visitor, msgid: str) -> Any:
+    v.menu_link(msgid)  # a phone folds the main menu behind "Menu": this opens it
     return v.page.get_by_role("navigation", name=v.t("Main menu")).get_by_role("link", name=v.t(msgid), exact=True)
 
 
