@@ -123,6 +123,11 @@ def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 20
     return page, status
 
 
+def _back_to_queue() -> WerkzeugResponse:
+    """After a decision: the queue again, on the page the staff member was on."""
+    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+
+
 def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
     """The loser of two decisions at once, or a decision from a page drawn before the item changed."""
     db.session.rollback()
@@ -132,7 +137,7 @@ def _decided_meanwhile(error: moderation.AlreadyDecided) -> WerkzeugResponse:
         flash(_("Someone else already decided this: it is now rejected."), "warning")
     else:
         flash(_("This item changed since you opened the page. Read it again before you decide."), "warning")
-    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+    return _back_to_queue()
 
 
 @bp.get("/werkruimte/moderatie")
@@ -161,7 +166,7 @@ def approve(kind: str, public_id: str) -> WerkzeugResponse:
         return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Approved. It is public again."), "success")
-    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+    return _back_to_queue()
 
 
 @bp.post("/werkruimte/moderatie/<kind>/<public_id>/corrigeren")
@@ -181,7 +186,7 @@ def correct(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
         return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Corrected and approved. It is public now."), "success")
-    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+    return _back_to_queue()
 
 
 @bp.post("/werkruimte/moderatie/<kind>/<public_id>/afwijzen")
@@ -198,7 +203,7 @@ def reject(kind: str, public_id: str) -> WerkzeugResponse | tuple[str, int]:
         return _decided_meanwhile(error)
     db.session.commit()
     flash(_("Rejected. The poster gets a message with the reason."), "info")
-    return redirect(url_for("staff.moderation_queue", page=request.args.get("page") or None))
+    return _back_to_queue()
 
 
 # -- reports by members -----------------------------------------------------------------------------------------------
