@@ -32,8 +32,10 @@ from webapp.initiatives import activities
 from webapp.initiatives.models import Activity
 
 FAST = 0.5  # seconds: what a click takes however slow the mail server is (the median of the clicks below)
-MAIL_TIMEOUT = 2.0  # the app's SMTP timeout here (production: 10 s); only the worker thread ever waits for it
-WAITED = MAIL_TIMEOUT / 2  # no single click may come near the mail timeout: one that waited took at least that
+MAIL_TIMEOUT = 4.0  # the app's SMTP timeout here (production: 10 s); only the worker thread ever waits for it
+# A click that waited for the mail server took at least MAIL_TIMEOUT. The margin below it is wide on purpose: on a
+# machine busy with other work one SQLite commit (its fsync) once took a whole second, which is the disk, not mail.
+WAITED = MAIL_TIMEOUT * 0.75
 PARTICIPANTS = 17
 
 
