@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import random
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp import create_app
 from webapp.accounts.models import User, UserRole, VolunteerProfile
 from webapp.asks.models import HelpRequest, RequestStatus
 from webapp.budgets.models import BudgetRound
 from webapp.core.extensions import db
-from webapp.initiatives.models import Initiative
+from webapp.initiatives.models import Initiative, InitiativeNeed, InitiativeOrganiser, NeedSignup
 from webapp.offers.models import Offer
 
 SAMPLE = 200
@@ -48,7 +48,27 @@ def collect() -> dict[str, list[str]]:
         "staff": scalars(select(User.email).join(UserRole, UserRole.user_id == User.id)
                          .where(UserRole.role == "staff", User.email.is_not(None))),
     }
+    targets.update(organiser_pages())
     return targets
+
+
+def organiser_pages() -> dict[str, list[str]]:
+    """One organiser (with a password) and the applicants pages of their needs that have sign-ups, busiest first:
+    the session that bench/run.py logs in must be an organiser of every page it visits."""
+    rows = db.session.execute(
+        select(User.email, Initiative.public_id, InitiativeNeed.public_id)
+        .join(InitiativeOrganiser, InitiativeOrganiser.user_id == User.id)
+        .join(Initiative, Initiative.id == InitiativeOrganiser.initiative_id)
+        .join(InitiativeNeed, InitiativeNeed.initiative_id == Initiative.id)
+        .join(NeedSignup, NeedSignup.need_id == InitiativeNeed.id)
+        .where(User.email.is_not(None), User.password_hash.is_not(None))
+        .group_by(User.email, Initiative.public_id, InitiativeNeed.public_id)
+        .order_by(func.count(NeedSignup.id).desc(), User.email)).all()
+    if not rows:
+        return {}
+    email = str(rows[0][0])
+    pages = [f"/initiatieven/{ini}/behoeften/{need}/aanmeldingen" for who, ini, need in rows if who == email]
+    return {"organisers": [email], "applicant_pages": pages[:SAMPLE]}
 
 
 def main() -> None:
