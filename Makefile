@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+# Test processes (pytest-xdist, one file per process at a time; each has its own SQLite file or PostgreSQL database).
+TEST_WORKERS ?= 2
 export FLASK_APP := webapp
 
 .DEFAULT_GOAL := help
@@ -47,11 +49,11 @@ run: setup ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@echo ""
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
-test: venv translations-compile ## Run the whole test suite (on PostgreSQL when TEST_DATABASE_URL is set)
-	$(PY) -m pytest
+test: venv translations-compile ## Run the whole test suite (on PostgreSQL when TEST_DATABASE_URL is set), TEST_WORKERS processes
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-quick: venv translations-compile ## The suite without the browser and the slow tests: a loop of a minute or two
-	$(PY) -m pytest -m "not browser and not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
 
 audit: venv translations-compile ## Security scans: bandit, sqlmap on loopback, CSRF sweep; writes SECURITY.md
 	$(PY) scripts/audit.py

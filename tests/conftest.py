@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext, ngettext
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from tests.factories import PASSWORD, Maker
 from webapp import create_app
@@ -33,8 +33,28 @@ REFERENCE_TABLES = {"stadsdelen", "wijken", "buurten", "postcode_areas", "goals"
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        return worker_database(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"  # one file per process: per xdist worker too
+
+
+def worker_database(url: str) -> str:
+    """With `pytest -n 2` (pytest-xdist) each worker process gets a PostgreSQL database of its own, named after
+    TEST_DATABASE_URL's with the worker's id added (made once, reused by later runs): two workers would otherwise
+    reset one schema under each other."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() \
+                    is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_schema(url: str) -> None:
