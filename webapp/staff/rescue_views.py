@@ -48,8 +48,8 @@ def _render_queue(failed: tuple[str, str, Any] | None = None, status: int = 200)
         public_id = w.help_request.public_id
         decision = DecisionForm(formdata=None)
         decision.seen.data = rescue.version(w.help_request)
-        forms[public_id] = {"extend": decision, "note": NoteForm(formdata=None, prefix=f"n-{public_id}"),
-                            "snooze": SnoozeForm(formdata=None, prefix=f"s-{public_id}")}
+        forms[public_id] = {"extend": decision, "note": NoteForm(formdata=None, prefix=f"n-{public_id}-"),
+                            "snooze": SnoozeForm(formdata=None, prefix=f"s-{public_id}-")}
     if failed is not None and failed[0] in forms:
         forms[failed[0]][failed[1]] = failed[2]
     html = render_template("staff/unanswered.html", items=items, total=total, page=page,
@@ -157,7 +157,7 @@ def rescue_extend(public_id: str) -> WerkzeugResponse:
 @staff_required
 def rescue_note(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     help_request = _load_request(public_id)
-    form = NoteForm(prefix=f"n-{public_id}")
+    form = NoteForm(prefix=f"n-{public_id}-")
     if not form.validate_on_submit():
         return _render_queue(failed=(public_id, "note", form), status=400)
     rescue.add_note(current_user, help_request, form.text.data or "")
@@ -169,7 +169,7 @@ def rescue_note(public_id: str) -> WerkzeugResponse | tuple[str, int]:
 @bp.post("/werkruimte/onbeantwoord/<public_id>/uitstellen")
 @staff_required
 def rescue_snooze(public_id: str) -> WerkzeugResponse | tuple[str, int]:
-    form = SnoozeForm(prefix=f"s-{public_id}")
+    form = SnoozeForm(prefix=f"s-{public_id}-")
     if not form.validate_on_submit():
         _load_request(public_id)
         return _render_queue(failed=(public_id, "snooze", form), status=400)
@@ -189,7 +189,7 @@ def rescue_snooze(public_id: str) -> WerkzeugResponse | tuple[str, int]:
 def _render_expired(failed: tuple[str, OutcomeForm] | None = None, status: int = 200) -> tuple[str, int]:
     page = page_arg()
     items, total, notes = rescue.expired_unanswered(current_user, page=page, per_page=RESCUE_PAGE_SIZE)
-    forms = {r.public_id: OutcomeForm(formdata=None, prefix=f"o-{r.public_id}") for r in items}
+    forms = {r.public_id: OutcomeForm(formdata=None, prefix=f"o-{r.public_id}-") for r in items}
     if failed is not None and failed[0] in forms:
         forms[failed[0]] = failed[1]
     html = render_template("staff/expired.html", items=items, total=total, page=page,
@@ -210,7 +210,7 @@ def expired() -> tuple[str, int]:
 @staff_required
 def expired_outcome(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     help_request = _load_request(public_id)
-    form = OutcomeForm(prefix=f"o-{public_id}")
+    form = OutcomeForm(prefix=f"o-{public_id}-")
     if not form.validate_on_submit():
         return _render_expired(failed=(public_id, form), status=400)
     try:
