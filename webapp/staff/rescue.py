@@ -127,7 +127,7 @@ def _invited(request_ids: Sequence[int]) -> dict[int, set[int]]:
 def _with_widening(help_request: HelpRequest, ranked: Sequence[suggestions.VolunteerSuggestion], widened: bool,
                    invited: set[int], k: int | None) -> list[Candidate]:
     """The engine's volunteers first, then (widened) those of the stadsdeel it did not rank, at most `k`."""
-    found = [Candidate(s.volunteer, s.suggestion, s.volunteer.id in invited) for s in ranked
+    found = [Candidate(s.volunteer, s.suggestion, s.is_invited or s.volunteer.id in invited) for s in ranked
              if safeguarding.may_help(s.volunteer, help_request.needs_screening)]
     if widened and (k is None or len(found) < k):
         ranked_ids = {c.volunteer.id for c in found}
@@ -156,7 +156,8 @@ def rescue_queue(actor: User, after_days: int, *, limit: int, offset: int, per_r
     waiting = unanswered_page(after_days, limit=limit, offset=offset, now=now)
     ids = [r.id for r in waiting]
     ranked = suggestions.suggest_volunteers_for_many(waiting, k=per_request)
-    widened, invited, notes = _widened(ids), _invited(ids), notes_of(ids)
+    widened, notes = _widened(ids), notes_of(ids)
+    invited = _invited([i for i in ids if i in widened])  # the ranking knows whom it invited; the stadsdeel not
     page = [Waiting(r, (now - r.created_at).days,
                     _with_widening(r, ranked.get(r.id, []), r.id in widened, invited.get(r.id, set()), per_request),
                     r.id in widened, notes.get(r.id, []))

@@ -51,7 +51,7 @@ def valid_reference(text: str) -> bool:
     return bool(REFERENCE.fullmatch(normal_reference(text)))
 
 
-# -- applied for --------------------------------------------------------------------------------------------------------
+# -- applied for -------------------------------------------------------------------------------------------------------
 
 def record_application(actor: User, volunteer: User, requested_on: date) -> None:
     """The volunteer applied for a VOG on `requested_on` (the "applied for" filter until it is recorded). A second
@@ -73,7 +73,7 @@ def received(volunteer: User) -> None:
                        .execution_options(synchronize_session=False))
 
 
-# -- reminders ------------------------------------------------------------------------------------------------------------
+# -- reminders ---------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Reminded:

@@ -27,7 +27,6 @@ from webapp.staff import moderation
 from webapp.staff import screening as screening_extra
 from webapp.staff.models import Handover, Intake, Report, ReportOutcome, Screening, StaffTask
 from webapp.staff.rescue_models import RescueState, VogApplication
-from webapp.suggestions import services as suggestions
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 
 DEFAULT_RESCUE_AFTER_DAYS = 3
@@ -76,7 +75,9 @@ def record_screening(actor: User, volunteer: User, checked_on: date, valid_until
     """A staff member saw a valid certificate of conduct. The volunteer counts as screened until `valid_until`.
     `reference` (its number) and `profile_codes` (webapp.staff.screening.PROFILE_CODES) are for an auditor."""
     profile = volunteer.volunteer_profile
-    if profile is None or valid_until < checked_on or any(c not in screening_extra.PROFILE_CODES for c in profile_codes):
+    if profile is None or valid_until < checked_on:
+        raise NotAllowed
+    if any(code not in screening_extra.PROFILE_CODES for code in profile_codes):
         raise NotAllowed
     number = screening_extra.normal_reference(reference) or None
     if number is not None and not screening_extra.valid_reference(number):
