@@ -28,6 +28,7 @@ from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
 from webapp.core.reference.models import Wijk
+from webapp.core.signals import request_published
 from webapp.notifications.services import notify
 from webapp.staff import services
 from webapp.staff.rescue_models import RescueNote, RescueState
@@ -216,8 +217,8 @@ def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> 
         raise NotAllowed
     statement = conflict_insert(Invitation.__table__, db.session.get_bind()).values(
         request_id=help_request.id, volunteer_id=volunteer.id, invited_by_id=actor.id, created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["request_id", "volunteer_id"])
-    if int(getattr(db.session.execute(statement), "rowcount", 0) or 0) != 1:
+    ).on_conflict_do_nothing(index_elements=["request_id", "volunteer_id"]).returning(Invitation.__table__.c.id)
+    if db.session.execute(statement).first() is None:  # RETURNING, not rowcount: reliable on both databases
         raise AlreadyDone
     notify(volunteer.id, "invited", title=help_request.title, request=help_request.public_id)
     log_action(actor, Action.INVITE, "request", help_request.public_id, volunteer=volunteer.public_id)
@@ -339,5 +340,7 @@ def record_outcome(actor: User, help_request: HelpRequest, outcome: str, text: s
         if int(getattr(changed, "rowcount", 0) or 0) != 1:
             raise NotAllowed
         db.session.refresh(help_request)
+        if help_request.moderation == Moderation.OK:
+            request_published.send(help_request)  # into the lists of the volunteers it fits (webapp/hooks.py)
     _note(actor, help_request, outcome, text)
     log_action(actor, Action.RESCUE_OUTCOME, "request", help_request.public_id, outcome=outcome)

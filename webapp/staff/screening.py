@@ -115,8 +115,9 @@ def send_reminders(today: date | None = None) -> list[Reminded]:
         for days in (d for d in REMINDER_DAYS if days_left <= d):
             statement = conflict_insert(VogReminder.__table__, bind).values(
                 volunteer_id=profile.user_id, valid_until=profile.screened_until, days_before=days, sent_at=utcnow(),
-            ).on_conflict_do_nothing(index_elements=["volunteer_id", "valid_until", "days_before"])
-            new += int(getattr(db.session.execute(statement), "rowcount", 0) or 0)
+            ).on_conflict_do_nothing(index_elements=["volunteer_id", "valid_until", "days_before"]
+                                     ).returning(VogReminder.__table__.c.id)
+            new += db.session.execute(statement).first() is not None  # RETURNING: reliable on both databases
         if not new:
             continue
         volunteer = profile.user
