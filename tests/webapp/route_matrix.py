@@ -255,6 +255,13 @@ initiatives.support.unfollow   POST public_id=initiative                        
 initiatives.support.withdraw_backing POST public_id=initiative                   login   302   302   302   302   302   302
 initiatives.support.post_news  GET  public_id=initiative                         login   403   403   200   403   403   403
 initiatives.support.post_news  POST public_id=initiative                         login   403   403   400   403   403   403
+staff.rescue_candidates        GET  public_id=request                            login   403   403   403   200   200   403
+staff.rescue_widen             POST public_id=request                            login   403   403   403   302   302   403
+staff.rescue_extend            POST public_id=request                            login   403   403   403   302   302   403
+staff.rescue_note              POST public_id=request                            login   403   403   403   400   400   403
+staff.rescue_snooze            POST public_id=request                            login   403   403   403   400   400   403
+staff.expired_outcome          POST public_id=request                            login   403   403   403   400   400   403
+staff.vog_applied              POST public_id=volunteer                          login   403   403   403   400   400   403
 """
 
 

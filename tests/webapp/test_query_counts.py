@@ -240,8 +240,9 @@ PINNED = {
     "organiser /initiatieven/<initiative>/activiteiten/<activity>/deelnemers.csv": 13,
     "staff /werkruimte/": 15,
     "staff /werkruimte/moderatie": 14,
-    "staff /werkruimte/onbeantwoord": 14,
-    "staff /werkruimte/vog": 9,  # paged: one count
+    # The rescue queue (#16) also reads the page's widened requests and notes, and logs the phone numbers it shows.
+    "staff /werkruimte/onbeantwoord": 18,
+    "staff /werkruimte/vog": 12,  # paged: one count; the latest check and open application of the people shown (#16)
     "staff /werkruimte/logboek": 5,
     "staff /werkruimte/overdrachten": 4,
     "staff /werkruimte/intakes": 6,  # the team's open intakes

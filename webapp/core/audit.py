@@ -88,6 +88,12 @@ class Action(StrEnum):
     CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
     CHOOSE_HELPER = "choose_helper"  # a staff contact chose the helper for a resident they took in
     TAKE_OVER_INTAKE = "take_over_intake"  # a staff member became the contact of a colleague's intake
+    EXTEND_REQUEST = "extend_request"  # staff pushed an unanswered request's end date back
+    WIDEN_REQUEST = "widen_request"  # staff widened an unanswered request to its whole stadsdeel
+    SNOOZE_REQUEST = "snooze_request"  # staff took an unanswered request out of the rescue queue until a day
+    RESCUE_NOTE = "rescue_note"  # staff wrote a note on an unanswered request (the text stays in the history)
+    RESCUE_OUTCOME = "rescue_outcome"  # staff phoned the resident of an expired request: what came of it
+    VOG_APPLIED = "vog_applied"  # staff recorded that a volunteer applied for a certificate of conduct
 
 
 # Views of personal data (NEN 7513: who looked at whose data, when). Logged once per person per session per action.
@@ -115,6 +121,12 @@ ACTION_LABELS: dict[str, LazyString] = {
     Action.CONFIRM_INITIATIVE: _l("Initiative confirmed"),
     Action.CHOOSE_HELPER: _l("Helper chosen for a resident"),
     Action.TAKE_OVER_INTAKE: _l("Intake taken over from a colleague"),
+    Action.EXTEND_REQUEST: _l("Request extended"),
+    Action.WIDEN_REQUEST: _l("Request widened to the stadsdeel"),
+    Action.SNOOZE_REQUEST: _l("Request snoozed"),
+    Action.RESCUE_NOTE: _l("Note on an unanswered request"),
+    Action.RESCUE_OUTCOME: _l("Resident phoned about an expired request"),
+    Action.VOG_APPLIED: _l("VOG applied for"),
 }
 
 

@@ -37,6 +37,7 @@ from webapp.initiatives.models import (
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
 from webapp.staff.models import Intake, Report, Screening, StaffTask
+from webapp.staff.rescue_models import VogApplication
 from webapp.suggestions.models import Invitation
 
 FORMAT_VERSION = 1
@@ -56,6 +57,7 @@ EXPORTED: dict[str, str] = {
     "initiative_backings.user_id": "backings",
     "activity_participants.user_id": "activity_signups",
     "screenings.volunteer_id": "screenings",
+    "vog_applications.volunteer_id": "vog_application",
     "moderation_reports.reporter_id": "reports_filed",
     "moderation_reports.person_id": "reports_about_you",
     "intakes.resident_id": "consent_records",
@@ -106,6 +108,8 @@ EXCLUDED: dict[str, str] = {
                                 "in notifications",
     "staff_tasks.created_by_id": "staff work: the task is in the export of the person it is about",
     "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
+    "rescue_notes.author_id": "staff work: a staff-only note on a request, part of the staff's rescue record",
+    "vog_reminders.volunteer_id": "keeps each reminder that a VOG lapses to once; the VOG's dates are in screenings",
 }
 
 
@@ -270,8 +274,11 @@ def collect(user: User) -> dict[str, Any]:
                              "created_at": _when(i.created_at)}
                             for i in _rows(select(Intake).where(Intake.resident_id == uid))],
         "screenings": [{"checked_on": _when(s.checked_on), "valid_until": _when(s.valid_until),
-                        "created_at": _when(s.created_at)}
+                        "created_at": _when(s.created_at), "reference": s.reference,
+                        "profile": list(s.profile or [])}
                        for s in _rows(select(Screening).where(Screening.volunteer_id == uid))],
+        "vog_application": [{"requested_on": _when(a.requested_on), "created_at": _when(a.created_at)}
+                            for a in _rows(select(VogApplication).where(VogApplication.volunteer_id == uid))],
         "budget_plans": [{"id": p.public_id, "round": p.round.title, "title": p.title, "text": p.summary,
                           "cost": p.cost, "status": p.status, "reason": p.decision_reason or None,
                           "votes": p.votes, "funded": p.funded_via is not None, "outcome": p.outcome or None,

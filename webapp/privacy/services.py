@@ -57,6 +57,7 @@ from webapp.privacy.anonymise import (
     end_ongoing_match,
 )
 from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
+from webapp.staff.rescue_models import VogApplication, VogReminder
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation, ShownVolunteer, SuggestionNotice
 from webapp.volunteering.models import CalendarFeed, NeedAlert
@@ -152,6 +153,8 @@ def _detach_everything_else(user: User) -> None:
     db.session.execute(delete(InitiativeFollower).where(InitiativeFollower.user_id == uid).execution_options(**opts))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid).execution_options(**opts))
     db.session.execute(delete(NeedAlert).where(NeedAlert.volunteer_id == uid).execution_options(**opts))
+    db.session.execute(delete(VogApplication).where(VogApplication.volunteer_id == uid).execution_options(**opts))
+    db.session.execute(delete(VogReminder).where(VogReminder.volunteer_id == uid).execution_options(**opts))
     # A vote in a round not counted yet is withdrawn with the account (its sealed ballot goes); a counted one stays
     # as a count (turnout), linked to nothing but the empty shell.
     still_open = select(BudgetRound.id).where(BudgetRound.counted_at.is_(None))
@@ -258,6 +261,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "initiatives.confirmed_by_id", "organiser_invitations.invited_by_id", "organiser_invitations.accepted_by_id",
     "shown_volunteers.viewer_id", "shown_volunteers.volunteer_id",  # deleted: a counter for one day
     "initiative_followers.user_id", "calendar_feeds.user_id", "need_alerts.volunteer_id",  # deleted
+    "vog_applications.volunteer_id", "vog_reminders.volunteer_id",  # deleted with the screenings
+    "rescue_notes.author_id",  # staff work, kept (staff accounts are not erased this way)
     "initiative_updates.author_id", "activity_messages.author_id",  # kept without the author (a message's text goes)
     "staff_tasks.person_id",  # deleted: nobody to phone any more
     "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays

@@ -1,4 +1,4 @@
-"""`flask staff refresh-screening`: a daily job for the staff workspace."""
+"""`flask staff refresh-screening` and `flask staff vog-reminders`: daily jobs for the staff workspace."""
 
 from __future__ import annotations
 
@@ -17,3 +17,14 @@ def refresh_screening_command() -> None:
     count = refresh_screening()
     db.session.commit()
     click.echo(f"{count} screening(s) ended.")
+
+
+@cli.command("vog-reminders")
+def vog_reminders_command() -> None:
+    """Remind volunteers whose certificate of conduct (VOG) lapses within 60 or 14 days, and the staff on duty, by
+    e-mail (for a daily scheduler). Each reminder is sent once: running it again sends nothing twice."""
+    from webapp.staff.screening import send_reminders
+
+    reminded = send_reminders()
+    db.session.commit()  # the mails are in the outbox; its worker (or `flask notifications send-pending`) sends them
+    click.echo(f"{len(reminded)} volunteer(s) reminded.")

@@ -11,9 +11,10 @@ from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.asks.forms import RequestForm
-from webapp.core.forms import DecisionForm, LocalDecimalField
+from webapp.core.forms import DecisionForm, LocalDecimalField, MultiCheckboxField
 from webapp.core.moderation import PERSONAL_DATA, Flag, check_text
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
+from webapp.staff.screening import PROFILE_CODES, valid_reference
 
 CONSENT_HOW_LABELS = {
     "phone": _l("By phone"),
@@ -80,9 +81,18 @@ class ScreeningForm(FlaskForm):
     valid_until = DateField(_l("Valid until"), validators=[Optional()],
                             description=_l("Leave empty for three years after the date of the certificate."))
 
+    reference = StringField(_l("Number of the certificate (optional)"), validators=[Optional(), Length(max=40)])
+    profile = MultiCheckboxField(_l("Screening profile (optional)"),
+                                 choices=[SelectChoice(k, v) for k, v in PROFILE_CODES.items()])
+
     def validate_valid_until(self, field: DateField) -> None:
         if field.data is not None and self.checked_on.data is not None and field.data < self.checked_on.data:
             raise ValidationError(_l("This date is before the date of the certificate."))
+
+    def validate_reference(self, field: StringField) -> None:
+        if field.data and field.data.strip() and not valid_reference(field.data):
+            raise ValidationError(_l("Write the number as it is on the certificate: 6 to 20 letters and digits, "
+                                     "for example 1234567."))
 
 
 class BlockForm(FlaskForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import expression
 
@@ -28,6 +28,11 @@ class Screening(Base):
     valid_until: Mapped[date]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What an auditor asks for besides the date of issue (checked_on, the date on the certificate) and who recorded
+    # it: the certificate's number and the screening profile (the Justis "functieaspecten" it was asked for, as
+    # codes: webapp.staff.screening.PROFILE_CODES). Both optional.
+    reference: Mapped[str | None] = mapped_column(String(20))
+    profile: Mapped[list[str] | None] = mapped_column(JSON)
 
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
@@ -135,3 +140,6 @@ class StaffTask(Base):
     help_request: Mapped[HelpRequest | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+
+from webapp.staff.rescue_models import RescueNote, RescueState, VogApplication, VogReminder  # noqa: E402,F401

@@ -24,8 +24,9 @@ from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
 from webapp.staff import moderation
+from webapp.staff import screening as screening_extra
 from webapp.staff.models import Handover, Intake, Report, ReportOutcome, Screening, StaffTask
-from webapp.suggestions import services as suggestions
+from webapp.staff.rescue_models import RescueState, VogApplication
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 
 DEFAULT_RESCUE_AFTER_DAYS = 3
@@ -69,20 +70,28 @@ def default_valid_until(checked_on: date, years: int = DEFAULT_SCREENING_YEARS) 
         return checked_on.replace(year=checked_on.year + years, day=28)
 
 
-def record_screening(actor: User, volunteer: User, checked_on: date, valid_until: date) -> Screening:
-    """A staff member saw a valid certificate of conduct. The volunteer counts as screened until `valid_until`."""
+def record_screening(actor: User, volunteer: User, checked_on: date, valid_until: date, *, reference: str = "",
+                     profile_codes: Sequence[str] = ()) -> Screening:
+    """A staff member saw a valid certificate of conduct. The volunteer counts as screened until `valid_until`.
+    `reference` (its number) and `profile_codes` (webapp.staff.screening.PROFILE_CODES) are for an auditor."""
     profile = volunteer.volunteer_profile
     if profile is None or valid_until < checked_on:
         raise NotAllowed
+    if any(code not in screening_extra.PROFILE_CODES for code in profile_codes):
+        raise NotAllowed
+    number = screening_extra.normal_reference(reference) or None
+    if number is not None and not screening_extra.valid_reference(number):
+        raise NotAllowed
     screening = Screening(volunteer_id=volunteer.id, checked_on=checked_on, valid_until=valid_until,
-                          recorded_by_id=actor.id)
+                          recorded_by_id=actor.id, reference=number, profile=list(profile_codes) or None)
+    screening_extra.received(volunteer)
     db.session.add(screening)
     profile.is_screened = True
     profile.screened_at = datetime(checked_on.year, checked_on.month, checked_on.day)
     profile.screened_until = valid_until
     invalidate_suggestions(volunteer.id)  # screening-only requests may now suit them
     log_action(actor, Action.SCREEN, "person", volunteer.public_id, checked_on=checked_on.isoformat(),
-               valid_until=valid_until.isoformat())
+               valid_until=valid_until.isoformat(), reference=bool(number), profile=list(profile_codes))
     return screening
 
 
@@ -99,7 +108,7 @@ def refresh_screening(today: date | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-SCREENING_FILTERS = ("all", "screened", "ended", "never")
+SCREENING_FILTERS = ("all", "screened", "ended", "never", "applied")
 
 
 def search_volunteers(actor: User, query: str = "", *, status: str = "all", page: int = 1,
@@ -127,6 +136,8 @@ def volunteer_page(query: str = "", status: str = "all", page: int = 1, per_page
         statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_not(None))
     elif status == "never":
         statement = statement.where(~VolunteerProfile.is_screened, VolunteerProfile.screened_until.is_(None))
+    elif status == "applied":  # applied for a VOG, not recorded yet (also a renewal while the old one is valid)
+        statement = statement.where(User.id.in_(select(VogApplication.volunteer_id)))
     return paginate(statement, page, per_page, VolunteerProfile.is_screened, User.first_name, User.id,
                     options=(selectinload(User.volunteer_profile),))
 
@@ -472,20 +483,16 @@ def handovers_of(help_request: HelpRequest) -> list[Handover]:
 
 # -- rescue of unanswered requests ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Waiting:
-    help_request: HelpRequest
-    waited_days: int
-    suggested: Sequence[suggestions.VolunteerSuggestion]
-
-
-def _unanswered_where(after_days: int, now: datetime) -> tuple[Any, ...]:
+def unanswered_where(after_days: int, now: datetime) -> tuple[Any, ...]:
     return (
         *visibility.open_to_volunteers(now),
         HelpRequest.created_at <= now - timedelta(days=after_days),
         # NOT EXISTS probes the index per request; NOT IN read every response each time (and is an anti-join
         # PostgreSQL cannot plan well).
         ~exists(select(Response.id).where(Response.request_id == HelpRequest.id)),
+        # Snoozed by staff: out of the queue until the day it was snoozed to (then back by itself).
+        ~exists(select(RescueState.request_id).where(RescueState.request_id == HelpRequest.id,
+                                                     RescueState.snoozed_until > now.date())),
     )
 
 
@@ -494,7 +501,7 @@ def unanswered(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None
     """Public open requests nobody responded to for `after_days` days or more, longest waiting first."""
     now = now or utcnow()
     return list(db.session.execute(
-        select(HelpRequest).where(*_unanswered_where(after_days, now))
+        select(HelpRequest).where(*unanswered_where(after_days, now))
         .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.category), selectinload(HelpRequest.responses),
                  undefer(HelpRequest.match_features))
         .order_by(HelpRequest.created_at, HelpRequest.id).offset(offset).limit(limit)
@@ -504,54 +511,8 @@ def unanswered(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None
 def unanswered_count(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, now: datetime | None = None) -> int:
     now = now or utcnow()
     return int(db.session.execute(
-        select(func.count()).select_from(HelpRequest).where(*_unanswered_where(after_days, now))
+        select(func.count()).select_from(HelpRequest).where(*unanswered_where(after_days, now))
     ).scalar_one())
-
-
-def rescue_queue(after_days: int = DEFAULT_RESCUE_AFTER_DAYS, limit: int = 10, offset: int = 0,
-                 per_request: int = 3) -> tuple[list[Waiting], int]:
-    """One page of the queue with the engine's best volunteers for each request (one ranking for the whole
-    page, not one per request); and the total waiting."""
-    now = utcnow()
-    waiting = unanswered(after_days, now, limit=limit, offset=offset)
-    suggested = suggestions.suggest_volunteers_for_many(waiting, k=per_request)
-    page = [Waiting(r, (now - r.created_at).days, suggested.get(r.id, [])) for r in waiting]
-    return page, unanswered_count(after_days, now)
-
-
-EXPIRED_LIST_DAYS = 60  # how far back the list of requests that expired without a response goes
-
-
-def _expired_unanswered_where(now: datetime, days: int) -> tuple[Any, ...]:
-    return (HelpRequest.status == RequestStatus.EXPIRED, HelpRequest.closed_at >= now - timedelta(days=days),
-            ~select(Response.id).where(Response.request_id == HelpRequest.id).exists())
-
-
-def expired_unanswered(actor: User, *, page: int, per_page: int, days: int = EXPIRED_LIST_DAYS,
-                       now: datetime | None = None) -> tuple[list[HelpRequest], int]:
-    """Requests that expired without a single response in the last `days` days, most recent first: a list to
-    phone the resident from (nobody may just vanish). It shows phone numbers, so each resident shown is written to
-    the audit log (once per session). Returns one page and the total."""
-    now = now or utcnow()
-    where = _expired_unanswered_where(now, days)
-    items = list(db.session.execute(
-        select(HelpRequest).where(*where)
-        .options(joinedload(HelpRequest.wijk), joinedload(HelpRequest.requester), joinedload(HelpRequest.category))
-        .order_by(HelpRequest.closed_at.desc(), HelpRequest.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).scalars())
-    total = int(db.session.execute(select(func.count()).select_from(HelpRequest).where(*where)).scalar_one())
-    log_views(actor, Action.VIEW_PERSON, "person",
-              [r.requester.public_id for r in items if r.requester is not None], via="expired")
-    return items, total
-
-
-def rescue_invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> None:
-    try:
-        suggestions.invite(actor, help_request, volunteer_public_id)
-    except suggestions.NotAllowed as error:
-        raise NotAllowed from error
-    log_action(actor, Action.INVITE, "request", help_request.public_id, volunteer=volunteer_public_id)
 
 
 # -- the overview -----------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from webapp.initiatives import services as initiatives
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
 from webapp.staff import moderation, services
+from webapp.staff import screening as vog
 from webapp.staff.forms import (
     CONSENT_BY_LABELS,
     CONSENT_HOW_LABELS,
@@ -48,6 +49,7 @@ from webapp.staff.forms import (
     ScreeningForm,
 )
 from webapp.staff.models import ReportTarget
+from webapp.staff.rescue_forms import VogAppliedForm
 
 bp = Blueprint("staff", __name__)
 REPORT_KINDS = {"vraag": ReportTarget.REQUEST, "aanbod": ReportTarget.OFFER, "persoon": ReportTarget.PERSON}
@@ -265,8 +267,10 @@ def screening() -> str:
     status = request.args.get("status", "all")
     status = status if status in services.SCREENING_FILTERS else "all"
     found = services.search_volunteers(current_user, query, status=status, page=page_arg(), per_page=50)
+    latest, applied = vog.list_details([p.id for p in found.items])
     html = render_template("staff/screening.html", people=found.items, found=found, query=query, status=status,
-                           expiring=services.expiring_screenings())
+                           expiring=services.expiring_screenings(), latest=latest, applied=applied,
+                           profile_label=vog.profile_label)
     db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
     return html
 
@@ -279,9 +283,11 @@ def _load_person(public_id: str) -> User:
 
 
 def _render_person(person: User, screening_form: ScreeningForm | None = None, block_form: BlockForm | None = None,
-                   status: int = 200) -> tuple[str, int]:
+                   status: int = 200, applied_form: VogAppliedForm | None = None) -> tuple[str, int]:
     return render_template(
         "staff/person.html", person=person, screenings=services.screenings_of(person),
+        application=vog.application_of(person), applied_form=applied_form or VogAppliedForm(formdata=None),
+        profile_label=vog.profile_label,
         reports=moderation.reports_about(person), filed=moderation.reporter_records([person.id]).get(person.id),
         screening_form=screening_form or ScreeningForm(formdata=None),
         block_form=block_form or BlockForm(formdata=None), action_form=ActionForm(),
@@ -310,7 +316,8 @@ def record_screening(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     assert form.checked_on.data is not None
     valid_until = form.valid_until.data or services.default_valid_until(
         form.checked_on.data, _config("SCREENING_VALID_YEARS", services.DEFAULT_SCREENING_YEARS))
-    services.record_screening(current_user, person, form.checked_on.data, valid_until)
+    services.record_screening(current_user, person, form.checked_on.data, valid_until,
+                              reference=form.reference.data or "", profile_codes=form.profile.data or ())
     db.session.commit()
     flash(_("The certificate of conduct is recorded."), "success")
     return redirect(url_for("staff.person", public_id=public_id))
@@ -534,42 +541,7 @@ def update_handover(handover_id: int) -> WerkzeugResponse:
 
 # -- rescue of unanswered requests ------------------------------------------------------------------------------------
 
-@bp.get("/werkruimte/onbeantwoord")
-@staff_required
-def unanswered() -> str:
-    page = page_arg()
-    after = _config("RESCUE_AFTER_DAYS", services.DEFAULT_RESCUE_AFTER_DAYS)
-    items, total = services.rescue_queue(after, limit=RESCUE_PAGE_SIZE, offset=(page - 1) * RESCUE_PAGE_SIZE)
-    pages = max(1, -(-total // RESCUE_PAGE_SIZE))
-    return render_template("staff/unanswered.html", items=items, total=total, page=page, pages=pages,
-                           after_days=after, action_form=ActionForm())
-
-
-@bp.get("/werkruimte/verlopen")
-@staff_required
-def expired() -> str:
-    """Requests that expired without any response: phone the resident."""
-    page = page_arg()
-    items, total = services.expired_unanswered(current_user, page=page, per_page=RESCUE_PAGE_SIZE)
-    html = render_template("staff/expired.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // RESCUE_PAGE_SIZE)), days=services.EXPIRED_LIST_DAYS)
-    db.session.commit()  # the audit entries (after drawing: a commit expires every row the page reads)
-    return html
-
-
-@bp.post("/werkruimte/onbeantwoord/<public_id>/uitnodigen/<volunteer_id>")
-@staff_required
-def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
-    help_request = _load_request(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.rescue_invite(current_user, help_request, volunteer_id)
-    except services.NotAllowed:
-        abort(403)
-    db.session.commit()
-    flash(_("The volunteer is invited and gets a message."), "success")
-    return redirect(url_for("staff.unanswered", page=request.args.get("page") or None))
+# The queue, the list of expired requests and their actions: webapp.staff.rescue_views (imported at the end).
 
 
 # -- initiatives to confirm --------------------------------------------------------------------------------------------
@@ -718,3 +690,6 @@ def correct_hours(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     db.session.commit()
     flash(_("The hours are corrected. The reports count them from now on."), "success")
     return redirect(url_for("asks.show", public_id=public_id))
+
+
+from webapp.staff import rescue_views  # noqa: E402,F401  (routes on this blueprint)

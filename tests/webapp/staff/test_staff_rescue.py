@@ -74,7 +74,8 @@ def test_requests_that_expired_without_a_response_are_listed_to_phone_the_reside
         assert page.status_code == 200
     text = visible(page)
     assert "Hulp bij de tuin" in text and "023-5550101" in text and "Greet" in text
-    assert "Hulp met de computer" not in text and "Oude vraag" not in text
+    assert "Hulp met de computer" not in text
+    assert "Oude vraag" in text  # not handled yet: it stays, however long ago it expired (nothing drops silently)
     # It shows phone numbers: each resident shown is in the audit log, once per session.
     assert make.count(AuditEntry, AuditEntry.action == "view_person",
                       AuditEntry.target_ref == forgotten_owner.public_id) == 1
