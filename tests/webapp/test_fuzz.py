@@ -192,7 +192,8 @@ FORMS = (
         "consent_on": date.today().isoformat(), "staff_note": "Belt liever."}),
     FormTarget("staff.handover", "staff", staff_forms.HandoverForm, {
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
-        "staff_note": "Warme overdracht."}),
+        "staff_note": "Warme overdracht.", "basis": "consent", "consent_on": date.today().isoformat(),
+        "notice": "auto"}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
     FormTarget("staff.correct_hours", "staff", staff_forms.HoursCorrectionForm, {"hours": "2,5"}),
     # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.

@@ -88,6 +88,14 @@ class Action(StrEnum):
     CONFIRM_INITIATIVE = "confirm_initiative"  # staff confirmed a new initiative: it is public from then on
     CHOOSE_HELPER = "choose_helper"  # a staff contact chose the helper for a resident they took in
     TAKE_OVER_INTAKE = "take_over_intake"  # a staff member became the contact of a colleague's intake
+    HANDOVER_NOTE = "handover_note"  # a new version of a hand-over's staff note (the old one is kept)
+    REFERRAL_SENT = "referral_sent"  # the referral e-mail went to the partner (only the agreed fields)
+    REFERRAL_PRINTED = "referral_printed"  # the printable referral (PDF) was made
+    HANDOVER_PICKED_UP = "handover_picked_up"  # the partner picked the hand-over up
+    HANDOVER_REMINDER = "handover_reminder"  # the staff member was reminded: not picked up after N days
+    CONTACT_LOGGED = "contact_logged"  # staff noted contact with a resident (called, no answer, a letter)
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # a resident withdrew consent: their request went offline
+    LETTER_PRINTED = "letter_printed"  # a letter for a resident without e-mail was printed
 
 
 # Views of personal data (NEN 7513: who looked at whose data, when). Logged once per person per session per action.
@@ -115,6 +123,14 @@ ACTION_LABELS: dict[str, LazyString] = {
     Action.CONFIRM_INITIATIVE: _l("Initiative confirmed"),
     Action.CHOOSE_HELPER: _l("Helper chosen for a resident"),
     Action.TAKE_OVER_INTAKE: _l("Intake taken over from a colleague"),
+    Action.HANDOVER_NOTE: _l("Hand-over note changed"),
+    Action.REFERRAL_SENT: _l("Referral e-mailed to the partner"),
+    Action.REFERRAL_PRINTED: _l("Referral printed"),
+    Action.HANDOVER_PICKED_UP: _l("Hand-over picked up by the partner"),
+    Action.HANDOVER_REMINDER: _l("Reminder: hand-over not picked up"),
+    Action.CONTACT_LOGGED: _l("Contact with a resident noted"),
+    Action.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+    Action.LETTER_PRINTED: _l("Letter for a resident printed"),
 }
 
 
