@@ -196,9 +196,14 @@ class HandoverForm(FlaskForm):
                  SelectChoice("hold", _l("Hold the message back: the resident hears nothing from Samen"))],
         validators=[InputRequired(message=_l("Choose whether the resident gets a message."))])
 
-    def validate_consent_on(self, field: DateField) -> None:
-        if self.basis.data == BASIS_CONSENT and field.data is None:
-            raise ValidationError(_l("Fill in the date the resident agreed."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The date of consent is needed only when the resident agreed (an empty optional field stops the field's
+        own validators, so this is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.basis.data == BASIS_CONSENT and self.consent_on.data is None and not self.consent_on.errors:
+            self.consent_on.errors = [_l("Fill in the date the resident agreed.")]
+            return False
+        return valid
 
 
 class HandoverOutcomeForm(FlaskForm):
