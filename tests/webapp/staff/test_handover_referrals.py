@@ -189,8 +189,8 @@ def test_the_partner_picked_it_up_date_and_bad_dates(make, login, tr):
 
 def test_a_reminder_goes_once_to_the_staff_member_when_nobody_picked_it_up(app, make, login, smtp):  # noqa: F811
     _owner, staff, client, _request, handover_id = hand_over(make, login)
-    late, _ = hand_over(make, login)[4], None
-    picked, _ = hand_over(make, login)[4], None
+    late = hand_over(make, login)[4]
+    picked = hand_over(make, login)[4]
 
     def age(*ids):
         for row in db.session.execute(select(Handover).where(Handover.id.in_(ids))).scalars():

@@ -252,6 +252,7 @@ def test_the_address_is_gone_after_a_handover(make, login):
     _staff, client, public_id = take_in(make, login, resident_address=ADDRESS, address_shareable="y")
     volunteer = make.user("volunteer")
     choose(client, make, public_id, respond(make, public_id, volunteer))
+    assert ADDRESS in page_text(login(volunteer.email).get(f"/vragen/{public_id}"))
     client.post(f"/werkruimte/vragen/{public_id}/overdracht", data={
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
         "basis": "consent", "consent_on": date.today().isoformat(), "notice": "auto"})
