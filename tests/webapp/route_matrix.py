@@ -38,6 +38,8 @@ RUN_LAST = ("asks.decline", "asks.accept", "asks.cancel", "budgets.manage.count"
 FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'nee'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
 STAFF_ONLY_NUMBERS = frozenset({("staff.update_handover", "handover_id")})
+STAFF_ONLY_NUMBERS |= {(endpoint, "handover_id") for endpoint in (  # a hand-over's referral, pick-up and notes
+    "staff.referral", "staff.referral_pdf", "staff.send_referral", "staff.record_pickup", "staff.handover_notes")}
 
 # Minimal valid data for POSTs whose form is checked before who may do it; every other POST sends none.
 FORM_DATA: dict[str, dict[str, str]] = {
@@ -255,6 +257,17 @@ initiatives.support.unfollow   POST public_id=initiative                        
 initiatives.support.withdraw_backing POST public_id=initiative                   login   302   302   302   302   302   302
 initiatives.support.post_news  GET  public_id=initiative                         login   403   403   200   403   403   403
 initiatives.support.post_news  POST public_id=initiative                         login   403   403   400   403   403   403
+staff.intake                   GET  public_id=intake                             login   403   403   403   200   200   403
+staff.log_contact              POST public_id=intake                             login   403   403   403   400   400   403
+staff.withdraw_consent         POST public_id=intake                             login   403   403   403   400   400   403
+staff.letter                   GET  public_id=intake                             login   403   403   403   302   302   403
+staff.letter_printed           POST public_id=intake                             login   403   403   403   302   302   403
+staff.letter_pdf               POST public_id=intake                             login   403   403   403   302   302   403
+staff.referral                 GET  handover_id=handover                         login   403   403   403   200   200   403
+staff.referral_pdf             GET  handover_id=handover                         login   403   403   403   200   200   403
+staff.send_referral            POST handover_id=handover                         login   403   403   403   302   302   403
+staff.record_pickup            POST handover_id=handover                         login   403   403   403   302   302   403
+staff.handover_notes           GET  handover_id=handover                         login   403   403   403   200   200   403
 """
 
 
