@@ -66,7 +66,7 @@ def test_a_handover_needs_consent_or_a_legal_ground_and_keeps_what_was_typed(mak
 
 
 def test_consent_is_recorded_with_its_date_and_what_may_be_shared(make, login):
-    owner, staff, _client, help_request, handover_id = hand_over(
+    owner, _staff, _client, _help_request, handover_id = hand_over(
         make, login, shared_fields=["name", "phone"], consent_on=(date.today() - timedelta(days=1)).isoformat())
     saved = make.fetch(Handover, handover_id, "basis", "consent_on", "shared_fields", "resident_notified")
     assert (saved.basis, saved.consent_on, saved.shared_fields, saved.resident_notified) == \
@@ -115,7 +115,7 @@ def test_an_edited_note_keeps_every_version_with_who_and_when(make, login):
 
 
 def test_a_note_from_before_the_history_is_kept_when_it_is_first_edited(make, login):
-    _owner, staff, client, _request, handover_id = hand_over(make, login)
+    _owner, _staff, client, _request, handover_id = hand_over(make, login)
 
     def forget_versions():  # a hand-over recorded before notes had versions
         db.session.execute(HandoverNote.__table__.delete())

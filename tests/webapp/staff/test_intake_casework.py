@@ -202,7 +202,8 @@ def test_the_letter_says_who_helps_and_printing_it_is_a_contact_log_entry(make, 
 def test_a_letter_in_a_language_the_print_fonts_lack_is_a_dutch_pdf(make, login, tr):
     _staff, client, public_id = take_in(make, login)
     choose(client, make, public_id, respond(make, public_id, make.user("volunteer", first_name="Karim")))
-    assert tr("uk", "A helper for your request") in visible(client.get(f"/werkruimte/intakes/{public_id}/brief?taal=uk"))
+    letter = visible(client.get(f"/werkruimte/intakes/{public_id}/brief?taal=uk"))
+    assert tr("uk", "A helper for your request") in letter
     pdf = client.post(f"/werkruimte/intakes/{public_id}/brief.pdf", data={"taal": "uk"})
     body = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert pdf.status_code == 200 and tr("nl", "A helper for your request") in body
