@@ -160,6 +160,12 @@ def letter_for(intake: Intake) -> Letter | None:
                   locale=resident.locale if resident is not None else "nl")
 
 
+def log_letter_view(actor: User, intake: Intake) -> None:
+    """The letter shows the resident's name: a view of their data, once per session."""
+    if intake.resident is not None:
+        log_view(actor, Action.VIEW_PERSON, "person", intake.resident.public_id, via="letter")
+
+
 def letter_printed(actor: User, intake: Intake, note: str = "") -> ContactLogEntry:
     """The letter was printed (to be posted or handed over): a contact-log entry, and the audit log."""
     entry = log_contact(actor, intake, "letter", note)

@@ -137,8 +137,11 @@ def _ready_letter(public_id: str) -> tuple[Intake, casework.Letter]:
 def letter(public_id: str) -> str:
     found, letter = _ready_letter(public_id)
     language = _letter_language(letter, request.args.get("taal", ""))
-    return render_template("staff/letter.html", intake=found, r=found.help_request, language=language,
+    casework.log_letter_view(current_user, found)
+    html = render_template("staff/letter.html", intake=found, r=found.help_request, language=language,
                            texts=_letter_texts(letter, language), action_form=ActionForm())
+    db.session.commit()  # the audit entry (after drawing: a commit expires every row the page reads)
+    return html
 
 
 @bp.post("/werkruimte/intakes/<public_id>/brief")
@@ -203,10 +206,13 @@ def referral(handover_id: int) -> str:
     """The referral as the partner receives it: to print, to download as a PDF, or to e-mail when the partner has
     an address."""
     found = _load_handover(handover_id)
-    return render_template("staff/referral.html", handover=found, referral=referrals.referral_for(found),
+    opened = referrals.open_referral(current_user, found)
+    html = render_template("staff/referral.html", handover=found, referral=opened,
                            partner_email=referrals.partner_email(found.partner), action_form=ActionForm(),
                            field_label=lambda key: str(referrals.FIELD_LABELS[key]),
                            basis_label=str(referrals.BASIS_LABELS.get(found.basis, found.basis)))
+    db.session.commit()  # the audit entry (after drawing: a commit expires every row the page reads)
+    return html
 
 
 @bp.get("/werkruimte/overdrachten/<int:handover_id>/verwijzing.pdf")

@@ -9,9 +9,10 @@ Everything here is staff-only, and every step is written to the audit log (never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
@@ -19,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
 from webapp.core import outbox
-from webapp.core.audit import Action, log_action
+from webapp.core.audit import Action, log_action, log_view
 from webapp.core.extensions import db
 from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
@@ -140,8 +141,8 @@ def send_referral(actor: User, handover: Handover) -> Mail:
         context = {"referral": referral, "field_label": lambda key: str(FIELD_LABELS[key]),
                    "basis_label": str(BASIS_LABELS.get(referral.basis, referral.basis)),
                    "link": external_url("staff.handovers")}
-        mail = Mail(to=address, subject=str(_l("Referral from the volunteer centre (%(reference)s)",
-                                               reference=referral.reference)),
+        mail = Mail(to=address, subject=_("Referral from the volunteer centre (%(reference)s)",
+                                          reference=referral.reference),
                     locale="nl", text=template("staff/email/referral.txt").render(**context),
                     html=template("staff/email/referral.html").render(**context))
     outbox.queue(mail)
@@ -149,6 +150,16 @@ def send_referral(actor: User, handover: Handover) -> Mail:
     log_action(actor, Action.REFERRAL_SENT, "request", handover.help_request.public_id, partner=handover.partner,
                fields=[key for key, _value in referral.fields])
     return mail
+
+
+def open_referral(actor: User, handover: Handover) -> Referral:
+    """The referral as a staff member opens it (it shows the shared data): written to the audit log as a view of
+    the resident's data, once per session."""
+    referral = referral_for(handover)
+    resident = handover.help_request.requester
+    if resident is not None and referral.fields:
+        log_view(actor, Action.VIEW_PERSON, "person", resident.public_id, via="referral")
+    return referral
 
 
 def log_printed(actor: User, handover: Handover) -> None:
@@ -212,7 +223,3 @@ def pickup_due(handover: Handover, today: date | None = None, days: int | None =
     days = days if days is not None else int(current_app.config.get("HANDOVER_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
     return (handover.picked_up_on is None and handover.outcome == "pending"
             and handover.handed_over_on <= today - timedelta(days=days))
-
-
-def when(value: datetime | None) -> str:
-    return value.isoformat(timespec="minutes") if value else ""

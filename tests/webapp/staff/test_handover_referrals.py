@@ -134,6 +134,9 @@ def test_the_referral_email_carries_only_the_agreed_fields(app, make, login, smt
     _owner, _staff, client, help_request, handover_id = hand_over(make, login, shared_fields=["name"])
     page = visible(client.get(f"/werkruimte/overdrachten/{handover_id}/verwijzing"))
     assert PARTNER_ADDRESS in page and "Ria Bakker" in page and PHONE not in page and DESCRIPTION not in page
+    viewed = make.run(lambda: [e.details.get("via") for e in db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "view_person")).scalars()])
+    assert viewed == ["referral"]  # opening the referral is a view of the resident's data
     response = client.post(f"/werkruimte/overdrachten/{handover_id}/versturen")
     assert response.status_code == 302
     mails = smtp.to(PARTNER_ADDRESS)
