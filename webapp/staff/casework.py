@@ -100,14 +100,14 @@ def withdraw_consent(actor: User, intake: Intake, on: date) -> Withdrawal:
     help_request = intake.help_request
     closed = ended = False
     if help_request.status == RequestStatus.OPEN:
-        closed = asks.close_question(help_request)
+        closed = asks.close_question(help_request)  # refreshes: a helper chosen meanwhile shows as matched
         if closed:
             for response in help_request.responses:
                 if response.status == ResponseStatus.PENDING:
                     response.status = ResponseStatus.NOT_CHOSEN
                     notify(response.volunteer_id, "request_cancelled", title=help_request.title,
                            request=help_request.public_id)
-    elif help_request.status == RequestStatus.MATCHED and help_request.match is not None:
+    if not closed and help_request.status == RequestStatus.MATCHED and help_request.match is not None:
         volunteer_id = help_request.match.volunteer_id
         ended = asks.end_match(help_request)
         if ended:
