@@ -29,7 +29,7 @@ CONTACT_KINDS: dict[str, LazyString] = {
     "no_answer": _l("No answer"),
     "told_match": _l("Told about the match"),
     "letter": _l("Letter sent"),
-    "other": _l("Other"),
+    "other": _l("Something else"),
 }
 
 

@@ -169,6 +169,7 @@ class ContactLogEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     staff: Mapped[User | None] = relationship()
+    intake: Mapped[Intake] = relationship()
 
 
 class StaffTask(Base):

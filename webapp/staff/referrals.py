@@ -35,7 +35,7 @@ BASIS_LABELS: dict[str, LazyString] = {
 }
 # What a referral may carry; each only when it was agreed (or is needed under the legal ground).
 FIELD_LABELS: dict[str, LazyString] = {
-    "name": _l("Name"),
+    "name": _l("Name of the resident"),
     "phone": _l("Phone number"),
     "address": _l("Address"),
     "request": _l("The text of the request"),

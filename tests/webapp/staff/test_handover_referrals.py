@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import page_text, visible
+from tests.factories import PASSWORD
 from tests.webapp.mail_helpers import parts, smtp  # noqa: F401 (smtp is a fixture)
 from tests.webapp.race_helpers import form_fields
 from webapp.core.audit import AuditEntry
@@ -235,3 +236,15 @@ def test_nothing_of_the_referral_reaches_the_resident_or_a_responder(make, login
         text = page_text(login(person.email).get(f"/vragen/{help_request.public_id}"))
         assert "Veilig Thuis" not in text and NOTE not in text and "meldcode" not in text.lower()
     assert make.count(Notification, Notification.user_id == owner.id, Notification.kind == "handed_over") == 0
+
+
+def test_deleting_the_residents_account_empties_every_version_of_the_note(make, login):
+    owner, _staff, client, _request, handover_id = hand_over(make, login)
+    action = f"/werkruimte/overdrachten/{handover_id}"
+    fields = form_fields(client.get("/werkruimte/overdrachten").get_data(as_text=True), action)
+    client.post(action, data={**fields, f"h{handover_id}-outcome": "pending", f"h{handover_id}-staff_note": "Tweede."})
+    page = login(owner.email).get("/mijn/gegevens/verwijderen")
+    assert page.status_code == 200
+    login(owner.email).post("/mijn/gegevens/verwijderen", data={"password": PASSWORD, "confirm": "y"})
+    texts = make.run(lambda: list(db.session.execute(select(HandoverNote.text)).scalars()))
+    assert texts == ["", ""]

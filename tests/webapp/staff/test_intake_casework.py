@@ -266,3 +266,35 @@ def test_sharing_an_address_that_is_not_filled_in_is_explained(make, login, tr):
     response = client.post("/werkruimte/intake/nieuw", data=intake_form(address_shareable="y"))
     assert response.status_code == 400
     assert tr("en", "Fill in the address, or do not tick that it may be shared.") in visible(response)
+
+
+# -- the resident's rights: their download, and deleting their account ------------------------------------------------
+
+def test_deleting_the_residents_account_removes_the_address_and_the_contact_notes(make, login):
+    _staff, client, public_id = take_in(make, login, resident_address=ADDRESS, address_shareable="y")
+    client.post(f"/werkruimte/intakes/{public_id}/contact", data={"kind": "called", "note": "Zoon neemt op"})
+    resident = make.run(lambda: _intake(public_id).resident.public_id)
+    done = client.post(f"/werkruimte/personen/{resident}/verwijderen", data={"confirm": "y"})
+    assert done.status_code == 302
+
+    def left():
+        intake = _intake(public_id)
+        return intake.address, intake.address_shareable, [e.note for e in db.session.execute(
+            select(ContactLogEntry)).scalars()]
+
+    assert make.run(left) == ("", False, [""])
+
+
+def test_the_residents_download_holds_the_consent_version_and_the_contact_log(app, make, login):
+    from webapp.privacy import export
+
+    _staff, client, public_id = take_in(make, login, resident_address=ADDRESS)
+    client.post(f"/werkruimte/intakes/{public_id}/contact", data={"kind": "no_answer", "note": "Geen gehoor"})
+
+    def collected():
+        return export.collect(_intake(public_id).resident)
+
+    data = make.run(collected)
+    assert data["consent_records"][0]["consent_text_version"] == CURRENT_VERSION
+    assert data["consent_records"][0]["address"] == ADDRESS
+    assert [(c["kind"], c["note"]) for c in data["contact_log"]] == [("no_answer", "Geen gehoor")]
