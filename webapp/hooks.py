@@ -16,6 +16,7 @@
 | after every response | security headers; ProxyFix when TRUSTED_PROXIES is set (webapp.core.security) |
 | end of every request | gives the connection back, or drops it if the database went away (webapp.core.errors) |
 | a person confirms their e-mail address | their waiting requests and offers go online (webapp.asks, webapp.offers) |
+| template hook "request-page:contact" | a resident's address for their chosen helper, if agreed (staff.casework) |
 
 SQLite pragmas (WAL, busy timeout, foreign keys) are set on every new connection; PostgreSQL connections are opened
 with statement, lock and answer timeouts and pinged (within 1.5 s) when they leave the pool (webapp.core.database).
@@ -30,6 +31,7 @@ from webapp.asks import services as asks_services
 from webapp.core import audit, outbox, signals, template_hooks
 from webapp.core.pagecache import invalidation as pagecache_invalidation
 from webapp.offers import services as offers_services
+from webapp.staff import casework_views
 from webapp.staff import views as staff_views
 from webapp.suggestions import freshness
 from webapp.suggestions import views as suggestions_views
@@ -47,3 +49,4 @@ def register(app: Flask) -> None:
     template_hooks.add(app, "need:helpers", suggestions_views.need_helpers)
     confirmation.on_confirmed(app, asks_services.publish_waiting)
     confirmation.on_confirmed(app, offers_services.publish_waiting)
+    template_hooks.add(app, "request-page:contact", casework_views.helper_address)

@@ -7,6 +7,7 @@ echo 'reports refresh' > /etc/samen/jobs/reports-refresh
 echo 'suggestions refresh --stale-minutes 50 --active-days 30' > /etc/samen/jobs/suggestions-refresh
 echo 'asks expire' > /etc/samen/jobs/asks-expire
 echo 'staff refresh-screening' > /etc/samen/jobs/refresh-screening
+echo 'staff handover-reminders' > /etc/samen/jobs/handover-reminders
 echo 'privacy retention' > /etc/samen/jobs/retention
 echo 'digests send' > /etc/samen/jobs/digests
 echo 'suggestions train' > /etc/samen/jobs/train

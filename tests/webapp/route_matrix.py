@@ -38,6 +38,8 @@ RUN_LAST = ("asks.decline", "asks.accept", "asks.cancel", "budgets.manage.count"
 FIXED_WORDS = frozenset({"'request'", "'vraag'", "'bevestigen'", "'nee'", "'en'", "'csv'", "'css/samen.css'"})
 # Integer ids in URLs, allowed only on staff-only routes.
 STAFF_ONLY_NUMBERS = frozenset({("staff.update_handover", "handover_id")})
+STAFF_ONLY_NUMBERS |= {(endpoint, "handover_id") for endpoint in (  # a hand-over's referral, pick-up and notes
+    "staff.referral", "staff.referral_pdf", "staff.send_referral", "staff.record_pickup", "staff.handover_notes")}
 
 # Minimal valid data for POSTs whose form is checked before who may do it; every other POST sends none.
 FORM_DATA: dict[str, dict[str, str]] = {
@@ -262,6 +264,17 @@ staff.rescue_note              POST public_id=request                           
 staff.rescue_snooze            POST public_id=request                            login   403   403   403   400   400   403
 staff.expired_outcome          POST public_id=request                            login   403   403   403   400   400   403
 staff.vog_applied              POST public_id=volunteer                          login   403   403   403   400   400   403
+staff.intake                   GET  public_id=intake                             login   403   403   403   200   200   403
+staff.log_contact              POST public_id=intake                             login   403   403   403   400   400   403
+staff.withdraw_consent         POST public_id=intake                             login   403   403   403   400   400   403
+staff.letter                   GET  public_id=intake                             login   403   403   403   302   302   403
+staff.letter_printed           POST public_id=intake                             login   403   403   403   302   302   403
+staff.letter_pdf               POST public_id=intake                             login   403   403   403   302   302   403
+staff.referral                 GET  handover_id=handover                         login   403   403   403   200   200   403
+staff.referral_pdf             GET  handover_id=handover                         login   403   403   403   200   200   403
+staff.send_referral            POST handover_id=handover                         login   403   403   403   302   302   403
+staff.record_pickup            POST handover_id=handover                         login   403   403   403   302   302   403
+staff.handover_notes           GET  handover_id=handover                         login   403   403   403   200   200   403
 """
 
 

@@ -33,7 +33,7 @@ from webapp.initiatives.models import InitiativeNeed, OrganiserInvitation
 from webapp.notifications.emails import unsubscribe_token
 from webapp.offers import services as offers
 from webapp.staff import services as staff
-from webapp.staff.models import StaffTask
+from webapp.staff.models import Intake, StaffTask
 from webapp.volunteering import agenda
 
 ROLES = ("anonymous", "resident", "volunteer", "organiser", "staff", "admin", "other")
@@ -92,6 +92,9 @@ def build_world(app: Flask) -> World:
         # An intake a colleague took in for the walk-in (the staff of the matrix may take it over).
         intake = make_request(walk_in, title="Vraag via de balie")
         intake.contact_staff_id = new_staff.id
+        db.session.flush()
+        db.session.add(Intake(request_id=intake.id, resident_id=walk_in.id, staff_id=new_staff.id,
+                              consent_how="phone", consent_given_by="resident", consent_on=date.today()))
         db.session.commit()
 
         world.values.update({

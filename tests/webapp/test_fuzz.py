@@ -35,6 +35,7 @@ from webapp.notifications import kinds
 from webapp.offers import forms as offer_forms
 from webapp.privacy import forms as privacy_forms
 from webapp.reports import forms as report_forms
+from webapp.staff import casework_forms
 from webapp.staff import forms as staff_forms
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
@@ -192,7 +193,8 @@ FORMS = (
         "consent_on": date.today().isoformat(), "staff_note": "Belt liever."}),
     FormTarget("staff.handover", "staff", staff_forms.HandoverForm, {
         "partner": "Sociaal Wijkteam", "handed_over_on": date.today().isoformat(), "outcome": "pending",
-        "staff_note": "Warme overdracht."}),
+        "staff_note": "Warme overdracht.", "basis": "consent", "consent_on": date.today().isoformat(),
+        "notice": "auto"}),
     FormTarget("staff.update_handover", "staff", staff_forms.HandoverOutcomeForm, prefix="h{handover}-"),
     FormTarget("staff.correct_hours", "staff", staff_forms.HoursCorrectionForm, {"hours": "2,5"}),
     # A wrong password (the fuzzer never types the right one), so the volunteer of the shared world stays.
@@ -254,6 +256,13 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "initiatives.needs.applicants_page": ("organiser", ("status", "page")),
     "initiatives.organisations": ("anonymous", ("wijk", "q", "goal", "page")),
 }
+# The intake page, the letter and a hand-over's pick-up (webapp/staff/casework_views.py).
+FORMS = (*FORMS,
+         FormTarget("staff.log_contact", "staff", casework_forms.ContactForm, {"kind": "called", "note": "Gebeld."}),
+         FormTarget("staff.withdraw_consent", "staff", casework_forms.WithdrawForm),
+         FormTarget("staff.record_pickup", "staff", casework_forms.PickupForm, prefix="p{handover}-"))
+RAW_FORM_FIELDS["staff.letter_pdf"] = ("taal",)
+QUERIES["staff.letter"] = ("staff", ("taal",))
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
 SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.show"), ("anonymous", "asks.index"),
          ("volunteer", "asks.index"), ("resident", "pages.dashboard"), ("volunteer", "pages.dashboard"),

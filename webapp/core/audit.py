@@ -94,6 +94,14 @@ class Action(StrEnum):
     RESCUE_NOTE = "rescue_note"  # staff wrote a note on an unanswered request (the text stays in the history)
     RESCUE_OUTCOME = "rescue_outcome"  # staff phoned the resident of an expired request: what came of it
     VOG_APPLIED = "vog_applied"  # staff recorded that a volunteer applied for a certificate of conduct
+    HANDOVER_NOTE = "handover_note"  # a new version of a hand-over's staff note (the old one is kept)
+    REFERRAL_SENT = "referral_sent"  # the referral e-mail went to the partner (only the agreed fields)
+    REFERRAL_PRINTED = "referral_printed"  # the printable referral (PDF) was made
+    HANDOVER_PICKED_UP = "handover_picked_up"  # the partner picked the hand-over up
+    HANDOVER_REMINDER = "handover_reminder"  # the staff member was reminded: not picked up after N days
+    CONTACT_LOGGED = "contact_logged"  # staff noted contact with a resident (called, no answer, a letter)
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # a resident withdrew consent: their request went offline
+    LETTER_PRINTED = "letter_printed"  # a letter for a resident without e-mail was printed
 
 
 # Views of personal data (NEN 7513: who looked at whose data, when). Logged once per person per session per action.
@@ -127,6 +135,14 @@ ACTION_LABELS: dict[str, LazyString] = {
     Action.RESCUE_NOTE: _l("Note on an unanswered request"),
     Action.RESCUE_OUTCOME: _l("Resident phoned about an expired request"),
     Action.VOG_APPLIED: _l("VOG applied for"),
+    Action.HANDOVER_NOTE: _l("Hand-over note changed"),
+    Action.REFERRAL_SENT: _l("Referral e-mailed to the partner"),
+    Action.REFERRAL_PRINTED: _l("Referral printed"),
+    Action.HANDOVER_PICKED_UP: _l("Hand-over picked up by the partner"),
+    Action.HANDOVER_REMINDER: _l("Reminder: hand-over not picked up"),
+    Action.CONTACT_LOGGED: _l("Contact with a resident noted"),
+    Action.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+    Action.LETTER_PRINTED: _l("Letter for a resident printed"),
 }
 
 

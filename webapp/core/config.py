@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # /health/ready answers 503 when the oldest e-mail still waiting in the outbox is older than this (0: never).
     HEALTH_OUTBOX_MAX_MINUTES: float = Field(60, ge=0, le=10_080)
     HANDOVER_PARTNERS: str | None = None  # "Sociaal Wijkteam;CJG;..." (default: webapp.staff.services)
+    # Where a referral is e-mailed: "Sociaal Wijkteam=intake@swt.example;CJG=..." (a partner without one: the PDF).
+    HANDOVER_PARTNER_EMAILS: str | None = None
+    HANDOVER_REMINDER_DAYS: int = Field(5, ge=1, le=90)  # remind the staff member when nobody picked it up
     # Seals district budget ballots (webapp/budgets/sealing.py); derived from SECRET_KEY when not set. Keep it the
     # same while a round is being voted on, and out of the database (docs/BUDGETS.md).
     BALLOT_KEY: str | None = Field(None, min_length=32)
@@ -188,6 +191,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "PAGE_SIZE": settings.PAGE_SIZE,
         "PAGE_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
         "MODERATION_REPORT_THRESHOLD": settings.MODERATION_REPORT_THRESHOLD,
+        "HANDOVER_REMINDER_DAYS": settings.HANDOVER_REMINDER_DAYS,
         "RESCUE_AFTER_DAYS": settings.RESCUE_AFTER_DAYS,
         "SCREENING_VALID_YEARS": settings.SCREENING_VALID_YEARS,
         "REPORT_MIN_CELL": settings.REPORT_MIN_CELL,
@@ -231,4 +235,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
             config[name] = getattr(settings, name)
     if settings.HANDOVER_PARTNERS:
         config["HANDOVER_PARTNERS"] = tuple(p.strip() for p in settings.HANDOVER_PARTNERS.split(";") if p.strip())
+    if settings.HANDOVER_PARTNER_EMAILS:
+        pairs = (pair.partition("=") for pair in settings.HANDOVER_PARTNER_EMAILS.split(";"))
+        config["HANDOVER_PARTNER_EMAILS"] = {
+            name.strip(): address.strip() for name, _, address in pairs if name.strip() and address.strip()}
     return config

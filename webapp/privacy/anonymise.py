@@ -22,7 +22,7 @@ from webapp.core import outbox
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.notifications.models import Notification
-from webapp.staff.models import Handover, Intake, Report
+from webapp.staff.models import ContactLogEntry, Handover, HandoverNote, Intake, Report
 
 # Stored in place of the text. Language-neutral on purpose: the same row is read in Dutch and in English.
 PLACEHOLDER = "—"
@@ -56,9 +56,16 @@ def anonymise_requests(requests: Sequence[HelpRequest], now: datetime | None = N
     db.session.execute(update(Match).where(Match.request_id.in_(ids))
                        .values(requester_thanks="", volunteer_thanks="").execution_options(synchronize_session="fetch"))
     db.session.execute(update(Intake).where(Intake.request_id.in_(ids))
-                       .values(note="", resident_id=None).execution_options(synchronize_session="fetch"))
+                       .values(note="", resident_id=None, address="", address_shareable=False)
+                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(update(ContactLogEntry)
+                       .where(ContactLogEntry.intake_id.in_(select(Intake.id).where(Intake.request_id.in_(ids))))
+                       .values(note="").execution_options(synchronize_session="fetch"))
     db.session.execute(update(Handover).where(Handover.request_id.in_(ids))
                        .values(staff_note="").execution_options(synchronize_session="fetch"))
+    db.session.execute(update(HandoverNote)  # every earlier version of the note too
+                       .where(HandoverNote.handover_id.in_(select(Handover.id).where(Handover.request_id.in_(ids))))
+                       .values(text="").execution_options(synchronize_session="fetch"))
     db.session.execute(update(Report).where(Report.request_id.in_(ids))
                        .values(details="").execution_options(synchronize_session="fetch"))
     forget_titles_in_notifications(public_ids)

@@ -36,7 +36,7 @@ from webapp.initiatives.models import (
 )
 from webapp.notifications.models import EmailDigest, Notification, NotificationPreference
 from webapp.offers.models import Offer
-from webapp.staff.models import Intake, Report, Screening, StaffTask
+from webapp.staff.models import ContactLogEntry, Intake, Report, Screening, StaffTask
 from webapp.staff.rescue_models import VogApplication
 from webapp.suggestions.models import Invitation
 
@@ -110,6 +110,10 @@ EXCLUDED: dict[str, str] = {
     "staff_tasks.done_by_id": "staff work: the task is in the export of the person it is about",
     "rescue_notes.author_id": "staff work: a staff-only note on a request, part of the staff's rescue record",
     "vog_reminders.volunteer_id": "keeps each reminder that a VOG lapses to once; the VOG's dates are in screenings",
+    "intakes.consent_recorded_by_id": "staff work: the consent record is in the resident's export",
+    "intakes.withdrawn_by_id": "staff work: the consent record is in the resident's export",
+    "handover_notes.author_id": "staff-only notes about a hand-over, by the staff member who wrote them",
+    "contact_log.staff_id": "staff work: the staff member's log of contact with a resident",
 }
 
 
@@ -271,8 +275,14 @@ def collect(user: User) -> dict[str, Any]:
                               for r in _rows(select(Report).where(Report.person_id == uid))],
         "consent_records": [{"request": i.help_request.public_id, "consent_how": i.consent_how,
                              "consent_given_by": i.consent_given_by, "consent_on": _when(i.consent_on),
-                             "created_at": _when(i.created_at)}
+                             "created_at": _when(i.created_at), "consent_text_version": i.consent_version,
+                             "withdrawn_on": _when(i.withdrawn_on), "address": i.address,
+                             "address_shared_with_helper": i.address_shareable}
                             for i in _rows(select(Intake).where(Intake.resident_id == uid))],
+        "contact_log": [{"request": c.intake.help_request.public_id, "kind": c.kind, "note": c.note,
+                         "at": _when(c.created_at)}
+                        for c in _rows(select(ContactLogEntry).join(Intake, Intake.id == ContactLogEntry.intake_id)
+                                       .where(Intake.resident_id == uid))],
         "screenings": [{"checked_on": _when(s.checked_on), "valid_until": _when(s.valid_until),
                         "created_at": _when(s.created_at), "reference": s.reference,
                         "profile": list(s.profile or [])}

@@ -56,7 +56,7 @@ from webapp.privacy.anonymise import (
     close_open_request,
     end_ongoing_match,
 )
-from webapp.staff.models import Handover, Intake, Report, Screening, StaffTask
+from webapp.staff.models import ContactLogEntry, Handover, HandoverNote, Intake, Report, Screening, StaffTask
 from webapp.staff.rescue_models import VogApplication, VogReminder
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
 from webapp.suggestions.models import Invitation, ShownVolunteer, SuggestionNotice
@@ -162,9 +162,10 @@ def _detach_everything_else(user: User) -> None:
                        .execution_options(**opts))
     db.session.execute(delete(ShownVolunteer).where(or_(ShownVolunteer.viewer_id == uid,
                                                         ShownVolunteer.volunteer_id == uid)).execution_options(**opts))
-    nulls: tuple[tuple[Any, Any, dict[str, str]], ...] = (
+    nulls: tuple[tuple[Any, Any, dict[str, Any]], ...] = (
         (Report, Report.reporter_id, {"details": ""}), (Report, Report.resolved_by_id, {}),
-        (Screening, Screening.recorded_by_id, {}), (Intake, Intake.resident_id, {"note": ""}),
+        (Screening, Screening.recorded_by_id, {}),
+        (Intake, Intake.resident_id, {"note": "", "address": "", "address_shareable": False}),
         (Intake, Intake.staff_id, {}), (Handover, Handover.staff_id, {}),
         (InitiativeSupport, InitiativeSupport.staff_id, {}),
         (Invitation, Invitation.invited_by_id, {}), (NeedInvitation, NeedInvitation.invited_by_id, {}),
@@ -178,6 +179,9 @@ def _detach_everything_else(user: User) -> None:
         (OrganiserInvitation, OrganiserInvitation.accepted_by_id, {}),
         (InitiativeUpdate, InitiativeUpdate.author_id, {}), (ActivityMessage, ActivityMessage.author_id, {"body": ""}),
         (StaffTask, StaffTask.created_by_id, {}), (StaffTask, StaffTask.done_by_id, {}),
+        # The intake page (webapp.staff.casework, referrals): staff work stays without the staff member.
+        (Intake, Intake.consent_recorded_by_id, {}), (Intake, Intake.withdrawn_by_id, {}),
+        (HandoverNote, HandoverNote.author_id, {}), (ContactLogEntry, ContactLogEntry.staff_id, {}),
     )
     for model, column, extra in nulls:
         db.session.execute(update(model).where(column == uid).values({column.key: None, **extra})
@@ -266,6 +270,8 @@ ERASURE_HANDLED: frozenset[str] = frozenset({
     "initiative_updates.author_id", "activity_messages.author_id",  # kept without the author (a message's text goes)
     "staff_tasks.person_id",  # deleted: nobody to phone any more
     "staff_tasks.created_by_id", "staff_tasks.done_by_id",  # set to NULL: staff work stays
+    "intakes.consent_recorded_by_id", "intakes.withdrawn_by_id", "handover_notes.author_id",  # set to NULL
+    "contact_log.staff_id",  # set to NULL (notes about an erased resident go with their requests: anonymise.py)
 })
 
 

@@ -1,4 +1,5 @@
-"""`flask staff refresh-screening` and `flask staff vog-reminders`: daily jobs for the staff workspace."""
+"""`flask staff refresh-screening`, `flask staff vog-reminders` and `flask staff handover-reminders`: daily jobs for the
+staff workspace."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from webapp.core.extensions import db
+from webapp.staff.referrals import send_reminders
 from webapp.staff.services import refresh_screening
 
 cli = AppGroup("staff", help="Jobs for the staff workspace.")
@@ -28,3 +30,9 @@ def vog_reminders_command() -> None:
     reminded = send_reminders()
     db.session.commit()  # the mails are in the outbox; its worker (or `flask notifications send-pending`) sends them
     click.echo(f"{len(reminded)} volunteer(s) reminded.")
+@cli.command("handover-reminders")
+def handover_reminders_command() -> None:
+    """Remind staff of hand-overs no partner picked up after HANDOVER_REMINDER_DAYS days (once each; a daily job)."""
+    count = send_reminders()
+    db.session.commit()
+    click.echo(f"{count} reminder(s) sent.")

@@ -7,14 +7,25 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.asks.forms import RequestForm
 from webapp.core.forms import DecisionForm, LocalDecimalField, MultiCheckboxField
 from webapp.core.moderation import PERSONAL_DATA, Flag, check_text
+from webapp.staff.consent import CURRENT_VERSION, is_known
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
 from webapp.staff.screening import PROFILE_CODES, valid_reference
+from webapp.staff.referrals import BASIS_CONSENT, BASIS_LABELS, FIELD_LABELS
 
 CONSENT_HOW_LABELS = {
     "phone": _l("By phone"),
@@ -104,8 +115,8 @@ class IntakeForm(RequestForm):
     """A request posted by staff for a resident, with the resident's details and their consent."""
 
     field_order = ("resident", "resident_first_name", "resident_last_name", "resident_phone", "postcode", "wijk",
-                   "consent_how", "consent_given_by", "consent_on", "staff_note", "title", "description",
-                   "text_language", "category")
+                   "resident_address", "address_shareable", "consent_version", "consent_how", "consent_given_by",
+                   "consent_on", "staff_note", "title", "description", "text_language", "category")
 
     resident = SelectField(_l("For whom?"), choices=[], validate_choice=False, default="")
     resident_first_name = StringField(_l("First name of the resident"), validators=[Length(max=60)])
@@ -125,6 +136,22 @@ class IntakeForm(RequestForm):
                                        _not_in_future])
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
                                description=_l("Only staff of the volunteer centre read this."))
+    resident_address = StringField(_l("Address of the resident (optional)"), validators=[Optional(), Length(max=200)],
+                                   description=_l("Street and house number. Only staff see it, and the chosen "
+                                                  "volunteer if the resident agrees."))
+    address_shareable = BooleanField(_l("The resident agrees that the chosen volunteer sees this address"),
+                                     description=_l("Only while the help goes on. Never before the resident chooses, "
+                                                    "never to other volunteers."))
+    consent_version = HiddenField(default=CURRENT_VERSION)  # the consent text shown on the page
+
+    def validate_consent_version(self, field: HiddenField) -> None:
+        if field.data and not is_known(field.data):
+            raise ValidationError(_l("This agreement text is not known. Open the form again and read the text "
+                                     "to the resident."))
+
+    def validate_address_shareable(self, field: BooleanField) -> None:
+        if field.data and not (self.resident_address.data or "").strip():
+            raise ValidationError(_l("Fill in the address, or do not tick that it may be shared."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The request form's fields, worded for the staff member who fills them in for the resident."""
@@ -164,6 +191,29 @@ class HandoverForm(FlaskForm):
                           default="pending")
     staff_note = TextAreaField(_l("Note for staff (optional)"), validators=[Optional(), Length(max=2000)],
                                description=_l("Only staff read this. It never appears on the request page."))
+    basis = RadioField(
+        _l("Why may you share this?"), choices=[SelectChoice(k, v) for k, v in BASIS_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose whether the resident agreed, or which legal ground applies."))])
+    consent_on = DateField(_l("Date the resident agreed"), validators=[Optional(), _not_in_future],
+                           description=_l("Only when the resident agreed."))
+    shared_fields = MultiCheckboxField(
+        _l("What may be shared with the partner?"), choices=[SelectChoice(k, v) for k, v in FIELD_LABELS.items()],
+        description=_l("Only what the resident agreed to, or only what the legal ground needs."))
+    notice = RadioField(
+        _l("Message to the resident"), default="auto",
+        choices=[SelectChoice("auto", _l("Send it when the resident agreed; hold it back for a legal ground")),
+                 SelectChoice("send", _l("Send the resident a message")),
+                 SelectChoice("hold", _l("Hold the message back: the resident hears nothing from Samen"))],
+        validators=[InputRequired(message=_l("Choose whether the resident gets a message."))])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The date of consent is needed only when the resident agreed (an empty optional field stops the field's
+        own validators, so this is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.basis.data == BASIS_CONSENT and self.consent_on.data is None and not self.consent_on.errors:
+            self.consent_on.errors = [_l("Fill in the date the resident agreed.")]
+            return False
+        return valid
 
 
 class HandoverOutcomeForm(FlaskForm):

@@ -95,10 +95,23 @@ class Intake(Base):
     consent_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")  # staff only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Which consent text the resident agreed to (webapp.staff.consent), and who recorded it when.
+    consent_version: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    consent_recorded_at: Mapped[datetime | None]
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The resident withdrew their consent: the request went offline, the address is no longer shared.
+    withdrawn_on: Mapped[date | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The resident's address, and whether the chosen volunteer may see it (only while the match is live).
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address_shareable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=expression.false())
 
     help_request: Mapped[HelpRequest] = relationship()
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_id])
     staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+    consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
 
 class Handover(Base):
@@ -115,9 +128,53 @@ class Handover(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The ground for sharing (webapp.staff.referrals): "consent" (with its date and the fields agreed to share), or a
+    # legal ground that replaces consent ("safety": Veilig Thuis meldcode, "legal_duty").
+    basis: Mapped[str] = mapped_column(String(20), default="consent", server_default="consent")
+    consent_on: Mapped[date | None]
+    shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    resident_notified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=expression.true())
+    referral_sent_at: Mapped[datetime | None]
+    picked_up_on: Mapped[date | None]
+    reminded_at: Mapped[datetime | None]
 
     help_request: Mapped[HelpRequest] = relationship()
     staff: Mapped[User | None] = relationship()
+    notes: Mapped[list[HandoverNote]] = relationship(order_by="HandoverNote.id.desc()",
+                                                     cascade="all, delete-orphan", back_populates="handover")
+
+
+class HandoverNote(Base):
+    """One version of a hand-over's staff note. Never changed: an edit adds a version (`Handover.staff_note` is the
+    latest, for the lists)."""
+
+    __tablename__ = "handover_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    handover: Mapped[Handover] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class ContactLogEntry(Base):
+    """Staff contact with a resident they took a request in for: called, no answer, told about the match, a letter.
+    Staff only."""
+
+    __tablename__ = "contact_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # called, no_answer, told_match, letter, other
+    note: Mapped[str] = mapped_column(String(500), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff: Mapped[User | None] = relationship()
+    intake: Mapped[Intake] = relationship()
 
 
 class StaffTask(Base):

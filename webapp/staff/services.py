@@ -23,8 +23,9 @@ from webapp.core.pagination import Page, paginate
 from webapp.core.reference.models import Wijk
 from webapp.notifications.services import notify
 from webapp.offers.models import Offer, OfferStatus
-from webapp.staff import moderation
+from webapp.staff import moderation, referrals
 from webapp.staff import screening as screening_extra
+from webapp.staff.consent import CURRENT_VERSION, is_known
 from webapp.staff.models import Handover, Intake, Report, ReportOutcome, Screening, StaffTask
 from webapp.staff.rescue_models import RescueState, VogApplication
 from webapp.suggestions.invalidation import invalidate as invalidate_suggestions
@@ -303,6 +304,9 @@ class Consent:
     given_by: str  # resident, family, carer, other
     on: date
     note: str = ""
+    version: str = CURRENT_VERSION  # the consent text agreed to (webapp.staff.consent)
+    address: str = ""  # the resident's address (optional), and whether the chosen volunteer may see it
+    address_shareable: bool = False
 
 
 def take_in_request(actor: User, resident: User | ResidentData, consent: Consent,
@@ -312,7 +316,7 @@ def take_in_request(actor: User, resident: User | ResidentData, consent: Consent
     The resident gets an account without e-mail or password (they never log in). The staff member is the contact:
     after a match the volunteer sees the staff member's details, never the resident's.
     """
-    if consent.how not in CONSENT_HOW or consent.given_by not in CONSENT_BY:
+    if consent.how not in CONSENT_HOW or consent.given_by not in CONSENT_BY or not is_known(consent.version):
         raise ValueError("consent")
     if isinstance(resident, ResidentData):
         person = User(email=None, password_hash=None, first_name=resident.first_name.strip(),
@@ -325,10 +329,13 @@ def take_in_request(actor: User, resident: User | ResidentData, consent: Consent
         person = resident
     help_request = asks.post_request(person, data, contact_staff_id=actor.id, check_duplicates=True)
     intake = Intake(request_id=help_request.id, resident_id=person.id, staff_id=actor.id, consent_how=consent.how,
-                    consent_given_by=consent.given_by, consent_on=consent.on, note=consent.note.strip())
+                    consent_given_by=consent.given_by, consent_on=consent.on, note=consent.note.strip(),
+                    consent_version=consent.version, consent_recorded_at=utcnow(), consent_recorded_by_id=actor.id,
+                    address=consent.address.strip()[:200],
+                    address_shareable=bool(consent.address.strip()) and consent.address_shareable)
     db.session.add(intake)
     log_action(actor, Action.INTAKE, "request", help_request.public_id, consent_how=consent.how,
-               consent_given_by=consent.given_by)
+               consent_given_by=consent.given_by, consent_version=consent.version)
     return help_request
 
 
@@ -425,19 +432,29 @@ def intake_for(help_request: HelpRequest) -> Intake | None:
 # -- warm hand-over ---------------------------------------------------------------------------------------------------
 
 def hand_over(actor: User, help_request: HelpRequest, partner: str, on: date, outcome: str,
-              staff_note: str) -> Handover:
+              staff_note: str, *, basis: str = referrals.BASIS_CONSENT, consent_on: date | None = None,
+              shared_fields: Sequence[str] = (), notify_resident: bool = True) -> Handover:
     """Hand the request over to a professional partner. It leaves the listing; the requester (or their staff
-    contact) gets a kind message. The note is for staff only and is never shown to anyone else."""
-    if outcome not in HANDOVER_OUTCOMES:
+    contact) gets a kind message unless staff hold it back (`notify_resident`; webapp.staff.referrals decides the
+    default). The ground for sharing is the resident's consent (on `consent_on`, for `shared_fields`) or a legal
+    ground. The note is for staff only and is never shown to anyone else; its first version is kept."""
+    if outcome not in HANDOVER_OUTCOMES or basis not in referrals.BASIS_LABELS:
         raise ValueError(outcome)
+    if basis == referrals.BASIS_CONSENT and consent_on is None and shared_fields:
+        raise ValueError("consent_on")
     asks.close_for_handover(help_request)
     handover = Handover(request_id=help_request.id, partner=partner, handed_over_on=on, outcome=outcome,
-                        staff_note=staff_note.strip(), staff_id=actor.id)
+                        staff_note=staff_note.strip(), staff_id=actor.id, basis=basis, consent_on=consent_on,
+                        shared_fields=[f for f in referrals.FIELD_LABELS if f in shared_fields],
+                        resident_notified=notify_resident)
     db.session.add(handover)
+    db.session.flush()
+    referrals.add_note_version(actor, handover, staff_note)
     recipient = help_request.contact_staff_id or help_request.requester_id
-    if recipient != actor.id:
+    if notify_resident and recipient != actor.id:
         notify(recipient, "handed_over", title=help_request.title, request=help_request.public_id)
-    log_action(actor, Action.HANDOVER, "request", help_request.public_id, partner=partner, outcome=outcome)
+    log_action(actor, Action.HANDOVER, "request", help_request.public_id, partner=partner, outcome=outcome,
+               basis=basis, shared=list(handover.shared_fields), resident_notified=notify_resident)
     return handover
 
 
@@ -453,6 +470,7 @@ def update_handover(actor: User, handover: Handover, outcome: str, staff_note: s
         raise ValueError(outcome)
     if seen != handover_version(handover):
         raise ChangedMeanwhile
+    previous = handover.staff_note
     changed = int(getattr(db.session.execute(
         update(Handover).where(Handover.id == handover.id, Handover.updated_at == handover.updated_at)
         .values(outcome=outcome, staff_note=staff_note.strip(), updated_at=utcnow())
@@ -461,6 +479,8 @@ def update_handover(actor: User, handover: Handover, outcome: str, staff_note: s
         raise ChangedMeanwhile
     db.session.refresh(handover)
     log_action(actor, Action.HANDOVER_OUTCOME, "request", handover.help_request.public_id, outcome=outcome)
+    if referrals.add_note_version(actor, handover, staff_note, previous) is not None:  # the old version stays
+        log_action(actor, Action.HANDOVER_NOTE, "request", handover.help_request.public_id)
 
 
 def handovers(limit: int = 200) -> list[Handover]:

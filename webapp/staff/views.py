@@ -32,8 +32,9 @@ from webapp.core.reference.labels import locale_code
 from webapp.initiatives import services as initiatives
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
-from webapp.staff import moderation, services
+from webapp.staff import moderation, referrals, services
 from webapp.staff import screening as vog
+from webapp.staff.consent import CURRENT_VERSION, consent_text, is_known
 from webapp.staff.forms import (
     CONSENT_BY_LABELS,
     CONSENT_HOW_LABELS,
@@ -422,7 +423,10 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
             phone=form.resident_phone.data or "", postcode=form.postcode.data or "", wijk=form.resolved_wijk,
             locale="nl")
         consent = services.Consent(how=form.consent_how.data or "", given_by=form.consent_given_by.data or "",
-                                   on=form.consent_on.data, note=form.staff_note.data or "")
+                                   on=form.consent_on.data, note=form.staff_note.data or "",
+                                   version=form.consent_version.data or CURRENT_VERSION,
+                                   address=form.resident_address.data or "",
+                                   address_shareable=bool(form.address_shareable.data))
         help_request = services.take_in_request(current_user, resident, consent, request_data(form))
         db.session.commit()
         if help_request.moderation != "ok":
@@ -432,7 +436,11 @@ def new_intake() -> str | WerkzeugResponse | tuple[str, int]:
                   "success")
         return redirect(url_for("asks.show", public_id=help_request.public_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("staff/intake_form.html", form=form), status
+    version = CURRENT_VERSION if request.method == "GET" or not is_known(form.consent_version.data or "") \
+        else form.consent_version.data or CURRENT_VERSION
+    form.consent_version.data = version
+    return render_template("staff/intake_form.html", form=form, consent_version=version,
+                           consent_text=consent_text(version, locale_code())), status
 
 
 @bp.get("/werkruimte/intakes")
@@ -489,8 +497,12 @@ def handover(public_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     if form.validate_on_submit():
         assert form.handed_over_on.data is not None
         try:
+            basis = form.basis.data or referrals.BASIS_CONSENT
             services.hand_over(current_user, help_request, form.partner.data or "", form.handed_over_on.data,
-                               form.outcome.data or "pending", form.staff_note.data or "")
+                               form.outcome.data or "pending", form.staff_note.data or "", basis=basis,
+                               consent_on=form.consent_on.data if basis == referrals.BASIS_CONSENT else None,
+                               shared_fields=form.shared_fields.data or [],
+                               notify_resident=referrals.resident_is_told(basis, form.notice.data or "auto"))
         except asks.NoLongerOpen:
             db.session.rollback()
             flash(_("This request is closed, so it cannot be handed over."), "warning")
@@ -515,7 +527,9 @@ def handovers() -> str:
         form.staff_note.data = item.staff_note
         form.seen.data = services.handover_version(item)
         forms[item.id] = form
-    return render_template("staff/handovers.html", items=items, forms=forms)
+    return render_template("staff/handovers.html", items=items, forms=forms,
+                           pickup_forms=casework_views.pickup_forms(items), pickup_due=referrals.pickup_due,
+                           basis_label=lambda key: str(referrals.BASIS_LABELS.get(key, key)))
 
 
 @bp.post("/werkruimte/overdrachten/<int:handover_id>")
@@ -692,4 +706,5 @@ def correct_hours(public_id: str) -> WerkzeugResponse | tuple[str, int]:
     return redirect(url_for("asks.show", public_id=public_id))
 
 
+from webapp.staff import casework_views as casework_views  # noqa: E402  (registers its views on bp)
 from webapp.staff import rescue_views  # noqa: E402,F401  (routes on this blueprint)

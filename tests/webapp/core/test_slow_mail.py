@@ -146,7 +146,8 @@ def test_a_mail_server_that_never_answers_holds_no_click_and_the_mails_go_out_la
     handed = make.request(resident, title="Hulp bij brieven")
     page = f"/werkruimte/vragen/{handed.public_id}/overdracht"
     timed("hand over", post_form(people["staff"], page, page, partner="Sociaal Wijkteam",
-                                 handed_over_on=date.today().isoformat(), outcome="pending"), took)
+                                 handed_over_on=date.today().isoformat(), outcome="pending", basis="consent",
+                                 consent_on=date.today().isoformat(), notice="auto"), took)
 
     # An initiative: a sign-up for a need, and an activity with 17 participants cancelled.
     ini = h.initiative(make, organiser)

@@ -122,7 +122,8 @@ def test_a_warm_handover_tells_the_helper_and_ends_their_view_of_the_contact_det
     staff = login(make.user("staff").email)
     staff.post(f"/werkruimte/vragen/{help_request.public_id}/overdracht",
                data={"partner": "Sociaal Wijkteam", "handed_over_on": utcnow().date().isoformat(),
-                     "outcome": "pending"})
+                     "outcome": "pending", "basis": "consent", "consent_on": utcnow().date().isoformat(),
+                     "notice": "auto"})
     assert make.run(status_of, help_request.public_id) == "handed_over"
     assert ("helper_handed_over", {"title": "Post en rekeningen", "request": help_request.public_id}) \
         in make.run(notes_of, helper.id)

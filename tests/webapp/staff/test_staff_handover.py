@@ -21,7 +21,7 @@ NOTE = "Schulden bij drie partijen, deurwaarder geweest."
 
 def handover_form(**overrides):
     data = {"partner": "Schuldhulpverlening", "handed_over_on": date.today().isoformat(), "outcome": "pending",
-            "staff_note": NOTE}
+            "staff_note": NOTE, "basis": "consent", "consent_on": date.today().isoformat(), "notice": "auto"}
     data.update(overrides)
     return data
 
