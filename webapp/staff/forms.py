@@ -24,8 +24,8 @@ from webapp.core.forms import DecisionForm, LocalDecimalField, MultiCheckboxFiel
 from webapp.core.moderation import PERSONAL_DATA, Flag, check_text
 from webapp.staff.consent import CURRENT_VERSION, is_known
 from webapp.staff.moderation import REJECT_REASONS, REPORT_REASONS
-from webapp.staff.screening import PROFILE_CODES, valid_reference
 from webapp.staff.referrals import BASIS_CONSENT, BASIS_LABELS, FIELD_LABELS
+from webapp.staff.screening import PROFILE_CODES, valid_reference
 
 CONSENT_HOW_LABELS = {
     "phone": _l("By phone"),
