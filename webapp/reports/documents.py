@@ -9,13 +9,14 @@ from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
-from webapp.reports import exports, services, snapshots
+from webapp.reports import exports, pdfreport, services, snapshots
 from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
 from webapp.reports.periods import Period
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "pdf")
 
 
 def min_cell() -> int:
@@ -63,7 +64,7 @@ def export_notes(period: Period, by: str, computed_at: datetime | None = None) -
     """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
     each figure is made. The same words as under the dashboard."""
     notice = incomplete_notice(period, (computed_at or utcnow()).date())
-    notes = [
+    return [
         _("Samen impact report, %(period)s.", period=period_label(period)),
         *([notice] if notice else []),
         as_of(computed_at) + ".",
@@ -72,6 +73,13 @@ def export_notes(period: Period, by: str, computed_at: datetime | None = None) -
           end=format_date(period.last_day, "long"),
           today=format_date(computed_at or utcnow(), "long")),
         _("Only counts: no names, addresses or other personal data."),
+        *definitions(by),
+    ]
+
+
+def definitions(by: str = "") -> list[str]:
+    """What the signs mean and how each figure is made: under the dashboard, in the exports, in the PDF report."""
+    notes = [
         _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
           "%(num)d people or because a small number could be worked out from it.", num=min_cell(), max=min_cell() - 1),
         _("When a total is below %(num)d, all its parts show “<%(num)d”, also those that are 0: the wijken of a "
@@ -100,7 +108,10 @@ def export_notes(period: Period, by: str, computed_at: datetime | None = None) -
 
 def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
     """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
-    columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers."""
+    columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers. The PDF report (`by` does not
+    apply: it has the figures per goal and per wijk) is in Dutch or English (`pdfreport.pdf_language`)."""
+    if file_format == "pdf":
+        return pdf_file(period, locale=locale)
     found = snapshots.reports([period], services.load_reference(locale), min_cell=min_cell(),
                               max_age=snapshot_age())[period]
     report = found.report
@@ -114,3 +125,24 @@ def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tu
     dutch = locale == "nl"
     content = exports.to_csv(rows, notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
     return content.encode("utf-8-sig"), "text/csv; charset=utf-8", name
+
+
+def pdf_file(period: Period, *, locale: str) -> tuple[bytes, str, str]:
+    """The PDF report of the period (compared with the period before), in the reader's language when the PDF's
+    fonts can write it, else in English with a note saying so."""
+    language = pdfreport.pdf_language(locale)
+    with in_language(language):
+        note = None
+        if language != locale:  # in English too: the PDF's fonts cannot write the reader's language
+            note = _("This report is in English: a PDF in your language is not available yet. The dashboard and "
+                     "the spreadsheets are in your language.")
+        board = snapshots.dashboard(period, min_cell=min_cell(), locale=language, max_age=snapshot_age())
+        made_on = board.computed_at or utcnow()
+        notices = [notice for p in dict.fromkeys((board.current.period, board.previous.period))
+                   if (notice := incomplete_notice(p, made_on.date(), services.first_day())) is not None]
+        content = pdfreport.Content(
+            current=board.current, previous=board.previous, title=_("Impact report"),
+            period_label=period_label(period), previous_label=period_label(board.previous.period), made_on=made_on,
+            min_cell=min_cell(), notices=notices, definitions=definitions(), language_note=note)
+        data = pdfreport.render(content)
+    return data, "application/pdf", f"samen-{period.code}.pdf"

@@ -16,8 +16,16 @@ from webapp.core.access import figures_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.reference.labels import locale_code
-from webapp.reports import charts, figures, services, snapshots, svgmap
-from webapp.reports.documents import as_of, export_file, incomplete_notice, min_cell, period_label, snapshot_age
+from webapp.reports import charts, figures, pdfreport, services, snapshots, svgmap
+from webapp.reports.documents import (
+    FORMATS,
+    as_of,
+    export_file,
+    incomplete_notice,
+    min_cell,
+    period_label,
+    snapshot_age,
+)
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
 
@@ -141,6 +149,7 @@ def dashboard() -> str:
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
+        pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(),
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
         incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
                                                    board.baseline.period))
@@ -151,7 +160,7 @@ def dashboard() -> str:
 @bp.get("/export.<file_format>")
 @figures_required
 def export(file_format: str) -> Response | tuple[str, int]:
-    if file_format not in ("csv", "xlsx"):
+    if file_format not in FORMATS:
         return render_template("errors/error.html", code=404, reason=None), 404
     form = DashboardForm(formdata=request.args)
     period, _baseline, problems = _read(form, date.today())
