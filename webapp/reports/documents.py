@@ -3,15 +3,18 @@ stored figures. Used by the dashboard's export buttons and by `flask reports exp
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl.workbook.workbook import Workbook
 
 from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
-from webapp.reports import exports, pdfreport, services, snapshots
+from webapp.reports import exports, figures, images, pdfreport, services, snapshots, svgmap, yearview
 from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
 from webapp.reports.periods import Period
 from webapp.reports.suppression import DEFAULT_MIN_CELL
@@ -120,7 +123,7 @@ def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tu
     name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
     notes = export_notes(period, by, found.computed_at)
     if file_format == "xlsx":
-        return (exports.to_xlsx(rows, period.code, notes),
+        return (exports.to_xlsx(rows, period.code, notes, extra=_pictures(report)),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
     dutch = locale == "nl"
     content = exports.to_csv(rows, notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
@@ -146,3 +149,120 @@ def pdf_file(period: Period, *, locale: str) -> tuple[bytes, str, str]:
             min_cell=min_cell(), notices=notices, definitions=definitions(), language_note=note)
         data = pdfreport.render(content)
     return data, "application/pdf", f"samen-{period.code}.pdf"
+
+
+def _legend_text(low: float, high: float, measure: str) -> str:
+    return pdfreport.figure(figures.Cell(low), measure, min_cell()) + (
+        "" if low == high else " - " + pdfreport.figure(figures.Cell(high), measure, min_cell()))
+
+
+def _map_values(report: figures.Report, measure: str) -> dict[str, float | None]:
+    return {str(row.key[1]): None if row.cells[measure].state in (figures.State.SMALL, figures.State.HIDDEN)
+            else row.cells[measure].value for row in report.tables["wijk"].rows}
+
+
+def _add_map(workbook: Workbook, report: figures.Report, measure: str) -> None:
+    png, scale = images.map_png(_map_values(report, measure))
+    legend = [(b.colour, _legend_text(b.low, b.high, measure)) for b in scale]
+    legend.append((svgmap.HIDDEN_FILL, _("Hidden: fewer than %(num)d", num=min_cell())))
+    label = str(MEASURE_LABELS[measure])
+    images.add_map_sheet(workbook, _("Map"), _("Map: %(measure)s per wijk", measure=label), png, legend)
+
+
+def _bar_values(cells: Sequence[figures.Cell], measure: str) -> list[exports.Value]:
+    return [yearview.cell_value(cell, measure, min_cell()) for cell in cells]
+
+
+CHART_NOTE = _l("A hidden figure (“<5” or “x”) is drawn without a bar; the table above gives its label.")
+
+
+def _pictures(report: figures.Report) -> Callable[[Workbook], None]:
+    """The map of the period (requests per 1,000 inhabitants) and its monthly trend, as sheets after the figures."""
+    def add(workbook: Workbook) -> None:
+        _add_map(workbook, report, "posted_per_1000")
+        if report.trend:
+            images.add_chart_sheet(
+                workbook, _("Chart"), _("Requests posted and matched per month"),
+                [str(format_date(p.month.start, "MMM y")) for p in report.trend],
+                [(str(MEASURE_LABELS[m]), _bar_values([p.cells[m] for p in report.trend], m))
+                 for m in ("posted", "matched")], str(CHART_NOTE))
+    return add
+
+
+YEAR_MEASURE_LABELS = {"posted_per_1000": _l("Requests per 1,000 inhabitants, per year"),
+                       "volunteers_per_1000": _l("Active volunteers per 1,000 inhabitants, per year")}
+
+
+def year_headers(year: Period, by: str, today: date, first_day: date | None) -> yearview.Headers:
+    """The columns of the side-by-side table; a period that is not whole says so in its header."""
+    def header(period: Period, text: str) -> str:
+        whole = period.end <= today and (first_day is None or first_day <= period.start)
+        return text if whole else _("%(period)s (not a whole period)", period=text)
+
+    before = yearview.periods_of(year)[-1]
+    return yearview.Headers(
+        group=str(DIMENSION_LABELS[by]), measure=_("Measure"),
+        periods=[header(year, str(year.start.year)),
+                 *(header(q, _("Q%(num)d %(year)d", num=i, year=year.start.year))
+                   for i, q in enumerate(yearview.quarters(year), start=1)),
+                 header(before, str(before.start.year))],
+        change=_("Change %(year)d compared with %(before)d (%%)", year=year.start.year, before=before.start.year))
+
+
+YEAR_DIMENSIONS = ("wijk", "goal", "stadsdeel", "category")
+
+
+def year_notes(year: Period, computed_at: datetime | None) -> list[str]:
+    return [
+        _("Samen impact report, %(year)d and its quarters side by side.", year=year.start.year),
+        as_of(computed_at) + ".",
+        _("The year, its quarters and the year before are hidden together: the quarters of a row add up to the "
+          "year where all of them are shown, and no hidden figure can be worked out by subtracting one column from "
+          "another."),
+        _("Change: the year compared with the year before, in percent, only where both figures are shown. A period "
+          "that is not whole (not over yet, or begun before Samen was used) says so in its column name: compare "
+          "it with care."),
+        _("Per 1,000 inhabitants: per year, for whole years only; the quarter columns stay empty."),
+        _("Only counts: no names, addresses or other personal data."),
+        *definitions(),
+    ]
+
+
+def year_file(year: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
+    """A year and its quarters side by side, with the year before and the change: XLSX with a sheet per wijk,
+    goal, district and kind of help and the map and a chart; CSV for one dimension (`by`)."""
+    if year.kind != "year":
+        raise ValueError("the side-by-side table is made for a whole year")
+    wanted = yearview.periods_of(year)
+    found = snapshots.reports(wanted, services.load_reference(locale), min_cell=min_cell(), max_age=snapshot_age())
+    reports = {p: found[p].report for p in wanted}
+    computed_at = min(found[p].computed_at for p in wanted)
+    today, first = computed_at.date(), services.first_day()
+
+    def label(measure: str) -> str:
+        return str(YEAR_MEASURE_LABELS.get(measure, MEASURE_LABELS[measure]))
+
+    def sheet(dimension: str) -> list[list[exports.Value]]:
+        return yearview.table(reports, year, dimension, year_headers(year, dimension, today, first), label,
+                              _("Haarlem (total)"))
+
+    notes = year_notes(year, computed_at)
+    name = f"samen-{year.code}-kwartalen"
+    if file_format == "xlsx":
+        current = reports[year]
+
+        def extra(workbook: Workbook) -> None:
+            _add_map(workbook, current, "posted_per_1000")
+            parts = [reports[q] for q in yearview.quarters(year)]
+            images.add_chart_sheet(
+                workbook, _("Chart"), _("Requests posted and matched per quarter"),
+                [_("Q%(num)d %(year)d", num=i, year=year.start.year) for i in range(1, 5)],
+                [(str(MEASURE_LABELS[m]), _bar_values([p.total.cells[m] for p in parts], m))
+                 for m in ("posted", "matched")], str(CHART_NOTE))
+
+        sheets = [(str(DIMENSION_LABELS[d]), sheet(d), notes) for d in YEAR_DIMENSIONS]
+        return (exports.to_xlsx_sheets(sheets, extra),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
+    dutch = locale == "nl"
+    content = exports.to_csv(sheet(by), notes, delimiter=";" if dutch else ",", decimal="," if dutch else ".")
+    return content.encode("utf-8-sig"), "text/csv; charset=utf-8", f"{name}-{by}.csv"

@@ -25,6 +25,7 @@ from webapp.reports.documents import (
     min_cell,
     period_label,
     snapshot_age,
+    year_file,
 )
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
@@ -174,6 +175,29 @@ def export(file_format: str) -> Response | tuple[str, int]:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
+
+
+@bp.get("/jaar.<file_format>")
+@figures_required
+def year_export(file_format: str) -> Response | tuple[str, int]:
+    """A year and its quarters side by side (CSV per dimension, or XLSX with every dimension, the map and a chart)."""
+    if file_format not in ("csv", "xlsx"):
+        return render_template("errors/error.html", code=404, reason=None), 404
+    code = (request.args.get("year") or str(date.today().year)).strip()[:10]
+    try:
+        year = parse(code)
+    except PeriodError:
+        year = None
+    if year is None or year.kind != "year":
+        return render_template("errors/error.html", code=400, reason=None), 400
+    form = DashboardForm(formdata=request.args)
+    by = form.by.data if form.by.data in figures.DIMENSIONS else "wijk"
+    content, mimetype, name = year_file(year, by, file_format, locale=locale_code())
+    log_action(current_user, Action.EXPORT, "report", year.code, by=by, format=file_format, layout="quarters")
+    db.session.commit()
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/ververs")
