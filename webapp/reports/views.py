@@ -150,7 +150,7 @@ def dashboard() -> str:
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
-        pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(),
+        pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(), made_on=today,
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
         incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
                                                    board.baseline.period))
