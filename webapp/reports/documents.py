@@ -14,6 +14,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
+from webapp.core.reference.labels import locale_code
 from webapp.reports import exports, figures, images, pdfreport, services, snapshots, svgmap, yearview
 from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
 from webapp.reports.periods import Period
@@ -104,9 +105,28 @@ def definitions(by: str = "") -> list[str]:
         _("An initiative counts in every wijk and goal it works for, so wijken, districts and goals need not add up "
           "to the total for initiatives and backing."),
     ]
+    notes += new_measure_notes()
     if by == "goal":
         notes.append(_("A request serves every goal of its kind of help, so the goals do not add up to the total."))
     return notes
+
+
+def new_measure_notes() -> list[str]:
+    """How the measures of reach, initiative hours and grants are made (also under the dashboard)."""
+    return [
+        _("Requests from vulnerable groups: requests of the period in the kinds of help the city marks as asked for "
+          "by vulnerable groups (%(kinds)s). Together with “taken in by staff” it shows the reach of residents who "
+          "find it hard to ask for help.", kinds=", ".join(vulnerable_names())),
+        _("Hours given in initiatives: hours volunteers logged for an initiative's needs and activities in the "
+          "period. Grants to initiatives: euros of staff grants given in the period and of district budget plans of "
+          "initiatives counted in the period. Both count in every wijk and goal of the initiative."),
+    ]
+
+
+def vulnerable_names() -> list[str]:
+    """The names of the kinds of help counted as reach of vulnerable groups, in the reader's language."""
+    names = dict(services.load_reference(locale_code()).categories)
+    return [names.get(key, key) for key in services.vulnerable_categories()]
 
 
 def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:

@@ -23,6 +23,7 @@ from webapp.reports.documents import (
     export_file,
     incomplete_notice,
     min_cell,
+    new_measure_notes,
     period_label,
     snapshot_age,
     year_file,
@@ -151,6 +152,7 @@ def dashboard() -> str:
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
         pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(), made_on=today,
+        measure_notes=new_measure_notes(),
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
         incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
                                                    board.baseline.period))
