@@ -42,7 +42,7 @@ def test_the_pdf_report_reads_back_with_its_title_period_and_figures(make, login
     assert "Period: 1 January 2026 to 31 March 2026" in text
     assert "Figures below 5 are hidden" in text
     assert "How the figures are made" in text and "Expired without help:" in text
-    assert "Per societal goal" in text and "Per wijk" in text and "Map: Requests per 1,000 inhabitants" in text
+    assert "Per societal goal" in text and "Per neighbourhood" in text and "Map: Requests per 1,000 inhabitants" in text
     assert "Requests posted and matched per month" in text
     # A known figure: 8 requests in Europawijk, 29 in the city; Molenwijk's 2 are "<5".
     assert re.match(r"Europawijk 8\b", line_of(text, "Europawijk"))
