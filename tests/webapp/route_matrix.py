@@ -275,6 +275,7 @@ staff.referral_pdf             GET  handover_id=handover                        
 staff.send_referral            POST handover_id=handover                         login   403   403   403   302   302   403
 staff.record_pickup            POST handover_id=handover                         login   403   403   403   302   302   403
 staff.handover_notes           GET  handover_id=handover                         login   403   403   403   200   200   403
+reports.year_export            GET  file_format='csv'                            login   403   403   403   200   200   403
 """
 
 

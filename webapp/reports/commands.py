@@ -1,4 +1,5 @@
-"""`flask reports export --period 2026-Q1 --by wijk --format xlsx --out report.xlsx`, and
+"""`flask reports export --period 2026-Q1 --by wijk --format xlsx --out report.xlsx` (`--format pdf`: the PDF report;
+`--period 2026 --quarters`: the year and its quarters side by side), and
 `flask reports refresh` (every few minutes): store fresh figures of the periods staff open most."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.i18n import in_language
 from webapp.reports import services, snapshots
-from webapp.reports.documents import FORMATS, export_file, min_cell
+from webapp.reports.documents import FORMATS, export_file, min_cell, year_file
 from webapp.reports.figures import DIMENSIONS
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous, whole
 
@@ -34,8 +35,10 @@ cli = AppGroup("reports", help="The impact report: exports and stored figures.")
               help="The file to write.")
 @click.option("--lang", type=click.Choice(("nl", "en")), default="nl", show_default=True,
               help="Language of the column names.")
+@click.option("--quarters", is_flag=True,
+              help="A year and its quarters side by side, with the year before (--period YYYY; csv or xlsx).")
 def export_command(code: str | None, start: datetime | None, end: datetime | None, by: str, file_format: str,
-                   out: Path | None, lang: str) -> None:
+                   out: Path | None, lang: str, quarters: bool) -> None:
     """Export the impact report's figures (small numbers suppressed, no personal data). Only whole months, quarters
     and years: a range of days a day shorter than another would show that day's requests by subtraction."""
     if out is None:
@@ -43,10 +46,19 @@ def export_command(code: str | None, start: datetime | None, end: datetime | Non
     period = _period(code, start, end)
     if not out.parent.is_dir():
         raise click.BadParameter(f"the folder {out.parent} does not exist", param_hint="--out")
+    if quarters and period.kind != "year":
+        raise click.BadParameter("--quarters puts a year and its quarters side by side: use --period with a year, "
+                                 "for example --period 2026.", param_hint="--quarters")
+    if quarters and file_format == "pdf":
+        raise click.BadParameter("--quarters makes a csv or xlsx file.", param_hint="--format")
     with in_language(lang):
-        content, _mimetype, _name = export_file(period, by, file_format, locale=lang)
+        if quarters:
+            content, _mimetype, _name = year_file(period, by, file_format, locale=lang)
+        else:
+            content, _mimetype, _name = export_file(period, by, file_format, locale=lang)
     out.write_bytes(content)
-    log_action(None, Action.EXPORT, "report", period.code, by=by, format=file_format, via="cli")
+    log_action(None, Action.EXPORT, "report", period.code, by=by, format=file_format, via="cli",
+               **({"layout": "quarters"} if quarters else {}))
     db.session.commit()
     click.echo(f"Report {period.code} per {by} written to {out}")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from webapp.reports.figures import MEASURE_KIND, Report, State, measures_for
 
@@ -62,11 +63,29 @@ def to_csv(rows: Sequence[Sequence[Value]], notes: Sequence[str] = (), *, delimi
     return buffer.getvalue()
 
 
-def to_xlsx(rows: Sequence[Sequence[Value]], sheet_title: str, notes: Sequence[str] = ()) -> bytes:
+def to_xlsx(rows: Sequence[Sequence[Value]], sheet_title: str, notes: Sequence[str] = (),
+            extra: Callable[[Workbook], None] | None = None) -> bytes:
+    """One sheet of figures with its notes; `extra` adds sheets (the map, charts) after it."""
+    return to_xlsx_sheets([(sheet_title, rows, notes)], extra)
+
+
+def to_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[Sequence[Value]], Sequence[str]]],
+                   extra: Callable[[Workbook], None] | None = None) -> bytes:
+    """A workbook with one sheet per (title, rows, notes), then what `extra` adds."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = sheet_title[:31] or "Samen"
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for sheet_title, rows, notes in sheets:
+        _fill(workbook.create_sheet(sheet_title[:31] or "Samen"), rows, notes)
+    if extra is not None:
+        extra(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Worksheet, rows: Sequence[Sequence[Value]], notes: Sequence[str]) -> None:
     for row in rows:
         sheet.append([_safe(v) for v in row])
     for cell in sheet[1]:  # column names: bold, wrapped, and kept in view while scrolling
@@ -83,6 +102,3 @@ def to_xlsx(rows: Sequence[Sequence[Value]], sheet_title: str, notes: Sequence[s
         for note in notes:
             sheet.append([_safe(note)])
     sheet.column_dimensions["A"].width = 32
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -13,7 +13,12 @@ Definitions (also printed under the report):
 - initiatives active: resident initiatives and organisations registered before the end of the period that are
   marked active, or held an activity in the period; initiatives supported: those that got support from staff
   (advice, a grant, a space) in the period; backing: residents who backed an initiative in the period.
-  An initiative counts in every wijk and goal it works for, so these need not add up to the total.
+  An initiative counts in every wijk and goal it works for, so these need not add up to the total;
+- reach of vulnerable groups: requests of the period in the kinds of help the city marks as asked for by vulnerable
+  groups (next to "taken in by staff", the requests staff entered for residents without internet);
+- hours given in initiatives: hours volunteers logged for an initiative's needs and activities in the period; grant
+  euros: staff grants given in the period and district budget money for plans of initiatives counted in the period.
+  Both count per initiative, like the other initiative figures.
 A request belongs to one category and to every goal its category serves, so goals do not add up to the total.
 """
 
@@ -48,6 +53,7 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("unanswered", "count"),
     ("expired_unmatched", "count"),
     ("intake", "count"),
+    ("vulnerable_reach", "count"),
     ("volunteers_active", "count"),
     ("volunteers_new", "count"),
     ("hours", "sum"),
@@ -55,14 +61,17 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("initiatives_active", "count"),
     ("initiatives_supported", "count"),
     ("backing", "count"),
+    ("initiative_hours", "sum"),
+    ("grant_euros", "sum"),
     ("posted_per_1000", "per_1000"),
     ("volunteers_per_1000", "per_1000"),
 )
 MEASURE_KIND = dict(MEASURES)
-REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "expired_unmatched", "intake", "handovers", "hours")
+REQUEST_MEASURES = ("posted", "matched", "done", "unanswered", "expired_unmatched", "intake", "handovers", "hours",
+                    "vulnerable_reach")
 VOLUNTEER_MEASURES = ("volunteers_active", "volunteers_new")
 # Counted per initiative, in every wijk and goal it works for: their parts add up only where they happen to.
-INITIATIVE_MEASURES = ("initiatives_active", "initiatives_supported", "backing")
+INITIATIVE_MEASURES = ("initiatives_active", "initiatives_supported", "backing", "initiative_hours", "grant_euros")
 TREND_MEASURES = ("posted", "matched")
 # Request measures that are volunteering (given by a volunteer): they count in the volunteering goals as well.
 VOLUNTEERING_REQUEST_MEASURES = ("hours", "hours contributors")
@@ -99,6 +108,9 @@ class Reference:
     # Goals that every act of volunteering serves, whatever the kind of help (goal 2, "Haarlemmers zetten zich in
     # voor elkaar"): active volunteers and hours given count there too.
     volunteering_goals: tuple[int, ...] = ()
+    # Kinds of help the city marks as asked for by vulnerable groups (webapp/core/reference/data/
+    # vulnerable_categories.json): requests of these kinds count as reach of vulnerable groups.
+    vulnerable_categories: tuple[str, ...] = ()
 
     @property
     def stadsdelen(self) -> list[str]:
@@ -144,7 +156,8 @@ def _day(moment: datetime | date) -> date:
 
 # Each kind of fact and the moment that places it in a period.
 FACT_DATES = {"requests": "created_at", "handovers": "on", "activity": "at", "volunteers": "joined_at",
-              "support": "on", "backings": "on"}  # initiatives are not cut: one made earlier can be active now
+              "support": "on", "backings": "on", "initiative_hours": "on",
+              "grants": "on"}  # initiatives are not cut: one made earlier can be active now
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,17 @@ class InitiativeEvent:
     on: date
 
 
+class InitiativeAmount(NamedTuple):
+    """Hours a person gave to an initiative on a day (a need's weekly role or an activity), or euros it was granted
+    (by staff, or by residents in a district budget). `source`: the person, or the grant, for counting how many
+    make up a sum."""
+
+    initiative: int
+    on: date
+    amount: float
+    source: str
+
+
 @dataclass(frozen=True)
 class Facts:
     """The records behind a report, each kind kept in date order, so a period's records are a slice (bisect)
@@ -179,6 +203,8 @@ class Facts:
     initiatives: tuple[InitiativeFact, ...] = ()
     support: tuple[InitiativeEvent, ...] = ()
     backings: tuple[InitiativeEvent, ...] = ()
+    initiative_hours: tuple[InitiativeAmount, ...] = ()
+    grants: tuple[InitiativeAmount, ...] = ()
 
     def __post_init__(self) -> None:
         for name, attr in FACT_DATES.items():
@@ -348,6 +374,7 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
     cells are filled once per pair instead of once per record.
     """
     geo = _Geo(reference)
+    vulnerable = frozenset(reference.vulnerable_categories)
     facts = facts.within(period)
     Pair = tuple[str | None, str]
     pair_values: dict[Pair, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -368,6 +395,8 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
             sums["expired_unmatched"] += 1
         if r.via_intake:
             sums["intake"] += 1
+        if r.category in vulnerable:
+            sums["vulnerable_reach"] += 1
         if r.hours is not None:
             sums["hours"] += r.hours
             sums["hours contributors"] += 1
@@ -427,6 +456,15 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
     for initiative_id, count in backed.items():
         for key in initiative_keys[initiative_id]:
             values["backing"][key] += count
+    for measure, amounts in (("initiative_hours", facts.initiative_hours), ("grant_euros", facts.grants)):
+        sources: dict[CellKey, set[str]] = defaultdict(set)  # people who gave hours, grants given
+        for given in amounts:
+            if period.contains(given.on) and given.initiative in by_id:
+                for key in initiative_keys[given.initiative]:
+                    values[measure][key] += given.amount
+                    sources[key].add(given.source)
+        for key, givers in sources.items():
+            contributors[measure][key] = len(givers)
     return values, contributors, lists
 
 

@@ -17,6 +17,7 @@ MEASURE_LABELS: dict[str, LazyString] = {
     "unanswered": _l("Never got a response"),
     "expired_unmatched": _l("Expired without help"),
     "intake": _l("Taken in by staff"),
+    "vulnerable_reach": _l("Requests from vulnerable groups"),
     "volunteers_active": _l("Active volunteers"),
     "volunteers_new": _l("New volunteers"),
     "hours": _l("Hours given"),
@@ -24,6 +25,8 @@ MEASURE_LABELS: dict[str, LazyString] = {
     "initiatives_active": _l("Resident initiatives active"),
     "initiatives_supported": _l("Resident initiatives supported by staff"),
     "backing": _l("Backing given to initiatives"),
+    "initiative_hours": _l("Hours given in initiatives"),
+    "grant_euros": _l("Grants to initiatives (euros)"),
     "posted_per_1000": _l("Requests per 1,000 inhabitants, in this period"),
     "volunteers_per_1000": _l("Active volunteers per 1,000 inhabitants, in this period"),
 }
@@ -35,7 +38,8 @@ DIMENSION_LABELS: dict[str, LazyString] = {
 }
 KIND_LABELS: dict[str, LazyString] = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 MAP_MEASURES = ("posted", "posted_per_1000", "matched", "match_rate", "volunteers_active", "volunteers_per_1000",
-                "hours", "unanswered", "expired_unmatched", "intake", "handovers", "initiatives_active", "backing")
+                "hours", "unanswered", "expired_unmatched", "intake", "vulnerable_reach", "handovers",
+                "initiatives_active", "backing", "initiative_hours", "grant_euros")
 
 
 class DashboardForm(FlaskForm):

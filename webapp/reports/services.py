@@ -5,25 +5,33 @@ Only aggregates leave this module: no name, address, e-mail or phone is ever rea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks.models import HelpRequest, Match, Response
+from webapp.budgets.models import BudgetProposal, BudgetRound
 from webapp.core.extensions import db
 from webapp.core.moderation import Moderation
 from webapp.core.reference.models import Category, Goal, Stadsdeel, Wijk, category_goals
 from webapp.initiatives.models import (
     Activity,
+    ActivityParticipant,
     ActivityStatus,
     Backing,
     Initiative,
+    InitiativeNeed,
     InitiativeStatus,
     InitiativeSupport,
+    NeedSignup,
+    SignupHours,
+    SupportKind,
     initiative_goals,
     initiative_wijken,
 )
@@ -40,6 +48,8 @@ from webapp.reports.periods import (
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 from webapp.staff.models import Handover
 
+VULNERABLE_CATEGORIES = Path(__file__).resolve().parent.parent / "core" / "reference" / "data" / \
+    "vulnerable_categories.json"
 TREND_MONTHS = 12
 # The societal goal every act of volunteering serves, whatever the kind of help: "Haarlemmers zetten zich in voor
 # elkaar en voor hun buurt, wijk of stad" (goal 2 of data/taxonomy.json). Active volunteers and hours count there.
@@ -67,7 +77,14 @@ def load_reference(locale: str = "nl") -> figures.Reference:
         goals=tuple((g.id, g.name(locale)) for g in goals),
         category_goals={key: tuple(sorted(ids)) for key, ids in links.items()},
         volunteering_goals=tuple(g.id for g in goals if g.id in VOLUNTEERING_GOALS),
+        vulnerable_categories=vulnerable_categories(),
     )
+
+
+def vulnerable_categories() -> tuple[str, ...]:
+    """The kinds of help the city marks as asked for by vulnerable groups, with its source in the same file."""
+    data = json.loads(VULNERABLE_CATEGORIES.read_text(encoding="utf-8"))
+    return tuple(str(key) for key in data["categories"])
 
 
 def first_day() -> date | None:
@@ -168,7 +185,42 @@ def _initiative_facts(start: date, end: date) -> dict[str, Any]:
     backings = tuple(figures.InitiativeEvent(int(i), at.date()) for i, at in _rows(
         select(Backing.initiative_id, Backing.created_at)
         .where(Backing.created_at >= since, Backing.created_at < until)))
-    return {"initiatives": initiatives, "support": support, "backings": backings}
+    return {"initiatives": initiatives, "support": support, "backings": backings,
+            **_initiative_amounts(start, end)}
+
+
+def _initiative_amounts(start: date, end: date) -> dict[str, Any]:
+    """Hours people gave to initiatives (a need's role, an activity) and euros initiatives were granted (by staff, or
+    by a district budget vote), on the day they count."""
+    since, until = _start(start), _start(end)
+    role_hours = _rows(
+        select(InitiativeNeed.initiative_id, SignupHours.worked_on, SignupHours.hours, NeedSignup.volunteer_id)
+        .join(NeedSignup, NeedSignup.id == SignupHours.signup_id)
+        .join(InitiativeNeed, InitiativeNeed.id == NeedSignup.need_id)
+        .where(SignupHours.worked_on >= start, SignupHours.worked_on < end))
+    activity_hours = _rows(
+        select(Activity.initiative_id, Activity.starts_at, ActivityParticipant.hours, ActivityParticipant.user_id)
+        .join(Activity, Activity.id == ActivityParticipant.activity_id)
+        .where(ActivityParticipant.hours.is_not(None), ActivityParticipant.hours > 0,
+               Activity.starts_at >= since, Activity.starts_at < until))
+    hours = [figures.InitiativeAmount(int(i), on, float(h), f"person {who}") for i, on, h, who in role_hours]
+    hours += [figures.InitiativeAmount(int(i), at.date(), float(h), f"person {who}")
+              for i, at, h, who in activity_hours]
+    staff_grants = _rows(
+        select(InitiativeSupport.initiative_id, InitiativeSupport.given_on, InitiativeSupport.amount,
+               InitiativeSupport.id)
+        .where(InitiativeSupport.kind == SupportKind.GRANT, InitiativeSupport.amount.is_not(None),
+               InitiativeSupport.given_on >= start, InitiativeSupport.given_on < end))
+    budget_grants = _rows(
+        select(BudgetProposal.initiative_id, BudgetRound.counted_at, BudgetProposal.cost, BudgetProposal.id)
+        .join(BudgetRound, BudgetRound.id == BudgetProposal.round_id)
+        .where(BudgetProposal.funded_via.is_not(None), BudgetProposal.initiative_id.is_not(None),
+               BudgetRound.counted_at >= since, BudgetRound.counted_at < until))
+    grants = [figures.InitiativeAmount(int(i), on, float(amount), f"grant {ref}")
+              for i, on, amount, ref in staff_grants]
+    grants += [figures.InitiativeAmount(int(i), at.date(), float(cost), f"budget {ref}")
+               for i, at, cost, ref in budget_grants]
+    return {"initiative_hours": tuple(hours), "grants": tuple(grants)}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from webapp.reports.models import ReportSnapshot
 from webapp.reports.periods import Period, year_of
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 
-FORMAT = 2  # raise when the figures change meaning or shape: stored reports of another format are computed again
+FORMAT = 3  # raise when the figures change meaning or shape: stored reports of another format are computed again
 
 
 @dataclass(frozen=True)

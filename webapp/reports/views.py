@@ -16,8 +16,18 @@ from webapp.core.access import figures_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
 from webapp.core.reference.labels import locale_code
-from webapp.reports import charts, figures, services, snapshots, svgmap
-from webapp.reports.documents import as_of, export_file, incomplete_notice, min_cell, period_label, snapshot_age
+from webapp.reports import charts, figures, pdfreport, services, snapshots, svgmap
+from webapp.reports.documents import (
+    FORMATS,
+    as_of,
+    export_file,
+    incomplete_notice,
+    min_cell,
+    new_measure_notes,
+    period_label,
+    snapshot_age,
+    year_file,
+)
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous
 
@@ -141,6 +151,8 @@ def dashboard() -> str:
         measures=[m for m, _k in figures.MEASURES], measure_labels=MEASURE_LABELS,
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
+        pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(), made_on=today,
+        measure_notes=new_measure_notes(),
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
         incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
                                                    board.baseline.period))
@@ -151,7 +163,7 @@ def dashboard() -> str:
 @bp.get("/export.<file_format>")
 @figures_required
 def export(file_format: str) -> Response | tuple[str, int]:
-    if file_format not in ("csv", "xlsx"):
+    if file_format not in FORMATS:
         return render_template("errors/error.html", code=404, reason=None), 404
     form = DashboardForm(formdata=request.args)
     period, _baseline, problems = _read(form, date.today())
@@ -165,6 +177,29 @@ def export(file_format: str) -> Response | tuple[str, int]:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
+
+
+@bp.get("/jaar.<file_format>")
+@figures_required
+def year_export(file_format: str) -> Response | tuple[str, int]:
+    """A year and its quarters side by side (CSV per dimension, or XLSX with every dimension, the map and a chart)."""
+    if file_format not in ("csv", "xlsx"):
+        return render_template("errors/error.html", code=404, reason=None), 404
+    code = (request.args.get("year") or str(date.today().year)).strip()[:10]
+    try:
+        year = parse(code)
+    except PeriodError:
+        year = None
+    if year is None or year.kind != "year":
+        return render_template("errors/error.html", code=400, reason=None), 400
+    form = DashboardForm(formdata=request.args)
+    by = form.by.data if form.by.data in figures.DIMENSIONS else "wijk"
+    content, mimetype, name = year_file(year, by, file_format, locale=locale_code())
+    log_action(current_user, Action.EXPORT, "report", year.code, by=by, format=file_format, layout="quarters")
+    db.session.commit()
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/ververs")

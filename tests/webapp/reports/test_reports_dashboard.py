@@ -74,7 +74,8 @@ def test_a_bad_period_is_explained(make, login, tr):
     page = visible(response)
     assert tr("en", "“%(value)s” is not a period. Use for example 2026-03, 2026-Q1 or 2026.", value="2026-Q9") in page
     assert client.get("/rapportage/export.csv?period=2026-Q9").status_code == 400
-    assert client.get("/rapportage/export.pdf").status_code == 404
+    assert client.get("/rapportage/export.doc").status_code == 404
+    assert client.get("/rapportage/export.pdf?period=2026-Q9").status_code == 400
 
 
 def test_no_personal_data_in_the_dashboard_or_the_exports(make, login, history):
@@ -148,7 +149,7 @@ def test_the_report_command_writes_csv_and_xlsx(app, make, history, tmp_path):
     (["--from", "1 januari", "--to", "2026-03-31"], "--from"),
     (["--from", "2026-03-01", "--to", "2026-02-01"], "the last day is before the first day"),
     (["--from", "2026-01-01", "--to", "2026-03-31", "--by", "straat"], "--by"),
-    (["--from", "2026-01-01", "--to", "2026-03-31", "--format", "pdf"], "--format"),
+    (["--from", "2026-01-01", "--to", "2026-03-31", "--format", "doc"], "--format"),
     (["--from", "2026-01-01", "--to", "2026-03-31", "--out", "/geen/map/rapport.csv"], "does not exist"),
     (["--to", "2026-03-31"], "--from"),
 ])

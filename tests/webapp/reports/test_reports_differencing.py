@@ -336,3 +336,85 @@ def figures_column(measure: str, header: Mapping[str, object]) -> str | None:
 
     label = str(MEASURE_LABELS.get(measure, measure))
     return label if label in header else None
+
+
+# -- the same through the year and its quarters side by side --------------------------------------------------------
+
+def read_year_export(client, file_format: str) -> dict[str, list[list]]:
+    """Dimension → rows of /rapportage/jaar.<format>?year=2026 (XLSX: one sheet per dimension; CSV: one per file)."""
+    out: dict[str, list[list]] = {}
+    if file_format == "xlsx":
+        response = client.get(f"/rapportage/jaar.xlsx?year={YEAR}")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.get_data()))
+        from webapp.reports.documents import YEAR_DIMENSIONS
+
+        for dimension, sheet in zip(YEAR_DIMENSIONS, book.worksheets, strict=False):
+            out[dimension] = [[c.value for c in row] for row in sheet.iter_rows()]
+        assert set(out) == set(figures.DIMENSIONS)
+    else:
+        for dimension in figures.DIMENSIONS:
+            response = client.get(f"/rapportage/jaar.csv?year={YEAR}&by={dimension}")
+            assert response.status_code == 200
+            out[dimension] = rows_of_csv(response.get_data(as_text=True))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_year_and_its_quarters_side_by_side_give_nothing_away(make, login, year_history, app, file_format):
+    """The side-by-side layout (the year, Q1 to Q4 and the year before in one row, per district, wijk, kind of help
+    and goal): the reader's subtractions over every column and every row find no small number, the cells are the
+    per-period reports' cells, and a change is printed only between two shown figures."""
+    from webapp.reports import services, snapshots
+    from webapp.reports.forms import MEASURE_LABELS
+
+    client = login(make.user("staff", locale="en").email, lang="en")
+    year = year_of(date(YEAR, 1, 1))
+    columns = [year, *(quarter_of(date(YEAR, m, 1)) for m in (1, 4, 7, 10)), year_of(date(YEAR - 1, 1, 1))]
+    files = read_year_export(client, file_format)
+    with app.app_context():
+        reference = services.load_reference("en")
+        facts = services.load_facts(date(YEAR - 1, 1, 1), date(YEAR + 1, 1, 1))
+        found = snapshots.reports(columns, reference, max_age=timedelta(days=1))  # what the export was made from
+        stored = {period: found[period].report for period in columns}
+    names = {w.code: w.name for w in reference.wijken}
+    names |= {key: name for key, name in reference.categories} | {str(g): name for g, name in reference.goals}
+    by_label = {(dim, names.get(str(key[1]), str(key[1]))): key
+                for dim, keys in figures.all_keys(reference).items() for key in keys}
+    measure_of = {str(MEASURE_LABELS[m]): m for m in ADDITIVE}
+    published: dict[str, dict[Hashable, figures.Cell]] = {m: {} for m in ADDITIVE}
+    for dimension, rows in files.items():
+        for row in rows[1:]:
+            if not row or len(row) < 9 or row[1] not in measure_of:
+                continue
+            measure = measure_of[row[1]]
+            key = by_label.get((dimension, row[0]), figures.TOTAL)
+            cells = []
+            for period, raw in zip(columns, row[2:8], strict=True):
+                cell = (figures.Cell(None, figures.State.SMALL) if str(raw).startswith("<")
+                        else figures.Cell(None, figures.State.HIDDEN) if raw == "x"
+                        else figures.Cell(None, figures.State.EMPTY) if raw in ("", None)
+                        else figures.Cell(float(str(raw).replace(",", "."))))
+                report_row = (stored[period].total if key == figures.TOTAL else
+                              next(r for r in stored[period].tables[dimension].rows if r.key == key))
+                assert cell.state == report_row.cells[measure].state, (period.code, key, measure)
+                published[measure][(period.code, key)] = cell
+                cells.append(cell)
+            if row[8] not in ("", None):
+                assert cells[0].shown and cells[5].shown, (key, measure, "a change next to a hidden figure")
+    sums = reader_sums(reference, columns)
+    tried = 0
+    for measure in ADDITIVE:
+        truth, small = {}, {}
+        for period in columns:
+            values, contributors, _lists = figures.aggregate(facts, reference, period)
+            for (code, key) in published[measure]:
+                if code != period.code:
+                    continue
+                truth[(code, key)] = float(values[measure].get(key, 0.0))
+                counted = (contributors[measure].get(key, 0.0) if figures.MEASURE_KIND[measure] == "sum"
+                           else truth[(code, key)])
+                small[(code, key)] = 0 < counted < K
+        tried += assert_nothing_comes_back(published[measure], truth, small, sums, measure)
+    assert tried > 5
