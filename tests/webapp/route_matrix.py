@@ -255,6 +255,7 @@ initiatives.support.unfollow   POST public_id=initiative                        
 initiatives.support.withdraw_backing POST public_id=initiative                   login   302   302   302   302   302   302
 initiatives.support.post_news  GET  public_id=initiative                         login   403   403   200   403   403   403
 initiatives.support.post_news  POST public_id=initiative                         login   403   403   400   403   403   403
+asks.suggest_category          GET  -                                            login   200   200   200   200   200   200
 """
 
 
