@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
@@ -105,6 +105,11 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
         description=_l("For help with money, papers or children this is always the case."),
     )
 
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.when.data not in (ANY_TIME, SOME_DAYS):  # not posted, or a request read back: its times decide
+            self.when.data = SOME_DAYS if self.slots.data or self.on_date.data else ANY_TIME
 
     def validate_slots(self, field: MultiCheckboxField) -> None:
         if self.when.data == SOME_DAYS and not field.data and not self.on_date.data:

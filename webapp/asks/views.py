@@ -14,7 +14,7 @@ from webapp.accounts import confirmation
 from webapp.asks import categories, services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
-from webapp.asks.forms import ANY_TIME, SOME_DAYS, RequestForm, ResponseForm, ThanksForm
+from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
 from webapp.asks.models import HelpRequest
 from webapp.core import drafts
 from webapp.core.extensions import db
@@ -155,7 +155,6 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
         form.languages.data = [locale_code()]
         form.text_language.data = locale_code()
         form.postcode.data = current_user.postcode
-        form.when.data = ANY_TIME
         if current_user.wijk is not None:
             form.preset_wijk(current_user.wijk)
     if form.validate_on_submit():
@@ -196,7 +195,6 @@ def edit(public_id: str) -> str | WerkzeugResponse:
     if request.method == "GET":
         form.category.data = help_request.category_key
         form.frequency.data = "recurring" if help_request.is_recurring else "once"
-        form.when.data = SOME_DAYS if help_request.slots or help_request.on_date else ANY_TIME
         form.postcode.data = help_request.requester.postcode if help_request.requester else current_user.postcode
         form.preset_wijk(help_request.wijk)
     if form.validate_on_submit():
