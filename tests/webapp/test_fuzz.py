@@ -253,6 +253,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "volunteering.applications": ("volunteer", ("status", "page")),
     "initiatives.needs.applicants_page": ("organiser", ("status", "page")),
     "initiatives.organisations": ("anonymous", ("wijk", "q", "goal", "page")),
+    "asks.suggest_category": ("resident", ("text", "lang")),
 }
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
 SHOWN = (("resident", "asks.show"), ("volunteer", "asks.show"), ("staff", "asks.show"), ("anonymous", "asks.index"),

@@ -75,8 +75,7 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
     )
     category = SelectField(_l("Kind of help"), choices=request_category_choices, default=AUTO,
                            validators=[InputRequired(message=_l("Choose the kind of help."))],
-                           description=_l("Not sure? Then Samen chooses from what you wrote. You can change it "
-                                          "later."))
+                           description=_l("Not sure? Then Samen chooses for you."))
     # "Whenever suits" stores no times (the matching engine reads no times as flexible); "on specific days" shows
     # the day and the day parts. Not posted at all (the staff intake form shows the times directly): the times
     # posted count.

@@ -24,7 +24,12 @@
     window.fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (found) {
-        if (!found || !found.category) { return; }
+        if (!found) { return; }
+        if (!found.category) {  // the words no longer point anywhere: back to "let Samen choose"
+          hint.hidden = true;
+          if (chosenByScript) { select.value = "auto"; chosenByScript = false; }
+          return;
+        }
         hint.textContent = hint.getAttribute("data-text").replace("{kind}", found.label);
         hint.hidden = false;
         if (!chosenByPerson || chosenByScript) {
