@@ -38,6 +38,7 @@ from matching.records import (
     Suggestion,
     Volunteer,
 )
+from matching.suggest import suggest_category
 from matching.tasks import SkillMatch, asked_skills, skill_match, task_request, with_asked_skills
 from matching.taxonomy import Category, Goal, Taxonomy, load_taxonomy
 from matching.validation import (
@@ -94,6 +95,7 @@ __all__ = [
     "save_model",
     "should_use_model",
     "skill_match",
+    "suggest_category",
     "task_request",
     "train_model",
     "volunteer_from_dict",

@@ -138,9 +138,7 @@ def resident(page: Any, server: Any, pc4: str, shots: str | None) -> tuple[Journ
     title = f"Boodschappen op woensdag ({pc4})"
     run.fill("title", title)
     run.fill("description", "Ik kan slecht lopen. Wie haalt woensdag mijn boodschappen bij de supermarkt?")
-    page.locator("main [name='category']").select_option("groceries")
-    journey.filled.append("category")
-    run.submit()
+    run.submit()  # the kind of help is left to Samen: it comes from the words typed
     assert page.locator("h1").inner_text().strip() == title, f"no published request: {page.url}"
     run.seen("published request")
     return journey, page.url
@@ -176,6 +174,78 @@ def volunteer(page: Any, server: Any, request_url: str, lang: str, shots: str | 
     assert page.locator(".flash-success").count() == 1, "no confirmation that the response was sent"
     run.seen("response sent")
     return journey
+
+
+# -- the guides for organisers and staff (docs/guide/organiser.md, staff.md): the same browser, a laptop screen --
+
+GUIDE_VIEWPORT = {"width": 1024, "height": 720}
+ORGANISER_PAGES = (  # (slug, path; {initiative} is the organiser's first initiative)
+    ("start-an-initiative", "/initiatieven/nieuw"),
+    ("my-initiatives", "/mijn/initiatieven"),
+    ("initiative-page", "/initiatieven/{initiative}"),
+    ("co-organisers", "/initiatieven/{initiative}/organisatoren"),
+    ("add-a-need", "/initiatieven/{initiative}/behoeften/nieuw"),
+    ("add-an-activity", "/initiatieven/{initiative}/activiteiten/nieuw"),
+    ("district-budget", "/wijkbudget"),
+)
+STAFF_PAGES = (
+    ("workspace", "/werkruimte/"),
+    ("moderation", "/werkruimte/moderatie"),
+    ("intake", "/werkruimte/intake/nieuw"),
+    ("rescue-queue", "/werkruimte/onbeantwoord"),
+    ("screening", "/werkruimte/vog"),
+    ("hand-overs", "/werkruimte/overdrachten"),
+)  # not the reports: the first dashboard over a year of demo data takes minutes to compute on a small machine
+
+
+def log_in(page: Any, address: str, password: str, totp_secret: str | None = None) -> None:
+    page.goto("/inloggen")
+    page.locator("main [name='email']").fill(address)
+    page.locator("main [name='password']").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    if totp_secret is not None:  # staff: the second step, the code of the authenticator app
+        import pyotp
+
+        assert "/inloggen/code" in page.url, f"no second step for {address}: {page.url}"
+        page.locator("main [name='code']").fill(pyotp.TOTP(totp_secret).now())
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+    assert "/inloggen" not in page.url, f"{address} could not log in: {page.url}"
+
+
+def guide_tour(page: Any, name: str, pages: tuple[tuple[str, str], ...], initiative: str = "") -> list[str]:
+    """Open each page and photograph the top of it (docs/journeys/<name>-<n>-<slug>.png). Returns the files."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    made = []
+    for number, (slug, path) in enumerate(pages, start=1):
+        response = page.goto(path.format(initiative=initiative))
+        assert response is not None and response.status == 200, f"{path}: {response.status if response else '-'}"
+        target = SHOTS / f"{name}-{number}-{slug}.png"
+        page.screenshot(path=str(target))
+        made.append(target.name)
+    return made
+
+
+def guides(browser: Any, url: str) -> list[str]:
+    """The organiser's and the staff member's tours through the demo data, in Dutch (the guides' pictures)."""
+    from webapp.demo.generator import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    made = []
+    context = browser.new_context(base_url=url, viewport=GUIDE_VIEWPORT, locale="nl-NL")
+    page = context.new_page()
+    log_in(page, f"organisator@{DEMO_DOMAIN}", DEMO_PASSWORD)
+    page.goto("/mijn/initiatieven")
+    link = page.locator("main a[href^='/initiatieven/']").first.get_attribute("href") or ""
+    initiative = link.rstrip("/").split("/")[-1]
+    made += guide_tour(page, "organiser", ORGANISER_PAGES, initiative)
+    context.close()
+    context = browser.new_context(base_url=url, viewport=GUIDE_VIEWPORT, locale="nl-NL")
+    page = context.new_page()
+    log_in(page, f"consulent@{DEMO_DOMAIN}", DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    made += guide_tour(page, "staff", STAFF_PAGES)
+    context.close()
+    return made
 
 
 def start_server(folder: Path) -> tuple[Any, str, Any]:
@@ -231,6 +301,8 @@ def report(journeys: list[Journey]) -> str:
     if journeys and journeys[0].pages:
         lines += ["", "## Pages of the first journeys", ""]
         for path in sorted(SHOTS.glob("*.png")):
+            if not path.name.startswith(("resident-", "volunteer-")):
+                continue  # the organiser's and staff member's pictures belong to docs/guide/
             lines.append(f"![{path.stem}](journeys/{path.name})")
     return "\n".join(lines) + "\n"
 
@@ -239,15 +311,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="one PC4 postcode")
     parser.add_argument("--no-screenshots", action="store_true")
+    parser.add_argument("--guides-only", action="store_true",
+                        help="only the organiser's and staff member's pictures for docs/guide/")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="samen-journeys-") as tmp:
         app, url, server = start_server(Path(tmp))
         postcodes = [args.only] if args.only else app.config["JOURNEY_POSTCODES"]
+        if args.guides_only:
+            postcodes = []
         if not args.no_screenshots:
             for old in SHOTS.glob("*.png"):
-                old.unlink()
+                if not args.guides_only or old.name.startswith(("organiser-", "staff-")):
+                    old.unlink()
         journeys: list[Journey] = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -283,8 +360,12 @@ def main() -> int:
                       f"{len(journey.filled)} fields · {journey.tallest:,.0f} px · {journey.seconds:.1f} s",
                       flush=True)
                 context.close()
+            if not args.no_screenshots:
+                print(f"guide pictures: {', '.join(guides(browser, url))}", flush=True)
             browser.close()
         server.shutdown()
+    if args.guides_only:
+        return 0
     (DOCS / "JOURNEYS.md").write_text(report(journeys), encoding="utf-8")
     print(f"written: {DOCS / 'JOURNEYS.md'}")
     return 0 if all(j.ok for j in journeys) else 1

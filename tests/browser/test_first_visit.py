@@ -81,8 +81,19 @@ def test_a_first_time_resident_and_volunteer_on_a_phone(contexts: Any, live_serv
     title = f"Boodschappen op woensdag {run}"
     tally.fill(r, "title", title)
     tally.fill(r, "description", "Ik kan slecht lopen. Wie haalt woensdag mijn boodschappen?")
-    r.field("category").select_option("groceries")
-    tally.filled.append("category")
+    # The kind of help is not asked: while the resident types, the form suggests it from the words and chooses it
+    # (asks_form.js; without JavaScript the server does the same when the form is sent).
+    suggestion = r.page.locator("#category-suggestion")
+    r.expect(suggestion).to_be_visible()
+    r.expect(suggestion).to_contain_text("Boodschappen")
+    r.expect(r.field("category")).to_have_value("groceries")
+    # "When": whenever it suits, unless the resident picks "on specific days"; only then the day parts show (CSS).
+    days = r.main().locator("table.dayparts")
+    r.expect(days).to_be_hidden()
+    r.main().get_by_text(r.t("On specific days"), exact=True).click()
+    r.expect(days).to_be_visible()
+    r.main().get_by_text(r.t("Whenever it suits"), exact=True).click()
+    r.expect(days).to_be_hidden()
     r.follow(r.button("Post my request"))
     r.sees_flash("Your request is online. We will let you know when a neighbour responds.")
     tally.seen(r, "published request")

@@ -255,6 +255,7 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "volunteering.applications": ("volunteer", ("status", "page")),
     "initiatives.needs.applicants_page": ("organiser", ("status", "page")),
     "initiatives.organisations": ("anonymous", ("wijk", "q", "goal", "page")),
+    "asks.suggest_category": ("resident", ("text", "lang")),
 }
 # The intake page, the letter and a hand-over's pick-up (webapp/staff/casework_views.py).
 FORMS = (*FORMS,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.asks.categories import AUTO
 from webapp.core.extensions import db
 from webapp.core.forms import (
     LengthWithoutCutting,
@@ -34,6 +37,14 @@ from webapp.core.reference.services import all_categories
 
 def category_choices() -> list[SelectChoice]:
     return [SelectChoice(c.key, localized_name(c)) for c in all_categories(db.session)]
+
+
+ANY_TIME, SOME_DAYS = "any", "days"
+
+
+def request_category_choices() -> list[SelectChoice]:
+    """The kinds of help, after "let Samen choose" (the default: the words typed decide, see asks/categories.py)."""
+    return [SelectChoice(AUTO, _l("I don't know: let Samen choose")), *category_choices()]
 
 
 def _not_in_past(form: FlaskForm, field: DateField) -> None:
@@ -62,8 +73,17 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
         description=_l("Volunteers see in which language you wrote. They may use a translation app."),
         default=locale_code,  # the page's language, unless the writer says otherwise
     )
-    category = SelectField(_l("Kind of help"), choices=category_choices,
-                           validators=[InputRequired(message=_l("Choose the kind of help."))])
+    category = SelectField(_l("Kind of help"), choices=request_category_choices, default=AUTO,
+                           validators=[InputRequired(message=_l("Choose the kind of help."))],
+                           description=_l("Not sure? Then Samen chooses for you."))
+    # "Whenever suits" stores no times (the matching engine reads no times as flexible); "on specific days" shows
+    # the day and the day parts. Not posted at all (the staff intake form shows the times directly): the times
+    # posted count.
+    when = RadioField(
+        _l("When can someone help?"),
+        choices=[SelectChoice(ANY_TIME, _l("Whenever it suits")), SelectChoice(SOME_DAYS, _l("On specific days"))],
+        validators=[Optional()],
+    )
     on_date = DateField(_l("On which day? (optional)"), validators=[Optional(), _not_in_past],
                         description=_l("Leave empty if the day does not matter."))
     slots = MultiCheckboxField(_l("At what times is it possible?"), choices=slot_choices,
@@ -83,6 +103,29 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
         _l("Only a volunteer with a certificate of conduct (VOG) may help"),
         description=_l("For help with money, papers or children this is always the case."),
     )
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.when.data not in (ANY_TIME, SOME_DAYS):  # not posted, or a request read back: its times decide
+            self.when.data = SOME_DAYS if self.slots.data or self.on_date.data else ANY_TIME
+
+    def validate_slots(self, field: MultiCheckboxField) -> None:
+        if self.when.data == SOME_DAYS and not field.data and not self.on_date.data:
+            raise ValidationError(_l("Choose a day or the parts of the week that suit you. Or choose "
+                                     "\"Whenever it suits\"."))
+
+    @staticmethod
+    def day_names() -> list[str]:
+        """Monday to Sunday in the page's language, for the rows of the day-part grid."""
+        names = get_day_names("wide", locale=get_locale())
+        return [str(names[i]) for i in range(7)]
+
+    def chosen_times(self) -> tuple[date | None, list[str]]:
+        """The day and the slots the form means: none for "whenever it suits"."""
+        if self.when.data == ANY_TIME:
+            return None, []
+        return self.on_date.data, list(self.slots.data or [])
 
 
 class ResponseForm(FlaskForm):

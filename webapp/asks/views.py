@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts import confirmation
-from webapp.asks import services, visibility
+from webapp.asks import categories, services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
 from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
@@ -22,7 +22,7 @@ from webapp.core.forms import ActionForm
 from webapp.core.pagination import int_arg, page_arg
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
-from webapp.core.reference.labels import locale_code
+from webapp.core.reference.labels import locale_code, localized_name
 from webapp.core.reference.services import all_categories, districts
 
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
@@ -118,19 +118,33 @@ def request_page(help_request: HelpRequest, status: int = 200) -> tuple[str, int
 def request_data(form: RequestForm) -> services.RequestData:
     """The request as the form describes it (also used by the staff intake form)."""
     assert form.resolved_wijk is not None
-    category = next(c for c in all_categories(db.session) if c.key == form.category.data)
+    language = form.text_language.data or locale_code()
+    category, _chosen_by_samen = categories.choose(form.category.data or categories.AUTO, form.title.data or "",
+                                                   form.description.data or "", language)
+    on_date, slots = form.chosen_times()
     return services.RequestData(
         title=form.title.data or "",
         description=form.description.data or "",
         category=category,
         wijk=form.resolved_wijk,
-        on_date=form.on_date.data,
-        slots=form.slots.data or [],
+        on_date=on_date,
+        slots=slots,
         languages=form.languages.data or [],
         is_recurring=form.frequency.data == "recurring",
         needs_screening=bool(form.needs_screening.data),
-        text_language=form.text_language.data or locale_code(),
+        text_language=language,
     )
+
+
+def _tell_chosen_category(help_request: HelpRequest) -> None:
+    """The person let Samen choose the kind of help: say what it became, and how to change it."""
+    if help_request.category_key == categories.OTHER:
+        flash(_("We could not tell the kind of help from your words, so it is under \"Other\" for now. Someone "
+                "from the volunteer centre will look at it. You can also choose it yourself: press \"Change\"."),
+              "info")
+    else:
+        flash(_("We chose the kind of help for you: %(kind)s. Not right? Press \"Change\" and choose another.",
+                kind=localized_name(help_request.category)), "info")
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -162,6 +176,8 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
             flash(_("Your request is not online yet. Please read below what to change."), "warning")
         else:
             flash(_("Your request is online. We will let you know when a neighbour responds."), "success")
+        if form.category.data == categories.AUTO:
+            _tell_chosen_category(help_request)
         return redirect(url_for("asks.show", public_id=help_request.public_id))
     return render_template("asks/form.html", form=form, help_request=None)
 
@@ -393,3 +409,20 @@ def thanks(public_id: str) -> tuple[str, int] | WerkzeugResponse:
     db.session.commit()
     flash(_("Thank you for letting us know!"), "success")
     return redirect(url_for("asks.show", public_id=public_id))
+
+
+@bp.get("/soort-voorstel")
+@login_required
+def suggest_category() -> tuple[Response, int] | Response:
+    """The kind of help the words typed point to, for the request form's script (asks_form.js) while the person
+    types. Only for people logged in (the form is too), counted per person: no free text classifier for anyone who
+    asks, and a script that types in a loop is stopped. Nothing is stored."""
+    refusal = ratelimit.hit("suggest_category", ("user", current_user.public_id))
+    if refusal:
+        return jsonify(category=None, label=None), 429
+    text = (request.args.get("text") or "")[:categories.MAX_TEXT]
+    language = request.args.get("lang") or locale_code()
+    found = categories.suggest(text, language)
+    response = jsonify(category=found.key if found else None, label=localized_name(found) if found else None)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -32,7 +32,7 @@ from webapp.core.reference.labels import locale_code
 from webapp.initiatives import services as initiatives
 from webapp.offers import services as offers
 from webapp.offers.models import Offer
-from webapp.staff import moderation, referrals, services
+from webapp.staff import moderation, referrals, services, uncategorised
 from webapp.staff import screening as vog
 from webapp.staff.consent import CURRENT_VERSION, consent_text, is_known
 from webapp.staff.forms import (
@@ -118,7 +118,8 @@ def _render_queue(failed: tuple[str, RejectForm] | None = None, status: int = 20
     people = moderation.reported_people()
     page = render_template("staff/moderation.html", queue=queue, items=queue.items, people=people,
                            action_form=ActionForm(), records=moderation.queue_reporter_records(queue.items, people),
-                           reject_form=RejectForm(formdata=None), failed=failed, corrected=corrected)
+                           reject_form=RejectForm(formdata=None), failed=failed, corrected=corrected,
+                           uncategorised=uncategorised.open_requests())
     if logged:
         # The queue shows each held request's full text. Committed after drawing the page: a commit expires every
         # loaded row, and the template would reload each owner, report and role one query at a time.

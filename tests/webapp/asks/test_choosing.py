@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.conftest import page_text, visible
+from tests.conftest import is_checked, page_text, visible
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 
@@ -76,8 +76,11 @@ def test_the_request_form_folds_times_and_languages_away_with_the_persons_langua
     client = login(make.user("resident").email, lang="en")
     form = page_text(client.get("/vragen/nieuw"))
     folded = re.findall(r"<details class=\"more\"( open)?>", form)
-    assert folded == ["", ""], "times and languages are not folded away"
-    assert 'name="slots"' in form  # still on the page: a real form, without JavaScript
+    assert folded == [""], "languages are not folded away"
+    # Times: "whenever it suits" is chosen; the day parts are on the page (a real form, without JavaScript), shown
+    # by CSS under "on specific days" (test_first_minutes.py).
+    assert re.search(r'<input[^>]*checked[^>]*value="any"|<input[^>]*value="any"[^>]*checked', form)
+    assert 'name="slots"' in form
     assert re.search(r'<input[^>]*checked[^>]*value="en"|<input[^>]*value="en"[^>]*checked', form)
     assert "Languages: English (change)" in html.unescape(form)
 
@@ -85,4 +88,5 @@ def test_the_request_form_folds_times_and_languages_away_with_the_persons_langua
 def test_a_request_form_that_comes_back_opens_what_was_chosen(make, login):
     client = login(make.user("resident").email)
     response = client.post("/vragen/nieuw", data=request_data(title="", slots=["wed-morning"], languages=["nl", "en"]))
-    assert re.findall(r"<details class=\"more\"( open)?>", page_text(response)) == [" open", " open"]
+    assert re.findall(r"<details class=\"more\"( open)?>", page_text(response)) == [" open"]
+    assert is_checked(response, "when", "days")

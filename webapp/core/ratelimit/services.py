@@ -44,6 +44,7 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "report": "5 per day",                    # per person: reports by members (each reaches staff)
     "activity_message": "5 per day",          # per person and per activity: a message to everyone signed up
     "initiative_news": "5 per day",           # per person and per initiative: news to every follower
+    "suggest_category": "300 per hour",       # per person: the request form's suggestion while typing
 }
 # Only failures count; then everything is refused until the window ends. Several windows: growing delays.
 # Which identities each kind counts is decided by webapp.accounts.throttle.
