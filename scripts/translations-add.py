@@ -3,10 +3,13 @@
     python scripts/translations-add.py new-strings.json
 
 The JSON file is a list of {"msgid": "...", "nl": "..."} (and "msgid_plural" with "nl": ["one", "other"] for
-ngettext); other language codes ("tr", "ar", "pl", "uk", "en") may be given too. Entries are appended to (or their
-empty msgstr filled in) translations/<lang>/LC_MESSAGES/messages.po. `make translations-update` later puts them in
-order and into messages.pot; until then the catalogues already translate the new strings. Used by engineers
-working on a branch, so that two branches add strings without rewriting the same lines.
+ngettext; and "msgctxt": "..." for pgettext/npgettext, the context of a word that means different things in
+different places, e.g. {"msgctxt": "person", "msgid": "Name", "nl": "Naam"}); other language codes ("tr", "ar",
+"pl", "uk", "en") may be given too. The same msgid with another msgctxt (or without one) is another entry.
+Entries are appended to (or their empty msgstr filled in) translations/<lang>/LC_MESSAGES/messages.po.
+`make translations-update` later puts them in order and into messages.pot; until then the catalogues already
+translate the new strings. Used by engineers working on a branch, so that two branches add strings without
+rewriting the same lines.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+NOT_LANGUAGES = ("msgid", "msgid_plural", "msgctxt")
 
 
-def main(source: Path) -> None:
+def main(source: Path, root: Path = ROOT) -> None:
     entries = json.loads(source.read_text("utf-8"))
-    languages = sorted({key for entry in entries for key in entry if key not in ("msgid", "msgid_plural")})
+    languages = sorted({key for entry in entries for key in entry if key not in NOT_LANGUAGES})
     for lang in languages:
-        path = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        path = root / "translations" / lang / "LC_MESSAGES" / "messages.po"
         catalog = read_po(io.BytesIO(path.read_bytes()), locale=lang)
         added = 0
         for entry in entries:
@@ -34,9 +38,11 @@ def main(source: Path) -> None:
                 continue
             key = (entry["msgid"], entry["msgid_plural"]) if "msgid_plural" in entry else entry["msgid"]
             string = tuple(entry[lang]) if "msgid_plural" in entry else entry[lang]
-            found = catalog.get(entry["msgid"])
+            context = entry.get("msgctxt")
+            found = catalog.get(entry["msgid"], context=context)
             if found is None:
-                catalog[key] = Message(key, string, flags=("python-format",) if "%(" in entry["msgid"] else ())
+                catalog[key] = Message(key, string, flags=("python-format",) if "%(" in entry["msgid"] else (),
+                                       context=context)
                 added += 1
             elif not found.string or (isinstance(found.string, tuple) and not all(found.string)):
                 found.string = string
