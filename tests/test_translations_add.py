@@ -72,3 +72,27 @@ def test_an_empty_entry_with_a_context_is_filled_in(tmp_path: Path) -> None:
     pending.write_text(json.dumps([{"msgctxt": "street", "msgid": "Name", "nl": "Straatnaam"}]), encoding="utf-8")
     script.main(pending, root=root)
     assert _catalogue(root, "nl").get("Name", context="street").string == "Straatnaam"
+
+
+def test_the_template_gets_the_msgid_and_every_file_keeps_its_wrapping(tmp_path: Path) -> None:
+    """A catalogue wrapped at 120 columns (en) is not rewrapped at 76: the diff of a branch is its new entries only,
+    so two branches adding strings do not collide on every line. The template (messages.pot) gets the msgids, so
+    scripts/check-catalogues.py finds the catalogues and the template agree."""
+    root = _copy(tmp_path, "en", "nl")
+    shutil.copy(ROOT / "translations" / "messages.pot", root / "translations" / "messages.pot")
+    before = {name: (root / "translations" / name).read_text("utf-8")
+              for name in ("messages.pot", "en/LC_MESSAGES/messages.po", "nl/LC_MESSAGES/messages.po")}
+    pending = tmp_path / "pending.json"
+    pending.write_text(json.dumps([{"msgctxt": "street", "msgid": "Name", "nl": "Straatnaam", "en": "Name"}]),
+                       encoding="utf-8")
+    _script().main(pending, root=root)
+    for name, text in before.items():
+        after = (root / "translations" / name).read_text("utf-8")
+        assert after.startswith(text.rstrip("\n")), f"{name} was rewritten, not appended to"
+        assert after.count("\n") - text.count("\n") <= 4
+    template = _catalogue_file(root / "translations" / "messages.pot")
+    assert template.get("Name", context="street") is not None
+
+
+def _catalogue_file(path: Path) -> Catalog:
+    return read_po(io.BytesIO(path.read_bytes()))
