@@ -29,10 +29,10 @@ from webapp.core.forms import (
     language_choices,
     slot_choices,
 )
-from webapp.core.languages import TABLE
 from webapp.core.reference.forms import PostcodeWijkMixin
-from webapp.core.reference.labels import locale_code, localized_name
+from webapp.core.reference.labels import localized_name
 from webapp.core.reference.services import all_categories
+from webapp.core.text_language import text_language_field
 
 
 def category_choices() -> list[SelectChoice]:
@@ -68,11 +68,8 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
         description=_l("Do not write your name, address or phone number here. Everyone can read this text."),
         render_kw={"data-count-max": 2000, "data-count-text": _l("{num} of {max} characters")},
     )
-    text_language = SelectField(
-        _l("Written in"), choices=lambda: [SelectChoice(language.code, language.name) for language in TABLE],
-        description=_l("Volunteers see in which language you wrote. They may use a translation app."),
-        default=locale_code,  # the page's language, unless the writer says otherwise
-    )
+    text_language = text_language_field(
+        _l("Volunteers see in which language you wrote. They may use a translation app."))
     category = SelectField(_l("Kind of help"), choices=request_category_choices, default=AUTO,
                            validators=[InputRequired(message=_l("Choose the kind of help."))],
                            description=_l("Not sure? Then Samen chooses for you."))

@@ -175,7 +175,7 @@ def _become_money_need(proposal: BudgetProposal, budget_round: BudgetRound) -> N
         proposal.initiative = initiative
     need = InitiativeNeed(initiative=initiative, kind=NeedKind.MONEY, title=proposal.title[:120],
                           description=proposal.summary, amount=proposal.cost, purpose=budget_round.title[:300],
-                          status=NeedStatus.OPEN)
+                          status=NeedStatus.OPEN, text_language=proposal.text_language)
     db.session.add(need)
     db.session.flush()
     proposal.need_id = need.id
@@ -185,6 +185,7 @@ def _initiative_for(proposal: BudgetProposal, budget_round: BudgetRound) -> Init
     author = db.session.get(User, proposal.proposed_by_id) if proposal.proposed_by_id is not None else None
     erased = author is not None and db.session.get(AccountErasure, author.id) is not None
     initiative = Initiative(public_id=new_public_id(), name=proposal.title[:120], description=proposal.summary,
+                            text_language=proposal.text_language,
                             is_organisation=False, status=InitiativeStatus.IDEA,
                             created_by_id=author.id if author is not None and not erased else None)
     wijken = [proposal.wijk] if proposal.wijk is not None else list(db.session.execute(

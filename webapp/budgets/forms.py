@@ -27,6 +27,7 @@ from wtforms.widgets import TextInput
 from webapp.budgets.services import MAX_AMOUNT
 from webapp.core.forms import MultiCheckboxField
 from webapp.core.reference.forms import PostcodeWijkMixin
+from webapp.core.text_language import text_language_field
 
 CONSENT_HOW_LABELS = {
     "phone": _l("By phone"),
@@ -126,6 +127,7 @@ class ProposalForm(FlaskForm):
         DataRequired(message=_l("Tell what you want to do with the money.")),
         Length(min=20, max=3000, message=_l("Use between 20 and 3000 characters."))],
         description=_l("Everyone can read this. Do not write names, addresses or phone numbers."))
+    text_language = text_language_field()
     cost = EuroField(_l("What does it cost, in euros?"), validators=[
         InputRequired(message=_l("Fill in what your plan costs, in whole euros.")),
         NumberRange(min=1, message=_l("Fill in an amount of at least 1 euro."))],

@@ -113,6 +113,7 @@ class BudgetProposal(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("budget_rounds.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(Text)
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")  # of title and summary
     cost: Mapped[int] = mapped_column(Integer)  # euros
     wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"))  # None: the whole stadsdeel
     initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id", ondelete="SET NULL"), index=True)

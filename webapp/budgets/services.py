@@ -175,6 +175,7 @@ class ProposalData:
     cost: int
     wijk: Wijk | None
     initiative: Initiative | None
+    text_language: str = "nl"  # the language the title and summary are written in
 
 
 def get_proposal(public_id: str) -> BudgetProposal | None:
@@ -280,6 +281,7 @@ def submit_proposal(author: User, budget_round: BudgetRound, data: ProposalData,
 def _fill(proposal: BudgetProposal, data: ProposalData) -> None:
     proposal.title = data.title.strip()
     proposal.summary = data.summary.strip()
+    proposal.text_language = data.text_language
     proposal.cost = data.cost
     proposal.wijk_id = data.wijk.id if data.wijk is not None else None
     proposal.wijk = data.wijk

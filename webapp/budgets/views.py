@@ -26,6 +26,7 @@ from webapp.budgets.web import (
     today,
 )
 from webapp.core.extensions import db
+from webapp.core.reference.labels import locale_code
 from webapp.core.reference.models import Wijk
 
 bp = Blueprint("budgets", __name__)
@@ -86,7 +87,8 @@ def _proposal_data(form: ProposalForm, wijken: dict[str, Wijk], initiatives: dic
         services.ProposalData:
     return services.ProposalData(title=form.title.data or "", summary=form.summary.data or "",
                                  cost=form.cost.data or 0, wijk=wijken.get(form.wijk.data or ""),
-                                 initiative=initiatives.get(form.initiative.data or ""))
+                                 initiative=initiatives.get(form.initiative.data or ""),
+                                 text_language=form.text_language.data or locale_code())
 
 
 @bp.route("/wijkbudget/<public_id>/plan", methods=["GET", "POST"])

@@ -77,6 +77,7 @@ class ActivityData:
     capacity: int | None
     needs_screening: bool = False
     more_dates: tuple[tuple[datetime, datetime], ...] = ()  # UTC: the later dates of a repeating activity
+    text_language: str = "nl"  # the language the title and description are written in
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _apply(activity: Activity, data: ActivityData) -> None:
         raise ValueError("an activity ends after it starts")
     activity.title = data.title.strip()
     activity.description = data.description.strip()
+    activity.text_language = data.text_language
     activity.wijk = data.wijk
     activity.wijk_id = data.wijk.id
     activity.place = data.place.strip()
@@ -148,7 +150,8 @@ def add_shift(actor: User, activity: Activity, data: ShiftData) -> Activity:
     shift = Activity(initiative=activity.initiative, parent=activity, status=ActivityStatus.PLANNED, sequence=0)
     _apply(shift, ActivityData(title=data.title, description="", wijk=activity.wijk, place=activity.place,
                                starts_at=data.starts_at, ends_at=data.ends_at, capacity=data.capacity,
-                               needs_screening=activity.needs_screening))
+                               needs_screening=activity.needs_screening,
+                               text_language=activity.text_language))
     db.session.add(shift)
     db.session.flush()
     return shift

@@ -16,6 +16,7 @@ from webapp.core.ids import utcnow
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
 from webapp.core.redirects import safe_next
+from webapp.core.reference.labels import locale_code
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import activities, attendance, ical, services
 from webapp.initiatives.forms import ActivityForm, HoursForm, MessageForm, ShiftForm
@@ -46,6 +47,7 @@ def _activity_data(form: ActivityForm, *, repeating: bool = False) -> activities
         place=form.place.data or "", starts_at=to_utc(starts), ends_at=to_utc(ends), capacity=form.capacity.data,
         needs_screening=bool(form.needs_screening.data),
         more_dates=tuple((to_utc(s), to_utc(e)) for s, e in later),
+        text_language=form.text_language.data or locale_code(),
     )
 
 

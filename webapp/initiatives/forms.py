@@ -38,6 +38,7 @@ from webapp.core.forms import (
 from webapp.core.reference.labels import localized_name
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
+from webapp.core.text_language import text_language_field
 from webapp.initiatives.labels import NEED_KIND_LABELS, NEED_STATUS_LABELS, STATUS_LABELS, SUPPORT_KIND_LABELS
 from webapp.notifications.kinds import DECLINE_WORDS
 
@@ -70,6 +71,7 @@ class InitiativeForm(FlaskForm):
     name = StringField(lazy_pgettext("initiative", "Name"), validators=[
         DataRequired(message=_l("Fill in a name.")),
         Length(min=3, max=120, message=_l("Use between 3 and 120 characters."))])
+    text_language = text_language_field()
     description = TextAreaField(
         _l("What do you do, and for whom?"),
         validators=[DataRequired(message=_l("Tell in a few sentences what the initiative does.")),
@@ -110,6 +112,7 @@ class NeedForm(FlaskForm):
         Length(min=4, max=120, message=_l("Use between 4 and 120 characters."))],
         description=_l("For example: Two people to cook on Friday, or Help with a subsidy application."))
     description = TextAreaField(_l("Tell a bit more (optional)"), validators=[Optional(), Length(max=2000)])
+    text_language = text_language_field()
     skills = StringField(_l("Which skills or knowledge? (volunteers and expertise)"),
                          validators=[Optional(), Length(max=300)],
                          description=_l("For example: cooking, carrying, Dutch, permits."))
@@ -206,6 +209,7 @@ class ActivityForm(FlaskForm):
         DataRequired(message=_l("Fill in a name.")),
         Length(min=3, max=120, message=_l("Use between 3 and 120 characters."))])
     description = TextAreaField(_l("What will happen? (optional)"), validators=[Optional(), Length(max=2000)])
+    text_language = text_language_field()
     wijk = SelectField(_l("Wijk"), choices=wijk_choices, validators=[InputRequired(message=_l("Choose a wijk."))])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
                         description=_l("A public place, for example a community centre. Never a home address."))

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from webapp.accounts import confirmation
 from webapp.core.extensions import db
 from webapp.core.pagination import page_arg
+from webapp.core.reference.labels import locale_code
 from webapp.core.reference.models import Goal
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import needs, news, services
@@ -96,6 +97,7 @@ def _initiative_data(form: InitiativeForm) -> services.InitiativeData:
         status=form.status.data or InitiativeStatus.IDEA,
         wijken=[w for w in all_wijken(db.session) if w.code in codes],
         goals=list(db.session.execute(select(Goal).where(Goal.id.in_(goal_ids))).scalars()),
+        text_language=form.text_language.data or locale_code(),
     )
 
 

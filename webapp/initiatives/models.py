@@ -88,6 +88,7 @@ class Initiative(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")  # of name, description
     is_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default=InitiativeStatus.IDEA, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -176,6 +177,7 @@ class InitiativeNeed(Base):
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     skills: Mapped[str] = mapped_column(String(300), default="")   # volunteers and expertise: what is asked
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")  # of the texts above
     how_many: Mapped[int] = mapped_column(Integer, default=1)     # volunteers: how many people
     on_date: Mapped[date | None]                                   # volunteers: a one-off date ...
     slots: Mapped[list[str]] = mapped_column(JSON, default=list)   # ... or recurring slots ("tue-evening")
@@ -324,6 +326,7 @@ class Activity(Base):
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    text_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")  # of title, description
     wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"), index=True)
     place: Mapped[str] = mapped_column(String(200), default="")  # a public place, e.g. a community centre
     starts_at: Mapped[datetime] = mapped_column(index=True)

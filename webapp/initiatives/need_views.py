@@ -15,6 +15,7 @@ from webapp.core.forms import ActionForm
 from webapp.core.ids import utcnow
 from webapp.core.pagination import page_arg
 from webapp.core.redirects import safe_next
+from webapp.core.reference.labels import locale_code
 from webapp.core.reference.services import all_wijken
 from webapp.initiatives import applicants, needs, services
 from webapp.initiatives.forms import DeclineForm, NeedForm, NeedHoursForm, ProgressForm, SignupForm
@@ -35,6 +36,7 @@ def _need_data(form: NeedForm) -> needs.NeedData:
         needs_screening=bool(form.needs_screening.data),
         wijk=next((w for w in all_wijken(db.session) if w.code == form.wijk.data), None),
         languages=form.languages.data or [], day_parts=form.day_parts.data or [],
+        text_language=form.text_language.data or locale_code(),
     )
 
 

@@ -73,6 +73,7 @@ class NeedData:
     wijk: Wijk | None = None       # where the work is; None: where the initiative is
     languages: list[str] | None = None  # languages that help; empty: any
     day_parts: list[str] | None = None  # once: parts of the day ("morning"); regularly the slots say it
+    text_language: str = "nl"  # the language the title, description, skills and purpose are written in
 
 
 def guessed_categories(text: str) -> list[str]:
@@ -101,6 +102,7 @@ def _apply(need: InitiativeNeed, data: NeedData) -> None:
     need.kind = data.kind
     need.title = data.title.strip()
     need.description = data.description.strip()
+    need.text_language = data.text_language
     need.skills = data.skills.strip() if data.kind in (NeedKind.VOLUNTEERS, NeedKind.EXPERTISE) else ""
     is_volunteers = data.kind == NeedKind.VOLUNTEERS
     need.how_many = max(1, data.how_many) if is_volunteers else 1

@@ -52,6 +52,7 @@ class InitiativeData:
     status: str
     wijken: list[Wijk]
     goals: list[Goal]
+    text_language: str = "nl"  # the language the name and description are written in
 
 
 def insert_ignoring_duplicates(model: Any, values: dict[str, Any], keys: list[str]) -> bool:
@@ -109,6 +110,7 @@ def _apply(initiative: Initiative, data: InitiativeData) -> None:
     """Co-organisers are not set here: they are invited and join when they accept (organisers.py)."""
     initiative.name = data.name.strip()
     initiative.description = data.description.strip()
+    initiative.text_language = data.text_language
     initiative.is_organisation = data.is_organisation
     initiative.status = data.status if data.status in set(InitiativeStatus) else InitiativeStatus.IDEA
     initiative.wijken = list(data.wijken)
