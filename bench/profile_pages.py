@@ -119,7 +119,8 @@ def flask(env: dict[str, str], *args: str) -> None:
 def seed(env: dict[str, str], scale: int) -> None:
     flask(env, "db", "upgrade")
     flask(env, "reference", "load")
-    flask(env, "demo", "seed", "--scale", str(scale), "--allow-production")
+    # The published two-step secret, which log_in uses (in production the demo's staff would get a new one).
+    flask(env, "demo", "seed", "--scale", str(scale), "--allow-production", "--published-staff-secret")
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from webapp.asks.models import SuggestionEvent
 from webapp.core.extensions import db
@@ -20,8 +20,21 @@ def record(volunteer_id: int | None, request_id: int, outcome: str) -> None:
 
 
 def record_shown(volunteer_id: int, request_ids: Iterable[int]) -> None:
-    """One INSERT for the whole page (executemany), not one per suggestion."""
+    """The first time each of these requests is shown to this volunteer; a request shown before is not recorded
+    again. So a page view that shows what it showed before (the common case: the same list, looked at again) only
+    reads, and takes no write lock. What learns from these events needs no more: the training history keeps the first
+    "shown" of each volunteer and request (suggestions/learning.py), and the exposure count of the ranker
+    (`recent_suggestions`) counts requests newly shown, not how often a volunteer reloaded the page.
+
+    Two views at the same moment (two tabs) may both record a request: a duplicate both readers tolerate."""
+    wanted = list(dict.fromkeys(request_ids))
+    if not wanted:
+        return
+    known = set(db.session.execute(
+        select(SuggestionEvent.request_id).where(SuggestionEvent.volunteer_id == volunteer_id,
+                                                 SuggestionEvent.outcome == "shown",
+                                                 SuggestionEvent.request_id.in_(wanted))).scalars())
     rows = [{"volunteer_id": volunteer_id, "request_id": rid, "outcome": "shown", "created_at": utcnow()}
-            for rid in request_ids]
+            for rid in wanted if rid not in known]
     if rows:
-        db.session.execute(insert(SuggestionEvent), rows)
+        db.session.execute(insert(SuggestionEvent), rows)  # one INSERT for the page (executemany)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
 import logging
 import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.charset import QP, Charset
 from email.header import Header
 from email.headerregistry import Address
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -52,38 +48,46 @@ def sender_domain(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "samen.local"
 
 
-# Lines up to RFC 5322's limit: a long header (the unsubscribe link) stays on one line, as mail programs expect it.
-_WIRE = compat32.clone(max_line_length=998)
-
-
 def _header(value: str) -> str:
-    """A header value as it goes on the wire: non-ASCII text as an RFC 2047 encoded word."""
+    """A header value as it goes on the wire: on one line (a line break in a value would start a header of its own),
+    non-ASCII text as RFC 2047 encoded words (folded lines joined by `\n `, which `message_bytes` writes with the
+    message's own line ends)."""
+    value = " ".join(value.splitlines())
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
-def build_message(mail: Mail, sender: str) -> Message:
-    """A multipart/alternative message: plain text first, HTML second, both UTF-8 in quoted-printable.
-    `mail.headers` may replace the defaults (the outbox gives each mail a Message-ID of its own, the same on
-    every try).
+def _quoted_printable(text: str) -> str:
+    """UTF-8 text as quoted-printable lines of at most 76 characters (binascii's C encoder)."""
+    return binascii.b2a_qp(text.replace("\r\n", "\n").encode("utf-8"), istext=True).decode("ascii")
 
-    Built with the compat32 MIME classes: the same message as `EmailMessage` builds, at a quarter of the cost
-    (a digest run builds thousands; the default policy parses every header it is given)."""
-    body = Charset("utf-8")
-    body.body_encoding = QP
-    message = MIMEMultipart("alternative", policy=_WIRE)
-    message["From"] = _header(sender)
-    message["To"] = _header(mail.to)
-    message["Subject"] = _header(mail.subject)
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
-    message["Auto-Submitted"] = "auto-generated"
+
+def message_bytes(mail: Mail, sender: str, *, linesep: str = "\n") -> bytes:
+    """The mail on the wire: multipart/alternative, plain text first, HTML second, both UTF-8 in quoted-printable.
+    `mail.headers` may replace the defaults (the outbox gives each mail a Message-ID of its own, the same on every
+    try). `linesep`: "\n" in a file, "\r\n" for SMTP.
+
+    Written out directly instead of through the `email` package's MIME classes and generator: the same message
+    (any mail program or parser reads the two alike), at a fraction of the cost; a digest run writes thousands and
+    the generator spent most of its time folding headers that need no folding. The boundary starts with "=_",
+    which quoted-printable text can never contain."""
+    headers: dict[str, str] = {
+        "From": sender, "To": mail.to, "Subject": mail.subject, "Date": format_datetime(datetime.now(UTC)),
+        "Message-ID": make_msgid(domain=sender_domain(sender)), "Auto-Submitted": "auto-generated"}
     for name, value in mail.headers.items():
-        del message[name]
-        message[name] = _header(value)
-    message["Content-Language"] = mail.locale
-    message.attach(MIMEText(mail.text, "plain", body))  # type: ignore[arg-type]  # a Charset works as well
-    message.attach(MIMEText(mail.html, "html", body))  # type: ignore[arg-type]
-    return message
+        for known in [k for k in headers if k.lower() == name.lower()]:
+            del headers[known]
+        headers[name] = value
+    headers["Content-Language"] = mail.locale
+    boundary = f"=_{secrets.token_hex(16)}"
+    lines = [f'Content-Type: multipart/alternative; boundary="{boundary}"', "MIME-Version: 1.0"]
+    lines += [f"{name}: {_header(value)}" for name, value in headers.items()]
+    lines.append("")
+    for subtype, body in (("plain", mail.text), ("html", mail.html)):
+        lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"', "MIME-Version: 1.0",
+                  "Content-Transfer-Encoding: quoted-printable", "", _quoted_printable(body)]
+    lines += [f"--{boundary}--", ""]
+    text = "\n".join(lines)
+    return (text if linesep == "\n" else text.replace("\n", linesep)).encode("ascii")
 
 
 class Mailer:
@@ -109,14 +113,15 @@ class Mailer:
         self.close()
 
     def send(self, mail: Mail) -> None:
-        message = build_message(mail, self.sender)
         if not self.server:
-            self._write_to_outbox(message)
+            self._write_to_outbox(mail)
             return
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(message)
+            sender = parseaddr(self.sender)[1]
+            international = () if (sender + mail.to).isascii() else ("SMTPUTF8",)  # refused by a server without it
+            self._smtp.sendmail(sender, [mail.to], message_bytes(mail, self.sender, linesep="\r\n"), international)
         except DELIVERY_ERRORS:
             self.close()  # a broken connection is not reused
             raise
@@ -137,10 +142,10 @@ class Mailer:
             smtp.login(self.username, self.password)
         return smtp
 
-    def _write_to_outbox(self, message: Message) -> Path:
+    def _write_to_outbox(self, mail: Mail) -> Path:
         self.outbox.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = self.outbox / f"{stamp}-{secrets.token_hex(4)}.eml"
-        path.write_bytes(message.as_bytes())
-        log.info("No MAIL_SERVER: mail to %s (%s) written to %s", message["To"], message["Subject"], path)
+        path.write_bytes(message_bytes(mail, self.sender))
+        log.info("No MAIL_SERVER: mail to %s (%s) written to %s", mail.to, mail.subject, path)
         return path
