@@ -49,8 +49,14 @@ run: setup ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@echo ""
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
+# In `make test` the every-page crawl checks every role in Dutch and Arabic (left-to-right and right-to-left);
+# `make crawl` (run by .ci/run) checks every role in all six languages and writes the accessibility statement's figures.
+test: export SAMEN_CRAWL_LANGS ?= nl,ar
 test: venv translations-compile ## Run the whole test suite (on PostgreSQL when TEST_DATABASE_URL is set), TEST_WORKERS processes
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+crawl: venv translations-compile ## Every page of every role in all six languages, in Chromium (axe, lang/dir, reflow, foreign texts)
+	env -u SAMEN_CRAWL_LANGS -u SAMEN_CRAWL_ROLES -u SAMEN_CRAWL $(PY) -m pytest -s tests/browser/test_every_page.py
 
 test-quick: venv translations-compile ## The suite without the browser and the slow tests: a loop of a minute or two
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
@@ -75,7 +81,7 @@ journeys: venv translations-compile ## Newcomer journeys on a 360 px phone (ever
 bench-matching: venv ## Speed and memory benchmark of the matching engine
 	$(PY) -m matching bench
 
-.PHONY: help venv lock translations-compile translations-extract translations-update setup run test test-quick audit lint typecheck evaluate bench-matching journeys
+.PHONY: help venv lock translations-compile translations-extract translations-update setup run test crawl test-quick audit lint typecheck evaluate bench-matching journeys
 
 bench/.venv/.installed: requirements-bench.txt
 	test -x bench/.venv/bin/python || python3.11 -m venv bench/.venv || python3 -m venv bench/.venv

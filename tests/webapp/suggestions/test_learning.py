@@ -72,9 +72,9 @@ def test_evaluate_compares_the_hand_ranker_and_learning_on_a_time_split(app, mak
     from webapp.demo.services import seed_demo
 
     make.run(lambda: (seed_demo(db.session, scale=1), db.session.commit()))
-    result = app.test_cli_runner().invoke(args=["suggestions", "evaluate"])
+    result = app.test_cli_runner().invoke(args=["suggestions", "evaluate", "--kind", "logistic"])
     assert result.exit_code == 0, result.output
-    assert "| cold start (hand ranker) | " in result.output and "| learned (" in result.output
+    assert "| cold start (hand ranker) | " in result.output and "| learned (logistic) |" in result.output
     assert "minus cold start, paired: NDCG@10" in result.output
     assert "train_model's own decision on the older part:" in result.output
     trained = app.test_cli_runner().invoke(args=["suggestions", "train", "--out", str(tmp_path / "m.bin")])
