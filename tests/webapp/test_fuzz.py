@@ -35,7 +35,7 @@ from webapp.notifications import kinds
 from webapp.offers import forms as offer_forms
 from webapp.privacy import forms as privacy_forms
 from webapp.reports import forms as report_forms
-from webapp.staff import casework_forms
+from webapp.staff import casework_forms, rescue_forms
 from webapp.staff import forms as staff_forms
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
@@ -256,12 +256,27 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "initiatives.needs.applicants_page": ("organiser", ("status", "page")),
     "initiatives.organisations": ("anonymous", ("wijk", "q", "goal", "page")),
     "asks.suggest_category": ("resident", ("text", "lang")),
+    "reports.year_export": ("staff", ("year",)),
 }
+# Read by POST views (fuzzed by their own tests below): staff.invite's way back to "invite more".
+POSTED_QUERIES = {"staff.invite": ("from", "more")}
 # The intake page, the letter and a hand-over's pick-up (webapp/staff/casework_views.py).
 FORMS = (*FORMS,
          FormTarget("staff.log_contact", "staff", casework_forms.ContactForm, {"kind": "called", "note": "Gebeld."}),
          FormTarget("staff.withdraw_consent", "staff", casework_forms.WithdrawForm),
          FormTarget("staff.record_pickup", "staff", casework_forms.PickupForm, prefix="p{handover}-"))
+# The rescue queue, the expired list and "applied for a VOG" (webapp/staff/rescue_views.py).
+FORMS = (*FORMS,
+         FormTarget("staff.rescue_extend", "staff", DecisionForm, {"seen": date.today().isoformat()}),
+         FormTarget("staff.rescue_note", "staff", rescue_forms.NoteForm, {"text": "Gebeld, geen gehoor."},
+                    prefix="n-{request}-"),
+         FormTarget("staff.rescue_snooze", "staff", rescue_forms.SnoozeForm,
+                    {"until": (date.today() + timedelta(days=3)).isoformat()}, prefix="s-{request}-"),
+         FormTarget("staff.expired_outcome", "staff", rescue_forms.OutcomeForm, {"outcome": "no_answer"},
+                    prefix="o-{request}-"),
+         FormTarget("staff.vog_applied", "staff", rescue_forms.VogAppliedForm,
+                    {"requested_on": date.today().isoformat()}))
+QUERIES["reports.year_export"] = ("staff", ("year",))
 RAW_FORM_FIELDS["staff.letter_pdf"] = ("taal",)
 QUERIES["staff.letter"] = ("staff", ("taal",))
 # Pages that show what people typed, checked after each form's fuzzing, as (role, endpoint).
@@ -389,6 +404,24 @@ def fuzz_query(app: Flask, world: World, client: FlaskClient, endpoint: str, par
     get()
 
 
+def test_the_invite_buttons_way_back_is_fuzzed_too(app, world, clients):
+    """Inviting from "invite more" returns to the page of volunteers it came from (`?from=more&more=<page>`)."""
+    url = url_of(app, world, "staff.invite")
+
+    @FUZZ
+    @given(text_values)
+    def post(more: str) -> None:
+        response = clients("staff").post(url, query_string={"from": "more", "more": more})
+        assert_safe_page(response, "POST staff.invite")
+        response.close()
+
+    post()
+    for more in ("²", "٣", "0", "-2", "9" * 40):  # "²".isdigit() is True, int("²") fails
+        response = clients("staff").post(url, query_string={"from": "more", "more": more})
+        assert_safe_page(response, f"POST staff.invite more={more!r}")
+        assert response.status_code == 302, (more, response.status_code)
+
+
 def test_resubscribe_channel_is_fuzzed_too(app, world, clients):
     url = url_of(app, world, "notifications.resubscribe")
 
@@ -458,7 +491,8 @@ ARGS_RE = re.compile(r"""(?:request\.args\.get|_int_arg)\(\s*["'](\w+)["']""")
 
 def test_every_query_parameter_is_fuzzed():
     read = {name for path in WEBAPP.rglob("*.py") for name in ARGS_RE.findall(path.read_text())}
-    fuzzed = {name for _role, params in QUERIES.values() for name in params}
+    fuzzed = {name for _role, params in QUERIES.values() for name in params} | {
+        name for params in POSTED_QUERIES.values() for name in params}
     assert read <= fuzzed, f"query parameters nobody fuzzes: {sorted(read - fuzzed)}"
 
 

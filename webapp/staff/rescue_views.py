@@ -104,7 +104,7 @@ def invite(public_id: str, volunteer_id: str) -> WerkzeugResponse:
     if request.args.get("from") == "more":
         more = request.args.get("more", "")
         return redirect(url_for("staff.rescue_candidates", public_id=public_id,
-                                page=int(more) if more.isdigit() and int(more) > 1 else None))
+                                page=int(more) if more.isascii() and more.isdigit() and int(more) > 1 else None))
     return _back()
 
 
