@@ -74,7 +74,8 @@ LANGS = [language.code for language in TABLE]
 # Not pages: health checks, files, the language switch itself, links that only redirect.
 NOT_PAGES = {"pages.health", "pages.ready", "help_pages.service_worker", "static", "reports.export",
              "privacy.download", "pages.switch_language", "privacy.goodbye", "accounts.verify_email",
-             "initiatives.activities.calendar"}
+             "initiatives.activities.calendar",
+             "asks.suggest_category"}  # JSON for the request form's script, not a page
 # The people whose pages are crawled, least rights first: the matrix's roles (tests/webapp/route_world.py) and two
 # more (see _derived). "other" is left out: it is the matrix's stranger, with no pages of its own; an admin opens
 # only the pages staff may not (the rest are staff's pages).
