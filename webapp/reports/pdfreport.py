@@ -44,14 +44,15 @@ def printable(text: str) -> str:
     return text.translate(_TYPOGRAPHY).encode("cp1252", "replace").decode("cp1252")
 
 
-def figure(cell: figures.Cell, measure: str, min_cell: int) -> str:
-    """A figure as the dashboard prints it: "<5" and "x" for hidden cells, "-" for nothing to compute."""
+def figure(cell: figures.Cell, measure: str, min_cell: int, nothing: str = "-") -> str:
+    """A figure as the dashboard prints it: "<5" and "x" for hidden cells, `nothing` for nothing to compute (the
+    dashboard's "—"; a plain "-" in the PDF)."""
     if cell.state == figures.State.SMALL:
         return f"<{min_cell}"
     if cell.state == figures.State.HIDDEN:
         return "x"
     if cell.value is None:
-        return "-"
+        return nothing
     kind = figures.MEASURE_KIND[measure]
     if kind == "count":
         return str(format_decimal(int(cell.value)))

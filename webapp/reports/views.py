@@ -40,19 +40,8 @@ REFRESH_GRACE = timedelta(minutes=1)
 
 
 def cell_text(cell: figures.Cell, measure: str) -> str:
-    """A figure as the dashboard prints it, in the reader's language."""
-    if cell.state == figures.State.SMALL:
-        return f"<{min_cell()}"
-    if cell.state == figures.State.HIDDEN:
-        return "x"
-    if cell.value is None:
-        return "—"
-    kind = figures.MEASURE_KIND[measure]
-    if kind == "count":
-        return str(format_decimal(int(cell.value)))
-    if kind == "per_1000":
-        return str(format_decimal(cell.value, format="#,##0.00"))
-    return str(format_decimal(cell.value, format="#,##0.0"))
+    """A figure as the dashboard prints it, in the reader's language (the PDF prints the same)."""
+    return pdfreport.figure(cell, measure, min_cell(), nothing="—")
 
 
 @bp.app_template_filter("report_cell")
