@@ -221,7 +221,7 @@ def visits(world: World, app: Any, roles: tuple[str, ...] = CRAWL_ROLES) -> list
                                                                                      entry.endpoint):
                 continue
             url = world.url(app, entry.endpoint, entry.args)
-            if url.endswith((".ics", ".csv", ".json", ".pdf", ".xlsx")):  # files to download (a feed, an export), not pages
+            if url.endswith((".ics", ".csv", ".json", ".pdf", ".xlsx")):  # files to download, not pages
                 continue
             found.append(Visit(role, entry.endpoint, url))
     return found
