@@ -384,7 +384,7 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
     run([flask, "db", "upgrade"], env, f"{kind} {scale}×: migrations")
     run([flask, "reference", "load"], env, f"{kind} {scale}×: reference data")
     started = time.monotonic()
-    summary = run([flask, "demo", "seed", "--scale", str(scale), "--allow-production"], env,
+    summary = run([flask, "demo", "seed", "--scale", str(scale), "--allow-production", "--published-staff-secret"], env,
                   f"{kind} {scale}×: demo seed --scale {scale}")
     result.seed_seconds = time.monotonic() - started
     result.counts = summary.strip().splitlines()[-1][:220] if summary.strip() else ""
