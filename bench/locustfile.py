@@ -25,7 +25,9 @@ PAGE = os.environ.get("BENCH_PAGE", "health")
 USER_RATE = float(os.environ.get("BENCH_USER_RATE", "1.6"))
 YEAR = os.environ.get("BENCH_YEAR", "")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-COOKIE_RE = re.compile(r"(?:^|[,\s])(session|remember_token)=([^;]*)")
+# Every cookie the app sets (in production the session is `__Host-session`): one Set-Cookie header, or several joined
+# by commas. An attribute (`; Path=/`) never follows a comma, and an Expires date's comma is not followed by `name=`.
+COOKIE_RE = re.compile(r"(?:^|,)\s*([A-Za-z0-9_.\-]+)=([^;,]*)")
 WIJK_RE = re.compile(r'<option[^>]*selected[^>]*value="([^"]+)"|<option[^>]*value="([^"]+)"[^>]*selected')
 TASKS = ("de boodschappen", "de tuin", "een lamp ophangen", "mijn laptop", "een brief", "de hond uitlaten",
          "verhuisdozen", "een wandeling")
