@@ -12,11 +12,13 @@ from flask import Flask, g
 from sqlalchemy import func, select, update
 
 from tests.conftest import visible
+from tests.webapp import initiative_helpers
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest
 from webapp.core.extensions import db
 from webapp.core.pagecache import services
 from webapp.core.pagecache.models import CachedPage
+from webapp.initiatives.models import InitiativeNeed
 from webapp.notifications.models import Notification
 from webapp.staff.services import block_person
 
@@ -48,7 +50,7 @@ def posted(make):
 def test_an_anonymous_visitor_gets_the_stored_page_and_the_same_html(cached, anon, posted):
     _resident, help_request = posted
     visitor = anon("nl")
-    for url in ("/vragen/", f"/vragen/{help_request.public_id}", "/"):
+    for url in ("/vragen/", f"/vragen/{help_request.public_id}", "/", "/vrijwilligerswerk"):
         first, second = visitor.get(url), anon("nl").get(url)
         assert (state(first), state(second)) == ("miss", "hit"), url
         assert first.get_data() == second.get_data()
@@ -74,24 +76,26 @@ def test_logged_in_people_never_get_or_fill_the_cache(cached, anon, login, make,
 def test_a_change_to_a_request_shows_at_once(cached, anon, make, posted):
     _resident, help_request = posted
     detail = f"/vragen/{help_request.public_id}"
-    for url in ("/vragen/", detail):
+    for url in ("/vragen/", detail, "/vrijwilligerswerk"):
         anon("nl").get(url)
         assert state(anon("nl").get(url)) == "hit"
     make.set_request(help_request, title="Hulp bij het ophalen van medicijnen")
-    for url in ("/vragen/", detail):
+    for url in ("/vragen/", detail, "/vrijwilligerswerk"):
         response = anon("nl").get(url)
         assert state(response) == "miss" and "ophalen van medicijnen" in visible(response)
 
 
 def test_a_request_hidden_by_staff_disappears_at_once_also_through_a_bulk_update(cached, anon, app, posted):
     _resident, help_request = posted
-    anon("nl").get("/vragen/")
-    assert "Boodschappen voor Ans" in visible(anon("nl").get("/vragen/"))
+    for url in ("/vragen/", "/vrijwilligerswerk"):
+        anon("nl").get(url)
+        assert "Boodschappen voor Ans" in visible(anon("nl").get(url))
     with app.app_context():
         db.session.execute(update(HelpRequest).where(HelpRequest.id == help_request.id)
                            .values(moderation="rejected"))
         db.session.commit()
-    assert "Boodschappen voor Ans" not in visible(anon("nl").get("/vragen/"))
+    for url in ("/vragen/", "/vrijwilligerswerk"):
+        assert "Boodschappen voor Ans" not in visible(anon("nl").get(url))
     assert anon("nl").get(f"/vragen/{help_request.public_id}").status_code == 404
 
 
@@ -230,3 +234,19 @@ def test_a_savepoint_inside_a_change_clears_the_pages_only_after_the_whole_chang
         db.session.commit()
     assert len(cleared) == 1 and "requests" in cleared[0]
     assert "Boodschappen voor Bep" in visible(anon("nl").get("/vragen/"))
+
+
+def test_the_front_door_is_shared_and_a_filled_need_leaves_it_at_once(cached, anon, app, make):
+    """The front door lists requests and initiatives' needs together: a change to either clears it."""
+    organiser = make.user("organiser", first_name="Olga")
+    garden = initiative_helpers.initiative(make, organiser)
+    wanted = initiative_helpers.need(make, organiser, garden, title="Onkruid wieden op zaterdag")
+    url = "/vrijwilligerswerk?kind=need&dagdeel=morning"
+    assert state(anon("nl").get(url)) == "miss"
+    second = anon("nl").get(url)
+    assert state(second) == "hit" and "Onkruid wieden op zaterdag" in visible(second)
+    with app.app_context():
+        db.session.execute(update(InitiativeNeed).where(InitiativeNeed.id == wanted.id).values(status="filled"))
+        db.session.commit()
+    after = anon("nl").get(url)
+    assert state(after) == "miss" and "Onkruid wieden op zaterdag" not in visible(after)

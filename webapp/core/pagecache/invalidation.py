@@ -25,15 +25,17 @@ PRIVATE_TABLES = frozenset({
     # initiative shows nowhere; a person's calendar feed and the alerts they got are theirs.
     "signup_hours", "activity_messages", "initiative_followers", "calendar_feeds", "need_alerts",
 })
+# The front door ("volunteering") lists open requests, needs, vacancies and activities together: it is cleared with
+# both of their groups.
 TAGS = {
-    "help_requests": ("requests",),
+    "help_requests": ("requests", "volunteering"),
     "offers": ("offers",),
     "volunteer_profiles": ("offers",),  # an offer shows its volunteer's wijk and screening
-    **{table: ("initiatives",) for table in (
+    **{table: ("initiatives", "volunteering") for table in (
         "initiatives", "initiative_organisers", "initiative_needs", "need_signups", "initiative_backings",
         "activities", "activity_participants", "initiative_support", "initiative_wijken", "initiative_goals",
         "initiative_updates")},
-    "initiatives": ("initiatives", "budgets"),  # a round's page names the initiative a plan comes from
+    "initiatives": ("initiatives", "budgets", "volunteering"),  # a round's page names the initiative a plan comes from
     "budget_rounds": ("budgets",),
     "budget_proposals": ("budgets",),
 }

@@ -23,12 +23,14 @@ CACHEABLE = {
     "initiatives.vacancies": "initiatives",
     "budgets.index": "budgets",
     "budgets.show": "budgets",
+    "volunteering.index": "volunteering",
 }
 
 
 # The query arguments these pages read. A URL with any other argument is rendered as usual and not stored, so that
 # made-up arguments cannot fill the table with copies of the same page.
-KNOWN_ARGS = frozenset({"page", "category", "wijk", "stadsdeel", "when", "q", "goal", "kind", "type", "ended"})
+KNOWN_ARGS = frozenset({"page", "category", "wijk", "stadsdeel", "when", "q", "goal", "kind", "type", "ended",
+                        "dagdeel", "km", "ritme", "past"})
 
 
 def _seconds() -> float:
