@@ -4,7 +4,7 @@
     GUNICORN_BIND          address to listen on (default 127.0.0.1:8000; put a reverse proxy with TLS in front)
     GUNICORN_WORKERS       worker processes (default: 2 × cores, at most 8)
     GUNICORN_THREADS       threads per worker (default 8): pages wait on the database, threads overlap that wait
-    GUNICORN_MAX_REQUESTS  requests before a worker is replaced (default 5000, + up to 50 %; 0: never)
+    GUNICORN_MAX_REQUESTS  requests before a worker is replaced (default 100000, + up to 50 %; 0: never)
 
 Each worker has its own pool of database connections (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW, default 9: one
 for each thread and the outbox thread); see docs/RELIABILITY.md for the sum over workers and app servers.
@@ -26,7 +26,9 @@ wsgi_app = "webapp:create_app()"
 timeout = 30  # a worker that does not answer the master for this long is killed (a request never takes this long)
 graceful_timeout = 25  # > the statement timeout (5 s) + its client margin (2 s) + the longest page; < timeout
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 5000)  # a slow leak never grows without bound
+# A slow leak never grows without bound. Not much lower: a new worker costs ~3-4 s of CPU (imports, the app, the
+# matching model, first drawings of each template); at 5000 the bench replaced a worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 100_000)
 # Spread widely: workers serve about as many requests each, so with a small jitter they would all be replaced (and
 # all be starting, serving nobody) at the same moment; the fault drill saw that.
 max_requests_jitter = max_requests // 2
