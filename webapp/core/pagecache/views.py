@@ -21,8 +21,10 @@ CACHEABLE = {
     "initiatives.needs_board": "initiatives",
     "initiatives.show": "initiatives",
     "initiatives.vacancies": "initiatives",
+    "initiatives.organisations": "initiatives",
     "budgets.index": "budgets",
     "budgets.show": "budgets",
+    "budgets.results": "budgets",
     "volunteering.index": "volunteering",
 }
 
