@@ -31,12 +31,12 @@ from webapp.core.forms import (
 )
 from webapp.core.reference.forms import PostcodeWijkMixin
 from webapp.core.reference.labels import localized_name
-from webapp.core.reference.services import all_categories
+from webapp.core.reference.services import category_choices as categories_in_order
 from webapp.core.text_language import text_language_field
 
 
 def category_choices() -> list[SelectChoice]:
-    return [SelectChoice(c.key, localized_name(c)) for c in all_categories(db.session)]
+    return [SelectChoice(c.key, localized_name(c)) for c in categories_in_order(db.session)]
 
 
 ANY_TIME, SOME_DAYS = "any", "days"

@@ -23,7 +23,7 @@ from webapp.core.pagination import int_arg, page_arg
 from webapp.core.ratelimit import services as ratelimit
 from webapp.core.ratelimit.pages import refused
 from webapp.core.reference.labels import locale_code, localized_name
-from webapp.core.reference.services import all_categories, districts
+from webapp.core.reference.services import category_choices, districts
 
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
@@ -50,7 +50,7 @@ def index() -> str:
         "asks/index.html",
         page=page,
         filters=filters,
-        categories=all_categories(db.session),
+        categories=category_choices(db.session),
         stadsdelen=districts(db.session),
         args=request.args,
     )

@@ -12,7 +12,7 @@ from webapp.core.extensions import db
 from webapp.core.forms import ActionForm
 from webapp.core.pagination import page_arg
 from webapp.core.reference.labels import locale_code
-from webapp.core.reference.services import all_categories
+from webapp.core.reference.services import all_categories, category_choices
 from webapp.offers import services
 from webapp.offers.forms import AskForm, OfferForm
 from webapp.offers.models import Offer
@@ -26,7 +26,7 @@ def index() -> str:
     found = services.list_open_offers(category, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template("offers/index.html", offers=found.items, page=found.page, pages=found.pages,
                            category=category,
-                           categories=all_categories(db.session))
+                           categories=category_choices(db.session))
 
 
 def _load(public_id: str) -> Offer:

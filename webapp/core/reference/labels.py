@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -37,11 +38,21 @@ OTHER_LANGUAGE_NAMES = {"ber": _l("Berber (Tamazight)")}
 
 
 def language_label(code: str) -> str:
+    return _cldr_language_name(code, locale_code()) or _other_language_name(code)
+
+
+@lru_cache(maxsize=1024)
+def _cldr_language_name(code: str, page_language: str) -> str | None:
+    """CLDR's name of a language in another (pure: parsing two locales per label was 7 % of a list page's CPU)."""
     try:
-        return str(Locale.parse(code).get_display_name(locale_code()) or code)
+        return str(Locale.parse(code).get_display_name(page_language) or code)
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
-        name = OTHER_LANGUAGE_NAMES.get(code)
-        return str(name) if name is not None else code
+        return None
+
+
+def _other_language_name(code: str) -> str:
+    name = OTHER_LANGUAGE_NAMES.get(code)
+    return str(name) if name is not None else code
 
 
 def localized_name(item: Any) -> str:

@@ -209,6 +209,31 @@ def stadsdelen_with_wijken(session: DbSession) -> list[Stadsdeel]:
         select(Stadsdeel).options(selectinload(Stadsdeel.wijken)).order_by(Stadsdeel.name)).scalars())
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryChoice:
+    """A category as plain values, for filters and choice lists (`localized_name` reads it like a row)."""
+
+    key: str
+    name_nl: str
+    name_en: str
+
+
+_CATEGORIES = "samen.reference.categories"
+
+
+def category_choices(session: DbSession) -> tuple[CategoryChoice, ...]:
+    """Every category in its order, read from the database once per process like `districts` (reference data
+    changes only with `flask reference load` and a restart). Pages that store a category use `all_categories`."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found: tuple[CategoryChoice, ...] | None = app.extensions.get(_CATEGORIES)
+    if found is None:
+        found = tuple(CategoryChoice(key, name_nl, name_en) for key, name_nl, name_en in session.execute(
+            select(Category.key, Category.name_nl, Category.name_en).order_by(Category.position)).all())
+        if found:  # not before the reference data is loaded
+            app.extensions[_CATEGORIES] = found
+    return found
+
+
 def all_categories(session: DbSession) -> list[Category]:
     return list(session.execute(select(Category).order_by(Category.position)).scalars())
 
