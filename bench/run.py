@@ -315,6 +315,7 @@ class LoadRun:
     generator_cpu: float  # cores the load generator used on average
     app_cpu: float  # cores the app used on average
     seconds: float
+    replaced: int = 0  # gunicorn workers started during the run (each costs seconds of CPU: imports, first drawings)
 
 
 def _number(text: str | None) -> float:
@@ -332,6 +333,7 @@ def locust(server: Server, env: dict[str, str], tmp: Path, *, users: int, second
            "--stop-timeout", "5", "--loglevel", "WARNING"]
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     app_before, started = server.cpu(), time.monotonic()
+    processes_before = set(server.cpu_seen)
     subprocess.run(cmd, env={**env, "BENCH_MODE": mode, "BENCH_PAGE": page}, cwd=ROOT, check=False,
                    stdout=subprocess.DEVNULL, stderr=open(tmp / "locust.log", "a"))  # noqa: SIM115
     wall = time.monotonic() - started
@@ -347,7 +349,8 @@ def locust(server: Server, env: dict[str, str], tmp: Path, *, users: int, second
                 rows[name] = Row(name, int(item["Request Count"]), int(item["Failure Count"]),
                                  _number(item["Requests/s"]), _number(item["50%"]), _number(item["95%"]),
                                  _number(item["99%"]))
-    return LoadRun(rows, generator / wall, (server.cpu() - app_before) / wall, wall)
+    app = server.cpu() - app_before
+    return LoadRun(rows, generator / wall, app / wall, wall, len(set(server.cpu_seen) - processes_before))
 
 
 # -- one database at one scale ----------------------------------------------------------------------------------
@@ -410,9 +413,11 @@ def measure(kind: str, scale: int, args: argparse.Namespace) -> Result:
         load = locust(server, env, tmp, users=users, seconds=args.page_seconds, mode="page", page=page)
         row = load.rows.get(page)
         if row is not None:
-            result.pages[page] = {**asdict(row), "error_rate": row.error_rate, "generator_cpu": load.generator_cpu}
+            result.pages[page] = {**asdict(row), "error_rate": row.error_rate, "generator_cpu": load.generator_cpu,
+                                  "app_cpu": load.app_cpu, "seconds": load.seconds, "replaced": load.replaced}
             log(f"  {page:28} {row.rps:7.1f} req/s  p50 {row.p50:6.0f}  p95 {row.p95:6.0f}  p99 {row.p99:6.0f} ms"
-                f"  errors {row.error_rate:.1%}")
+                f"  errors {row.error_rate:.1%}  app {1000 * load.app_cpu * load.seconds / max(1, row.requests):.1f} ms"
+                f"/request  workers started {load.replaced}")
         else:
             result.missing.append(page)
             log(f"  {page:28} no request finished within the run (see locust.log)")
@@ -544,12 +549,19 @@ def write_report(results: list[Result], args: argparse.Namespace, facts: dict[st
         health = r.pages.get("health", {}).get("rps", 0.0) or 1.0
         lines += [f"## {r.database}, {r.scale}× demo data", "",
                   f"Seeding took {r.seed_seconds:.0f} s. {r.counts}", "",
-                  "| page | req/s | × /health | p50 | p95 | p99 | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+                  "App CPU is the gunicorn processes' CPU time per request answered; workers started: how many "
+                  "gunicorn workers were replaced during the page's run.", "",
+                  "| page | req/s | × /health | p50 | p95 | p99 | errors | app CPU ms | load generator cores "
+                  "| workers started |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for page in PAGES:
             p = r.pages.get(page)
             if p:
+                answered = p.get("requests", 0)
+                per_request = f"{1000 * p['app_cpu'] * p['seconds'] / answered:.1f}" if answered and "app_cpu" in p \
+                    else "—"
                 lines.append(f"| {page} | {p['rps']:.1f} | {p['rps'] / health:.2f} | {ms(p['p50'])} | {ms(p['p95'])} | "
-                             f"{ms(p['p99'])} | {p['error_rate']:.1%} |")
+                             f"{ms(p['p99'])} | {p['error_rate']:.1%} | {per_request} | "
+                             f"{p.get('generator_cpu', 0.0):.2f} | {p.get('replaced', 0)} |")
         if r.missing:
             lines += ["", "No request finished within the run for: " + ", ".join(r.missing) + "."]
         if r.dashboard_year:
