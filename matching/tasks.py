@@ -160,8 +160,11 @@ def with_asked_skills(suggestion: Suggestion, match: SkillMatch | None) -> Sugge
     return replace(suggestion, score=max(score, suggestion.score), reasons=reasons)
 
 
+@lru_cache(maxsize=4096)
 def task_category(text: str) -> str:
-    """The request category the vocabulary reads in a task's words (strongest), or "other"."""
+    """The request category the vocabulary reads in a task's words (strongest), or "other". Remembered per text: a
+    page that ranks initiatives' needs and activities asks it for the same tasks on every view (a third of the
+    logged-in front door's CPU)."""
     categories = encode_phrases([text]).categories if text.strip() else ()
     return max(categories, key=lambda pair: pair[1])[0] if categories else "other"
 
