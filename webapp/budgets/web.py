@@ -7,14 +7,15 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.budgets import sealing, services
 from webapp.budgets.models import BudgetProposal, BudgetRound, Phase
 from webapp.core.forms import ActionForm
+from webapp.core.numbers import format_decimal
 
 PHASE_LABELS = {
     Phase.UPCOMING: _l("Coming soon"),
@@ -67,7 +68,7 @@ def checked() -> None:
 
 def euros(amount: int | None) -> str:
     """"€ 12.500" in Dutch, "€ 12,500" in English."""
-    return "€\u00a0" + str(format_decimal(amount or 0, format="#,##0"))
+    return "€\u00a0" + str(format_decimal(amount or 0, "#,##0"))
 
 
 def refusal(reason: str, budget_round: BudgetRound | None = None) -> str:

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime
 
 from webapp.core.languages import TABLE, language
+from webapp.core.numbers import format_decimal
 from webapp.core.reference.labels import language_label, locale_code, localized_name, slot_label
 
 

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from webapp.core.numbers import format_decimal
 from webapp.reports import charts, figures, svgmap
 from webapp.reports.forms import MEASURE_LABELS
 
@@ -57,8 +58,8 @@ def figure(cell: figures.Cell, measure: str, min_cell: int, nothing: str = "-") 
     if kind == "count":
         return str(format_decimal(int(cell.value)))
     if kind == "per_1000":
-        return str(format_decimal(cell.value, format="#,##0.00"))
-    return str(format_decimal(cell.value, format="#,##0.0"))
+        return str(format_decimal(cell.value, "#,##0.00"))
+    return str(format_decimal(cell.value, "#,##0.0"))
 
 
 def svg_for_pdf(svg: str) -> bytes:
@@ -258,7 +259,7 @@ def render(content: Content) -> bytes:
         change = figures.change(now, before)
         rows.append([str(MEASURE_LABELS[measure]), figure(now, measure, content.min_cell),
                      figure(before, measure, content.min_cell),
-                     "-" if change is None else str(format_decimal(change, format="+#,##0.0;-#,##0.0")) + "%"])
+                     "-" if change is None else str(format_decimal(change, "+#,##0.0;-#,##0.0")) + "%"])
     _table(pdf, rows, 110, total_row=False)
     for heading, section in content.extra_sections:
         _heading(pdf, heading, 12)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from webapp.budgets import reporting as budget_reporting
 from webapp.core.access import figures_required
 from webapp.core.audit import Action, log_action
 from webapp.core.extensions import db
+from webapp.core.numbers import format_decimal
 from webapp.core.reference.labels import locale_code
 from webapp.reports import charts, figures, pdfreport, services, snapshots, svgmap
 from webapp.reports.documents import (
@@ -52,7 +53,7 @@ def _report_cell(cell: figures.Cell, measure: str) -> str:
 @bp.app_template_filter("report_change")
 def _report_change(change: float) -> str:
     """"+48,2%" in Dutch, "+48.2%" in English."""
-    return str(format_decimal(change, format="+#,##0.0;-#,##0.0")) + "%"
+    return str(format_decimal(change, "+#,##0.0;-#,##0.0")) + "%"
 
 
 def _choices(today: date) -> dict[str, list[Period]]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 import matching
+from webapp.core.numbers import format_decimal
 from webapp.core.reference.labels import language_label, locale_code, slot_label
 from webapp.core.reference.names import reference_name
 
@@ -44,7 +44,7 @@ def _distance(detail: str, *, for_volunteer: bool) -> str:
         return _("%(km)s km from you", km=detail) if for_volunteer else _("%(km)s km away", km=detail)
     if km < NEAR_KM:
         return _("Less than 100 m from you") if for_volunteer else _("Less than 100 m away")
-    shown = format_decimal(km, format="#,##0.0")
+    shown = format_decimal(km, "#,##0.0")
     return _("%(km)s km from you", km=shown) if for_volunteer else _("%(km)s km away", km=shown)
 
 
