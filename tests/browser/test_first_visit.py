@@ -1,7 +1,8 @@
 """The first five minutes on a 360 px phone (issue #15), the fast version of `make journeys`: a first-time resident
-goes from the home page to a published request, a first-time volunteer from a request to a sent response, each
-through the sign-up that way implies and the link in the confirmation e-mail. Also what the issue saw break on the
-way: invisible "Not for me" buttons, tiny contact links, "report" next to "choose", a stray bullet.
+goes from the home page to a published request (the request and the account on one page), a first-time volunteer
+from a request to a sent response through the sign-up that way implies; each through the link in the confirmation
+e-mail. Also what the issue saw break on the way: invisible "Not for me" buttons, tiny contact links, "report" next
+to "choose", a stray bullet.
 """
 
 from __future__ import annotations
@@ -59,25 +60,14 @@ def test_a_first_time_resident_and_volunteer_on_a_phone(contexts: Any, live_serv
     resident = _visitor(contexts, "resident", "nl", True, "nl", live_server, checks, expect)
     volunteer = _visitor(contexts, "volunteer", "nl", True, "nl", live_server, checks, expect)
 
-    # -- the resident: home → "Ask for help" → one sign-up page (a shared postcode, no wijk chosen) → the e-mail's
-    # link → the request form → the published request.
+    # -- the resident: home → "Ask for help": the request and the account on one page (a shared postcode, no wijk
+    # chosen) → "check your e-mail" → the e-mail's link → the published request. Four pages.
     r, tally = resident, Tally()
     r.page.goto("/")
     tally.seen(r, "home")
     r.follow(r.main().get_by_role("link", name=r.t("Ask for help"), exact=True))
-    tally.seen(r, "sign-up")
-    r.expect(r.page.get_by_role("heading", level=1)).to_have_text(r.t("Sign up to ask for help"))
-    email = f"inwoner-{run}@example.org"
-    tally.fill(r, "first_name", "Ans")
-    tally.fill(r, "email", email)
-    tally.fill(r, "postcode", "2034 AB")  # in three wijken: asked on this page, optional
-    tally.fill(r, "password", PASSWORD)
-    r.follow(r.button("Create my account"))
-    r.expect(r.page.get_by_role("heading", level=1)).to_have_text(r.t("Almost done: check your e-mail"))
-    tally.seen(r, "check your e-mail")
-    r.page.goto(confirmation_path(live_server, email))
-    assert r.page.url.endswith("/vragen/nieuw") and "inloggen" not in r.page.url, r.page.url
-    tally.seen(r, "request form")
+    tally.seen(r, "ask for help")
+    r.expect(r.page.get_by_role("heading", level=1)).to_have_text(r.t("Ask for help"))
     title = f"Boodschappen op woensdag {run}"
     tally.fill(r, "title", title)
     tally.fill(r, "description", "Ik kan slecht lopen. Wie haalt woensdag mijn boodschappen?")
@@ -94,13 +84,24 @@ def test_a_first_time_resident_and_volunteer_on_a_phone(contexts: Any, live_serv
     r.expect(days).to_be_visible()
     r.main().get_by_text(r.t("Whenever it suits"), exact=True).click()
     r.expect(days).to_be_hidden()
+    email = f"inwoner-{run}@example.org"
+    tally.fill(r, "first_name", "Ans")
+    tally.fill(r, "email", email)
+    tally.fill(r, "postcode", "2034 AB")  # in three wijken: asked on this page, optional
+    tally.fill(r, "password", PASSWORD)
     r.follow(r.button("Post my request"))
-    r.sees_flash("Your request is online. We will let you know when a neighbour responds.")
+    r.expect(r.page.get_by_role("heading", level=1)).to_have_text(r.t("Almost done: check your e-mail"))
+    r.expect(r.main()).to_contain_text(r.t("Your request goes online as soon as you open the link in the e-mail."))
+    tally.seen(r, "check your e-mail")
+    r.page.goto(confirmation_path(live_server, email))
+    r.expect(r.page.get_by_role("heading", level=1)).to_have_text(title)
+    r.sees_flash("Welcome to Samen, %(name)s! Your e-mail address is confirmed.", name="Ans")
     tally.seen(r, "published request")
     request_url = r.page.url
     print(f"\nresident: {len(tally.pages)} pages {tally.pages}, {len(tally.filled)} fields, "
           f"tallest form {tally.tallest:.0f} px")
-    assert len(tally.filled) <= 10
+    assert len(tally.pages) <= 4 and len(tally.filled) <= 10
+    assert tally.tallest <= 2200, f"the ask-for-help form is {tally.tallest:.0f} px tall"
 
     # -- the volunteer: the request → "Sign up to respond" → sign-up as a volunteer → the link → back on the request.
     v, vt = volunteer, Tally()

@@ -276,7 +276,9 @@ staff.send_referral            POST handover_id=handover                        
 staff.record_pickup            POST handover_id=handover                         login   403   403   403   302   302   403
 staff.handover_notes           GET  handover_id=handover                         login   403   403   403   200   200   403
 reports.year_export            GET  file_format='csv'                            login   403   403   403   200   200   403
-asks.suggest_category          GET  -                                            login   200   200   200   200   200   200
+asks.suggest_category          GET  -                                              200   200   200   200   200   200   200
+asks.first                     GET  -                                              200   302   302   302   302   302   302
+asks.first                     POST -                                              400   302   302   302   302   302   302
 """
 
 

@@ -260,6 +260,11 @@ QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Read by POST views (fuzzed by their own tests below): staff.invite's way back to "invite more".
 POSTED_QUERIES = {"staff.invite": ("from", "more")}
+# Ask for help and sign up on one page (webapp/asks/first_views.py).
+FORMS = (*FORMS,
+         FormTarget("asks.first", "anonymous", ask_forms.FirstRequestForm, {
+             **REQUEST, "when": "any", "first_name": "Fatima", "email": "fuzz-first@example.org",
+             "password": "een lange zin als wachtwoord"}))
 # The intake page, the letter and a hand-over's pick-up (webapp/staff/casework_views.py).
 FORMS = (*FORMS,
          FormTarget("staff.log_contact", "staff", casework_forms.ContactForm, {"kind": "called", "note": "Gebeld."}),

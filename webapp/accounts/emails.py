@@ -54,13 +54,18 @@ def verification_mail(user: User, nonce: str = "", next_url: str = "") -> Mail:
     return _mail(user, _l("Samen: confirm your e-mail address"), "verify_email", link=link, days=days)
 
 
-def already_registered_mail(user: User) -> Mail:
+def already_registered_mail(user: User, kept_at: str = "") -> Mail:
     """Someone signed up with the address of an existing account. The page they saw was the same as for a new
-    address; the owner learns it here, with a link to choose a new password in case they forgot it."""
+    address; the owner learns it here, with a link to choose a new password in case they forgot it.
+
+    `kept_at`: they signed up while asking for help, and what they typed is kept in that browser only (never for
+    the account: nothing goes online in the owner's name unless they log in there and post it). The mail says so
+    and logs in to that page; it never repeats the words typed (a stranger could write them)."""
     link = external_url("accounts.reset_password", token=tokens.password_reset_token(user))
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 3600 or 1
+    login = external_url("accounts.login", next=kept_at) if kept_at else external_url("accounts.login")
     return _mail(user, _l("Samen: you already have an account"), "already_registered", link=link, hours=hours,
-                 login=external_url("accounts.login"))
+                 login=login, asked_for_help=bool(kept_at))
 
 
 def send(mail: Mail) -> None:

@@ -45,9 +45,12 @@ class Done:
 
 
 def sign_up(form: RegistrationForm, roles: Iterable[str], *, next_url: str = "",
-            then: Callable[[User], str] | None = None) -> Done | ratelimit.Refusal:
+            then: Callable[[User], str] | None = None, kept_at: str = "") -> Done | ratelimit.Refusal:
     """Make the account from a valid `form` (commits). `then(user)` runs for a new account before the commit and
-    returns the page the e-mail's link leads back to. A Refusal when this address has signed up too often."""
+    returns the page the e-mail's link leads back to. A Refusal when this address has signed up too often.
+
+    `kept_at`: the page where this browser keeps what the person typed as a draft (the caller keeps it, for a new
+    address and a known one alike); the note to a known address's owner then says so, with a login link there."""
     assert form.resolved_wijk is not None
     refusal = ratelimit.hit("register", ("ip", ratelimit.client_ip()))
     if refusal:
@@ -73,7 +76,7 @@ def sign_up(form: RegistrationForm, roles: Iterable[str], *, next_url: str = "",
     except services.EmailTaken:
         owner = services.find_by_email(email)
         if owner is not None and not owner.is_blocked:
-            mail = emails.already_registered_mail(owner)
+            mail = emails.already_registered_mail(owner, kept_at=safe_next(kept_at, ""))
             if may_mail:
                 emails.send(mail)
     else:

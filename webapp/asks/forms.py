@@ -19,7 +19,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import PasswordInput
 
+from webapp.accounts.forms import RegistrationForm
 from webapp.asks.categories import AUTO
 from webapp.core.extensions import db
 from webapp.core.forms import (
@@ -74,8 +76,8 @@ class RequestForm(PostcodeWijkMixin, FlaskForm):
                            validators=[InputRequired(message=_l("Choose the kind of help."))],
                            description=_l("Not sure? Then Samen chooses for you."))
     # "Whenever suits" stores no times (the matching engine reads no times as flexible); "on specific days" shows
-    # the day and the day parts. Not posted at all (the staff intake form shows the times directly): the times
-    # posted count.
+    # the day and the day parts (the resident's form and the staff intake form, asks/_when.html). Not posted at
+    # all (an older page): the times posted count.
     when = RadioField(
         _l("When can someone help?"),
         choices=[SelectChoice(ANY_TIME, _l("Whenever it suits")), SelectChoice(SOME_DAYS, _l("On specific days"))],
@@ -143,3 +145,20 @@ class ThanksForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
+
+
+class FirstRequestForm(RequestForm, RegistrationForm):
+    """A first-time resident's request and account on one page (asks/first_views.py): the request's few fields
+    first, then first name, e-mail address, postcode (with the wijk on the same page when the postcode is shared)
+    and a password. The postcode serves both: the account's and the request's wijk."""
+
+    field_order = ("title", "description", "text_language", "category", "when", "on_date", "slots", "languages",
+                   "frequency", "needs_screening", "first_name", "email", "postcode", "wijk", "password")
+
+    roles = None  # type: ignore[assignment]  # this way in is a resident's: no role question
+
+    def keep_password(self) -> None:
+        """Shown again (another field had a mistake): a password that was fine stays in its field, so that a
+        mistake elsewhere never costs typing it again. The page is sent with Cache-Control: no-store."""
+        if self.password.data and not self.password.errors:
+            self.password.widget = PasswordInput(hide_value=False)

@@ -601,3 +601,13 @@ def responses_of(user: User) -> list[Response]:
             .order_by(Response.created_at.desc())
         ).scalars()
     )
+
+
+def has_posted(requester: User, title: str, description: str) -> bool:
+    """Whether this person has a request with this title and text (a draft kept in their browser that was posted
+    meanwhile: asks/first_views.py)."""
+    return db.session.execute(
+        select(HelpRequest.id).where(HelpRequest.requester_id == requester.id,
+                                     HelpRequest.title == title.strip(),
+                                     HelpRequest.description == description.strip()).limit(1)
+    ).first() is not None

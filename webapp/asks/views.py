@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.accounts import confirmation
-from webapp.asks import categories, services, visibility
+from webapp.asks import categories, first_request, services, visibility
 from webapp.asks.audit import log_sensitive_view
 from webapp.asks.events import record as record_event
 from webapp.asks.forms import RequestForm, ResponseForm, ThanksForm
@@ -151,7 +151,11 @@ def _tell_chosen_category(help_request: HelpRequest) -> None:
 @login_required
 def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
     form = RequestForm()
-    if request.method == "GET":
+    kept = first_request.kept_form(current_user) if request.method == "GET" else None
+    if kept is not None:  # typed on the ask-and-sign-up page in this browser, not posted (asks/first_request.py)
+        form = kept
+        flash(_("We kept what you typed before. Check it, and post your request."), "info")
+    elif request.method == "GET":
         form.languages.data = [locale_code()]
         form.text_language.data = locale_code()
         form.postcode.data = current_user.postcode
@@ -169,6 +173,7 @@ def new() -> str | WerkzeugResponse | tuple[str, int, dict[str, str]]:
         help_request = services.post_request(current_user, data, check_duplicates=True,
                                              waiting=not confirmation.has_confirmed_address(current_user))
         db.session.commit()
+        first_request.posted()
         if help_request.moderation == "waiting":
             flash(_("Your request is saved. It goes online as soon as you confirm your e-mail address with the "
                     "link we sent you."), "warning")
@@ -412,12 +417,12 @@ def thanks(public_id: str) -> tuple[str, int] | WerkzeugResponse:
 
 
 @bp.get("/soort-voorstel")
-@login_required
 def suggest_category() -> tuple[Response, int] | Response:
     """The kind of help the words typed point to, for the request form's script (asks_form.js) while the person
-    types. Only for people logged in (the form is too), counted per person: no free text classifier for anyone who
-    asks, and a script that types in a loop is stopped. Nothing is stored."""
-    refusal = ratelimit.hit("suggest_category", ("user", current_user.public_id))
+    types. Counted per person, and per client IP for someone not logged in (the ask-and-sign-up page,
+    asks/first_views.py): a script that types in a loop is stopped. Nothing is stored."""
+    who = ("user", current_user.public_id) if current_user.is_authenticated else ("ip", ratelimit.client_ip())
+    refusal = ratelimit.hit("suggest_category", who)
     if refusal:
         return jsonify(category=None, label=None), 429
     text = (request.args.get("text") or "")[:categories.MAX_TEXT]
@@ -426,3 +431,6 @@ def suggest_category() -> tuple[Response, int] | Response:
     response = jsonify(category=found.key if found else None, label=localized_name(found) if found else None)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+from webapp.asks import first_views  # noqa: E402, F401  (its routes, on this blueprint)

@@ -88,7 +88,7 @@ def volunteer_sign_up(**overrides):
 def test_i_want_to_help_on_the_home_page_signs_up_a_volunteer(anon, tr, lang):
     html = page_text(anon(lang).get("/"))
     assert "/registreren?rol=vrijwilliger" in html
-    assert "/registreren?rol=bewoner" in html
+    assert "/vragen/hulp-vragen" in html  # asking for help: the request and the account on one page
 
 
 def test_i_want_to_help_makes_a_volunteer_with_a_profile_and_no_role_question(anon, make, smtp):  # noqa: F811

@@ -100,9 +100,14 @@ def test_specific_days_without_a_day_says_what_to_do_and_keeps_the_text(make, lo
     assert is_checked(response, "when", "days")
 
 
-def test_the_suggestion_while_typing_needs_a_login(anon):
-    response = anon("nl").get("/vragen/soort-voorstel?text=boodschappen")
-    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+def test_the_suggestion_while_typing_works_on_the_ask_and_sign_up_page_and_is_limited_per_ip(app, anon, clock,  # noqa: F811
+                                                                                          monkeypatch):
+    """The first-time resident's page (asks/first_views.py) has no login yet: a visitor is counted by IP."""
+    limits(app, monkeypatch, suggest_category="2 per hour")
+    found = anon("nl").get("/vragen/soort-voorstel?text=boodschappen+doen&lang=nl").get_json()
+    assert found["category"] == "groceries"
+    assert anon("nl").get("/vragen/soort-voorstel?text=tuin").status_code == 200
+    assert anon("en").get("/vragen/soort-voorstel?text=tuin").status_code == 429  # another cookie, the same IP
 
 
 def test_the_suggestion_while_typing_names_the_kind_of_help(make, login):
