@@ -232,3 +232,18 @@ def test_a_short_password_says_why_and_keeps_everything_else(anon, make, tr, lan
     for name in ("title", "description", "first_name", "email", "postcode"):
         assert input_value(response, name) == asking()[name]
     assert make.count(User) == 0
+
+
+def test_the_longest_request_in_arabic_keeps_the_session_cookie_within_what_browsers_store(app, anon, smtp):  # noqa: F811
+    """Browsers drop a cookie over 4,096 bytes; the session carries the draft of what was typed (and the link's
+    nonce), so a whole description in Arabic letters must still fit, or the link would not log the person in."""
+    client = anon("ar")
+    words = "أحتاج مساعدة في التسوق ونقل الأغراض إلى الطابق الثاني كل أسبوع "
+    description = (words * 40)[:2000]
+    response = client.post(PAGE, data=asking(title="مساعدة في التسوق ونقل الأغراض كل أسبوع من فضلكم",
+                                             description=description, text_language="ar", languages=["ar"]))
+    assert response.status_code == 200
+    sizes = [len(value) for name, value in response.headers.items() if name == "Set-Cookie"]
+    assert sizes and max(sizes) <= 4093, sizes
+    landed = client.get(confirmation_link(smtp))
+    assert landed.status_code == 302 and "/vragen/" in landed.headers["Location"]
