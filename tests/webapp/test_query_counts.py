@@ -247,8 +247,9 @@ PINNED = {
     "staff /werkruimte/overdrachten": 4,
     "staff /werkruimte/intakes": 6,  # the team's open intakes
     "staff /initiatieven/steun-overzicht": 7,
-    # Whole years stored together, the first request's date for the flag; + the measures of #16's memo (hours in
-    # initiatives, grant euros, requests of vulnerable groups), read beside the stored figures: four statements.
+    # Whole years stored together, the first request's date for the flag. The memo's measures (hours in initiatives,
+    # grant euros, requests of vulnerable groups and the kinds it counted) are stored with the figures: the four
+    # statements that read the reference again for the definition beside them are gone.
     "staff /rapportage/": 16,
     "staff /rapportage/?kind=year": 15,
     "staff /rapportage/export.csv?kind=year": 11,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import expression
 
 from webapp.accounts.models import User
 from webapp.core.extensions import Base
@@ -87,6 +88,10 @@ class HelpRequest(Base):
     moderation_flags: Mapped[list[str] | None] = mapped_column(JSON)
     # Assisted intake: the staff member who posted for the resident and is the contact after a match.
     contact_staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Handed over on a legal ground with the resident's notice held back (a Veilig Thuis meldcode hand-over): the
+    # resident's own pages, messages and data download show the request as closed, and nothing of the hand-over
+    # (`resident_status`). Staff see everything.
+    is_handover_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=expression.false())
 
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
     contact_staff: Mapped[User | None] = relationship(foreign_keys=[contact_staff_id])

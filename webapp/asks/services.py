@@ -506,16 +506,20 @@ def expire_requests() -> int:
     )
 
 
-def close_for_handover(help_request: HelpRequest) -> None:
+def close_for_handover(help_request: HelpRequest, *, hidden: bool = False) -> None:
     """Staff hand the request over to a professional partner: it leaves the listing; waiting responders hear it
     is closed; a matched helper hears kindly that their help is no longer needed (and the two no longer see each
-    other's contact details). Open or matched requests only."""
+    other's contact details). Open or matched requests only.
+
+    `hidden`: the resident is not told (a Veilig Thuis hand-over, notice held back). Their pages then show the
+    request as closed (`resident_status`), and the matched helper, a neighbour, hears only that the volunteer
+    centre closed it, not that a professional took it on."""
     was_matched = help_request.status == RequestStatus.MATCHED
     changed = _rows_changed(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id,
                HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.MATCHED)))
-        .values(status=RequestStatus.HANDED_OVER, closed_at=utcnow())
+        .values(status=RequestStatus.HANDED_OVER, closed_at=utcnow(), is_handover_hidden=hidden)
         .execution_options(synchronize_session=False)
     )
     if changed != 1:
@@ -527,8 +531,16 @@ def close_for_handover(help_request: HelpRequest) -> None:
             notify(response.volunteer_id, "request_closed", title=help_request.title,
                    request=help_request.public_id)
     if was_matched and help_request.match is not None:
-        notify(help_request.match.volunteer_id, "helper_handed_over", title=help_request.title,
-               request=help_request.public_id)
+        notify(help_request.match.volunteer_id, "helper_request_closed" if hidden else "helper_handed_over",
+               title=help_request.title, request=help_request.public_id)
+
+
+def resident_status(help_request: HelpRequest) -> str:
+    """The status the resident (and anyone using their login) is shown: "closed" for a hand-over they are not told
+    about, so nothing on their pages, in their messages or in their data download reveals it; else the status."""
+    if help_request.status == RequestStatus.HANDED_OVER and help_request.is_handover_hidden:
+        return "closed"
+    return str(help_request.status)
 
 
 def get_many_by_public_id(public_ids: list[str]) -> list[HelpRequest]:

@@ -28,6 +28,12 @@ from webapp.core.reference.services import category_choices, districts
 bp = Blueprint("asks", __name__, url_prefix="/vragen")
 
 
+@bp.app_template_filter("resident_status")
+def _resident_status(help_request: HelpRequest) -> str:
+    """The status a resident's own pages show (a hand-over they are not told about: "closed")."""
+    return services.resident_status(help_request)
+
+
 def _filters() -> services.ListFilters:
     wijk_code = request.args.get("wijk") or None
     wijk_id = next((w.id for s in districts(db.session) for w in s.wijken if w.code == wijk_code), None)

@@ -32,6 +32,7 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
                  "activity_message", "activity_reminder"),
     "following": ("initiative_update",),
     "centre": ("moderation_approved", "moderation_rejected", "handed_over", "helper_handed_over",
+               "helper_request_closed",
                "match_ended_by_centre", "budget_plan_accepted", "budget_plan_rejected", "budget_plan_funded",
                "initiative_confirmed"),
     "other": ("not_chosen", "request_cancelled", "request_closed", "signup_declined", "signup_shortlisted",
@@ -200,6 +201,9 @@ def sentence(kind: str, params: Mapping[str, Any]) -> str:
         "helper_handed_over": lambda: _("The volunteer centre has asked a professional to help with “%(title)s”. "
                                         "Your help is no longer needed there. Thank you for what you did!",
                                         title=title),
+        # A hand-over the resident is not told about: the helper, a neighbour, hears no more than that it closed.
+        "helper_request_closed": lambda: _("The volunteer centre has closed “%(title)s”. Your help is no longer "
+                                           "needed there. Thank you for what you did!", title=title),
         "match_ended_by_centre": lambda: _("The help with “%(title)s” has ended. Someone of the volunteer centre "
                                            "will call you about it soon.", title=title),
         "ask_closed": lambda: _("The volunteer you asked about “%(title)s” cannot help after all. You can ask "

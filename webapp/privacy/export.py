@@ -14,10 +14,10 @@ from sqlalchemy import or_, select
 
 from webapp.accounts.models import User
 from webapp.asks.models import HelpRequest, Match, Response, SuggestionEvent
-from webapp.asks.services import contact_details_visible
+from webapp.asks.services import contact_details_visible, resident_status
 from webapp.asks.visibility import may_see
 from webapp.budgets.models import BudgetIntake, BudgetProposal, BudgetRound, BudgetVoter
-from webapp.core.audit import AuditEntry
+from webapp.core.audit import Action, AuditEntry
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.reference.models import Wijk
@@ -117,6 +117,22 @@ EXCLUDED: dict[str, str] = {
 }
 
 
+# A hand-over the resident is not told about (a Veilig Thuis hand-over, notice held back) is withheld from their
+# export while that lasts (art. 23 AVG, art. 41 UAVG: the right of access may be limited to protect the person or
+# an investigation): the request shows as closed, and the log leaves out every step of the hand-over and the staff
+# views of the referral. Staff see what is withheld on the request's page (docs/STAFF.md).
+HANDOVER_ACTIONS = frozenset({Action.HANDOVER, Action.HANDOVER_OUTCOME, Action.HANDOVER_NOTE, Action.REFERRAL_SENT,
+                              Action.REFERRAL_PRINTED, Action.HANDOVER_PICKED_UP, Action.HANDOVER_REMINDER})
+
+
+def _withheld(entry: AuditEntry, hidden: set[str]) -> bool:
+    if not hidden:
+        return False
+    if entry.action in HANDOVER_ACTIONS and entry.target_ref in hidden:
+        return True
+    return (entry.details or {}).get("via") == "referral"
+
+
 def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -126,7 +142,7 @@ def _request(r: HelpRequest) -> dict[str, Any]:
         "id": r.public_id, "title": r.title, "description": r.description, "category": r.category_key,
         "wijk": r.wijk.name if r.wijk else None, "on_date": _when(r.on_date), "slots": list(r.slots or []),
         "languages": list(r.languages or []), "is_recurring": r.is_recurring, "needs_screening": r.needs_screening,
-        "status": r.status, "created_at": _when(r.created_at), "closed_at": _when(r.closed_at),
+        "status": resident_status(r), "created_at": _when(r.created_at), "closed_at": _when(r.closed_at),
         "expires_at": _when(r.expires_at), "moderation": r.moderation,
         "responses": [{"id": resp.public_id, "message": resp.message, "status": resp.status,
                        "created_at": _when(resp.created_at),
@@ -157,7 +173,7 @@ def _match(m: Match, user: User) -> dict[str, Any]:
     else:
         other = _contact(r.requester)
     return {"request": r.public_id, "your_role": "requester" if is_requester else "volunteer",
-            "category": r.category_key, "wijk": r.wijk.name if r.wijk else None, "status": r.status,
+            "category": r.category_key, "wijk": r.wijk.name if r.wijk else None, "status": resident_status(r),
             "matched_at": _when(m.created_at), "done_at": _when(m.done_at), "hours": m.hours,
             "your_thanks": m.requester_thanks if is_requester else m.volunteer_thanks,
             "their_thanks": m.volunteer_thanks if is_requester else m.requester_thanks,
@@ -183,6 +199,8 @@ def collect(user: User) -> dict[str, Any]:
     about_them = [user.public_id, *(r.public_id for r in own_requests)]
     audit = _rows(select(AuditEntry).where(or_(AuditEntry.actor_id == uid, AuditEntry.target_ref.in_(about_them)))
                   .order_by(AuditEntry.created_at, AuditEntry.id))
+    hidden = {r.public_id for r in own_requests if r.is_handover_hidden}
+    audit = [e for e in audit if not _withheld(e, hidden)]
     return {
         "about": {"service": "Samen Haarlem", "format_version": FORMAT_VERSION, "exported_at": _when(utcnow()),
                   "person": user.public_id},

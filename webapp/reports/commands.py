@@ -17,6 +17,7 @@ from webapp.core.i18n import in_language
 from webapp.reports import services, snapshots
 from webapp.reports.documents import FORMATS, export_file, min_cell, year_file
 from webapp.reports.figures import DIMENSIONS
+from webapp.reports.pdfreport import LANGUAGES
 from webapp.reports.periods import KINDS, Period, PeriodError, parse, period_of, previous, whole
 
 cli = AppGroup("reports", help="The impact report: exports and stored figures.")
@@ -33,8 +34,8 @@ cli = AppGroup("reports", help="The impact report: exports and stored figures.")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="The file to write.")
-@click.option("--lang", type=click.Choice(("nl", "en")), default="nl", show_default=True,
-              help="Language of the column names.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="nl", show_default=True,
+              help="Language of the column names and of the PDF report.")
 @click.option("--quarters", is_flag=True,
               help="A year and its quarters side by side, with the year before (--period YYYY; csv or xlsx).")
 def export_command(code: str | None, start: datetime | None, end: datetime | None, by: str, file_format: str,

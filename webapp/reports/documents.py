@@ -14,7 +14,6 @@ from openpyxl.workbook.workbook import Workbook
 
 from webapp.core.i18n import in_language
 from webapp.core.ids import utcnow
-from webapp.core.reference.labels import locale_code
 from webapp.reports import exports, figures, images, pdfreport, services, snapshots, svgmap, yearview
 from webapp.reports.forms import DIMENSION_LABELS, MEASURE_LABELS
 from webapp.reports.periods import Period
@@ -64,7 +63,8 @@ def incomplete_notice(period: Period, today: date, first_day: date | None = None
              days=(today - period.start).days + 1, total=period.days)
 
 
-def export_notes(period: Period, by: str, computed_at: datetime | None = None) -> list[str]:
+def export_notes(period: Period, by: str, computed_at: datetime | None = None,
+                 vulnerable: Sequence[str] = ()) -> list[str]:
     """What a reader of the file needs to use it as it is: the period with its dates, what the signs mean, how
     each figure is made. The same words as under the dashboard."""
     notice = incomplete_notice(period, (computed_at or utcnow()).date())
@@ -77,11 +77,11 @@ def export_notes(period: Period, by: str, computed_at: datetime | None = None) -
           end=format_date(period.last_day, "long"),
           today=format_date(computed_at or utcnow(), "long")),
         _("Only counts: no names, addresses or other personal data."),
-        *definitions(by),
+        *definitions(by, vulnerable),
     ]
 
 
-def definitions(by: str = "") -> list[str]:
+def definitions(by: str = "", vulnerable: Sequence[str] = ()) -> list[str]:
     """What the signs mean and how each figure is made: under the dashboard, in the exports, in the PDF report."""
     notes = [
         _("“<%(num)d”: between 1 and %(max)d, hidden for privacy. “x”: hidden, because it is about fewer than "
@@ -97,6 +97,9 @@ def definitions(by: str = "") -> list[str]:
         _("Active volunteers: responded to a request in the period. New volunteers: joined in the period. Active "
           "volunteers and hours given also count for the goal that all volunteering serves."),
         _("Hours given: the hours logged for the period's requests. Hand-overs: recorded in the period."),
+        _("Hand-overs per partner: warm hand-overs to professionals recorded in the period, counted by the "
+          "organisation they went to. A partner's small numbers are hidden like those of a wijk, across the months, "
+          "quarters and year together, so no subtraction shows a single resident's hand-over."),
         _("Per 1,000 inhabitants: the figure of this period (not per year) by the number of inhabitants (CBS) of "
           "the wijk or district. Compare only periods of the same length."),
         _("Resident initiatives active: registered before the end of the period and marked active, or with an "
@@ -105,43 +108,45 @@ def definitions(by: str = "") -> list[str]:
         _("An initiative counts in every wijk and goal it works for, so wijken, districts and goals need not add up "
           "to the total for initiatives and backing."),
     ]
-    notes += new_measure_notes()
+    notes += new_measure_notes(vulnerable)
     if by == "goal":
         notes.append(_("A request serves every goal of its kind of help, so the goals do not add up to the total."))
     return notes
 
 
-def new_measure_notes() -> list[str]:
-    """How the measures of reach, initiative hours and grants are made (also under the dashboard)."""
+def new_measure_notes(vulnerable: Sequence[str]) -> list[str]:
+    """How the measures of reach, initiative hours and grants are made (also under the dashboard). `vulnerable`: the
+    names of the kinds of help the stored figures counted as reach of vulnerable groups (`vulnerable_names`)."""
     return [
         _("Requests from vulnerable groups: requests of the period in the kinds of help the city marks as asked for "
           "by vulnerable groups (%(kinds)s). Together with “taken in by staff” it shows the reach of residents who "
-          "find it hard to ask for help.", kinds=", ".join(vulnerable_names())),
+          "find it hard to ask for help.", kinds=", ".join(vulnerable)),
         _("Hours given in initiatives: hours volunteers logged for an initiative's needs and activities in the "
           "period. Grants to initiatives: euros of staff grants given in the period and of district budget plans of "
           "initiatives counted in the period. Both count in every wijk and goal of the initiative."),
     ]
 
 
-def vulnerable_names() -> list[str]:
-    """The names of the kinds of help counted as reach of vulnerable groups, in the reader's language."""
-    names = dict(services.load_reference(locale_code()).categories)
-    return [names.get(key, key) for key in services.vulnerable_categories()]
+def vulnerable_names(report: figures.Report, reference: figures.Reference) -> list[str]:
+    """The names of the kinds of help the report counted as reach of vulnerable groups (stored with its figures), in
+    the reader's language (the reference the caller loaded)."""
+    names = dict(reference.categories)
+    return [names.get(key, key) for key in report.vulnerable_categories]
 
 
 def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tuple[bytes, str, str]:
     """(content, mimetype, file name) of an export. Also used by `flask report`. A Dutch CSV uses ";" between
     columns and a decimal comma, as Excel in Dutch expects; XLSX holds real numbers. The PDF report (`by` does not
-    apply: it has the figures per goal and per wijk) is in Dutch or English (`pdfreport.pdf_language`)."""
+    apply: it has the figures per goal and per wijk) is in the reader's language (`pdfreport.pdf_language`)."""
     if file_format == "pdf":
         return pdf_file(period, locale=locale)
-    found = snapshots.reports([period], services.load_reference(locale), min_cell=min_cell(),
-                              max_age=snapshot_age())[period]
+    reference = services.load_reference(locale)
+    found = snapshots.reports([period], reference, min_cell=min_cell(), max_age=snapshot_age())[period]
     report = found.report
     rows = exports.table(report, by, {k: str(v) for k, v in MEASURE_LABELS.items()}, str(DIMENSION_LABELS[by]),
                          _("Haarlem (total)"))
     name = f"samen-{period.code.replace('..', '_')}-{by}.{file_format}"
-    notes = export_notes(period, by, found.computed_at)
+    notes = export_notes(period, by, found.computed_at, vulnerable_names(report, reference))
     if file_format == "xlsx":
         return (exports.to_xlsx(rows, period.code, notes, extra=_pictures(report)),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
@@ -151,8 +156,8 @@ def export_file(period: Period, by: str, file_format: str, *, locale: str) -> tu
 
 
 def pdf_file(period: Period, *, locale: str) -> tuple[bytes, str, str]:
-    """The PDF report of the period (compared with the period before), in the reader's language when the PDF's
-    fonts can write it, else in English with a note saying so."""
+    """The PDF report of the period (compared with the period before), in the reader's language (in English, with a
+    note saying so, for a language the app does not know)."""
     language = pdfreport.pdf_language(locale)
     with in_language(language):
         note = None
@@ -166,7 +171,9 @@ def pdf_file(period: Period, *, locale: str) -> tuple[bytes, str, str]:
         content = pdfreport.Content(
             current=board.current, previous=board.previous, title=_("Impact report"),
             period_label=period_label(period), previous_label=period_label(board.previous.period), made_on=made_on,
-            min_cell=min_cell(), notices=notices, definitions=definitions(), language_note=note)
+            min_cell=min_cell(), notices=notices,
+            definitions=definitions(vulnerable=vulnerable_names(board.current, board.reference)),
+            language_note=note, language=language)
         data = pdfreport.render(content)
     return data, "application/pdf", f"samen-{period.code}.pdf"
 
@@ -229,10 +236,10 @@ def year_headers(year: Period, by: str, today: date, first_day: date | None) -> 
         change=_("Change %(year)d compared with %(before)d (%%)", year=year.start.year, before=before.start.year))
 
 
-YEAR_DIMENSIONS = ("wijk", "goal", "stadsdeel", "category")
+YEAR_DIMENSIONS = ("wijk", "goal", "stadsdeel", "category", "partner")
 
 
-def year_notes(year: Period, computed_at: datetime | None) -> list[str]:
+def year_notes(year: Period, computed_at: datetime | None, vulnerable: Sequence[str] = ()) -> list[str]:
     return [
         _("Samen impact report, %(year)d and its quarters side by side.", year=year.start.year),
         as_of(computed_at) + ".",
@@ -244,7 +251,7 @@ def year_notes(year: Period, computed_at: datetime | None) -> list[str]:
           "it with care."),
         _("Per 1,000 inhabitants: per year, for whole years only; the quarter columns stay empty."),
         _("Only counts: no names, addresses or other personal data."),
-        *definitions(),
+        *definitions(vulnerable=vulnerable),
     ]
 
 
@@ -254,7 +261,8 @@ def year_file(year: Period, by: str, file_format: str, *, locale: str) -> tuple[
     if year.kind != "year":
         raise ValueError("the side-by-side table is made for a whole year")
     wanted = yearview.periods_of(year)
-    found = snapshots.reports(wanted, services.load_reference(locale), min_cell=min_cell(), max_age=snapshot_age())
+    reference = services.load_reference(locale)
+    found = snapshots.reports(wanted, reference, min_cell=min_cell(), max_age=snapshot_age())
     reports = {p: found[p].report for p in wanted}
     computed_at = min(found[p].computed_at for p in wanted)
     today, first = computed_at.date(), services.first_day()
@@ -266,7 +274,7 @@ def year_file(year: Period, by: str, file_format: str, *, locale: str) -> tuple[
         return yearview.table(reports, year, dimension, year_headers(year, dimension, today, first), label,
                               _("Haarlem (total)"))
 
-    notes = year_notes(year, computed_at)
+    notes = year_notes(year, computed_at, vulnerable_names(reports[year], reference))
     name = f"samen-{year.code}-kwartalen"
     if file_format == "xlsx":
         current = reports[year]

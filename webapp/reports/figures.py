@@ -8,7 +8,8 @@ Definitions (also printed under the report):
 - active volunteers: volunteers who responded to a request in the period; new volunteers: volunteer accounts made
   in the period (volunteers without a wijk are left out, so the wijken add up to the city);
 - hours given: hours the two people logged for the period's requests; hand-overs: warm hand-overs recorded in the
-  period;
+  period, also per partner organisation they went to (a dimension of its own, for hand-overs only: its small
+  numbers are hidden with the year's other periods like those of wijken and goals);
 - per 1,000 inhabitants: by the CBS number of inhabitants of the wijk or district;
 - initiatives active: resident initiatives and organisations registered before the end of the period that are
   marked active, or held an activity in the period; initiatives supported: those that got support from staff
@@ -39,7 +40,7 @@ from webapp.reports.suppression import DEFAULT_MIN_CELL, Constraint, Hidden, sup
 
 CellKey = tuple[Any, ...]
 TOTAL: CellKey = ("total",)
-DIMENSIONS = ("stadsdeel", "wijk", "category", "goal")
+DIMENSIONS = ("stadsdeel", "wijk", "category", "goal", "partner")
 GEO = ("stadsdeel", "wijk")
 
 # key, kind. Kinds: count (people or requests), sum (hours), median (days), rate (%), per_1000.
@@ -78,7 +79,9 @@ VOLUNTEERING_REQUEST_MEASURES = ("hours", "hours contributors")
 # Measures that do not exist for a dimension (a new volunteer has no category, nor has an initiative).
 NOT_APPLICABLE = {("volunteers_new", "category"), ("volunteers_new", "goal"), ("posted_per_1000", "category"),
                   ("posted_per_1000", "goal"), ("volunteers_per_1000", "category"),
-                  ("volunteers_per_1000", "goal"), *((m, "category") for m in INITIATIVE_MEASURES)}
+                  ("volunteers_per_1000", "goal"), *((m, "category") for m in INITIATIVE_MEASURES),
+                  # The partner a hand-over went to: a dimension of hand-overs alone.
+                  *((m, "partner") for m, _kind in MEASURES if m != "handovers")}
 
 
 class State:
@@ -111,6 +114,9 @@ class Reference:
     # Kinds of help the city marks as asked for by vulnerable groups (webapp/core/reference/data/
     # vulnerable_categories.json): requests of these kinds count as reach of vulnerable groups.
     vulnerable_categories: tuple[str, ...] = ()
+    # The professional organisations hand-overs go to (a partner's name is no personal data, but a partner with few
+    # hand-overs could point at a resident: its small numbers are hidden like a wijk's).
+    partners: tuple[str, ...] = ()
 
     @property
     def stadsdelen(self) -> list[str]:
@@ -133,6 +139,7 @@ class HandoverFact(NamedTuple):  # a tuple: tens of thousands are built per repo
     on: date
     wijk: str
     category: str
+    partner: str = ""  # the organisation it went to
 
 
 class ActivityFact(NamedTuple):  # a tuple: tens of thousands are built per report
@@ -283,6 +290,9 @@ class Report:
     tables: Mapping[str, Table]
     total: Row
     trend: tuple[TrendPoint, ...] = field(default=())
+    # The kinds of help counted as reach of vulnerable groups when the figures were computed: stored with them, so
+    # the definition printed next to a stored figure names what it counted, even after the list changes.
+    vulnerable_categories: tuple[str, ...] = ()
 
 
 # -- computing --------------------------------------------------------------------------------------------------------
@@ -321,6 +331,7 @@ def all_keys(reference: Reference) -> dict[str, list[CellKey]]:
         "wijk": [("wijk", w.code) for w in sorted(reference.wijken, key=lambda w: (w.stadsdeel, w.name))],
         "category": [("category", key) for key, _name in reference.categories],
         "goal": [("goal", goal_id) for goal_id, _name in reference.goals],
+        "partner": [("partner", name) for name in reference.partners],
     }
 
 
@@ -400,6 +411,7 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
         if r.hours is not None:
             sums["hours"] += r.hours
             sums["hours contributors"] += 1
+    partners = frozenset(reference.partners)
     for h in facts.handovers:
         pair_values[(h.wijk, h.category)]["handovers"] += 1
     values: dict[str, dict[CellKey, float]] = defaultdict(lambda: defaultdict(float))
@@ -421,6 +433,9 @@ def aggregate(facts: Facts, reference: Reference, period: Period) -> tuple[
         for key in geo.keys(wijk, category):
             for measure, items in found.items():
                 lists[measure][key].extend(items)
+    for h in facts.handovers:
+        if h.partner in partners:
+            values["handovers"][("partner", h.partner)] += 1
     active: dict[Pair, set[int]] = defaultdict(set)
     for a in facts.activity:
         if a.wijk is not None:
@@ -492,7 +507,8 @@ def year_periods(year: Period) -> list[Period]:
 def candidate_relations(reference: Reference, periods: Sequence[Period]) -> list[Constraint]:
     """Every sum a reader could try on published cells keyed (period code, cell key): within a period, a district
     is the sum of its wijken, the city of its districts, of its wijken and of its kinds of help, a goal of its
-    kinds of help (or the whole city, for a goal that all volunteering serves); across periods, a year is the sum of
+    kinds of help (or the whole city, for a goal that all volunteering serves), the city of the partners hand-overs
+    went to; across periods, a year is the sum of
     its quarters and of its months, a quarter of its months. Which of them hold depends on the measure (people
     active in two kinds of help are counted in both; an initiative active all year is one in the year and one in
     each quarter): `holding` keeps those that hold in the figures."""
@@ -501,6 +517,7 @@ def candidate_relations(reference: Reference, periods: Sequence[Period]) -> list
     within: list[Constraint] = [
         Constraint(TOTAL, tuple(keys["stadsdeel"])), Constraint(TOTAL, tuple(keys["wijk"])),
         Constraint(TOTAL, tuple(keys["category"])), Constraint(TOTAL, tuple(keys["goal"])),
+        Constraint(TOTAL, tuple(keys["partner"])),
         *(Constraint(("stadsdeel", name), tuple(("wijk", w.code) for w in reference.wijken if w.stadsdeel == name))
           for name in reference.stadsdelen),
         *(Constraint(("goal", goal_id), tuple(("category", c) for c, _n in reference.categories
@@ -570,7 +587,9 @@ def compute_year(facts: Facts, reference: Reference, year: Period, *, min_cell: 
             found[measure] = {}
             for key in every_key:
                 medians = lists[measure].get(key, [])
-                if not medians:
+                if (measure, _dimension_of(key)) in NOT_APPLICABLE:
+                    found[measure][key] = Cell(None, State.NOT_APPLICABLE)
+                elif not medians:
                     found[measure][key] = Cell(None, State.EMPTY)
                 elif len(medians) < min_cell:  # a median of a few people: hidden ("x"), not "<5" (it is no count)
                     found[measure][key] = Cell(None, State.HIDDEN)
@@ -578,6 +597,9 @@ def compute_year(facts: Facts, reference: Reference, year: Period, *, min_cell: 
                     found[measure][key] = Cell(round(median(medians), 1))
         found["match_rate"] = {}
         for key in every_key:
+            if ("match_rate", _dimension_of(key)) in NOT_APPLICABLE:
+                found["match_rate"][key] = Cell(None, State.NOT_APPLICABLE)
+                continue
             posted, matched = found["posted"][key], found["matched"][key]
             if posted.shown and matched.shown and posted.value:
                 found["match_rate"][key] = Cell(round(100 * (matched.value or 0) / posted.value, 1))
@@ -605,7 +627,7 @@ def compute_year(facts: Facts, reference: Reference, year: Period, *, min_cell: 
                        {measure: found[measure][key] for measure, _kind in MEASURES})
 
         tables = {dim: Table(dim, tuple(row(k) for k in keys[dim]), row(TOTAL)) for dim in DIMENSIONS}
-        out[p] = Report(p, min_cell, tables, row(TOTAL))
+        out[p] = Report(p, min_cell, tables, row(TOTAL), vulnerable_categories=reference.vulnerable_categories)
     return out
 
 

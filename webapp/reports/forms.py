@@ -35,6 +35,7 @@ DIMENSION_LABELS: dict[str, LazyString] = {
     "wijk": _l("Wijk"),
     "category": _l("Kind of help"),
     "goal": _l("Societal goal"),
+    "partner": _l("Partner (hand-overs)"),
 }
 KIND_LABELS: dict[str, LazyString] = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 MAP_MEASURES = ("posted", "posted_per_1000", "matched", "match_rate", "volunteers_active", "volunteers_per_1000",

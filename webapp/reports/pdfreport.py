@@ -3,8 +3,9 @@ made, what the hidden figures mean), the definitions, Haarlem as a whole, the fi
 of the wijken and two charts.
 
 It prints the cells of the stored, suppressed report (figures.compute_year): the same cells as the dashboard and
-the spreadsheets, never a value the suppression hid. The PDF's core fonts hold Latin-1 (with the euro sign), enough
-for Dutch and English; the other languages get the English report (`pdf_language`).
+the spreadsheets, never a value the suppression hid. It is written in the reader's language, all six of them, in one
+font shipped with the code (DejaVu Sans, webapp/reports/fonts: Latin, Cyrillic and Arabic letters); Arabic is
+shaped (joined letters, right to left) by HarfBuzz, and the document says its language (/Lang) for screen readers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -24,25 +26,32 @@ from webapp.core.numbers import format_decimal
 from webapp.reports import charts, figures, svgmap
 from webapp.reports.forms import MEASURE_LABELS
 
-LANGUAGES = ("nl", "en")  # what the core fonts can write
+LANGUAGES = ("nl", "en", "tr", "ar", "pl", "uk")  # what the font can write: every language of the interface
+RIGHT_TO_LEFT = ("ar",)
+FONT = "dejavu"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 GREEN = (11, 93, 59)
 GREY = (90, 90, 90)
 # Per table, this many measures side by side on a landscape A4 page; more go in a second table.
 COLUMNS_PER_TABLE = 8
-_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...",
-                             "\u00a0": " ", "\u202f": " ", "\u2009": " ", "−": "-"})
+# Narrow and thin spaces some number and date formats use, as a no-break and a plain space (the font has those; it
+# has every other character the reports use, see tests/webapp/reports/test_reports_pdf_languages.py).
+_SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": " ",
+                         # Direction marks some number formats carry: the shaping engine orders the text itself.
+                         "\u200e": None, "\u200f": None, "\u061c": None})
 _SVG_TEXT = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.DOTALL)
+_SVG_FONT = re.compile(r'font-family="[^"]*"')
 
 
 def pdf_language(locale: str) -> str:
-    """The language the PDF is written in: the reader's when the fonts can write it, else English."""
+    """The language the PDF is written in: the reader's (the font writes every interface language), else English."""
     return locale if locale in LANGUAGES else "en"
 
 
 def printable(text: str) -> str:
-    """Text the core fonts can write: typographic quotes and dashes as plain ones, anything else outside
-    Windows-1252 as "?" (never an error in the middle of a report)."""
-    return text.translate(_TYPOGRAPHY).encode("cp1252", "replace").decode("cp1252")
+    """The text as the PDF writes it (narrow and thin spaces as ones the font has)."""
+    return text.translate(_SPACES)
 
 
 def figure(cell: figures.Cell, measure: str, min_cell: int, nothing: str = "-") -> str:
@@ -63,8 +72,9 @@ def figure(cell: figures.Cell, measure: str, min_cell: int, nothing: str = "-") 
 
 
 def svg_for_pdf(svg: str) -> bytes:
-    """The SVG without its title and description (accessible names on a web page; fpdf2 does not draw them)."""
-    return _SVG_TEXT.sub("", svg).encode("utf-8")
+    """The SVG without its title and description (accessible names on a web page; fpdf2 does not draw them), its
+    labels (month names in every language) in the PDF's font."""
+    return _SVG_FONT.sub(f'font-family="{FONT}"', _SVG_TEXT.sub("", svg)).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -81,36 +91,47 @@ class Content:
     notices: Sequence[str]  # a period not over yet, or from before Samen was used
     definitions: Sequence[str]
     language_note: str | None = None  # the report is in English although the reader asked for another language
+    language: str = "en"  # the language it is written in: the PDF's /Lang, and Arabic is shaped right to left
     extra_sections: Sequence[tuple[str, Sequence[Sequence[str]]]] = ()  # (heading, rows with a header row)
 
 
 class _Pdf(FPDF):
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, language: str = "en") -> None:
         super().__init__(orientation="landscape", unit="mm", format="A4")
-        self.core_fonts_encoding = "cp1252"
+        for style, path in FONT_FILES.items():  # embedded once per document, as a subset of the letters used
+            self.add_font(FONT, style, str(path))
+        self.set_lang(language)
+        if language in RIGHT_TO_LEFT:
+            self.set_text_shaping(True)  # Arabic letters joined, lines right to left (HarfBuzz)
+        self.is_rtl = language in RIGHT_TO_LEFT
         self._footer_text = footer_text
         self.set_margins(14, 14, 14)
         self.set_auto_page_break(True, margin=16)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(*GREY)
         self.cell(0, 6, printable(f"{self._footer_text}  -  {self.page_no()}"), align="R")
         self.set_text_color(0, 0, 0)
 
 
+def _start(pdf: FPDF) -> str:
+    """Where a line of text starts: the right edge for a language written right to left."""
+    return "R" if getattr(pdf, "is_rtl", False) else "L"
+
+
 def _heading(pdf: FPDF, text: str, size: int = 14) -> None:
-    pdf.set_font("helvetica", "B", size)
+    pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*GREEN)
-    pdf.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT", align=_start(pdf))
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
 
 def _paragraph(pdf: FPDF, text: str, size: int = 10) -> None:
-    pdf.set_font("helvetica", size=size)
-    pdf.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=size)
+    pdf.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT", align=_start(pdf))
     pdf.ln(1.5)
 
 
@@ -119,8 +140,9 @@ def _table(pdf: FPDF, rows: Sequence[Sequence[str]], first_width: float, *, tota
     width = pdf.epw
     others = len(rows[0]) - 1
     rest = (width - first_width) / max(others, 1)
-    pdf.set_font("helvetica", size=8)
-    with pdf.table(col_widths=(first_width, *([rest] * others)), width=width, text_align=("LEFT", *("RIGHT",) * others),
+    pdf.set_font(FONT, size=8)
+    first = "RIGHT" if _start(pdf) == "R" else "LEFT"
+    with pdf.table(col_widths=(first_width, *([rest] * others)), width=width, text_align=(first, *("RIGHT",) * others),
                    line_height=4, headings_style=FontFace(emphasis="BOLD", fill_color=(230, 240, 233)),
                    repeat_headings=1) as table:
         for i, values in enumerate(rows):
@@ -161,9 +183,9 @@ def _map_page(pdf: FPDF, content: Content, measure: str) -> None:
     pdf.image(io.BytesIO(svg_for_pdf(svg)), x=pdf.l_margin, y=top, w=150)
     x = pdf.l_margin + 160
     pdf.set_xy(x, top)
-    pdf.set_font("helvetica", "B", 10)
+    pdf.set_font(FONT, "B", 10)
     pdf.cell(0, 6, printable(label), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     legend = [(b.colour, figure(figures.Cell(b.low), measure, content.min_cell)
                + ("" if b.low == b.high else " - " + figure(figures.Cell(b.high), measure, content.min_cell)))
               for b in scale]
@@ -188,7 +210,7 @@ def _chart(pdf: FPDF, groups: Sequence[charts.Group], title: str, series: Sequen
     _heading(pdf, title, 12)
     svg = charts.bars(groups, title=title, description="", series=series, width=720, height=220)
     pdf.image(io.BytesIO(svg_for_pdf(svg)), x=pdf.l_margin, w=pdf.epw * 0.8)
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     for colour, name in zip(charts.SERIES_COLOURS, series, strict=False):
         pdf.set_fill_color(*_rgb(colour))
         pdf.rect(pdf.get_x(), pdf.get_y() + 1, 4, 4, style="F")
@@ -214,7 +236,7 @@ def _charts_page(pdf: FPDF, content: Content) -> None:
 
 def render(content: Content) -> bytes:
     """The PDF's bytes."""
-    pdf = _Pdf(f"Samen Haarlem - {content.title} - {content.period_label}")
+    pdf = _Pdf(f"Samen Haarlem - {content.title} - {content.period_label}", content.language)
     pdf.set_title(printable(f"Samen Haarlem: {content.title}, {content.period_label}"))
     pdf.set_author("Samen Haarlem")
     pdf.set_creator("Samen")
@@ -222,13 +244,13 @@ def render(content: Content) -> bytes:
 
     pdf.add_page()  # the title page
     pdf.ln(30)
-    pdf.set_font("helvetica", "B", 30)
+    pdf.set_font(FONT, "B", 30)
     pdf.set_text_color(*GREEN)
     pdf.cell(0, 14, "Samen Haarlem", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "B", 20)
+    pdf.set_font(FONT, "B", 20)
     pdf.cell(0, 12, printable(content.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font("helvetica", size=16)
+    pdf.set_font(FONT, size=16)
     pdf.cell(0, 10, printable(content.period_label), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     start, last = content.current.period.start, content.current.period.last_day
@@ -267,6 +289,7 @@ def render(content: Content) -> bytes:
 
     _dimension_tables(pdf, content, "goal", _("Per societal goal"), _("Societal goal"), _("Haarlem (total)"))
     _dimension_tables(pdf, content, "wijk", _("Per wijk"), _("Wijk"), _("Haarlem (total)"))
+    _dimension_tables(pdf, content, "partner", _("Hand-overs per partner"), _("Partner"), _("Haarlem (total)"))
     _map_page(pdf, content, "posted_per_1000")
     _charts_page(pdf, content)
     return bytes(pdf.output())

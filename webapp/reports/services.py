@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.accounts.models import User, VolunteerProfile
@@ -47,6 +48,7 @@ from webapp.reports.periods import (
 )
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 from webapp.staff.models import Handover
+from webapp.staff.services import DEFAULT_PARTNERS
 
 VULNERABLE_CATEGORIES = Path(__file__).resolve().parent.parent / "core" / "reference" / "data" / \
     "vulnerable_categories.json"
@@ -81,6 +83,20 @@ def load_reference(locale: str = "nl") -> figures.Reference:
     )
 
 
+def with_partners(reference: figures.Reference) -> figures.Reference:
+    """The reference with the partners hand-overs go to: read only when figures are computed (stored figures carry
+    their partner rows, named by the partner)."""
+    return reference if reference.partners else replace(reference, partners=partners())
+
+
+def partners() -> tuple[str, ...]:
+    """The partners hand-overs go to: those staff choose from now, then any other a hand-over was recorded with
+    (a partner no longer on the list keeps its row, so its earlier hand-overs still add up to the city's)."""
+    configured = current_app.config.get("HANDOVER_PARTNERS") or DEFAULT_PARTNERS
+    recorded = db.session.execute(select(Handover.partner).distinct()).scalars().all()
+    return tuple(dict.fromkeys([*configured, *sorted(str(p) for p in recorded)]))
+
+
 def vulnerable_categories() -> tuple[str, ...]:
     """The kinds of help the city marks as asked for by vulnerable groups, with its source in the same file."""
     data = json.loads(VULNERABLE_CATEGORIES.read_text(encoding="utf-8"))
@@ -98,6 +114,7 @@ def labels(reference: figures.Reference) -> dict[figures.CellKey, str]:
     out.update({("stadsdeel", name): name for name in reference.stadsdelen})
     out.update({("category", key): name for key, name in reference.categories})
     out.update({("goal", goal_id): name for goal_id, name in reference.goals})
+    out.update({("partner", name): name for name in reference.partners})
     return out
 
 
@@ -126,7 +143,7 @@ def load_facts(start: date, end: date) -> figures.Facts:
         .order_by(HelpRequest.created_at)  # figures.Facts keeps facts in date order
     ).all()
     handover_rows = _rows(
-        select(Handover.handed_over_on, Wijk.code, HelpRequest.category_key)
+        select(Handover.handed_over_on, Wijk.code, HelpRequest.category_key, Handover.partner)
         .join(HelpRequest, HelpRequest.id == Handover.request_id).join(Wijk, Wijk.id == HelpRequest.wijk_id)
         .where(Handover.handed_over_on >= start, Handover.handed_over_on < end)
         .order_by(Handover.handed_over_on)
@@ -243,6 +260,7 @@ def compute_reports(periods: Sequence[Period], reference: figures.Reference, *, 
     year is computed (and suppressed) as a whole: the year, its quarters and months together (figures.compute_year),
     so a period's figures are the same whichever others are asked for with it. Only whole months, quarters and
     years: anything else raises PeriodError."""
+    reference = with_partners(reference)
     names = labels(reference)
     wanted = list(dict.fromkeys(periods))  # the baseline is often the period before (a year's): computed once
     for period in wanted:

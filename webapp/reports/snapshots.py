@@ -24,7 +24,7 @@ from webapp.reports.models import ReportSnapshot
 from webapp.reports.periods import Period, year_of
 from webapp.reports.suppression import DEFAULT_MIN_CELL
 
-FORMAT = 3  # raise when the figures change meaning or shape: stored reports of another format are computed again
+FORMAT = 4  # raise when the figures change meaning or shape: stored reports of another format are computed again
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def encode(report: figures.Report) -> str:
                    for dim, table in report.tables.items()},
         "total": _row(report.total),
         "trend": [{"month": _period(point.month), "cells": _cells(point.cells)} for point in report.trend],
+        "vulnerable_categories": list(report.vulnerable_categories),
     }, separators=(",", ":"))
 
 
@@ -86,6 +87,7 @@ def decode(text: str, names: Mapping[figures.CellKey, str]) -> figures.Report | 
                 for dim, table in data["tables"].items()},
         total=_read_row(data["total"], names),
         trend=tuple(figures.TrendPoint(_read_period(p["month"]), _read_cells(p["cells"])) for p in data["trend"]),
+        vulnerable_categories=tuple(data["vulnerable_categories"]),
     )
 
 

@@ -27,6 +27,7 @@ from webapp.reports.documents import (
     new_measure_notes,
     period_label,
     snapshot_age,
+    vulnerable_names,
     year_file,
 )
 from webapp.reports.forms import DIMENSION_LABELS, KIND_LABELS, MAP_MEASURES, MEASURE_LABELS, DashboardForm
@@ -142,7 +143,7 @@ def dashboard() -> str:
         dimension_labels=DIMENSION_LABELS, kind_labels=KIND_LABELS, change=figures.change, period_label=period_label,
         min_cell=min_cell(), geo=figures.GEO, measures_for=figures.measures_for,
         pdf_in_english=pdfreport.pdf_language(locale_code()) != locale_code(), made_on=today,
-        measure_notes=new_measure_notes(),
+        measure_notes=new_measure_notes(vulnerable_names(board.current, board.reference)),
         funded=budget_reporting.funded(period.start, period.last_day, min_cell=min_cell()),
         incomplete=[notice for p in dict.fromkeys((board.current.period, board.previous.period,
                                                    board.baseline.period))

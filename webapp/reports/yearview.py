@@ -51,11 +51,17 @@ def table(reports: Mapping[Period, figures.Report], year: Period, dimension: str
     rows: list[list[Value]] = [[headers.group, headers.measure, *headers.periods, headers.change]]
     data = current.tables[dimension]
     earlier = before.tables[dimension]
-    for index, (row, label) in enumerate([*((r, r.label) for r in data.rows), (data.total, total_label)]):
-        row_before = earlier.total if row is data.total else earlier.rows[index]
-        assert row_before.key == row.key
-        quarter_rows = [(p.tables[dimension].total if row is data.total else p.tables[dimension].rows[index])
-                        for p in parts]
+    def same_row(table: figures.Table, row: figures.Row) -> figures.Row:
+        """The row of `table` with the key of `row` (a partner added since the year before has none: empty)."""
+        if row is data.total:
+            return table.total
+        found = next((r for r in table.rows if r.key == row.key), None)
+        return found or figures.Row(row.key, row.label, row.inhabitants,
+                                    {m: figures.Cell(None, figures.State.EMPTY) for m in row.cells})
+
+    for row, label in [*((r, r.label) for r in data.rows), (data.total, total_label)]:
+        row_before = same_row(earlier, row)
+        quarter_rows = [same_row(p.tables[dimension], row) for p in parts]
         for measure in figures.measures_for(dimension):
             per_year_only = figures.MEASURE_KIND[measure] == "per_1000"
             line: list[Value] = [label, measure_label(measure), cell_value(row.cells[measure], measure,

@@ -442,7 +442,7 @@ def hand_over(actor: User, help_request: HelpRequest, partner: str, on: date, ou
         raise ValueError(outcome)
     if basis == referrals.BASIS_CONSENT and consent_on is None and shared_fields:
         raise ValueError("consent_on")
-    asks.close_for_handover(help_request)
+    asks.close_for_handover(help_request, hidden=not notify_resident)
     handover = Handover(request_id=help_request.id, partner=partner, handed_over_on=on, outcome=outcome,
                         staff_note=staff_note.strip(), staff_id=actor.id, basis=basis, consent_on=consent_on,
                         shared_fields=[f for f in referrals.FIELD_LABELS if f in shared_fields],

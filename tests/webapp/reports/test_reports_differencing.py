@@ -3,8 +3,9 @@ months, per district, wijk, kind of help and goal, in CSV or XLSX, tries every s
 and never gets back a number from 1 to REPORT_MIN_CELL - 1.
 
 The reader here is written independently of webapp.reports: its own list of sums (a year is its quarters and its
-months, a quarter its months; the city is its districts, its wijken, its kinds of help and its goals; a district its
-wijken; a goal its kinds of help or the whole city), kept where they hold exactly in the true figures, and integer
+months, a quarter its months; the city is its districts, its wijken, its kinds of help, its goals and the partners
+hand-overs went to; a district its wijken; a goal its kinds of help or the whole city), kept where they hold exactly
+in the true figures, and integer
 programming (scipy.optimize.milp) to find the smallest and largest value of each hidden small cell. The checks loop
 over figures.MEASURES, so a measure added later is checked without touching this file.
 """
@@ -42,8 +43,9 @@ def reader_sums(reference: figures.Reference, periods: list[Period]) -> list[tup
     districts = sorted({w.stadsdeel for w in reference.wijken})
     categories = [("category", c) for c, _n in reference.categories]
     goals = [("goal", g) for g, _n in reference.goals]
+    partners = [("partner", p) for p in reference.partners]
     within = [(figures.TOTAL, tuple(("stadsdeel", d) for d in districts)), (figures.TOTAL, tuple(wijken)),
-              (figures.TOTAL, tuple(categories)), (figures.TOTAL, tuple(goals))]
+              (figures.TOTAL, tuple(categories)), (figures.TOTAL, tuple(goals)), (figures.TOTAL, tuple(partners))]
     within += [(("stadsdeel", d), tuple(("wijk", w.code) for w in reference.wijken if w.stadsdeel == d))
                for d in districts]
     within += [(("goal", g), tuple(("category", c) for c, _n in reference.categories
@@ -51,7 +53,7 @@ def reader_sums(reference: figures.Reference, periods: list[Period]) -> list[tup
     within += [(("goal", g), (figures.TOTAL,)) for g, _n in reference.goals]
     out = [((p.code, total), tuple((p.code, part) for part in parts)) for p in periods for total, parts in within
            if parts]
-    cells = [figures.TOTAL, *(("stadsdeel", d) for d in districts), *wijken, *categories, *goals]
+    cells = [figures.TOTAL, *(("stadsdeel", d) for d in districts), *wijken, *categories, *goals, *partners]
     for parent in periods:
         for child_kind in ("quarter", "month"):
             children = [c for c in periods if c.kind == child_kind and c != parent
@@ -139,6 +141,7 @@ REFERENCE = figures.Reference(
     goals=((1, "Doel een"), (2, "Doel twee"), (3, "Doel drie")),
     category_goals={"groceries": (1,), "digital": (1,), "paperwork": (3,), "company": (3,)},
     volunteering_goals=(2,),
+    partners=("Sociaal Wijkteam", "CJG", "Schuldhulpverlening", "Veilig Thuis"),
 )
 
 
@@ -157,10 +160,12 @@ def random_year(seed: int) -> figures.Facts:
             matched_at=created + timedelta(days=2) if matched else None,
             done_at=created + timedelta(days=3) if matched else None,
             hours=rng.choice([None, 1.0, 2.5, 4.0]) if matched else None, via_intake=rng.random() < 0.2))
-    for _ in range(rng.randint(0, 25)):
+    for _ in range(rng.randint(5, 30)):
         handovers.append(figures.HandoverFact(date(YEAR, rng.randint(1, 12), rng.randint(1, 28)),
                                               rng.choice(["W1", "W2", "W3", "W4", "W5"]),
-                                              rng.choice(["groceries", "paperwork", "company"])))
+                                              rng.choice(["groceries", "paperwork", "company"]),
+                                              rng.choice(["Sociaal Wijkteam", "Sociaal Wijkteam", "CJG",
+                                                          "Schuldhulpverlening", "Veilig Thuis"])))
     home = {volunteer: rng.choice(["W1", "W2", "W3", "W4", "W5", None]) for volunteer in range(1, 41)}
     for _ in range(rng.randint(10, 120)):
         volunteer = rng.randint(1, 40)
@@ -241,16 +246,44 @@ def test_the_quarter_the_city_asked_about_stays_hidden():
     assert assert_nothing_comes_back(published, truth, small, reader_sums(REFERENCE, every_period()), "posted")
 
 
+def test_a_partners_quarters_do_not_give_its_hidden_quarter_away():
+    """Schuldhulpverlening: 7 hand-overs in 2026, 2 in Q1 and 5 in Q3. The 2 of Q1 (and of its month) must not come back
+    as the year minus Q3, nor by subtracting the other partners from the city; nor anywhere else."""
+    handovers = [figures.HandoverFact(date(YEAR, 2, 3 + i), "W1", "paperwork", "Schuldhulpverlening")
+                 for i in range(2)]
+    handovers += [figures.HandoverFact(date(YEAR, 8, 3 + i), "W2", "paperwork", "Schuldhulpverlening")
+                  for i in range(5)]
+    for i in range(36):  # the other partners: large numbers all year
+        handovers.append(figures.HandoverFact(date(YEAR, i % 12 + 1, 10 + i % 3), f"W{3 + i % 3}", "company",
+                                              "Sociaal Wijkteam" if i % 2 else "CJG"))
+    facts = figures.Facts(handovers=tuple(handovers))
+    reports = figures.compute_year(facts, REFERENCE, year_of(date(YEAR, 1, 1)))
+
+    def cell(code: str, partner: str = "Schuldhulpverlening") -> figures.Cell:
+        return next(r for r in reports[parse(code)].tables["partner"].rows
+                    if r.key == ("partner", partner)).cells["handovers"]
+
+    assert cell("2026-Q1").state == figures.State.SMALL
+    assert not (cell("2026").shown and cell("2026-Q3").shown)
+    assert [r.key[1] for r in reports[parse("2026")].tables["partner"].rows] == list(REFERENCE.partners)
+    assert figures.measures_for("partner") == ["handovers"]
+    published, truth, small = published_and_true(facts, reports, "handovers")
+    assert ("2026-Q1", ("partner", "Schuldhulpverlening")) in published
+    assert assert_nothing_comes_back(published, truth, small, reader_sums(REFERENCE, every_period()), "handovers")
+
+
 # -- the same through the exports -----------------------------------------------------------------------------------
 
 @pytest.fixture
 def year_history(make):
-    """Requests all through 2026 in a few wijken, some small per quarter or month, one an intake."""
+    """Requests all through 2026 in a few wijken, some small per quarter or month, one an intake; a quarter of them
+    handed over to three partners."""
     resident_by_wijk = {code: make.user("resident", wijk_code=code)
                         for code in ("WK039218", "WK039219", "WK039220", "WK039202", "WK039201")}
     plan = {"WK039218": [2, 5, 9, 5], "WK039219": [6, 1, 7, 3], "WK039220": [3, 0, 0, 1],
             "WK039202": [8, 8, 2, 6], "WK039201": [0, 4, 6, 6]}
     n = 0
+    handovers = []
     for code, per_quarter in plan.items():
         for quarter, count in enumerate(per_quarter):
             for i in range(count):
@@ -258,6 +291,20 @@ def year_history(make):
                 item = make.request(resident_by_wijk[code], title=f"Verzoek {n}",
                                     category_key="groceries" if n % 3 else "digital")
                 make.set_request(item, created_at=datetime(YEAR, quarter * 3 + 1 + i % 3, 2 + i, 10))
+                if n % 4 == 0:  # a hand-over to a partner in the same month: 2 + 4 + 6 over the year per partner
+                    handovers.append((item, datetime(YEAR, quarter * 3 + 1 + i % 3, 2 + i).date(),
+                                      ("Sociaal Wijkteam", "Schuldhulpverlening", "CJG (Centrum voor Jeugd en Gezin)",
+                                       "Sociaal Wijkteam")[n // 4 % 4]))
+    make.run(lambda: _hand_over(handovers))
+
+
+def _hand_over(handovers) -> None:
+    from webapp.core.extensions import db
+    from webapp.staff.models import Handover
+
+    for item, on, partner in handovers:
+        db.session.add(Handover(request_id=item.id, partner=partner, handed_over_on=on))
+    db.session.commit()
 
 
 def read_export(client, period: Period, by: str, file_format: str) -> dict[str, list]:
@@ -281,13 +328,13 @@ def read_export(client, period: Period, by: str, file_format: str) -> dict[str, 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_exports_of_every_period_and_dimension_give_nothing_away(make, login, year_history, app, file_format):
-    """Every export a reader can download for 2026 (17 periods x 4 dimensions): the cells read back from the files
+    """Every export a reader can download for 2026 (17 periods x 5 dimensions): the cells read back from the files
     are exactly the suppressed figures, and the reader's subtractions over all of them find no small number."""
     from webapp.reports import services
 
     client = login(make.user("staff", locale="en").email, lang="en")
     with app.app_context():
-        reference = services.load_reference("en")
+        reference = services.with_partners(services.load_reference("en"))
         facts = services.load_facts(date(YEAR, 1, 1), date(YEAR + 1, 1, 1))
     names = {w.code: w.name for w in reference.wijken}
     names |= {key: name for key, name in reference.categories} | {str(g): name for g, name in reference.goals}
@@ -374,7 +421,7 @@ def test_the_year_and_its_quarters_side_by_side_give_nothing_away(make, login, y
     columns = [year, *(quarter_of(date(YEAR, m, 1)) for m in (1, 4, 7, 10)), year_of(date(YEAR - 1, 1, 1))]
     files = read_year_export(client, file_format)
     with app.app_context():
-        reference = services.load_reference("en")
+        reference = services.with_partners(services.load_reference("en"))
         facts = services.load_facts(date(YEAR - 1, 1, 1), date(YEAR + 1, 1, 1))
         found = snapshots.reports(columns, reference, max_age=timedelta(days=1))  # what the export was made from
         stored = {period: found[period].report for period in columns}
