@@ -202,8 +202,9 @@ def _text(vside: Side, rside: Side, vol: I64, req: I64, n_vol: int, n_req: int) 
         out = (rside.text[req] @ vside.text_t).toarray().T
     elif len(vol) <= SMALL_BLOCK:  # a few volunteers: the whole product is cheaper than converting a slice
         out = (vside.text[vol] @ rside.text_t).toarray()[:, req]
-    else:  # both sides a subset: the request rows times the block's volunteer columns, so that only the smaller
-        # side (a block's volunteers, not the requests they may reach) is converted for the product
+    elif len(req) >= len(vol):  # both sides a subset: slice the request columns, convert them once
+        out = (vside.text[vol] @ sp.csr_matrix(rside.text_t_cols[:, req])).toarray()
+    else:
         out = (rside.text[req] @ sp.csr_matrix(vside.text_t_cols[:, vol])).toarray().T
     return np.ascontiguousarray(out, dtype=np.float32)
 
