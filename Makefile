@@ -78,8 +78,12 @@ evaluate: venv ## Offline evaluation of the matching engine
 journeys: venv translations-compile ## Newcomer journeys on a 360 px phone (every Haarlem PC4, Debian's Chromium); writes docs/JOURNEYS.md
 	$(PY) scripts/journeys.py $(JOURNEY_ARGS)
 
-bench-matching: venv ## Speed and memory benchmark of the matching engine
-	$(PY) -m matching bench
+MATCHING_DATA ?= /tmp/samen-matching-100x.db
+bench-matching: venv translations-compile ## The matching targets: engine (10,000 x 5,000), placement and digests at 100x; writes matching/README.md
+	@mkdir -p bench/results
+	$(PY) -m matching bench | tee bench/results/matching-engine.txt
+	$(PY) -m bench.matching_web --engine bench/results/matching-engine.txt --write matching/README.md \
+		$(if $(wildcard $(MATCHING_DATA)),--from-file $(MATCHING_DATA),--scale 100 --save $(MATCHING_DATA))
 
 .PHONY: help venv lock translations-compile translations-extract translations-update setup run test crawl test-quick audit lint typecheck evaluate bench-matching journeys
 

@@ -72,6 +72,13 @@ def translations() -> NullTranslations:
     return found
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's `gettext` (the same catalogue, the same `%` formatting) through `translations()`: for Python code
+    that words many texts in one request or one `force_locale` block (the reasons of every suggestion in a digest)."""
+    text = str(translations().ugettext(string))
+    return text % variables if variables else text
+
+
 def install_template_gettext(app: Flask) -> None:
     """`{{ _() }}` and friends in templates through `translations()` (after Flask-Babel installed its own)."""
     def gettext(string: str) -> str:

@@ -6,6 +6,7 @@ import binascii
 import logging
 import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import Header
@@ -14,11 +15,12 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
+PATH_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug leaves unquoted in a path value
 # What a failed delivery to one person looks like; the caller keeps the item to try again later.
 DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
 # Of those, the ones that mean the server itself is out of reach (not answering, refusing us): every other mail
@@ -32,6 +34,17 @@ def external_url(endpoint: str, **values: Any) -> str:
     parts = urlsplit(current_app.config.get("MAIL_SITE_URL") or "http://127.0.0.1:5000")
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http")
     return str(adapter.build(endpoint, values, force_external=True))
+
+
+def external_links(endpoint: str, name: str) -> Callable[[str], str]:
+    """Many absolute links to one endpoint that differ in one path value (a digest's links to requests): the URL is
+    built once, with a marker for the value, and then by string formatting. The value is quoted as Werkzeug quotes a
+    path value (`BaseConverter.to_url`), so every link is the one `external_url` builds."""
+    marker = "SAMEN0LINK0VALUE"
+    head, found, tail = external_url(endpoint, **{name: marker}).partition(marker)
+    if not found:  # a converter that changes the value: build each link the long way
+        return lambda value: external_url(endpoint, **{name: value})
+    return lambda value: f"{head}{quote(value, safe=PATH_SAFE)}{tail}"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from webapp.accounts.models import User, VolunteerProfile
 from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
-from webapp.core.mail import DELIVERY_ERRORS, Mail, Mailer, external_url
+from webapp.core.mail import DELIVERY_ERRORS, Mail, Mailer, external_links
 from webapp.notifications import kinds
 from webapp.notifications.emails import DigestLine, locale_of, render_digest
 from webapp.notifications.models import DigestStatus, EmailDigest, Notification
@@ -246,18 +246,23 @@ def _new_suggestions(users: list[User], now: datetime) -> dict[int, tuple[list[D
         return func.coalesce(last, now - FIRST_LOOK_BACK)
 
     requests_of = stored_requests_of(ids, SUGGESTIONS_PER_DIGEST, created_after=after_last_digest)
-    initiatives_of = stored_initiatives_of(ids, LOOK_AT)
+    initiatives_of = stored_initiatives_of(ids, LOOK_AT, need_after=after_last_digest)
+    request_link = external_links("asks.show", "public_id")  # built once, then by string formatting
+    initiative_link = external_links("initiatives.show", "public_id")
     out: dict[int, tuple[list[DigestLine], list[DigestLine]]] = {}
     for user in volunteers:
-        with force_locale(locale_of(user)):
-            requests = [
-                DigestLine(item.help_request.title,
-                           external_url("asks.show", public_id=item.help_request.public_id),
-                           item.help_request.wijk.name, why="; ".join(reason_lines(_email_reasons(item), limit=2)))
-                for item in requests_of[user.id]]
+        if requests_of[user.id]:
+            with force_locale(locale_of(user)):
+                requests = [
+                    DigestLine(item.help_request.title, request_link(item.help_request.public_id),
+                               item.help_request.wijk.name,
+                               why="; ".join(reason_lines(_email_reasons(item), limit=2)))
+                    for item in requests_of[user.id]]
+        else:
+            requests = []
         initiatives = [
             DigestLine(f"{item.initiative.name}: {item.need.title}" if item.need else item.initiative.name,
-                       external_url("initiatives.show", public_id=item.initiative.public_id), item.wijk_names)
+                       initiative_link(item.initiative.public_id), item.wijk_names)
             for item in initiatives_of[user.id]
             if item.need is not None and item.need.created_at > since[user.id]
         ][:SUGGESTIONS_PER_DIGEST]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
-
 import matching
+from webapp.core.i18n import gettext as _
 from webapp.core.numbers import format_decimal
 from webapp.core.reference.labels import language_label, locale_code, slot_label
 from webapp.core.reference.names import reference_name

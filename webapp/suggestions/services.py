@@ -24,6 +24,7 @@ from webapp.accounts.models import User, VolunteerProfile
 from webapp.asks import events, visibility
 from webapp.asks.models import HelpRequest, Match, Outcome, RequestStatus, Response, SuggestionEvent
 from webapp.asks.services import speaks_for
+from webapp.core.database import conflict_insert
 from webapp.core.extensions import db
 from webapp.core.ids import utcnow
 from webapp.core.moderation import Moderation
@@ -367,9 +368,9 @@ def suggest_volunteers(help_request: HelpRequest, k: int = 5) -> list[VolunteerS
     ]
 
 
-def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> Invitation:
+def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> bool:
     """Staff invite one suggested volunteer by name (from a request's page or the rescue queue): only volunteers the
-    hard rules allow. Requesters never see names; they use `let_know`."""
+    hard rules allow. Requesters never see names; they use `let_know`. False when they were invited before."""
     if not actor.is_staff or not help_request.is_open:
         raise NotAllowed
     allowed = {s.volunteer.public_id: s.volunteer for s in suggest_volunteers(help_request, k=MAX_CANDIDATES)}
@@ -379,16 +380,16 @@ def invite(actor: User, help_request: HelpRequest, volunteer_public_id: str) -> 
     return _invite(actor, help_request, volunteer)
 
 
-def _invite(actor: User, help_request: HelpRequest, volunteer: User) -> Invitation:
-    existing = db.session.execute(
-        select(Invitation).where(Invitation.request_id == help_request.id, Invitation.volunteer_id == volunteer.id)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    invitation = Invitation(request_id=help_request.id, volunteer_id=volunteer.id, invited_by_id=actor.id)
-    db.session.add(invitation)
+def _invite(actor: User, help_request: HelpRequest, volunteer: User) -> bool:
+    """Invite once: one conditional INSERT, so two clicks at the same moment (two tabs, the requester and their staff
+    contact) cannot both invite and message the volunteer. True when this call invited them."""
+    statement = conflict_insert(Invitation.__table__, db.session.get_bind()).values(
+        request_id=help_request.id, volunteer_id=volunteer.id, invited_by_id=actor.id, created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["request_id", "volunteer_id"]).returning(Invitation.__table__.c.id)
+    if db.session.execute(statement).first() is None:  # RETURNING, not rowcount: reliable on both databases
+        return False
     notify(volunteer.id, "invited", title=help_request.title, request=help_request.public_id)
-    return invitation
+    return True
 
 
 def invited_count(help_request: HelpRequest) -> int:
@@ -427,9 +428,8 @@ def let_know(actor: User, help_request: HelpRequest) -> LetKnow:
     left, day_limit = reach.invitations_left(actor, invited_count(help_request))
     wanted = int(current_app.config["INVITES_PER_REQUEST"])
     fitting = [s.volunteer for s in suggest_volunteers(help_request, k=wanted) if not s.is_invited]
-    for volunteer in fitting[:left]:
-        _invite(actor, help_request, volunteer)
-    return LetKnow(invited=min(left, len(fitting)), day_limit=day_limit and len(fitting) > left)
+    invited = sum(_invite(actor, help_request, volunteer) for volunteer in fitting[:left])
+    return LetKnow(invited=invited, day_limit=day_limit and len(fitting) > left)
 
 
 def is_invited(user: User, help_request: HelpRequest) -> bool:

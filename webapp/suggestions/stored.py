@@ -144,8 +144,12 @@ def stored_initiatives(user: User, k: int) -> list[InitiativeSuggestion]:
     return stored_initiatives_of([user.id], k)[user.id]
 
 
-def stored_initiatives_of(user_ids: Sequence[int], k: int) -> dict[int, list[InitiativeSuggestion]]:
-    """`stored_initiatives` of each of these volunteers, in one query per few hundred volunteers."""
+def stored_initiatives_of(user_ids: Sequence[int], k: int, *,
+                          need_after: Callable[[Any], ColumnElement[Any]] | None = None
+                          ) -> dict[int, list[InitiativeSuggestion]]:
+    """`stored_initiatives` of each of these volunteers, in one query per few hundred volunteers. `need_after`: of
+    those first k, only needs posted after the moment this function makes of the volunteer's id column (a digest
+    wants only new ones: the rest are not read)."""
     out: dict[int, list[InitiativeSuggestion]] = {u: [] for u in user_ids}
     for chunk in chunks(list(user_ids)):
         mine = _lists_of(chunk, INITIATIVE)
@@ -169,7 +173,8 @@ def stored_initiatives_of(user_ids: Sequence[int], k: int) -> dict[int, list[Ini
             .join(still_open, still_open.c.id == StoredSuggestion.id)
             .join(Initiative, Initiative.id == StoredSuggestion.initiative_id)
             .join(InitiativeNeed, InitiativeNeed.id == StoredSuggestion.need_id)
-            .where(still_open.c.n <= k)
+            .where(still_open.c.n <= k, *(() if need_after is None else (
+                InitiativeNeed.created_at > need_after(StoredSuggestion.volunteer_id),)))
             .options(selectinload(Initiative.wijken))
             .order_by(StoredSuggestion.volunteer_id, StoredSuggestion.rank)
         ).all()

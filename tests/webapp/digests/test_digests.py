@@ -173,3 +173,28 @@ def test_a_digest_cites_the_requests_words_only_from_its_title(make, smtp, tr): 
     text, rich = parts(mail)
     assert "Hulp in huis" in text and "Matches your skill ‘boodschappen doen’" in text
     assert "Asked for" not in text + rich and "adres" not in text + rich
+
+
+def test_a_digest_names_only_initiative_needs_posted_since_the_last_one(make, smtp, tr):  # noqa: F811
+    """Needs are read from the stored list, only those posted after the person's last digest (in the first one: the
+    past week); an older need in the same list is not named again."""
+    from tests.webapp import initiative_helpers as ini
+    from webapp.initiatives.models import InitiativeNeed
+
+    volunteer = make.user("volunteer", locale="en")
+    ini.skills(make, volunteer, ["tuinieren"])
+    organiser = make.user("organiser")
+    old = ini.need(make, organiser, ini.initiative(make, organiser, name="Buurttuin Parkwijk"),
+                   title="Onkruid wieden in de moestuin")
+    ini.need(make, organiser, ini.initiative(make, organiser), title="Tuinieren op zaterdag")
+
+    def age_the_old_need():
+        db.session.get(InitiativeNeed, old.id).created_at = utcnow() - timedelta(days=10)
+        db.session.commit()
+
+    make.run(age_the_old_need)
+    assert run(make).sent["weekly"] == 1
+    [mail] = [m for m in smtp.to(volunteer.email) if m["Subject"] == tr("en", "Samen: your news of this week")]
+    text, rich = parts(mail)
+    assert "Moestuin Schalkwijk: Tuinieren op zaterdag" in text
+    assert "Onkruid wieden" not in text + rich and "Buurttuin Parkwijk" not in text + rich
